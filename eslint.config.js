@@ -1,0 +1,57 @@
+// Lint rules whose main job is to keep the layers honest (see ARCHITECTURE.md):
+// src-shared imports neither Node nor DOM nor Electron; only src-main/electron imports 'electron';
+// the renderer never imports Node or src-main.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', '**/*.svelte', 'src-renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: "Only src-main/electron/ may import 'electron'." }] }],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts', 'test/**/*.ts', 'bench/**/*.{ts,mjs}', 'scripts/**/*.mjs', 'bin/**/*.mjs', '*.js', '*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins.map((name) => ({ name, message: 'src-shared must not import Node modules.' })), { name: 'electron', message: 'src-shared must not import electron.' }],
+          patterns: [{ group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-shared imports nothing from the other layers.' }],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a sandbox: no Node modules.' })), { name: 'electron', message: 'The renderer talks to the engine through the bridge only.' }],
+          patterns: [{ group: ['**/src-main/**'], message: 'The renderer talks to the engine through the bridge only.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/electron/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+);

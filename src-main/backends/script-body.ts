@@ -1,0 +1,45 @@
+// The common body of every bash submission script (Slurm, PBS, local). Backends add their own header lines
+// (#SBATCH / #PBS directives, or the local log redirection) in front of it.
+import { normaliseNewlines, shPath, shq } from '../transport/quote';
+import type { ScriptContext } from './types';
+
+export interface ScriptShape {
+  /** Lines right after the shebang: scheduler directives or local redirections. */
+  header: string[];
+  loginShell?: boolean;
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function exportLine(name: string, value: string): string {
+  if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name '${name}'`);
+  return `export ${name}=${shq(value)}`;
+}
+
+export function buildScript(ctx: ScriptContext, shape: ScriptShape): string {
+  const { task } = ctx;
+  const lines: string[] = [shape.loginShell ? '#!/bin/bash -l' : '#!/bin/bash', ...shape.header, ''];
+  // pipefail, not -e: `cmd | tee log` must report cmd's failure, while `cmd || fallback` must keep working.
+  lines.push('set -o pipefail');
+  lines.push(
+    `echo ${shq(`=== ScriptHut Task: ${task.name} ===`)}`,
+    `echo ${shq(`Task ID: ${task.id}`)}`,
+    `echo ${shq(`Run: ${ctx.runId} (attempt ${ctx.attempt})`)}`,
+    'echo "Started: $(date -u +%Y-%m-%dT%H:%M:%SZ)"',
+    'echo "Host: $(hostname)"',
+    `echo ${shq(`Working dir: ${ctx.workingDir}`)}`,
+    `echo ${shq('==================================')}`,
+  );
+  // init (module load, conda activate…) runs BEFORE the exports so a user's `set` wins over what modules set.
+  if (ctx.init.trim()) lines.push('', '# --- init ---', normaliseNewlines(ctx.init).trimEnd(), '# --- end init ---', '');
+  for (const [name, value] of ctx.env) lines.push(exportLine(name, value));
+  if (ctx.outputDir) {
+    lines.push(exportLine('SCRIPTHUT_OUTPUT_DIR', ctx.outputDir));
+    lines.push('export SCRIPTHUT_TASK_SUMMARY="$SCRIPTHUT_OUTPUT_DIR/task-summary.md"');
+    lines.push('mkdir -p "$SCRIPTHUT_OUTPUT_DIR" 2>/dev/null || true');
+  }
+  lines.push(`cd ${shPath(ctx.workingDir)} || { echo ${shq(`ScriptHut: cannot cd to ${ctx.workingDir}`)} >&2; exit 1; }`);
+  lines.push('', '# --- task command ---', normaliseNewlines(task.command).trimEnd(), '# --- end task command ---');
+  lines.push('EXIT_CODE=$?', '', 'echo "=================================="', 'echo "Finished: $(date -u +%Y-%m-%dT%H:%M:%SZ)"', 'echo "Exit code: $EXIT_CODE"', 'exit $EXIT_CODE', '');
+  return lines.join('\n');
+}

@@ -1,0 +1,132 @@
+// The one interface every backend implements (local, slurm/pbs over a shell runner, aws). The engine only talks
+// to backends through this; backends never touch the store.
+import type { BackendKind } from '../../src-shared/model/backend-kinds';
+import type { TaskDefinition } from '../../src-shared/workflow/types';
+
+export interface SubmitRequest {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  /** Idempotency tag: unique per (run, task, attempt); the backend must be able to find the job by it later. */
+  tag: string;
+  /** Job name shown in the scheduler. */
+  jobName: string;
+  task: TaskDefinition;
+  /** The complete script produced by the backend's own `buildScript` for this request. */
+  script: string;
+  logs: { output: string; error: string };
+}
+
+export interface SubmitResult {
+  jobId: string;
+  /** Raw scheduler output, kept on the attempt for diagnosis. */
+  submitOutput: string;
+}
+
+/** What the queue says about a job right now. Absent from the map = not in the queue. */
+export type QueueState = 'pending' | 'running' | 'suspended' | 'completing' | 'left' | 'unknown';
+export interface QueueObservation {
+  state: QueueState;
+  /** Scheduler's own word (PENDING, RUNNING, OUT_OF_MEMORY…). */
+  rawState: string;
+  pendingReason?: string | null;
+  startedAt?: string | null;
+}
+
+export interface ExternalJob {
+  jobId: string;
+  name: string;
+  user: string;
+  state: string;
+  reason: string | null;
+  partition: string | null;
+  submittedAt: string | null;
+  startedAt: string | null;
+}
+
+export interface PollResult {
+  /** Observations for the tracked job ids that are in the queue. */
+  jobs: Map<string, QueueObservation>;
+  /** Jobs in the queue the app did not submit (for the Jobs view). */
+  external: ExternalJob[];
+}
+
+/** Evidence-based final word on a job (accounting, exit-code file, Batch describe…). */
+export interface Verdict {
+  outcome: 'completed' | 'failed' | 'cancelled';
+  exitCode: number | null;
+  /** Human reason for failed/cancelled ("Non-zero exit code", "Out of memory (OOM killed)", "lost: …"). */
+  reason: string | null;
+  schedulerState: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  maxRss?: string | null;
+  cpuEfficiency?: number | null;
+}
+
+export interface AccountingQuery {
+  jobId: string;
+  submittedAt: string;
+}
+
+export interface LogReadOptions {
+  tail?: number;
+  offset?: number;
+}
+export interface LogRead {
+  content: string;
+  /** Byte offset the content starts at. */
+  offset: number;
+  /** Byte offset to continue from (file size at the time of reading, when known). */
+  nextOffset: number;
+  missing: boolean;
+}
+
+export interface ScriptContext {
+  runId: string;
+  taskId: string;
+  attempt: number;
+  jobName: string;
+  tag: string;
+  task: TaskDefinition;
+  /** Resolved environment, in order (exports are emitted in this order). */
+  env: Array<[string, string]>;
+  /** `init` lines (module load…), emitted before the exports. */
+  init: string;
+  logs: { output: string; error: string };
+  outputDir: string | null;
+  workingDir: string;
+}
+
+export type BackendConnectionState = 'ready' | 'connecting' | 'connected' | 'waiting_for_user' | 'backing_off' | 'error' | 'disabled';
+export interface BackendStatus {
+  state: BackendConnectionState;
+  detail: string | null;
+  retryAt: string | null;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly kind: BackendKind;
+  readonly maxConcurrent: number;
+  /** How often the engine polls this backend (ms). Local is cheap; schedulers follow settings.poll_interval. */
+  readonly pollIntervalMs: number;
+  status(): BackendStatus;
+  onStatusChange(listener: (s: BackendStatus) => void): () => void;
+  /** Where the logs of an attempt go when the task sets no output_file/error_file. */
+  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string };
+  /** Folder a task may write outputs (plots, markdown summary) into; null if the backend has none. */
+  outputDir(runId: string, taskId: string): string | null;
+  buildScript(ctx: ScriptContext): string;
+  submit(req: SubmitRequest): Promise<SubmitResult>;
+  /** After a crash: which of these tags already have a job? (tag → job id). Missing = never submitted. */
+  findByTags(tags: string[]): Promise<Map<string, string>>;
+  /** ONE queue query for all tracked jobs of this backend. */
+  poll(trackedJobIds: string[]): Promise<PollResult>;
+  /** Verdicts for jobs that need one, batched; ids without evidence yet are omitted. */
+  accounting(queries: AccountingQuery[]): Promise<Map<string, Verdict>>;
+  cancel(jobId: string): Promise<void>;
+  readLog(path: string, opts: LogReadOptions): Promise<LogRead>;
+  readFile(path: string): Promise<string>;
+  close(): Promise<void>;
+}

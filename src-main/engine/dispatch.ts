@@ -1,0 +1,32 @@
+// Generic dispatcher used by every adapter (HTTP host, Electron IPC, in-process CLI): validate the input with the
+// contract's schema, call the handler, and return a typed result or an ApiError.
+import { ApiError, calls, describeZodError, type CallName, type CallOutput, type EngineEvent } from '../../src-shared/api/contract';
+import type { z } from 'zod';
+
+export type Handlers = {
+  [N in CallName]: (input: z.output<(typeof calls)[N]['input']>) => Promise<CallOutput<N>> | CallOutput<N>;
+};
+
+export interface EngineApi {
+  invoke<N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>>;
+  subscribe(listener: (e: EngineEvent) => void): () => void;
+}
+
+export function isCallName(name: string): name is CallName {
+  return Object.prototype.hasOwnProperty.call(calls, name);
+}
+
+export async function dispatch<N extends CallName>(handlers: Handlers, name: N, rawInput: unknown): Promise<CallOutput<N>> {
+  const def = calls[name];
+  const parsed = def.input.safeParse(rawInput ?? {});
+  if (!parsed.success) throw new ApiError('bad_input', `Invalid input for ${name}:\n${describeZodError(parsed.error)}`);
+  const handler = handlers[name] as (input: unknown) => Promise<CallOutput<N>> | CallOutput<N>;
+  return await handler(parsed.data);
+}
+
+/** Turn anything thrown by a handler into an ApiError (unexpected errors become `internal`). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new ApiError('internal', message);
+}

@@ -1,0 +1,84 @@
+// One runner interface for local shells and SSH connections. Backends build commands; runners execute them.
+
+export type CommandKind = 'scheduler' | 'io' | 'other';
+
+export interface RunOptions {
+  /** Data written to the command's stdin (scripts travel this way or as quoted heredocs). */
+  stdin?: string;
+  timeoutMs?: number;
+  /** Scheduler commands (squeue, sacct, sbatch…) get `TZ=UTC LC_ALL=C` and are counted as scheduler RPCs. */
+  kind?: CommandKind;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  /** Exit status; 124 on timeout (like coreutils `timeout`), -1 when the command could not be started. */
+  exitCode: number;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface CommandRunner {
+  /** Human label of where commands run ("local", "ssh mycluster"). */
+  readonly label: string;
+  run(command: string, opts?: RunOptions): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+export interface CommandLogEntry {
+  backend: string;
+  at: string;
+  command: string;
+  kind: CommandKind;
+  exitCode: number;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  error: string | null;
+}
+
+export type CommandLogSink = (entry: CommandLogEntry) => void;
+
+const LOG_TRIM = 2048;
+export function trimForLog(text: string): string {
+  if (text.length <= LOG_TRIM) return text;
+  return `${text.slice(0, LOG_TRIM)}... (truncated, ${Buffer.byteLength(text)} bytes total)`;
+}
+
+/** Scheduler commands always see UTC and the C locale so their timestamps and words parse the same everywhere. */
+export function withSchedulerEnv(command: string, kind: CommandKind | undefined): string {
+  return kind === 'scheduler' ? `TZ=UTC LC_ALL=C ${command}` : command;
+}
+
+/** Wrap a runner so every command is logged (trimmed) and counted. */
+export class LoggedRunner implements CommandRunner {
+  private counts = { scheduler: 0, io: 0, other: 0 };
+  constructor(
+    private readonly inner: CommandRunner,
+    private readonly backend: string,
+    private readonly sink: CommandLogSink,
+  ) {}
+  get label(): string {
+    return this.inner.label;
+  }
+  commandCounts(): Readonly<Record<CommandKind, number>> {
+    return { ...this.counts };
+  }
+  async run(command: string, opts: RunOptions = {}): Promise<RunResult> {
+    const kind = opts.kind ?? 'other';
+    this.counts[kind] += 1;
+    const at = new Date().toISOString();
+    try {
+      const res = await this.inner.run(command, opts);
+      this.sink({ backend: this.backend, at, command, kind, exitCode: res.exitCode, durationMs: res.durationMs, stdout: trimForLog(res.stdout), stderr: trimForLog(res.stderr), error: res.timedOut ? 'timed out' : null });
+      return res;
+    } catch (err) {
+      this.sink({ backend: this.backend, at, command, kind, exitCode: -1, durationMs: 0, stdout: '', stderr: '', error: String((err as Error)?.message ?? err) });
+      throw err;
+    }
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,186 @@
+// The API contract: every call and every event, defined once. Electron IPC, the HTTP host and the CLI are
+// adapters generated from these tables; none of them keeps its own list.
+import { z } from 'zod';
+import {
+  AttemptViewSchema,
+  BackendInfoSchema,
+  HealthSchema,
+  LogChunkSchema,
+  LogKind,
+  NotificationSchema,
+  RunDetailSchema,
+  RunSummarySchema,
+  TaskViewSchema,
+} from './schemas';
+
+type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+export interface CallDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I;
+  output: O;
+  /** HTTP route under /api/v1; `:name` segments are taken from the input. */
+  http: readonly [HttpMethod, string];
+  /** Calls that answer without the bearer token (only health). */
+  public?: boolean;
+  summary: string;
+}
+
+function call<I extends z.ZodType, O extends z.ZodType>(def: CallDef<I, O>): CallDef<I, O> {
+  return def;
+}
+
+const RunId = z.string().min(1).max(64);
+const TaskId = z.string().min(1).max(512);
+/** Query strings carry numbers as text; accept both. */
+const OptInt = z.coerce.number().int().nonnegative().optional();
+const OptBool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().optional());
+
+export const calls = {
+  health: call({
+    summary: 'Engine health, configuration error (if any) and backends',
+    input: z.object({}),
+    output: HealthSchema,
+    http: ['GET', '/health'],
+    public: true,
+  }),
+  'backends.list': call({
+    summary: 'Configured backends with their connection state',
+    input: z.object({}),
+    output: z.object({ backends: z.array(BackendInfoSchema) }),
+    http: ['GET', '/backends'],
+  }),
+  'backends.status': call({
+    summary: 'One backend',
+    input: z.object({ name: z.string().min(1) }),
+    output: BackendInfoSchema,
+    http: ['GET', '/backends/:name'],
+  }),
+  'runs.list': call({
+    summary: 'Runs, newest first',
+    input: z.object({ limit: OptInt, workflow: z.string().optional() }),
+    output: z.object({ runs: z.array(RunSummarySchema) }),
+    http: ['GET', '/runs'],
+  }),
+  'runs.get': call({
+    summary: 'A run with its tasks',
+    input: z.object({ id: RunId }),
+    output: RunDetailSchema,
+    http: ['GET', '/runs/:id'],
+  }),
+  'runs.createFromWorkflow': call({
+    summary: 'Validate a workflow document and start a run of it',
+    input: z.object({
+      backend: z.string().min(1).optional(),
+      /** The parsed workflow document: a task list or {tasks, env, env_groups, title}. */
+      document: z.unknown().optional(),
+      /** Raw JSON text (errors then carry line/column); used when `document` is absent. */
+      text: z.string().optional(),
+      /** Start the bundled demo workflow. */
+      demo: z.boolean().optional(),
+      workflow_name: z.string().min(1).max(200).optional(),
+      max_concurrent: z.number().int().positive().optional(),
+    }),
+    output: RunSummarySchema,
+    http: ['POST', '/runs'],
+  }),
+  'runs.cancel': call({
+    summary: 'Cancel a whole run, or one task of it',
+    input: z.object({ id: RunId, task: TaskId.optional() }),
+    output: z.object({ run_id: z.string(), cancelled: z.boolean() }),
+    http: ['POST', '/runs/:id/cancel'],
+  }),
+  'runs.rerun': call({
+    summary: 'Rerun a finished run in place as a new attempt (all tasks, or only failed ones and their dependents)',
+    input: z.object({ id: RunId, failed_only: OptBool }),
+    output: RunSummarySchema,
+    http: ['POST', '/runs/:id/rerun'],
+  }),
+  'runs.delete': call({
+    summary: 'Delete a finished run and its history',
+    input: z.object({ id: RunId }),
+    output: z.object({ run_id: z.string(), deleted: z.boolean() }),
+    http: ['DELETE', '/runs/:id'],
+  }),
+  'tasks.attempts': call({
+    summary: 'Every attempt of a task (reruns and retries keep earlier attempts)',
+    input: z.object({ run_id: RunId, task_id: TaskId }),
+    output: z.object({ attempts: z.array(AttemptViewSchema) }),
+    http: ['GET', '/runs/:run_id/tasks/:task_id/attempts'],
+  }),
+  'tasks.log': call({
+    summary: 'A task log: whole, last N lines, or from a byte offset (follow)',
+    input: z.object({
+      run_id: RunId,
+      task_id: TaskId,
+      type: LogKind.default('output'),
+      tail: OptInt,
+      offset: OptInt,
+      attempt: OptInt,
+    }),
+    output: LogChunkSchema,
+    http: ['GET', '/runs/:run_id/tasks/:task_id/logs'],
+  }),
+  'tasks.script': call({
+    summary: 'The exact submission script of an attempt',
+    input: z.object({ run_id: RunId, task_id: TaskId, attempt: OptInt }),
+    output: z.object({ run_id: z.string(), task_id: z.string(), attempt: z.number().int(), script: z.string().nullable() }),
+    http: ['GET', '/runs/:run_id/tasks/:task_id/script'],
+  }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<N extends CallName> = z.input<Calls[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<Calls[N]['output']>;
+
+export const events = {
+  'run.changed': RunSummarySchema,
+  'run.deleted': z.object({ id: z.string() }),
+  'task.changed': z.object({ run_id: z.string(), task: TaskViewSchema }),
+  'backend.changed': BackendInfoSchema,
+  notification: NotificationSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export interface EngineEvent<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}
+
+/** Errors carry a machine code and a human message; adapters map the code to HTTP status / exit code. */
+export const ERROR_CODES = ['bad_input', 'not_found', 'conflict', 'unavailable', 'unauthorized', 'internal'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ApiErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string(), details: z.unknown().optional() });
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toJSON(): ApiErrorBody {
+    return { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) };
+  }
+}
+
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
+  bad_input: 422,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+  unauthorized: 401,
+  internal: 500,
+};
+
+/** Format zod issues as `field: message` lines for error bodies. */
+export function describeZodError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`).join('\n');
+}
+
+export { TaskViewSchema };

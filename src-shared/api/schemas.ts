@@ -1,0 +1,141 @@
+// Shapes that travel between the engine and its clients. JSON field names follow the original ScriptHut API
+// (snake_case) so scripts written against it keep working.
+import { z } from 'zod';
+import { RUN_STATUSES, TASK_STATUSES } from '../model/status';
+import { BACKEND_KINDS } from '../model/backend-kinds';
+
+export const TaskStatusSchema = z.enum(TASK_STATUSES);
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+export const BackendKindSchema = z.enum(BACKEND_KINDS);
+
+/** ISO-8601 UTC timestamp (always with `Z`), or null when unknown. */
+export const Timestamp = z.string().nullable();
+
+export const StatusCountsSchema = z.record(z.string(), z.number().int());
+
+export const RunSummarySchema = z.object({
+  id: z.string(),
+  workflow_name: z.string(),
+  title: z.string().nullable(),
+  backend_name: z.string(),
+  created_at: z.string(),
+  finished_at: Timestamp,
+  status: RunStatusSchema,
+  attempt: z.number().int(),
+  task_count: z.number().int(),
+  completed_count: z.number().int(),
+  submitted_count: z.number().int(),
+  status_counts: StatusCountsSchema,
+  max_concurrent: z.number().int().nullable(),
+  halted_reason: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const TaskViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: TaskStatusSchema,
+  job_id: z.string().nullable(),
+  exit_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  submitted_at: Timestamp,
+  started_at: Timestamp,
+  finished_at: Timestamp,
+  attempt: z.number().int(),
+  deps: z.array(z.string()),
+  command: z.string(),
+  cpus: z.number(),
+  memory: z.string(),
+  time_limit: z.string(),
+  partition: z.string().nullable(),
+  pending_reason: z.string().nullable(),
+  scheduler_state: z.string().nullable(),
+  generated_by: z.string().nullable(),
+  max_rss: z.string().nullable(),
+  cpu_efficiency: z.number().nullable(),
+});
+export type TaskView = z.infer<typeof TaskViewSchema>;
+
+export const AttemptViewSchema = z.object({
+  task_id: z.string(),
+  attempt: z.number().int(),
+  job_id: z.string().nullable(),
+  status: TaskStatusSchema,
+  exit_code: z.number().int().nullable(),
+  error: z.string().nullable(),
+  submitted_at: Timestamp,
+  started_at: Timestamp,
+  finished_at: Timestamp,
+});
+export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  items: z.array(TaskViewSchema),
+  log_dir: z.string().nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const ConfigIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const ConfigErrorSchema = z.object({
+  file: z.string().nullable(),
+  message: z.string(),
+  issues: z.array(ConfigIssueSchema),
+});
+export type ConfigError = z.infer<typeof ConfigErrorSchema>;
+
+export const BackendConnection = z.enum(['ready', 'connecting', 'connected', 'waiting_for_user', 'backing_off', 'error', 'disabled']);
+
+export const BackendInfoSchema = z.object({
+  name: z.string(),
+  type: BackendKindSchema,
+  connected: z.boolean(),
+  state: BackendConnection,
+  detail: z.string().nullable(),
+  max_concurrent: z.number().int(),
+  in_flight: z.number().int(),
+  retry_at: Timestamp,
+});
+export type BackendInfo = z.infer<typeof BackendInfoSchema>;
+
+export const HealthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  pid: z.number().int(),
+  data_dir: z.string(),
+  config_file: z.string().nullable(),
+  config_loaded: z.boolean(),
+  config_error: ConfigErrorSchema.nullable(),
+  starting: z.string().nullable(),
+  backends: z.array(z.object({ name: z.string(), type: BackendKindSchema, connected: z.boolean() })),
+  demo_available: z.boolean(),
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+export const LogKind = z.enum(['output', 'error']);
+export type LogKind = z.infer<typeof LogKind>;
+
+export const LogChunkSchema = z.object({
+  run_id: z.string(),
+  task_id: z.string(),
+  attempt: z.number().int(),
+  type: LogKind,
+  /** Text of the requested range (whole file, last N lines, or bytes from `offset`). */
+  content: z.string(),
+  /** Byte offset where this chunk starts and where the next follow request should start. */
+  offset: z.number().int(),
+  next_offset: z.number().int(),
+  /** True once the task is terminal: nothing more will be appended. */
+  complete: z.boolean(),
+  missing: z.boolean(),
+});
+export type LogChunk = z.infer<typeof LogChunkSchema>;
+
+export const NotificationSchema = z.object({
+  kind: z.enum(['run_scheduled', 'task_failed', 'run_done']),
+  level: z.enum(['info', 'success', 'error']),
+  title: z.string(),
+  body: z.string(),
+  run_id: z.string(),
+  task_id: z.string().nullable(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
