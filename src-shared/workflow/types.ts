@@ -34,3 +34,10 @@ export interface WorkflowDocument {
   env: EnvRule[];
   env_groups: Record<string, EnvRule[]>;
 }
+
+/** One problem found while validating a workflow document; `task`/`field` locate it for the UI. */
+export interface WorkflowError {
+  task: string | null;
+  field: string | null;
+  message: string;
+}

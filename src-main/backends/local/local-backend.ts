@@ -1,0 +1,337 @@
+// The local backend: jobs run on this machine as detached bash supervisors, one spool folder each. The engine
+// may be killed at any time; jobs keep running and a new engine adopts them by reading the spool (see spool.ts).
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendKind } from '../../../src-shared/model/backend-kinds';
+import { normaliseNewlines } from '../../transport/quote';
+import { buildScript } from '../script-body';
+import type {
+  AccountingQuery,
+  Backend,
+  BackendStatus,
+  LogRead,
+  LogReadOptions,
+  PollResult,
+  QueueObservation,
+  ScriptContext,
+  SubmitRequest,
+  SubmitResult,
+  Verdict,
+} from '../types';
+import { readLogFile } from './log-reader';
+import { isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
+import {
+  SPOOL_FILES,
+  expandHome,
+  exists,
+  isValidJobId,
+  jobIdForTag,
+  parseExitCode,
+  readMeta,
+  readTextOrNull,
+  safeSegment,
+  writeFileAtomic,
+  type JobMeta,
+} from './spool';
+import { supervisorScript } from './supervisor';
+
+export interface LocalBackendOptions {
+  name: string;
+  dataDir: string;
+  /** Jobs run at once; default: number of CPUs. */
+  maxConcurrent?: number;
+  pollIntervalMs?: number;
+  /** Run job scripts with `bash -l` (login shell: ~/.bash_profile, modules…). */
+  loginShell?: boolean;
+  /** Time between SIGTERM and SIGKILL when cancelling (ms). */
+  cancelGraceMs?: number;
+  /** How long a spool folder may exist without its supervisor recording a pid before the job counts as lost. */
+  startGraceMs?: number;
+}
+
+export const LOST_REASON = 'lost: the process died without recording an exit code';
+export const NEVER_STARTED_REASON = 'lost: the job never started (its supervisor did not record a pid)';
+
+const READY: BackendStatus = { state: 'ready', detail: null, retryAt: null };
+
+/** What the spool says about one job right now. */
+interface JobEvidence {
+  dir: string;
+  meta: JobMeta | null;
+  proc: RecordedProcess | null;
+  alive: boolean;
+  rc: number | null;
+  cancelled: boolean;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export class LocalBackend implements Backend {
+  readonly name: string;
+  readonly kind: BackendKind = 'local';
+  readonly maxConcurrent: number;
+  readonly pollIntervalMs: number;
+  private readonly dataDir: string;
+  private readonly spoolRoot: string;
+  private readonly loginShell: boolean;
+  private readonly cancelGraceMs: number;
+  private readonly startGraceMs: number;
+
+  constructor(opts: LocalBackendOptions) {
+    if (process.platform === 'win32') {
+      throw new Error(
+        `local backend '${opts.name}' needs a POSIX system (bash, process groups); it is not available on Windows. ` +
+          'Use a Slurm, PBS or AWS backend instead, or run ScriptHut under WSL.',
+      );
+    }
+    this.name = opts.name;
+    this.dataDir = path.resolve(expandHome(opts.dataDir));
+    this.spoolRoot = path.join(this.dataDir, 'local-jobs', safeSegment(opts.name));
+    this.maxConcurrent = Math.max(1, opts.maxConcurrent ?? (os.cpus().length || 4));
+    this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
+    this.loginShell = opts.loginShell ?? false;
+    this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
+    this.startGraceMs = opts.startGraceMs ?? 60_000;
+  }
+
+  status(): BackendStatus {
+    return READY;
+  }
+
+  onStatusChange(): () => void {
+    // Always ready: nothing to report.
+    return () => {};
+  }
+
+  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
+    const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${safeSegment(taskId)}.${attempt}`);
+    return { output: `${base}.out`, error: `${base}.err` };
+  }
+
+  outputDir(runId: string, taskId: string): string {
+    return path.join(this.dataDir, 'outputs', safeSegment(runId), safeSegment(taskId));
+  }
+
+  buildScript(ctx: ScriptContext): string {
+    // Log redirection is done by the supervisor, so the header only names the job for someone reading the spool.
+    return buildScript(ctx, { header: [`# ScriptHut local job ${ctx.jobName.replace(/[\r\n]/g, ' ')}`], loginShell: this.loginShell });
+  }
+
+  /** Spool folder of a job id (exposed for diagnostics and tests). */
+  jobDir(jobId: string): string {
+    if (!isValidJobId(jobId)) throw new Error(`invalid local job id '${jobId}' on backend '${this.name}'`);
+    return path.join(this.spoolRoot, jobId);
+  }
+
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    const jobId = jobIdForTag(req.tag);
+    const dir = this.jobDir(jobId);
+    if (await exists(dir)) {
+      // Same tag = same attempt: never start it twice.
+      return { jobId, submitOutput: `already submitted: spool ${dir} exists` };
+    }
+    const output = path.resolve(expandHome(req.logs.output));
+    const error = path.resolve(expandHome(req.logs.error));
+    await mkdir(path.dirname(output), { recursive: true });
+    await mkdir(path.dirname(error), { recursive: true });
+
+    // The folder appears complete or not at all: it is the evidence findByTags relies on after a crash.
+    const tmp = `${dir}.tmp`;
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(tmp, { recursive: true });
+    const meta: JobMeta = {
+      tag: req.tag,
+      runId: req.runId,
+      taskId: req.taskId,
+      attempt: req.attempt,
+      jobName: req.jobName,
+      backend: this.name,
+      submitted_at: new Date().toISOString(),
+      logs: { output, error },
+    };
+    await writeFile(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
+    await writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell }), { mode: 0o700 });
+    await writeFile(path.join(tmp, SPOOL_FILES.meta), JSON.stringify(meta, null, 2) + '\n');
+    try {
+      await rename(tmp, dir);
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      if (await exists(dir)) return { jobId, submitOutput: `already submitted: spool ${dir} exists` };
+      throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
+    }
+
+    try {
+      const pid = await spawnDetached(dir);
+      return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
+    } catch (e) {
+      // Nothing runs: remove the evidence so a retry can submit again.
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`local backend '${this.name}': cannot start bash for job ${jobId}: ${(e as Error).message}. Is bash installed and on PATH?`);
+    }
+  }
+
+  async findByTags(tags: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    await Promise.all(
+      tags.map(async (tag) => {
+        const jobId = jobIdForTag(tag);
+        const meta = await readMeta(this.jobDir(jobId));
+        if (meta && meta.tag === tag) found.set(tag, jobId);
+      }),
+    );
+    return found;
+  }
+
+  async poll(trackedJobIds: string[]): Promise<PollResult> {
+    const jobs = new Map<string, QueueObservation>();
+    await Promise.all(
+      trackedJobIds.map(async (jobId) => {
+        if (!isValidJobId(jobId)) return;
+        const ev = await this.evidence(jobId);
+        if (!ev || ev.rc !== null) return;
+        if (ev.alive) {
+          jobs.set(jobId, { state: 'running', rawState: 'RUNNING', startedAt: ev.startedAt });
+        } else if (!ev.proc && this.withinStartGrace(ev)) {
+          jobs.set(jobId, { state: 'pending', rawState: 'STARTING', pendingReason: 'supervisor starting' });
+        }
+      }),
+    );
+    return { jobs, external: [] };
+  }
+
+  async accounting(queries: AccountingQuery[]): Promise<Map<string, Verdict>> {
+    const verdicts = new Map<string, Verdict>();
+    await Promise.all(
+      queries.map(async ({ jobId }) => {
+        if (!isValidJobId(jobId)) return;
+        const ev = await this.evidence(jobId);
+        if (!ev) return;
+        // rc is the supervisor's last act, so an rc file is final even while the supervisor is still exiting.
+        if (ev.rc === null && (ev.alive || (!ev.proc && this.withinStartGrace(ev)))) return;
+        verdicts.set(jobId, verdictOf(ev));
+      }),
+    );
+    return verdicts;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const dir = this.jobDir(jobId);
+    if (!(await exists(dir))) throw new Error(`local backend '${this.name}': no job ${jobId} (spool folder ${dir} does not exist)`);
+    if (parseExitCode(await readTextOrNull(path.join(dir, SPOOL_FILES.rc))) !== null) return; // already finished
+    // The marker first: whatever happens next, accounting reports this job as cancelled.
+    await writeFileAtomic(path.join(dir, SPOOL_FILES.cancelled), new Date().toISOString() + '\n');
+
+    const deadline = Date.now() + this.cancelGraceMs;
+    // A supervisor that has not recorded its pid yet sees the marker and does not start the script; wait briefly
+    // in case it is between the two.
+    let proc = await this.recordedProcess(dir);
+    while (!proc && Date.now() < deadline) {
+      await sleep(50);
+      proc = await this.recordedProcess(dir);
+    }
+    if (!proc || !(await isSameProcessAlive(proc))) return;
+    // The supervisor leads its own session, so its pid is the process group id of the whole job.
+    killGroup(proc.pid, 'SIGTERM');
+    while (Date.now() < deadline && (await isSameProcessAlive(proc))) await sleep(50);
+    // Anything still in the group (a script ignoring TERM, background children) is killed for good.
+    if (processGroupExists(proc.pid)) killGroup(proc.pid, 'SIGKILL');
+  }
+
+  async readLog(file: string, opts: LogReadOptions): Promise<LogRead> {
+    return readLogFile(path.resolve(expandHome(file)), opts);
+  }
+
+  async readFile(file: string): Promise<string> {
+    const full = path.resolve(expandHome(file));
+    try {
+      return await readFile(full, 'utf8');
+    } catch (e) {
+      throw new Error(`local backend '${this.name}': cannot read ${full}: ${(e as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    // Jobs are detached on purpose: they keep running and the next engine adopts them.
+  }
+
+  private async recordedProcess(dir: string): Promise<RecordedProcess | null> {
+    const text = await readTextOrNull(path.join(dir, SPOOL_FILES.pid));
+    return text === null ? null : parsePidFile(text);
+  }
+
+  private withinStartGrace(ev: JobEvidence): boolean {
+    const submitted = ev.meta ? Date.parse(ev.meta.submitted_at) : NaN;
+    return Number.isFinite(submitted) && Date.now() - submitted < this.startGraceMs;
+  }
+
+  private async evidence(jobId: string): Promise<JobEvidence | null> {
+    const dir = this.jobDir(jobId);
+    try {
+      if (!(await stat(dir)).isDirectory()) return null;
+    } catch {
+      return null;
+    }
+    const proc = await this.recordedProcess(dir);
+    // Liveness BEFORE the rc file: a supervisor writes rc and then exits, so "dead, then no rc" really means lost.
+    const alive = proc ? await isSameProcessAlive(proc) : false;
+    const [rcText, cancelled, startedAt, finishedAt, meta] = await Promise.all([
+      readTextOrNull(path.join(dir, SPOOL_FILES.rc)),
+      exists(path.join(dir, SPOOL_FILES.cancelled)),
+      readTextOrNull(path.join(dir, SPOOL_FILES.startedAt)),
+      readTextOrNull(path.join(dir, SPOOL_FILES.finishedAt)),
+      readMeta(dir),
+    ]);
+    return {
+      dir,
+      meta,
+      proc,
+      alive,
+      rc: parseExitCode(rcText),
+      cancelled,
+      startedAt: startedAt?.trim() || null,
+      finishedAt: finishedAt?.trim() || null,
+    };
+  }
+}
+
+/** The final word on a job that is no longer running. */
+export function verdictOf(ev: Pick<JobEvidence, 'rc' | 'cancelled' | 'proc' | 'startedAt' | 'finishedAt'>): Verdict {
+  const times = { startedAt: ev.startedAt, finishedAt: ev.finishedAt };
+  const { rc } = ev;
+  // A job that finished cleanly before the cancel reached it did complete.
+  if (rc === 0) return { outcome: 'completed', exitCode: 0, reason: null, schedulerState: 'COMPLETED', ...times };
+  if (ev.cancelled) return { outcome: 'cancelled', exitCode: rc, reason: 'Cancelled', schedulerState: 'CANCELLED', ...times };
+  if (rc === null) {
+    return { outcome: 'failed', exitCode: null, reason: ev.proc ? LOST_REASON : NEVER_STARTED_REASON, schedulerState: 'LOST', ...times };
+  }
+  if (rc > 128 && rc < 128 + 65) {
+    return { outcome: 'failed', exitCode: rc, reason: `Killed by signal ${rc - 128}`, schedulerState: 'FAILED', ...times };
+  }
+  return { outcome: 'failed', exitCode: rc, reason: 'Non-zero exit code', schedulerState: 'FAILED', ...times };
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Starts the supervisor in its own session (setsid), detached from the engine's lifetime and stdio. */
+function spawnDetached(dir: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [SPOOL_FILES.supervisor], { cwd: dir, detached: true, stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.unref();
+      resolve(child.pid ?? -1);
+    });
+  });
+}

@@ -1,0 +1,50 @@
+// The bash supervisor that owns one local job. It runs detached in its own session, so it outlives the engine;
+// it records its identity, runs the job script with the log redirections and records the exit code — all as
+// files in the spool, which is how any later engine learns what happened.
+import { shq } from '../../transport/quote';
+import { SPOOL_FILES } from './spool';
+
+export interface SupervisorOptions {
+  /** Absolute log paths (already `~`-expanded). */
+  output: string;
+  error: string;
+  loginShell: boolean;
+}
+
+/** Exit code recorded when a job is cancelled before its script started (128 + SIGTERM, like a killed job). */
+export const CANCELLED_BEFORE_START_RC = 143;
+
+export function supervisorScript(opts: SupervisorOptions): string {
+  const f = SPOOL_FILES;
+  const stamp = (name: string) => `date -u +%Y-%m-%dT%H:%M:%SZ > ${name}.tmp && mv -f ${name}.tmp ${name}`;
+  // Same file for both streams: one descriptor, or the two would overwrite each other's bytes.
+  const redirect = opts.output === opts.error ? `> ${shq(opts.output)} 2>&1` : `> ${shq(opts.output)} 2> ${shq(opts.error)}`;
+  return [
+    '#!/bin/bash',
+    '# ScriptHut local supervisor (runs with the spool folder as its working directory).',
+    // A trap (not the default action) keeps the supervisor alive when cancel signals the whole group, so it
+    // can still record the job\'s exit code; the job itself gets the default action (traps are reset in children).
+    "trap 'true' TERM INT HUP",
+    'set -f',
+    "start_time=''",
+    'if [ -r /proc/$$/stat ]; then',
+    '  read -r stat_line < /proc/$$/stat',
+    '  stat_rest=${stat_line##*) }',
+    '  set -- $stat_rest',
+    '  start_time=${20}',
+    'else',
+    "  start_time=$(LC_ALL=C ps -o lstart= -p $$ 2>/dev/null | tr -s ' ' ' ' | sed 's/^ //;s/ $//')",
+    'fi',
+    `echo "$$ $start_time" > ${f.pid}.tmp && mv -f ${f.pid}.tmp ${f.pid}`,
+    stamp(f.startedAt),
+    `if [ -e ${f.cancelled} ]; then`,
+    `  rc=${CANCELLED_BEFORE_START_RC}`,
+    'else',
+    `  bash${opts.loginShell ? ' -l' : ''} ${f.script} ${redirect} < /dev/null`,
+    '  rc=$?',
+    'fi',
+    stamp(f.finishedAt),
+    `echo "$rc" > ${f.rc}.tmp && mv -f ${f.rc}.tmp ${f.rc}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,282 @@
+// The `scripthut` command registry: one table of commands, each a client of the contract. Every leaf accepts
+// --json (a test checks this), prompts and notices go to stderr so --json stdout is one document.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CallName, CallOutput } from '../../src-shared/api/contract';
+import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
+import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
+
+export interface Client {
+  invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
+}
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  help: string;
+}
+
+export interface CliContext {
+  args: string[];
+  opts: Record<string, string | boolean | undefined>;
+  json: boolean;
+  client: () => Client;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+}
+
+export interface CommandDef {
+  path: string[];
+  args: string[];
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Returns the exit code. */
+  run(ctx: CliContext): Promise<number>;
+}
+
+export class UsageError extends Error {}
+
+const fmtTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '-');
+const progress = (r: RunSummary) => `${r.status_counts.completed ?? 0}/${r.task_count}`;
+
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+}
+
+function colour(status: keyof typeof STATUS_STYLE, tty: boolean): string {
+  if (!tty) return status;
+  const code = { idle: 90, busy: 34, good: 32, bad: 31, muted: 90 }[STATUS_STYLE[status].tone];
+  return `\u001b[${code}m${status}\u001b[0m`;
+}
+
+function printJson(ctx: CliContext, value: unknown): void {
+  ctx.out(JSON.stringify(value, null, 2));
+}
+
+/** The run-view shape documented for scripts: the summary plus items with the original API's fields. */
+function runViewJson(run: RunDetail): Record<string, unknown> {
+  return {
+    ...run,
+    items: run.items.map((t: TaskView) => ({
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      job_id: t.job_id,
+      exit_code: t.exit_code,
+      error: t.error,
+      submitted_at: t.submitted_at,
+      started_at: t.started_at,
+      finished_at: t.finished_at,
+      attempt: t.attempt,
+      deps: t.deps,
+      pending_reason: t.pending_reason,
+      generated_by: t.generated_by,
+    })),
+  };
+}
+
+function intOpt(ctx: CliContext, name: string): number | undefined {
+  const v = ctx.opts[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got '${String(v)}'`);
+  return n;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function watchRun(ctx: CliContext, id: string, intervalS: number, exitStatus: boolean): Promise<number> {
+  const client = ctx.client();
+  let lastLine = '';
+  for (;;) {
+    const run = await client.invoke('runs.get', { id });
+    if (!ctx.json) {
+      const counts = Object.entries(run.status_counts)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+      const line = `${run.id} ${run.status} — ${counts}`;
+      if (line !== lastLine) ctx.err(line);
+      lastLine = line;
+    }
+    if (isTerminalRun(run.status)) {
+      if (ctx.json) printJson(ctx, runViewJson(run));
+      else {
+        for (const t of run.items.filter((x) => x.status !== 'completed')) ctx.out(`  ${t.id}: ${t.status}${t.exit_code !== null ? ` (exit ${t.exit_code})` : ''}${t.error ? ` — ${t.error}` : ''}`);
+        ctx.out(`Run ${run.id} ${run.status}: ${run.status_counts.completed ?? 0}/${run.task_count} tasks completed.`);
+      }
+      return exitStatus && run.status !== 'completed' ? 1 : 0;
+    }
+    await sleep(intervalS * 1000);
+  }
+}
+
+export const COMMANDS: CommandDef[] = [
+  {
+    path: ['workflow', 'run'],
+    args: ['file'],
+    summary: 'Validate a workflow JSON file and start a run of it',
+    options: {
+      backend: { type: 'string', help: 'backend name (default: the only configured one)' },
+      name: { type: 'string', help: 'workflow name (default: the file name)' },
+      'max-concurrent': { type: 'string', help: "cap on this run's jobs in flight" },
+      watch: { type: 'boolean', help: 'then watch it; exit 1 unless it completes' },
+    },
+    async run(ctx) {
+      const file = ctx.args[0] as string;
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new UsageError(`Cannot read workflow file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      }
+      const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
+      const run = await ctx.client().invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') });
+      if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
+      if (ctx.json) printJson(ctx, run);
+      else {
+        ctx.out(`Started run ${run.id} (${run.workflow_name}, ${run.task_count} tasks) on ${run.backend_name}.`);
+        ctx.err(`Watch it with: scripthut run watch ${run.id} --exit-status`);
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'list'],
+    args: [],
+    summary: 'List runs, newest first',
+    options: { limit: { type: 'string', help: 'how many (default 20)' }, workflow: { type: 'string', help: 'only this workflow' } },
+    async run(ctx) {
+      const { runs } = await ctx.client().invoke('runs.list', { limit: intOpt(ctx, 'limit') ?? 20, workflow: ctx.opts.workflow as string | undefined });
+      if (ctx.json) printJson(ctx, { runs });
+      else if (!runs.length) ctx.out('No runs yet. Start one with: scripthut workflow run <file.json>');
+      else ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'view'],
+    args: ['id'],
+    summary: 'Show a run and its tasks',
+    options: {},
+    async run(ctx) {
+      const run = await ctx.client().invoke('runs.get', { id: ctx.args[0] });
+      if (ctx.json) printJson(ctx, runViewJson(run));
+      else {
+        ctx.out(`Run ${run.id}  ${run.workflow_name}  on ${run.backend_name}  ${colour(run.status, ctx.isTTY)}  ${progress(run)} completed  (created ${fmtTime(run.created_at)})`);
+        if (run.halted_reason) ctx.out(`Submissions halted: ${run.halted_reason}`);
+        ctx.out(table([['TASK', 'STATUS', 'JOB', 'EXIT', 'STARTED', 'FINISHED', 'ERROR'], ...run.items.map((t) => [t.id, colour(t.status, ctx.isTTY), t.job_id ?? '-', t.exit_code === null ? '-' : String(t.exit_code), fmtTime(t.started_at), fmtTime(t.finished_at), t.error ?? ''])]));
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'watch'],
+    args: ['id'],
+    summary: 'Follow a run until it finishes',
+    options: { 'exit-status': { type: 'boolean', help: 'exit 1 unless the run completes' }, interval: { type: 'string', help: 'seconds between checks (default 2)' } },
+    run: (ctx) => watchRun(ctx, ctx.args[0] as string, intOpt(ctx, 'interval') ?? 2, !!ctx.opts['exit-status']),
+  },
+  {
+    path: ['run', 'logs'],
+    args: ['id', 'task'],
+    summary: "Print a task's log (or follow it with -f)",
+    options: {
+      error: { type: 'boolean', help: 'the error log instead of the output' },
+      tail: { type: 'string', help: 'only the last N lines' },
+      follow: { type: 'boolean', short: 'f', help: 'keep printing new output until the task finishes' },
+      attempt: { type: 'string', help: 'an earlier attempt' },
+    },
+    async run(ctx) {
+      const client = ctx.client();
+      const base = { run_id: ctx.args[0], task_id: ctx.args[1], type: ctx.opts.error ? 'error' : 'output', attempt: intOpt(ctx, 'attempt') };
+      if (!ctx.opts.follow) {
+        const chunk = await client.invoke('tasks.log', { ...base, tail: intOpt(ctx, 'tail') });
+        if (ctx.json) printJson(ctx, chunk);
+        else process.stdout.write(chunk.content);
+        return 0;
+      }
+      let chunk = await client.invoke('tasks.log', { ...base, tail: intOpt(ctx, 'tail') });
+      const pieces = [chunk.content];
+      if (!ctx.json) process.stdout.write(chunk.content);
+      while (!chunk.complete) {
+        await sleep(1000);
+        chunk = await client.invoke('tasks.log', { ...base, offset: chunk.next_offset });
+        if (chunk.content) {
+          pieces.push(chunk.content);
+          if (!ctx.json) process.stdout.write(chunk.content);
+        }
+      }
+      if (ctx.json) printJson(ctx, { ...chunk, content: pieces.join('') });
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'cancel'],
+    args: ['id'],
+    summary: 'Cancel a run (or one task with --task)',
+    options: { task: { type: 'string', help: 'cancel only this task' } },
+    async run(ctx) {
+      const res = await ctx.client().invoke('runs.cancel', { id: ctx.args[0], task: ctx.opts.task as string | undefined });
+      if (ctx.json) printJson(ctx, res);
+      else ctx.out(res.cancelled ? `Cancelled ${ctx.opts.task ? `task ${String(ctx.opts.task)} of ` : ''}run ${res.run_id}.` : `Nothing to cancel in run ${res.run_id}.`);
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'rerun'],
+    args: ['id'],
+    summary: 'Rerun a finished run in place as a new attempt',
+    options: { failed: { type: 'boolean', help: 'only failed tasks and what depends on them' } },
+    async run(ctx) {
+      const run = await ctx.client().invoke('runs.rerun', { id: ctx.args[0], failed_only: !!ctx.opts.failed });
+      if (ctx.json) printJson(ctx, run);
+      else ctx.out(`Rerunning ${run.id} (attempt ${run.attempt}).`);
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'delete'],
+    args: ['id'],
+    summary: 'Delete a finished run from the history',
+    options: {},
+    async run(ctx) {
+      const res = await ctx.client().invoke('runs.delete', { id: ctx.args[0] });
+      if (ctx.json) printJson(ctx, res);
+      else ctx.out(`Deleted run ${res.run_id}.`);
+      return 0;
+    },
+  },
+  {
+    path: ['backend', 'list'],
+    args: [],
+    summary: 'List backends and their state',
+    options: {},
+    async run(ctx) {
+      const { backends } = await ctx.client().invoke('backends.list', {});
+      if (ctx.json) printJson(ctx, { backends });
+      else ctx.out(table([['NAME', 'TYPE', 'STATE', 'IN FLIGHT', 'MAX_CONCURRENT', 'DETAIL'], ...backends.map((b) => [b.name, b.type, b.state, String(b.in_flight), String(b.max_concurrent), b.detail ?? ''])]));
+      return 0;
+    },
+  },
+  {
+    path: ['status'],
+    args: [],
+    summary: "The engine's health and configuration state",
+    options: {},
+    async run(ctx) {
+      const h = await ctx.client().invoke('health', {});
+      if (ctx.json) printJson(ctx, h);
+      else {
+        ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
+        ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
+        for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+      }
+      return h.config_error ? 1 : 0;
+    },
+  },
+];
+
+export { isTerminalTask };

@@ -1,0 +1,130 @@
+// App lifecycle of the desktop shell: one instance, one engine, one window. Everything the user can do goes
+// through the engine's contract (ipc.ts); this file only wires Electron's pieces together.
+import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import type { EngineApi } from '../engine/dispatch';
+import { defaultDataDir } from '../platform/paths';
+import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { forwardEvents, registerIpc } from './ipc';
+import { showEngineNotifications } from './notifications';
+import { createMainWindow, revealWindow } from './window';
+
+export interface EngineHandle {
+  api: EngineApi;
+  close(): Promise<void>;
+}
+
+export type StartEngine = (opts: { dataDir: string; configPath?: string; version: string }) => Promise<EngineHandle>;
+
+export interface DesktopOptions {
+  startEngine: StartEngine;
+  preloadPath: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  iconPath?: string;
+  dataDir?: string;
+  configPath?: string;
+}
+
+export interface Desktop {
+  window(): BrowserWindow | null;
+  engine: EngineHandle;
+}
+
+/** `--config <file>`, `--config=<file>` or `-c <file>` on the command line. */
+export function configPathFromArgv(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a.startsWith('--config=')) return a.slice('--config='.length) || undefined;
+    if (a === '--config' || a === '-c') return argv[i + 1];
+  }
+  return undefined;
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+function explainStartFailure(err: unknown): { title: string; message: string } {
+  const detail = err instanceof Error ? err.message : String(err);
+  if (errorCode(err) === 'ELOCKED') {
+    return {
+      title: 'ScriptHut is already running',
+      // The engine's message already names the owning pid and how to resolve it.
+      message: detail,
+    };
+  }
+  return { title: 'ScriptHut could not start', message: `${detail}\n\nFix the problem above and start ScriptHut Desktop again.` };
+}
+
+/**
+ * Starts the desktop app. Resolves to null when this process quits instead (another instance owns the app, or
+ * the engine could not start). The synchronous part (lock, scheme, data folder) runs before `app` is ready, as
+ * Electron requires.
+ */
+export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  // Electron's own files (cache, local storage) go next to the engine's, not into ~/.config/<productName>.
+  app.setPath('userData', dataDir);
+  registerAppScheme(protocol);
+
+  let win: BrowserWindow | null = null;
+  app.on('second-instance', () => revealWindow(win));
+
+  await app.whenReady();
+
+  let engine: EngineHandle;
+  try {
+    engine = await opts.startEngine({ dataDir, configPath: opts.configPath, version: app.getVersion() });
+  } catch (err) {
+    const { title, message } = explainStartFailure(err);
+    dialog.showErrorBox(title, message);
+    app.quit();
+    return null;
+  }
+
+  // The page needs no camera, geolocation, etc.; notifications are shown by this process.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  handleAppProtocol(protocol, opts.rendererDir);
+
+  const trusted = () => (win && !win.isDestroyed() ? win.webContents : null);
+  const cleanups = [
+    registerIpc(ipcMain, { api: engine.api, trustedContents: trusted, onRefused: (r) => console.warn(`ScriptHut IPC: ${r}`) }),
+    forwardEvents(engine.api, trusted),
+    showEngineNotifications(engine.api, () => revealWindow(win)),
+  ];
+
+  const openWindow = (): void => {
+    win = createMainWindow({ preloadPath: opts.preloadPath, iconPath: opts.iconPath });
+    win.on('closed', () => {
+      win = null;
+    });
+  };
+  openWindow();
+
+  app.on('activate', () => {
+    if (!win) openWindow();
+  });
+  // On macOS the app (and the engine watching jobs) stays alive without windows, as users expect there.
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    // Let the engine finish its current step and release the data-folder lock before the process exits.
+    event.preventDefault();
+    closed = true;
+    for (const cleanup of cleanups) cleanup();
+    engine
+      .close()
+      .catch((err: unknown) => console.error(`ScriptHut: engine did not close cleanly: ${String(err)}`))
+      .finally(() => app.quit());
+  });
+
+  return { window: () => win, engine };
+}

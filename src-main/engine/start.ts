@@ -1,0 +1,100 @@
+// Composes an engine for a data folder: lock, store, config, backends, env layers. Used by the headless host,
+// the CLI and the Electron shell alike.
+import path from 'node:path';
+import fs from 'node:fs';
+import type { ScripthutConfig } from '../../src-shared/config';
+import type { EnvRule } from '../../src-shared/workflow/types';
+import { loadConfig } from '../config/load';
+import { Store } from '../store/store';
+import { buildBackends, type BackendFactoryContext } from './backend-factory';
+import { Engine } from './engine';
+import { makeEnvResolver, type EnvLayersConfig } from './env';
+import { acquireDataDirLock } from './lock';
+import type { EngineApi } from './dispatch';
+import type { Timers } from '../scheduler/task-state';
+import type { Backend } from '../backends/types';
+
+export interface StartEngineOptions {
+  dataDir: string;
+  configPath?: string;
+  version: string;
+  /** Folder holding `demo/` (the bundled demo workflow). */
+  resourcesDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra wiring for SSH backends (the SSH broker lives outside the engine core). */
+  makeShellBackend?: BackendFactoryContext['makeShellBackend'];
+  /** Test hook: override the timers from the config. */
+  timers?: Partial<Timers>;
+  nativeBinding?: string;
+}
+
+export interface RunningEngine {
+  api: EngineApi;
+  engine: Engine;
+  store: Store;
+  backends: Map<string, Backend>;
+  config: ScripthutConfig | null;
+  close(): Promise<void>;
+}
+
+export const DEMO_WORKFLOW_FILE = path.join('demo', 'demo-workflow.json');
+
+function envLayers(config: ScripthutConfig | null): EnvLayersConfig {
+  const backends: EnvLayersConfig['backends'] = {};
+  for (const b of config?.backends ?? []) {
+    const withEnv = b as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
+    backends[b.name] = { env: withEnv.env ?? [], envGroups: withEnv.env_groups ?? {} };
+  }
+  const stacks: EnvLayersConfig['stacks'] = {};
+  for (const s of config?.stacks ?? []) stacks[s.name] = { init: s.init ?? '' };
+  return { env: (config?.env ?? []) as EnvRule[], envGroups: (config?.env_groups ?? {}) as Record<string, EnvRule[]>, backends, stacks };
+}
+
+export async function startEngine(opts: StartEngineOptions): Promise<RunningEngine> {
+  const lock = acquireDataDirLock(opts.dataDir);
+  try {
+    const loaded = loadConfig({ configPath: opts.configPath, env: opts.env });
+    const config = loaded.ok ? loaded.config : null;
+    for (const w of loaded.ok ? loaded.warnings : []) console.warn(`[config] ${w}`);
+    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding });
+    // A broken config must not stop the engine: the embedded default (local) keeps history and jobs alive
+    // while the error is shown.
+    const backends = buildBackends(config, { dataDir: opts.dataDir, settings: config?.settings ?? null, makeShellBackend: opts.makeShellBackend });
+    const s = config?.settings;
+    const timers: Timers = {
+      noRecordMs: (s?.no_record_seconds ?? 300) * 1000,
+      settlingTimeoutMs: (s?.settling_timeout_seconds ?? 600) * 1000,
+      ...opts.timers,
+    };
+    const demo = opts.resourcesDir ? path.join(opts.resourcesDir, DEMO_WORKFLOW_FILE) : null;
+    const engine = new Engine({
+      store,
+      backends,
+      dataDir: opts.dataDir,
+      version: opts.version,
+      timers,
+      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error },
+      env: makeEnvResolver(envLayers(config)),
+      demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
+    });
+    engine.start();
+    let closed = false;
+    return {
+      api: engine,
+      engine,
+      store,
+      backends,
+      config,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await engine.close();
+        store.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}

@@ -1,0 +1,89 @@
+// Run-level rules (pure): dependency cascade, readiness, run status, rerun selection.
+import type { RunStatus, TaskStatus } from '../../src-shared/model/status';
+import { isInFlight, isTerminalTask } from '../../src-shared/model/status';
+import type { TaskRuntime, Transition } from './task-state';
+
+const BLOCKING: ReadonlySet<TaskStatus> = new Set(['failed', 'dep_failed', 'cancelled']);
+
+function dependentsIndex(tasks: readonly TaskRuntime[]): Map<string, TaskRuntime[]> {
+  const index = new Map<string, TaskRuntime[]>();
+  for (const t of tasks) {
+    for (const d of t.deps) {
+      let list = index.get(d);
+      if (!list) index.set(d, (list = []));
+      list.push(t);
+    }
+  }
+  return index;
+}
+
+/** Pending tasks downstream of a failed/dep_failed/cancelled task become dep_failed (transitively). */
+export function cascadeDepFailures(tasks: readonly TaskRuntime[], now: string): Transition[] {
+  const dependents = dependentsIndex(tasks);
+  const status = new Map(tasks.map((t) => [t.id, t.status] as const));
+  const out: Transition[] = [];
+  const queue = tasks.filter((t) => BLOCKING.has(t.status));
+  for (let i = 0; i < queue.length; i++) {
+    const cause = queue[i] as TaskRuntime;
+    for (const dep of dependents.get(cause.id) ?? []) {
+      if (status.get(dep.id) !== 'pending') continue;
+      const what = status.get(cause.id) === 'cancelled' ? 'was cancelled' : 'failed';
+      const reason = `Dependency '${cause.id}' ${what}`;
+      status.set(dep.id, 'dep_failed');
+      out.push({ taskId: dep.id, from: 'pending', to: 'dep_failed', reason, patch: { status: 'dep_failed', error: reason, finishedAt: now } });
+      queue.push({ ...dep, status: 'dep_failed' });
+    }
+  }
+  return out;
+}
+
+/** Pending tasks whose dependencies are all completed, in workflow order. */
+export function readyTasks(tasks: readonly TaskRuntime[]): string[] {
+  const status = new Map(tasks.map((t) => [t.id, t.status] as const));
+  return tasks.filter((t) => t.status === 'pending' && t.deps.every((d) => status.get(d) === 'completed')).map((t) => t.id);
+}
+
+export function countStatuses(tasks: readonly TaskRuntime[]): Record<TaskStatus, number> {
+  const counts = { pending: 0, submitted: 0, queued: 0, running: 0, settling: 0, completed: 0, failed: 0, dep_failed: 0, cancelled: 0 };
+  for (const t of tasks) counts[t.status]++;
+  return counts;
+}
+
+export function inFlightCount(tasks: readonly TaskRuntime[]): number {
+  let n = 0;
+  for (const t of tasks) if (isInFlight(t.status)) n++;
+  return n;
+}
+
+/**
+ * A run's status from its tasks. `cancelRequested`: the user cancelled the run; it reads `cancelled` (not failed,
+ * as the original showed) once nothing is in flight.
+ */
+export function deriveRunStatus(tasks: readonly TaskRuntime[], cancelRequested: boolean): RunStatus {
+  const c = countStatuses(tasks);
+  const inFlight = c.submitted + c.queued + c.running + c.settling;
+  if (inFlight > 0) return 'running';
+  if (tasks.length === 0 || c.completed === tasks.length) return 'completed';
+  if (cancelRequested) return 'cancelled';
+  if (c.pending === 0) return 'failed';
+  const started = tasks.some((t) => t.status !== 'pending' || t.attempt > 1);
+  return started ? 'running' : 'pending';
+}
+
+/**
+ * Which tasks a rerun resets. `failedOnly`: failed, dep_failed and cancelled tasks plus everything downstream of
+ * them; otherwise every task.
+ */
+export function rerunSelection(tasks: readonly TaskRuntime[], failedOnly: boolean): Set<string> {
+  if (!failedOnly) return new Set(tasks.map((t) => t.id));
+  const dependents = dependentsIndex(tasks);
+  const picked = new Set<string>();
+  const queue = tasks.filter((t) => isTerminalTask(t.status) && t.status !== 'completed').map((t) => t.id);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i] as string;
+    if (picked.has(id)) continue;
+    picked.add(id);
+    for (const d of dependents.get(id) ?? []) queue.push(d.id);
+  }
+  return picked;
+}

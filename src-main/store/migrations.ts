@@ -1,0 +1,116 @@
+// Numbered migrations. Never edit a shipped one: add the next number. PRAGMA user_version records the last applied.
+
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'runs, tasks, attempts, transitions, external jobs, command log',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        workflow_name TEXT NOT NULL,
+        title TEXT,
+        backend_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 1,
+        max_concurrent INTEGER,
+        doc_json TEXT NOT NULL,
+        halted_reason TEXT,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        log_dir TEXT
+      );
+      CREATE INDEX runs_created ON runs(created_at DESC);
+      CREATE INDEX runs_backend_status ON runs(backend_name, status);
+
+      CREATE TABLE tasks (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        def_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 1,
+        retries_left INTEGER NOT NULL DEFAULT 0,
+        job_id TEXT,
+        submit_tag TEXT,
+        exit_code INTEGER,
+        error TEXT,
+        submitted_at TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        settling_since TEXT,
+        pending_reason TEXT,
+        scheduler_state TEXT,
+        generated_by TEXT,
+        max_rss TEXT,
+        cpu_efficiency REAL,
+        PRIMARY KEY (run_id, task_id)
+      );
+      CREATE INDEX tasks_run_seq ON tasks(run_id, seq);
+      CREATE INDEX tasks_status ON tasks(status);
+
+      CREATE TABLE attempts (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        backend_name TEXT NOT NULL,
+        tag TEXT NOT NULL UNIQUE,
+        job_id TEXT,
+        status TEXT NOT NULL,
+        script TEXT,
+        env_json TEXT,
+        submit_output TEXT,
+        log_output TEXT,
+        log_error TEXT,
+        exit_code INTEGER,
+        error TEXT,
+        submitted_at TEXT,
+        started_at TEXT,
+        finished_at TEXT,
+        PRIMARY KEY (run_id, task_id, attempt)
+      );
+
+      CREATE TABLE task_transitions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        from_status TEXT,
+        to_status TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX transitions_task ON task_transitions(run_id, task_id, id);
+
+      CREATE TABLE external_jobs (
+        backend_name TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        user TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT,
+        partition TEXT,
+        submitted_at TEXT,
+        started_at TEXT,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        gone_at TEXT,
+        PRIMARY KEY (backend_name, job_id)
+      );
+
+      CREATE TABLE command_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        backend_name TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        command TEXT NOT NULL,
+        exit_code INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        stdout TEXT NOT NULL,
+        stderr TEXT NOT NULL,
+        error TEXT
+      );
+      CREATE INDEX command_log_backend ON command_log(backend_name, id);
+    `,
+  },
+];

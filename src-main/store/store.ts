@@ -1,0 +1,191 @@
+// Small repositories over one SQLite database. The engine wraps each step in `tx` so a state change is one
+// transaction: the store is the truth, and an engine killed at any point restarts from a consistent file.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './db';
+import { openDatabase, type OpenOptions } from './db';
+import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
+import type { TaskPatch } from '../scheduler/task-state';
+import type { CommandLogEntry } from '../transport/runner';
+
+const TASK_PATCH_COLUMNS: Record<string, string> = {
+  status: 'status',
+  jobId: 'job_id',
+  attempt: 'attempt',
+  retriesLeft: 'retries_left',
+  submittedAt: 'submitted_at',
+  startedAt: 'started_at',
+  finishedAt: 'finished_at',
+  settlingSince: 'settling_since',
+  exitCode: 'exit_code',
+  error: 'error',
+  pendingReason: 'pending_reason',
+  schedulerState: 'scheduler_state',
+  maxRss: 'max_rss',
+  cpuEfficiency: 'cpu_efficiency',
+};
+/** Attempt rows mirror the task's runtime fields for the attempt they describe. */
+const ATTEMPT_MIRROR = new Set(['status', 'job_id', 'exit_code', 'error', 'submitted_at', 'started_at', 'finished_at']);
+
+export interface NewTask {
+  task_id: string;
+  def_json: string;
+  retries_left: number;
+  generated_by: string | null;
+}
+
+export class Store {
+  readonly db: Db;
+  private stmts = new Map<string, Statement<unknown[], unknown>>();
+
+  constructor(file: string, opts: OpenOptions = {}) {
+    this.db = openDatabase(file, opts);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  private st(sql: string): Statement<unknown[], unknown> {
+    let s = this.stmts.get(sql);
+    if (!s) this.stmts.set(sql, (s = this.db.prepare<unknown[], unknown>(sql)));
+    return s;
+  }
+
+  // ---- runs
+  insertRun(run: RunRow): void {
+    this.st(`INSERT INTO runs (id, workflow_name, title, backend_name, created_at, finished_at, status, attempt, max_concurrent, doc_json, halted_reason, cancel_requested, log_dir)
+      VALUES (@id, @workflow_name, @title, @backend_name, @created_at, @finished_at, @status, @attempt, @max_concurrent, @doc_json, @halted_reason, @cancel_requested, @log_dir)`).run(run);
+  }
+  getRun(id: string): RunRow | undefined {
+    return this.st('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+  }
+  listRuns(limit: number, workflow?: string): RunRow[] {
+    if (workflow) return this.st('SELECT * FROM runs WHERE workflow_name = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(workflow, limit) as RunRow[];
+    return this.st('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[];
+  }
+  activeRuns(backend?: string): RunRow[] {
+    if (backend) return this.st(`SELECT * FROM runs WHERE backend_name = ? AND status IN ('pending','running') ORDER BY created_at`).all(backend) as RunRow[];
+    return this.st(`SELECT * FROM runs WHERE status IN ('pending','running') ORDER BY created_at`).all() as RunRow[];
+  }
+  updateRun(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
+    const keys = Object.keys(fields);
+    if (!keys.length) return;
+    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+  }
+  deleteRun(id: string): void {
+    this.st('DELETE FROM task_transitions WHERE run_id = ?').run(id);
+    this.st('DELETE FROM runs WHERE id = ?').run(id);
+  }
+  runStatusCounts(id: string): Record<string, number> {
+    const rows = this.st('SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(id) as Array<{ status: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  // ---- tasks
+  insertTasks(runId: string, tasks: readonly NewTask[]): void {
+    const maxSeq = (this.st('SELECT COALESCE(MAX(seq), -1) AS m FROM tasks WHERE run_id = ?').get(runId) as { m: number }).m;
+    const ins = this.st(`INSERT INTO tasks (run_id, task_id, seq, def_json, status, attempt, retries_left, generated_by)
+      VALUES (?, ?, ?, ?, 'pending', 1, ?, ?)`);
+    tasks.forEach((t, i) => ins.run(runId, t.task_id, maxSeq + 1 + i, t.def_json, t.retries_left, t.generated_by));
+  }
+  listTasks(runId: string): TaskRow[] {
+    return this.st('SELECT * FROM tasks WHERE run_id = ? ORDER BY seq').all(runId) as TaskRow[];
+  }
+  getTask(runId: string, taskId: string): TaskRow | undefined {
+    return this.st('SELECT * FROM tasks WHERE run_id = ? AND task_id = ?').get(runId, taskId) as TaskRow | undefined;
+  }
+  deleteTasks(runId: string, taskIds: readonly string[]): void {
+    const del = this.st('DELETE FROM tasks WHERE run_id = ? AND task_id = ?');
+    for (const id of taskIds) del.run(runId, id);
+  }
+  /** Tasks of a backend whose job exists or may exist (in-flight), across all runs. */
+  inFlightTasks(backend: string): TaskRow[] {
+    return this.st(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
+      WHERE r.backend_name = ? AND t.status IN ('submitted','queued','running','settling') ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
+  }
+  setSubmitTag(runId: string, taskId: string, tag: string | null): void {
+    this.st('UPDATE tasks SET submit_tag = ? WHERE run_id = ? AND task_id = ?').run(tag, runId, taskId);
+  }
+  /** Update a task's runtime fields and mirror them on its current attempt row. */
+  patchTask(runId: string, taskId: string, patch: TaskPatch): void {
+    const sets: string[] = [];
+    const params: Record<string, unknown> = { run_id: runId, task_id: taskId };
+    for (const [k, v] of Object.entries(patch)) {
+      const col = TASK_PATCH_COLUMNS[k];
+      if (!col || v === undefined) continue;
+      sets.push(`${col} = @${col}`);
+      params[col] = v;
+    }
+    if (!sets.length) return;
+    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE run_id = @run_id AND task_id = @task_id`).run(params);
+    const mirror = sets.map((s) => s.split(' = ')[0] as string).filter((c) => ATTEMPT_MIRROR.has(c));
+    if (mirror.length && patch.attempt === undefined) {
+      this.db
+        .prepare(`UPDATE attempts SET ${mirror.map((c) => `${c} = @${c}`).join(', ')} WHERE run_id = @run_id AND task_id = @task_id
+          AND attempt = (SELECT attempt FROM tasks WHERE run_id = @run_id AND task_id = @task_id)`)
+        .run(Object.fromEntries([['run_id', runId], ['task_id', taskId], ...mirror.map((c) => [c, params[c]])]));
+    }
+  }
+
+  // ---- attempts
+  insertAttempt(a: AttemptRow): void {
+    this.st(`INSERT INTO attempts (run_id, task_id, attempt, backend_name, tag, job_id, status, script, env_json, submit_output, log_output, log_error, exit_code, error, submitted_at, started_at, finished_at)
+      VALUES (@run_id, @task_id, @attempt, @backend_name, @tag, @job_id, @status, @script, @env_json, @submit_output, @log_output, @log_error, @exit_code, @error, @submitted_at, @started_at, @finished_at)`).run(a);
+  }
+  getAttempt(runId: string, taskId: string, attempt: number): AttemptRow | undefined {
+    return this.st('SELECT * FROM attempts WHERE run_id = ? AND task_id = ? AND attempt = ?').get(runId, taskId, attempt) as AttemptRow | undefined;
+  }
+  listAttempts(runId: string, taskId: string): AttemptRow[] {
+    return this.st('SELECT * FROM attempts WHERE run_id = ? AND task_id = ? ORDER BY attempt').all(runId, taskId) as AttemptRow[];
+  }
+  updateAttempt(runId: string, taskId: string, attempt: number, fields: Partial<AttemptRow>): void {
+    const keys = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
+    if (!keys.length) return;
+    this.db.prepare(`UPDATE attempts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @r AND task_id = @t AND attempt = @a`).run({ ...fields, r: runId, t: taskId, a: attempt });
+  }
+
+  // ---- transitions (append-only)
+  appendTransition(t: { run_id: string; task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }): void {
+    this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (@run_id, @task_id, @attempt, @at, @from_status, @to_status, @reason)').run(t);
+  }
+  listTransitions(runId: string, taskId?: string): Array<{ task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }> {
+    if (taskId) return this.st('SELECT task_id, attempt, at, from_status, to_status, reason FROM task_transitions WHERE run_id = ? AND task_id = ? ORDER BY id').all(runId, taskId) as never;
+    return this.st('SELECT task_id, attempt, at, from_status, to_status, reason FROM task_transitions WHERE run_id = ? ORDER BY id').all(runId) as never;
+  }
+
+  // ---- command log
+  appendCommand(e: CommandLogEntry): void {
+    this.st(`INSERT INTO command_log (backend_name, at, kind, command, exit_code, duration_ms, stdout, stderr, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.backend, e.at, e.kind, e.command, e.exitCode, e.durationMs, e.stdout, e.stderr, e.error);
+  }
+  listCommands(backend: string, limit: number): CommandLogRow[] {
+    return this.st('SELECT * FROM command_log WHERE backend_name = ? ORDER BY id DESC LIMIT ?').all(backend, limit) as CommandLogRow[];
+  }
+  pruneCommands(keepPerBackend: number): void {
+    this.st(`DELETE FROM command_log WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY backend_name ORDER BY id DESC) AS rn FROM command_log) WHERE rn > ?)`).run(keepPerBackend);
+  }
+
+  // ---- external jobs
+  upsertExternalJobs(backend: string, jobs: ReadonlyArray<Omit<ExternalJobRow, 'backend_name' | 'first_seen' | 'last_seen' | 'gone_at'>>, now: string): void {
+    const up = this.st(`INSERT INTO external_jobs (backend_name, job_id, name, user, state, reason, partition, submitted_at, started_at, first_seen, last_seen, gone_at)
+      VALUES (@backend_name, @job_id, @name, @user, @state, @reason, @partition, @submitted_at, @started_at, @now, @now, NULL)
+      ON CONFLICT(backend_name, job_id) DO UPDATE SET name = excluded.name, user = excluded.user, state = excluded.state, reason = excluded.reason,
+        partition = excluded.partition, started_at = excluded.started_at, last_seen = excluded.last_seen, gone_at = NULL`);
+    const seen = new Set<string>();
+    for (const j of jobs) {
+      seen.add(j.job_id);
+      up.run({ ...j, backend_name: backend, now });
+    }
+    // Jobs that left the queue (pending or running alike) are marked gone, never left "queued" forever.
+    const live = this.st('SELECT job_id FROM external_jobs WHERE backend_name = ? AND gone_at IS NULL').all(backend) as Array<{ job_id: string }>;
+    const gone = this.st('UPDATE external_jobs SET gone_at = ? WHERE backend_name = ? AND job_id = ?');
+    for (const { job_id } of live) if (!seen.has(job_id)) gone.run(now, backend, job_id);
+  }
+  listExternalJobs(backend?: string): ExternalJobRow[] {
+    if (backend) return this.st('SELECT * FROM external_jobs WHERE backend_name = ? ORDER BY first_seen DESC').all(backend) as ExternalJobRow[];
+    return this.st('SELECT * FROM external_jobs ORDER BY first_seen DESC').all() as ExternalJobRow[];
+  }
+}

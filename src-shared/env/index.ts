@@ -1,0 +1,3 @@
+export { resolveEnv, envPairs, buildSeed, PROTECTED_PREFIX } from './resolve';
+export type { ResolveEnvInput, ResolvedEnv, ResolvedVar, EnvOp, EnvLayer, EnvGroupLayer, Guard } from './resolve';
+export { parseEnvRules, parseEnvGroups } from './rules';

@@ -1,0 +1,5 @@
+export type { EnvRule, TaskDefinition, WorkflowDocument, WorkflowError } from './types';
+export { parseWorkflow, parseWorkflowText, type WorkflowParseResult } from './parse';
+export { extendWorkflow, joinWorkingDir, type ExtendResult } from './extend';
+export { isWildcard, compileGlob } from './glob';
+export { validateTaskId } from './task-fields';

@@ -1,0 +1,315 @@
+// The local backend with real processes: detached supervisors, spool files, signals, and a second backend
+// instance standing in for a restarted engine.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { LocalBackend, LOST_REASON } from '../../src-main/backends/local';
+import type { ScriptContext, SubmitRequest } from '../../src-main/backends/types';
+import type { TaskDefinition } from '../../src-shared/workflow/types';
+
+const roots: string[] = [];
+let dataDir: string;
+let work: string;
+const startedGroups: number[] = [];
+
+beforeEach(() => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'scripthut-local-'));
+  roots.push(root);
+  dataDir = path.join(root, 'data');
+  work = path.join(root, 'work');
+  mkdirSync(work, { recursive: true });
+});
+
+afterEach(() => {
+  // Kill whatever a failed test left behind (only groups this file started).
+  for (const pgid of startedGroups.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+afterAll(() => {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+});
+
+function task(id: string, command: string): TaskDefinition {
+  return {
+    id,
+    name: `Task ${id}`,
+    command,
+    working_dir: work,
+    partition: null,
+    cpus: 1,
+    memory: '1G',
+    time_limit: '0:10:00',
+    deps: [],
+    gres: null,
+    image: null,
+    env: [],
+    generates_source: null,
+    output_file: null,
+    error_file: null,
+    retries: 0,
+  };
+}
+
+async function submit(backend: LocalBackend, id: string, command: string, env: Array<[string, string]> = []) {
+  const runId = 'run1';
+  const logs = backend.defaultLogPaths(runId, id, 1);
+  const t = task(id, command);
+  const tag = `sh-${runId}-${id}-1`;
+  const ctx: ScriptContext = {
+    runId,
+    taskId: id,
+    attempt: 1,
+    jobName: `${runId}/${id}`,
+    tag,
+    task: t,
+    env,
+    init: '',
+    logs,
+    outputDir: backend.outputDir(runId, id),
+    workingDir: work,
+  };
+  const req: SubmitRequest = { runId, taskId: id, attempt: 1, tag, jobName: ctx.jobName, task: t, script: backend.buildScript(ctx), logs };
+  const result = await backend.submit(req);
+  return { ...result, tag, logs };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function supervisorPid(backend: LocalBackend, jobId: string): number {
+  return Number(readFileSync(path.join(backend.jobDir(jobId), 'pid'), 'utf8').split(' ')[0]);
+}
+
+/** Gone = no such process, or a zombie (finished, waiting for a parent that may never reap it). */
+function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+async function waitRunning(backend: LocalBackend, jobId: string) {
+  await waitFor('job running', async () => (await backend.poll([jobId])).jobs.get(jobId)?.state === 'running');
+  startedGroups.push(supervisorPid(backend, jobId));
+}
+
+async function waitLeft(backend: LocalBackend, jobId: string) {
+  await waitFor('job left the queue', async () => !(await backend.poll([jobId])).jobs.has(jobId));
+}
+
+const gate = () => path.join(work, 'go');
+const waitGate = () => `while [ ! -e ${gate()} ]; do sleep 0.05; done`;
+
+describe('LocalBackend', () => {
+  it('runs a job to completion: running, then gone from the queue, then completed with its log', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(b, 'hello', `echo "hello from $SCRIPTHUT_OUTPUT_DIR"\n${waitGate()}\necho done-now`);
+    await waitRunning(b, job.jobId);
+    expect((await b.poll([job.jobId])).external).toEqual([]);
+    // No verdict while it is still running.
+    expect((await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).has(job.jobId)).toBe(false);
+
+    writeFileSync(gate(), '');
+    await waitLeft(b, job.jobId);
+    const v = (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId);
+    expect(v).toMatchObject({ outcome: 'completed', exitCode: 0, reason: null });
+    expect(v?.startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(v?.finishedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const log = await b.readLog(job.logs.output, {});
+    expect(log.missing).toBe(false);
+    expect(log.content).toContain(`hello from ${b.outputDir('run1', 'hello')}`);
+    expect(log.content).toContain('done-now');
+    expect(log.content).toContain('Exit code: 0');
+    expect(job.logs.output).toBe(path.join(dataDir, 'logs', 'run1', 'hello.1.out'));
+  });
+
+  it('reports a non-zero exit as failed with its exit code, and stderr lands in the error log', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(b, 'three', 'echo oops >&2\nexit 3');
+    await waitLeft(b, job.jobId);
+    const v = await waitFor('verdict', async () => (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId));
+    expect(v).toMatchObject({ outcome: 'failed', exitCode: 3, reason: 'Non-zero exit code' });
+    expect((await b.readLog(job.logs.error, {})).content).toContain('oops');
+  });
+
+  it('reports a job whose supervisor was SIGKILLed as lost, never completed', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(b, 'victim', 'sleep 300');
+    await waitRunning(b, job.jobId);
+    process.kill(-supervisorPid(b, job.jobId), 'SIGKILL');
+    await waitLeft(b, job.jobId);
+    const v = (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId);
+    expect(v).toMatchObject({ outcome: 'failed', exitCode: null, reason: LOST_REASON });
+  });
+
+  it('cancel kills the whole process group (children too) and the verdict is cancelled', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir, cancelGraceMs: 5000 });
+    const childPidFile = path.join(work, 'child.pid');
+    const job = await submit(b, 'sleeper', `sleep 300 &\necho $! > ${childPidFile}\nwait`);
+    await waitRunning(b, job.jobId);
+    const child = Number(await waitFor('child pid', async () => existsSync(childPidFile) && readFileSync(childPidFile, 'utf8').trim()));
+    const supervisor = supervisorPid(b, job.jobId);
+    expect(processGone(child)).toBe(false);
+
+    await b.cancel(job.jobId);
+    await waitFor('sleep child gone', async () => processGone(child));
+    expect(processGone(supervisor)).toBe(true);
+    await waitLeft(b, job.jobId);
+    const v = (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId);
+    // The supervisor outlived the TERM and recorded the job's signal exit (128 + 15).
+    expect(v).toMatchObject({ outcome: 'cancelled', reason: 'Cancelled', exitCode: 143 });
+  });
+
+  it('cancel escalates to SIGKILL when the job ignores SIGTERM', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir, cancelGraceMs: 300 });
+    const childPidFile = path.join(work, 'stubborn.pid');
+    const job = await submit(b, 'stubborn', `trap '' TERM\nsleep 300 &\necho $! > ${childPidFile}\nwait`);
+    await waitRunning(b, job.jobId);
+    const child = Number(await waitFor('child pid', async () => existsSync(childPidFile) && readFileSync(childPidFile, 'utf8').trim()));
+    await b.cancel(job.jobId);
+    await waitFor('stubborn child gone', async () => processGone(child));
+    await waitLeft(b, job.jobId);
+    expect((await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId)).toMatchObject({ outcome: 'cancelled', exitCode: null });
+  });
+
+  it('a spool folder whose supervisor never started is pending, then lost after the start grace', async () => {
+    // Simulates an engine crash between creating the spool folder and spawning the supervisor.
+    const patient = new LocalBackend({ name: 'local', dataDir });
+    const jobId = 'sh-run1-orphan-1';
+    mkdirSync(patient.jobDir(jobId), { recursive: true });
+    writeFileSync(path.join(patient.jobDir(jobId), 'meta.json'), JSON.stringify({ tag: jobId, submitted_at: new Date().toISOString() }));
+    expect((await patient.poll([jobId])).jobs.get(jobId)?.state).toBe('pending');
+    expect((await patient.accounting([{ jobId, submittedAt: '' }])).has(jobId)).toBe(false);
+
+    const impatient = new LocalBackend({ name: 'local', dataDir, startGraceMs: 0 });
+    expect((await impatient.poll([jobId])).jobs.has(jobId)).toBe(false);
+    const v = (await impatient.accounting([{ jobId, submittedAt: '' }])).get(jobId);
+    expect(v).toMatchObject({ outcome: 'failed', exitCode: null });
+    expect(v?.reason).toMatch(/^lost: /);
+    // Unknown ids: no evidence, no verdict.
+    expect((await impatient.accounting([{ jobId: 'sh-never-submitted', submittedAt: '' }])).size).toBe(0);
+  });
+
+  it('a new backend instance on the same data folder adopts a running job and sees it finish', async () => {
+    const first = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(first, 'adopted', `${waitGate()}\nexit 0`);
+    await waitRunning(first, job.jobId);
+    await first.close();
+
+    const second = new LocalBackend({ name: 'local', dataDir });
+    expect(await second.findByTags([job.tag])).toEqual(new Map([[job.tag, job.jobId]]));
+    expect((await second.poll([job.jobId])).jobs.get(job.jobId)?.state).toBe('running');
+    writeFileSync(gate(), '');
+    await waitLeft(second, job.jobId);
+    expect((await second.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId)).toMatchObject({ outcome: 'completed', exitCode: 0 });
+  });
+
+  it('a job survives its engine process being SIGKILLed and is adopted by the next one', async () => {
+    // A real engine process: bundle a tiny submitter, run it with node, kill it with SIGKILL once submitted.
+    const entry = path.join(path.dirname(dataDir), 'engine.mjs');
+    const backendModule = path.resolve(__dirname, '../../src-main/backends/local/index.ts');
+    const contents = `
+      import { LocalBackend } from ${JSON.stringify(backendModule)};
+      const [dataDir, work, gate] = process.argv.slice(2);
+      const b = new LocalBackend({ name: 'local', dataDir });
+      const logs = b.defaultLogPaths('run9', 'survivor', 1);
+      const task = { id: 'survivor', name: 'survivor', command: 'while [ ! -e ' + gate + ' ]; do sleep 0.05; done; echo survived',
+        working_dir: work, partition: null, cpus: 1, memory: '1G', time_limit: '1:00', deps: [], gres: null, image: null,
+        env: [], generates_source: null, output_file: null, error_file: null, retries: 0 };
+      const ctx = { runId: 'run9', taskId: 'survivor', attempt: 1, jobName: 'survivor', tag: 'sh-run9-survivor-1', task,
+        env: [], init: '', logs, outputDir: null, workingDir: work };
+      const r = await b.submit({ runId: 'run9', taskId: 'survivor', attempt: 1, tag: ctx.tag, jobName: 'survivor', task,
+        script: b.buildScript(ctx), logs });
+      console.log(r.jobId);
+      setInterval(() => {}, 1000); // stay alive like an engine until killed
+    `;
+    await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: entry, logLevel: 'silent' });
+    const engine = spawn(process.execPath, [entry, dataDir, work, gate()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    engine.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const jobId = await waitFor('engine to submit', async () => out.includes('\n') && out.trim());
+    const exited = new Promise((r) => engine.once('exit', r));
+    engine.kill('SIGKILL');
+    await exited;
+
+    const next = new LocalBackend({ name: 'local', dataDir });
+    expect(await next.findByTags(['sh-run9-survivor-1'])).toEqual(new Map([['sh-run9-survivor-1', jobId]]));
+    await waitRunning(next, jobId);
+    writeFileSync(gate(), '');
+    await waitLeft(next, jobId);
+    expect((await next.accounting([{ jobId, submittedAt: '' }])).get(jobId)).toMatchObject({ outcome: 'completed', exitCode: 0 });
+    expect((await next.readLog(next.defaultLogPaths('run9', 'survivor', 1).output, {})).content).toContain('survived');
+  });
+
+  it('findByTags finds submitted tags only, and submitting the same tag twice starts one job', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const counter = path.join(work, 'count');
+    const a = await submit(b, 'once', `echo x >> ${counter}`);
+    const again = await submit(b, 'once', `echo x >> ${counter}`);
+    expect(again.jobId).toBe(a.jobId);
+    const found = await b.findByTags([a.tag, 'sh-run1-never-1', 'weird tag/with:chars']);
+    expect(found).toEqual(new Map([[a.tag, a.jobId]]));
+    await waitLeft(b, a.jobId);
+    await waitFor('verdict', async () => (await b.accounting([{ jobId: a.jobId, submittedAt: '' }])).get(a.jobId));
+    expect(readFileSync(counter, 'utf8')).toBe('x\n');
+    // Another backend name has its own spool.
+    expect(await new LocalBackend({ name: 'other', dataDir }).findByTags([a.tag])).toEqual(new Map());
+  });
+
+  it('readLog returns the last lines, and follows a growing log by offset without repeating bytes', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(b, 'writer', `echo line1; echo line2; echo line3\n${waitGate()}\necho line4; echo line5\nwhile [ ! -e ${gate()}2 ]; do sleep 0.05; done`);
+    const first = await waitFor('first lines', async () => {
+      const r = await b.readLog(job.logs.output, { offset: 0 });
+      return r.content.includes('line3') ? r : null;
+    });
+    expect(first.offset).toBe(0);
+    expect(first.nextOffset).toBe(Buffer.byteLength(first.content));
+    expect(await b.readLog(job.logs.output, { tail: 2 })).toMatchObject({ content: 'line2\nline3\n', missing: false });
+
+    writeFileSync(gate(), '');
+    const next = await waitFor('more lines', async () => {
+      const r = await b.readLog(job.logs.output, { offset: first.nextOffset });
+      return r.content.includes('line5') ? r : null;
+    });
+    expect(next.content).toBe('line4\nline5\n');
+    expect(next.offset).toBe(first.nextOffset);
+    expect((await b.readLog(job.logs.output, { offset: next.nextOffset })).content).toBe('');
+    expect((await b.poll([job.jobId])).jobs.get(job.jobId)?.state).toBe('running');
+    writeFileSync(`${gate()}2`, '');
+    await waitLeft(b, job.jobId);
+    expect(await b.readLog(path.join(work, 'nope.log'), { tail: 5 })).toMatchObject({ content: '', missing: true });
+  });
+
+  it('passes env values with quotes, $(...), backticks and newlines verbatim, executing nothing', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const marker = path.join(os.tmpdir(), `scripthut-injected-${process.pid}-${Date.now()}`);
+    const value = `it's "quoted" $(touch ${marker}) \`touch ${marker}\` $HOME\nsecond line\\n`;
+    const out = path.join(work, 'env.txt');
+    const job = await submit(b, 'env', `printf '%s' "$WEIRD" > ${out}`, [['WEIRD', value]]);
+    await waitLeft(b, job.jobId);
+    const v = await waitFor('verdict', async () => (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId));
+    expect(v.outcome).toBe('completed');
+    expect(readFileSync(out, 'utf8')).toBe(value);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
