@@ -57,7 +57,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
       configPath: values.config,
       version: env.version,
       resourcesDir: path.join(env.appRoot, 'resources'),
-      makeShellBackend: makeShellBackendFactory({ dataDir }),
+      makeShellBackend: makeShellBackendFactory,
     });
   } catch (err) {
     if (err instanceof DataDirLockedError) {

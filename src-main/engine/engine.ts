@@ -19,6 +19,7 @@ import { newRunId, submitTag, validateWorkflowInput } from './run-factory';
 import { taskDef, toAttemptView, toRunSummary, toRuntime, toTaskView } from './views';
 import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
+import type { PromptCenter } from './prompts';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -35,6 +36,9 @@ export interface EngineOptions {
   env: EnvResolver;
   /** Path of the bundled demo workflow, when available. */
   demoWorkflowPath: string | null;
+  prompts: PromptCenter;
+  /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
+  commandCounts?: (backend: string) => Record<string, number> | null;
   /** How many submissions run at once per backend (scheduler round trips overlap on one connection). */
   submitConcurrency?: number;
   now?: () => string;
@@ -46,6 +50,8 @@ interface Loop {
   timer: NodeJS.Timeout | null;
   stopped: boolean;
 }
+
+type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
 const key = (runId: string, taskId: string) => `${runId}\u0000${taskId}`;
 
@@ -74,6 +80,10 @@ export class Engine implements EngineApi {
   }
 
   start(): void {
+    this.o.prompts.onChange((e) => {
+      if (e.opened) this.bus.emit('prompt', e.opened);
+      if (e.closed) this.bus.emit('prompt.closed', { id: e.closed });
+    });
     for (const b of this.o.backends.values()) {
       this.loops.set(b.name, { running: false, again: false, timer: null, stopped: false });
       b.onStatusChange(() => this.bus.emit('backend.changed', this.backendInfo(b)));
@@ -83,6 +93,7 @@ export class Engine implements EngineApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.o.prompts.cancelAll();
     for (const loop of this.loops.values()) {
       loop.stopped = true;
       if (loop.timer) clearTimeout(loop.timer);
@@ -673,6 +684,28 @@ export class Engine implements EngineApi {
         return { attempts: this.o.store.listAttempts(run_id, task_id).map(toAttemptView) };
       },
       'tasks.log': (input) => this.readLog(input),
+      'tasks.env': ({ run_id, task_id, attempt }) => this.taskEnv(run_id, task_id, attempt),
+      'tasks.transitions': ({ run_id, task_id }) => {
+        this.requireRun(run_id);
+        return { transitions: this.o.store.listTransitions(run_id, task_id) };
+      },
+      'backends.commands': ({ name, limit }) => {
+        const b = this.requireBackend(name);
+        const commands = this.o.store.listCommands(b.name, limit ?? 200).map((c) => ({ at: c.at, kind: c.kind, command: c.command, exit_code: c.exit_code, duration_ms: c.duration_ms, stdout: c.stdout, stderr: c.stderr, error: c.error }));
+        return { backend: b.name, counts: this.o.commandCounts?.(b.name) ?? {}, commands };
+      },
+      'jobs.external': ({ backend, include_gone }) => ({
+        jobs: this.o.store
+          .listExternalJobs(backend)
+          .filter((j) => include_gone || !j.gone_at)
+          .map((j) => ({ backend: j.backend_name, job_id: j.job_id, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submitted_at, started_at: j.started_at, first_seen: j.first_seen, last_seen: j.last_seen, gone_at: j.gone_at })),
+      }),
+      'prompts.respond': ({ id, answers }) => {
+        const accepted = this.o.prompts.respond(id, answers);
+        if (!accepted) throw new ApiError('not_found', `No open prompt '${id}' (already answered or expired).`);
+        return { id, accepted };
+      },
+      'prompts.list': () => ({ prompts: this.o.prompts.list() }),
       'tasks.script': ({ run_id, task_id, attempt }) => {
         const row = this.requireTask(run_id, task_id);
         const n = attempt ?? row.attempt;
@@ -680,6 +713,21 @@ export class Engine implements EngineApi {
         return { run_id, task_id, attempt: n, script: a?.script ?? null };
       },
     };
+  }
+
+  private taskEnv(runId: string, taskId: string, attemptNo: number | undefined) {
+    const run = this.requireRun(runId);
+    const row = this.requireTask(runId, taskId);
+    const n = attemptNo ?? row.attempt;
+    const attempt = this.o.store.getAttempt(runId, taskId, n);
+    if (attempt?.env_json) {
+      const env = JSON.parse(attempt.env_json) as { vars: TaskEnvVars; init: string; warnings: string[] };
+      return { run_id: runId, task_id: taskId, attempt: n, resolved: true, vars: env.vars, init: env.init, warnings: env.warnings };
+    }
+    const b = this.o.backends.get(run.backend_name);
+    if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not configured; the environment cannot be previewed.`);
+    const env = this.o.env.resolve({ run, def: taskDef(row), backend: b, attempt: n });
+    return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: env.vars, init: env.init, warnings: [...env.warnings, ...env.errors] };
   }
 
   /** Test hook: the in-flight tasks and the definitions of a run. */

@@ -13,6 +13,7 @@ import { acquireDataDirLock } from './lock';
 import type { EngineApi } from './dispatch';
 import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
+import { PromptCenter } from './prompts';
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -22,10 +23,19 @@ export interface StartEngineOptions {
   resourcesDir?: string;
   env?: NodeJS.ProcessEnv;
   /** Extra wiring for SSH backends (the SSH broker lives outside the engine core). */
-  makeShellBackend?: BackendFactoryContext['makeShellBackend'];
+  makeShellBackend?: (wiring: ShellWiring) => BackendFactoryContext['makeShellBackend'];
   /** Test hook: override the timers from the config. */
   timers?: Partial<Timers>;
   nativeBinding?: string;
+}
+
+/** What the SSH wiring gets from the engine: where to ask the user, where to log commands. */
+export interface ShellWiring {
+  dataDir: string;
+  prompts: PromptCenter;
+  store: Store;
+  /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
+  registerCounts(backend: string, counts: () => Record<string, number>): void;
 }
 
 export interface RunningEngine {
@@ -59,7 +69,10 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding });
     // A broken config must not stop the engine: the embedded default (local) keeps history and jobs alive
     // while the error is shown.
-    const backends = buildBackends(config, { dataDir: opts.dataDir, settings: config?.settings ?? null, makeShellBackend: opts.makeShellBackend });
+    const prompts = new PromptCenter();
+    const counters = new Map<string, () => Record<string, number>>();
+    const wiring: ShellWiring = { dataDir: opts.dataDir, prompts, store, registerCounts: (b, c) => counters.set(b, c) };
+    const backends = buildBackends(config, { dataDir: opts.dataDir, settings: config?.settings ?? null, makeShellBackend: opts.makeShellBackend?.(wiring) });
     const s = config?.settings;
     const timers: Timers = {
       noRecordMs: (s?.no_record_seconds ?? 300) * 1000,
@@ -76,6 +89,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error },
       env: makeEnvResolver(envLayers(config)),
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
+      prompts,
+      commandCounts: (b) => counters.get(b)?.() ?? null,
     });
     engine.start();
     let closed = false;

@@ -4,7 +4,12 @@ import { z } from 'zod';
 import {
   AttemptViewSchema,
   BackendInfoSchema,
+  CommandLogEntrySchema,
+  ExternalJobSchema,
   HealthSchema,
+  PromptSchema,
+  TaskEnvSchema,
+  TransitionSchema,
   LogChunkSchema,
   LogKind,
   NotificationSchema,
@@ -126,6 +131,42 @@ export const calls = {
     output: z.object({ run_id: z.string(), task_id: z.string(), attempt: z.number().int(), script: z.string().nullable() }),
     http: ['GET', '/runs/:run_id/tasks/:task_id/script'],
   }),
+  'tasks.env': call({
+    summary: "A task's environment with provenance: which layer, group and rule contributed each variable",
+    input: z.object({ run_id: RunId, task_id: TaskId, attempt: OptInt }),
+    output: TaskEnvSchema,
+    http: ['GET', '/runs/:run_id/tasks/:task_id/env'],
+  }),
+  'tasks.transitions': call({
+    summary: 'The append-only transition log of a run (or one task), oldest first',
+    input: z.object({ run_id: RunId, task_id: TaskId.optional() }),
+    output: z.object({ transitions: z.array(TransitionSchema) }),
+    http: ['GET', '/runs/:run_id/transitions'],
+  }),
+  'backends.commands': call({
+    summary: 'The commands the app ran on a backend (newest first) and how many scheduler RPCs it made',
+    input: z.object({ name: z.string().min(1), limit: OptInt }),
+    output: z.object({ backend: z.string(), counts: z.record(z.string(), z.number().int()), commands: z.array(CommandLogEntrySchema) }),
+    http: ['GET', '/backends/:name/commands'],
+  }),
+  'jobs.external': call({
+    summary: 'Jobs in the queue that were not submitted by the app (owner, state, reason)',
+    input: z.object({ backend: z.string().optional(), include_gone: OptBool }),
+    output: z.object({ jobs: z.array(ExternalJobSchema) }),
+    http: ['GET', '/jobs'],
+  }),
+  'prompts.respond': call({
+    summary: 'Answer a prompt from a backend (2FA code, key passphrase, or accepting an unknown host key)',
+    input: z.object({ id: z.string().min(1), answers: z.array(z.string()).nullable() }),
+    output: z.object({ id: z.string(), accepted: z.boolean() }),
+    http: ['POST', '/prompts/:id'],
+  }),
+  'prompts.list': call({
+    summary: 'Prompts waiting for the user',
+    input: z.object({}),
+    output: z.object({ prompts: z.array(PromptSchema) }),
+    http: ['GET', '/prompts'],
+  }),
 } as const;
 
 export type Calls = typeof calls;
@@ -139,6 +180,9 @@ export const events = {
   'task.changed': z.object({ run_id: z.string(), task: TaskViewSchema }),
   'backend.changed': BackendInfoSchema,
   notification: NotificationSchema,
+  /** A backend needs the user: a 2FA code, a key passphrase, or a decision about an unknown host key. */
+  prompt: PromptSchema,
+  'prompt.closed': z.object({ id: z.string() }),
 } as const;
 
 export type Events = typeof events;

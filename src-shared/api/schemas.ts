@@ -139,3 +139,70 @@ export const NotificationSchema = z.object({
   task_id: z.string().nullable(),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
+
+export const TaskEnvSchema = z.object({
+  run_id: z.string(),
+  task_id: z.string(),
+  attempt: z.number().int(),
+  /** false: the task has not been submitted yet; this is what it would get with the current configuration. */
+  resolved: z.boolean(),
+  vars: z.array(
+    z.object({
+      name: z.string(),
+      value: z.string(),
+      ops: z.array(z.object({ source: z.string(), op: z.enum(['seed', 'set', 'append']), contribution: z.string() })),
+    }),
+  ),
+  init: z.string(),
+  warnings: z.array(z.string()),
+});
+export type TaskEnv = z.infer<typeof TaskEnvSchema>;
+
+export const TransitionSchema = z.object({
+  task_id: z.string(),
+  attempt: z.number().int(),
+  at: z.string(),
+  from_status: z.string().nullable(),
+  to_status: z.string(),
+  reason: z.string(),
+});
+
+export const CommandLogEntrySchema = z.object({
+  at: z.string(),
+  kind: z.string(),
+  command: z.string(),
+  exit_code: z.number().int(),
+  duration_ms: z.number().int(),
+  stdout: z.string(),
+  stderr: z.string(),
+  error: z.string().nullable(),
+});
+
+export const ExternalJobSchema = z.object({
+  backend: z.string(),
+  job_id: z.string(),
+  name: z.string(),
+  user: z.string(),
+  state: z.string(),
+  reason: z.string().nullable(),
+  partition: z.string().nullable(),
+  submitted_at: Timestamp,
+  started_at: Timestamp,
+  first_seen: z.string(),
+  last_seen: z.string(),
+  gone_at: Timestamp,
+});
+
+export const PromptSchema = z.object({
+  id: z.string(),
+  backend: z.string(),
+  kind: z.enum(['keyboard-interactive', 'passphrase', 'host-key']),
+  title: z.string(),
+  instructions: z.string(),
+  prompts: z.array(z.object({ prompt: z.string(), echo: z.boolean() })),
+  /** host-key prompts: the key's SHA256 fingerprint and the host:port it belongs to. */
+  fingerprint: z.string().nullable(),
+  host: z.string().nullable(),
+  created_at: z.string(),
+});
+export type Prompt = z.infer<typeof PromptSchema>;
