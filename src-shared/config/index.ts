@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './errors';
+export { formatPath, parsePath, displayPath } from './path';
+export type { PathSegment } from './path';
