@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { ApiError, type CallOutput } from '../../src-shared/api/contract';
 import type { Health, LogChunk, Notification, RunDetail, RunSummary } from '../../src-shared/api/schemas';
 import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
-import type { TaskDefinition, WorkflowDocument } from '../../src-shared/workflow/types';
+import type { EnvRule, TaskDefinition, WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend, ScriptContext, Verdict } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
 import { cascadeDepFailures, deriveRunStatus, readyTasks, rerunSelection } from '../scheduler/run-state';
@@ -200,6 +200,13 @@ export class Engine implements EngineApi {
             t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
           }
           this.applyTransition(row, t, at);
+          if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
+            // A generated document's env applies to the run's workflow-doc layer, like the original.
+            const run = this.o.store.getRun(row.run_id);
+            const doc = JSON.parse(run?.doc_json ?? '{}') as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
+            const merged = { env: [...(doc.env ?? []), ...gen.env], env_groups: { ...(doc.env_groups ?? {}), ...gen.envGroups } };
+            this.o.store.updateRun(row.run_id, { doc_json: JSON.stringify(merged) });
+          }
           if (gen?.ok && gen.tasks.length) {
             this.o.store.insertTasks(
               row.run_id,
@@ -685,6 +692,15 @@ export class Engine implements EngineApi {
       },
       'tasks.log': (input) => this.readLog(input),
       'tasks.env': ({ run_id, task_id, attempt }) => this.taskEnv(run_id, task_id, attempt),
+      'tasks.summary': async ({ run_id, task_id }) => {
+        const run = this.requireRun(run_id);
+        this.requireTask(run_id, task_id);
+        const b = this.o.backends.get(run.backend_name);
+        const dir = b?.outputDir(run_id, task_id);
+        if (!b || !dir) return { run_id, task_id, markdown: null };
+        const markdown = await b.readFile(`${dir}/task-summary.md`).catch(() => null);
+        return { run_id, task_id, markdown };
+      },
       'tasks.transitions': ({ run_id, task_id }) => {
         this.requireRun(run_id);
         return { transitions: this.o.store.listTransitions(run_id, task_id) };

@@ -1,11 +1,11 @@
 // Dynamic tasks: when a `generates_source` task completes, its file is read through the backend and its tasks
 // are validated together with the run's existing tasks. A rejected batch is reported on the generator.
 import { extendWorkflow, joinWorkingDir } from '../../src-shared/workflow/extend';
-import type { TaskDefinition } from '../../src-shared/workflow/types';
+import type { EnvRule, TaskDefinition } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
 import type { TaskRow } from '../store/rows';
 
-export type GeneratedResult = { ok: true; tasks: TaskDefinition[] } | { ok: false; error: string };
+export type GeneratedResult = { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]> } | { ok: false; error: string };
 
 export async function generatedTasks(b: Backend, row: TaskRow, def: TaskDefinition, existing: TaskDefinition[]): Promise<GeneratedResult> {
   const file = def.generates_source as string;
@@ -24,5 +24,5 @@ export async function generatedTasks(b: Backend, row: TaskRow, def: TaskDefiniti
   }
   const res = extendWorkflow(existing, doc, row.task_id);
   if (!res.ok) return { ok: false, error: `generated tasks rejected: ${res.errors.map((e) => e.message).join('; ')}` };
-  return { ok: true, tasks: res.tasks };
+  return { ok: true, tasks: res.tasks, env: res.env, envGroups: res.env_groups };
 }

@@ -137,6 +137,12 @@ export const calls = {
     output: TaskEnvSchema,
     http: ['GET', '/runs/:run_id/tasks/:task_id/env'],
   }),
+  'tasks.summary': call({
+    summary: 'The markdown summary a task wrote to $SCRIPTHUT_TASK_SUMMARY (null when it wrote none)',
+    input: z.object({ run_id: RunId, task_id: TaskId }),
+    output: z.object({ run_id: z.string(), task_id: z.string(), markdown: z.string().nullable() }),
+    http: ['GET', '/runs/:run_id/tasks/:task_id/summary'],
+  }),
   'tasks.transitions': call({
     summary: 'The append-only transition log of a run (or one task), oldest first',
     input: z.object({ run_id: RunId, task_id: TaskId.optional() }),
