@@ -199,7 +199,8 @@ export class Engine implements EngineApi {
           if (gen && !gen.ok) {
             t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
           }
-          this.applyTransition(row, t, at);
+          // A failure that will be retried is not announced; only the final failure is.
+          this.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) });
           if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
             // A generated document's env applies to the run's workflow-doc layer, like the original.
             const run = this.o.store.getRun(row.run_id);
@@ -402,14 +403,14 @@ export class Engine implements EngineApi {
     this.flushEvents();
   }
 
-  private applyTransition(row: TaskRow, t: Transition, now: string): void {
+  private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean } = {}): void {
     this.o.store.patchTask(row.run_id, row.task_id, t.patch);
     if (t.from !== t.to || t.patch.attempt !== undefined) {
       this.o.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: t.patch.attempt ?? row.attempt, at: now, from_status: t.from, to_status: t.to, reason: t.reason });
     }
     this.changedTasks.add(key(row.run_id, row.task_id));
     this.changedRuns.add(row.run_id);
-    if (t.to === 'failed' && t.from !== 'failed') {
+    if (t.to === 'failed' && t.from !== 'failed' && opts.notify !== false) {
       const run = this.o.store.getRun(row.run_id);
       this.notifications.push({ kind: 'task_failed', level: 'error', title: `Task failed: ${row.task_id}`, body: `${run?.workflow_name ?? row.run_id}: ${t.patch.error ?? t.reason}`, run_id: row.run_id, task_id: row.task_id });
     }

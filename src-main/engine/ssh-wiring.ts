@@ -1,8 +1,173 @@
-// Wires Slurm/PBS backends to the SSH broker. Filled in by the SSH/Slurm integration; until then such backends
-// are reported unavailable with a clear reason.
+// Wires Slurm (and later PBS) backends to ONE SSH broker per engine: one connection per cluster, shared by
+// polling, submission, accounting and logs; every command logged and counted; logins, 2FA codes and unknown host
+// keys asked through the contract's prompts.
+import path from 'node:path';
+import type { BackendConfig } from '../../src-shared/config';
+import { ShellBackend } from '../backends/shell/shell-backend';
+import { slurmDialect } from '../backends/dialects/slurm';
+import type { Backend, BackendStatus, SubmitRequest, SubmitResult } from '../backends/types';
+import { UnavailableBackend } from '../backends/unavailable';
+import { LoggedRunner } from '../transport/runner';
+import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '../transport/ssh';
 import type { BackendFactoryContext } from './backend-factory';
 import type { ShellWiring } from './start';
 
-export function makeShellBackendFactory(_w: ShellWiring): BackendFactoryContext['makeShellBackend'] {
-  return undefined;
+type ShellConfig = Extract<BackendConfig, { type: 'slurm' | 'pbs' }>;
+
+function mergeStatus(ssh: SshStatus, shell: BackendStatus): BackendStatus {
+  if (ssh.state === 'backing_off') return { state: 'backing_off', detail: ssh.message, retryAt: ssh.retryAt ? new Date(ssh.retryAt).toISOString() : null };
+  if (ssh.state === 'error' || ssh.state === 'connecting' || ssh.state === 'waiting_for_user') return { state: ssh.state, detail: ssh.message, retryAt: null };
+  if (shell.state !== 'ready') return shell;
+  return { state: ssh.state === 'connected' ? 'connected' : 'ready', detail: null, retryAt: null };
 }
+
+/**
+ * A scheduler backend reached over SSH. Its status is the connection's state merged with the scheduler's, and a
+ * submission cut off by the transport (dropped connection, timeout) is reported as transient: the engine then
+ * keeps the intent and finds the job by its tag, instead of failing the run or submitting twice.
+ */
+class SshSchedulerBackend implements Backend {
+  private listeners = new Set<(s: BackendStatus) => void>();
+  private last: BackendStatus;
+  constructor(
+    private readonly shell: ShellBackend,
+    private readonly sshStatus: () => SshStatus,
+    subscribe: (fn: () => void) => void,
+  ) {
+    this.last = this.status();
+    const changed = () => {
+      const s = this.status();
+      if (s.state === this.last.state && s.detail === this.last.detail) return;
+      this.last = s;
+      for (const l of this.listeners) l(s);
+    };
+    subscribe(changed);
+    shell.onStatusChange(changed);
+  }
+  get name() {
+    return this.shell.name;
+  }
+  get kind() {
+    return this.shell.kind;
+  }
+  get maxConcurrent() {
+    return this.shell.maxConcurrent;
+  }
+  get pollIntervalMs() {
+    return this.shell.pollIntervalMs;
+  }
+  status(): BackendStatus {
+    return mergeStatus(this.sshStatus(), this.shell.status());
+  }
+  onStatusChange(listener: (s: BackendStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  defaultLogPaths(runId: string, taskId: string, attempt: number) {
+    return this.shell.defaultLogPaths(runId, taskId, attempt);
+  }
+  outputDir(runId: string, taskId: string) {
+    return this.shell.outputDir(runId, taskId);
+  }
+  buildScript(ctx: Parameters<Backend['buildScript']>[0]) {
+    return this.shell.buildScript(ctx);
+  }
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    try {
+      return await this.shell.submit(req);
+    } catch (err) {
+      const timedOut = /\(exit 124\)/.test(String((err as Error)?.message));
+      if (isSshError(err) || timedOut) Object.assign(err as object, { transient: true });
+      throw err;
+    }
+  }
+  findByTags(tags: string[]) {
+    return this.shell.findByTags(tags);
+  }
+  poll(ids: string[]) {
+    return this.shell.poll(ids);
+  }
+  accounting(q: Parameters<Backend['accounting']>[0]) {
+    return this.shell.accounting(q);
+  }
+  cancel(jobId: string) {
+    return this.shell.cancel(jobId);
+  }
+  readLog(p: string, o: Parameters<Backend['readLog']>[1]) {
+    return this.shell.readLog(p, o);
+  }
+  readFile(p: string) {
+    return this.shell.readFile(p);
+  }
+  close() {
+    return this.shell.close();
+  }
+}
+
+export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['makeShellBackend'] {
+  let broker: SshBroker | null = null;
+  const watchers = new Map<string, Set<() => void>>();
+  const getBroker = (): SshBroker =>
+    (broker ??= new SshBroker({
+      appKnownHostsPath: path.join(w.dataDir, 'known_hosts'),
+      onPrompt: (req) =>
+        w.prompts.ask({
+          backend: req.cluster,
+          kind: req.prompts.length === 1 && /passphrase/i.test(req.prompts[0]?.prompt ?? '') ? 'passphrase' : 'keyboard-interactive',
+          title: req.title || `Log in to ${req.cluster}`,
+          instructions: req.instructions,
+          prompts: req.prompts,
+          fingerprint: null,
+          host: null,
+        }),
+      onUnknownHostKey: async (req) => {
+        const answer = await w.prompts.ask({
+          backend: req.cluster,
+          kind: 'host-key',
+          title: `First connection to ${req.host}:${req.port}`,
+          instructions:
+            `The ${req.keyType} host key of ${req.host}:${req.port} is not known yet.\nFingerprint: ${req.fingerprint}\n` +
+            'Accept it only if it matches the fingerprint your cluster publishes. It will be remembered; a different key later is refused.',
+          prompts: [],
+          fingerprint: req.fingerprint,
+          host: `${req.host}:${req.port}`,
+        });
+        return answer !== null && (answer[0] ?? 'yes').toLowerCase() !== 'no';
+      },
+      onStatus: (cluster) => {
+        for (const fn of watchers.get(cluster) ?? []) fn();
+      },
+      ...w.sshOptions,
+    }));
+  w.onClose(async () => {
+    await broker?.close();
+  });
+  return (cfg: ShellConfig): Backend => {
+    if (cfg.type === 'pbs') return new UnavailableBackend(cfg.name, 'pbs', 'PBS/Torque backends are not supported by this build yet.', cfg.max_concurrent);
+    const b = getBroker();
+    const ssh = cfg.ssh;
+    const runner = new LoggedRunner(
+      b.runner(cfg.name, { host: ssh.host, user: ssh.user ?? undefined, port: ssh.port ?? undefined, keyPath: ssh.key_path ?? undefined, certPath: ssh.cert_path ?? undefined, proxyJump: ssh.proxy_jump ?? undefined }),
+      cfg.name,
+      (e) => w.store.appendCommand(e),
+    );
+    w.registerCounts(cfg.name, () => runner.commandCounts());
+    const pollSeconds = cfg.poll_interval ?? w.settings?.poll_interval ?? 60;
+    const shell = new ShellBackend(cfg.name, slurmDialect, runner, {
+      maxConcurrent: cfg.max_concurrent,
+      pollIntervalMs: pollSeconds * 1000,
+      account: cfg.account ?? null,
+      partitionMap: cfg.partition_map ?? {},
+      defaultPartition: cfg.default_partition ?? null,
+      loginShell: cfg.login_shell,
+      closeRunner: false,
+    });
+    return new SshSchedulerBackend(shell, () => b.status(cfg.name), (fn) => {
+      let set = watchers.get(cfg.name);
+      if (!set) watchers.set(cfg.name, (set = new Set()));
+      set.add(fn);
+    });
+  };
+}
+
+export type SshOptionsOverride = Partial<Omit<SshBrokerOptions, 'onPrompt' | 'onUnknownHostKey' | 'onStatus'>>;

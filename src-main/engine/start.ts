@@ -14,6 +14,7 @@ import type { EngineApi } from './dispatch';
 import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
+import type { SshOptionsOverride } from './ssh-wiring';
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -24,6 +25,7 @@ export interface StartEngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra wiring for SSH backends (the SSH broker lives outside the engine core). */
   makeShellBackend?: (wiring: ShellWiring) => BackendFactoryContext['makeShellBackend'];
+  sshOptions?: SshOptionsOverride;
   /** Test hook: override the timers from the config. */
   timers?: Partial<Timers>;
   nativeBinding?: string;
@@ -36,6 +38,11 @@ export interface ShellWiring {
   store: Store;
   /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
   registerCounts(backend: string, counts: () => Record<string, number>): void;
+  settings: ScripthutConfig['settings'] | null;
+  /** Test hook: broker options (ssh config path, known_hosts, agent). */
+  sshOptions?: SshOptionsOverride;
+  /** Called when the engine closes (to close shared connections). */
+  onClose(fn: () => Promise<void>): void;
 }
 
 export interface RunningEngine {
@@ -71,7 +78,16 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     // while the error is shown.
     const prompts = new PromptCenter();
     const counters = new Map<string, () => Record<string, number>>();
-    const wiring: ShellWiring = { dataDir: opts.dataDir, prompts, store, registerCounts: (b, c) => counters.set(b, c) };
+    const closers: Array<() => Promise<void>> = [];
+    const wiring: ShellWiring = {
+      dataDir: opts.dataDir,
+      prompts,
+      store,
+      registerCounts: (b, c) => counters.set(b, c),
+      settings: config?.settings ?? null,
+      sshOptions: opts.sshOptions,
+      onClose: (fn) => closers.push(fn),
+    };
     const backends = buildBackends(config, { dataDir: opts.dataDir, settings: config?.settings ?? null, makeShellBackend: opts.makeShellBackend?.(wiring) });
     const s = config?.settings;
     const timers: Timers = {
@@ -104,6 +120,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
         if (closed) return;
         closed = true;
         await engine.close();
+        for (const fn of closers) await fn().catch(() => undefined);
         store.close();
         lock.release();
       },
