@@ -19,6 +19,7 @@ import { newRunId, submitTag, validateWorkflowInput } from './run-factory';
 import { taskDef, toAttemptView, toRunSummary, toRuntime, toTaskView } from './views';
 import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
+import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
 
 export interface EngineConfigInfo {
@@ -305,7 +306,9 @@ export class Engine implements EngineApi {
       return;
     }
     const defaults = b.defaultLogPaths(run.id, row.task_id, row.attempt);
-    const logs = { output: def.output_file ?? defaults.output, error: def.error_file ?? defaults.error };
+    // A relative output_file/error_file is relative to the task's working dir (where the scheduler writes it).
+    const within = (p: string) => (p.startsWith('/') || p.startsWith('~') ? p : joinWorkingDir(def.working_dir, p));
+    const logs = { output: def.output_file ? within(def.output_file) : defaults.output, error: def.error_file ? within(def.error_file) : defaults.error };
     const jobName = def.name;
     const ctx: ScriptContext = {
       runId: run.id,

@@ -1,0 +1,341 @@
+// A batch-scheduler backend = a dialect (pure commands + parsers) run over a CommandRunner (SSH or local bash).
+// Budget per call: poll = 1 queue command, accounting = 1 accounting command (+1 fallback on clusters without
+// accounting), submit = sbatch + a verification, findByTags = 1 queue + 1 accounting.
+import type { BackendKind } from '../../../src-shared/model/backend-kinds';
+import { buildScript as buildScriptBody } from '../script-body';
+import { heredoc, shPath, shq } from '../../transport/quote';
+import type { CommandKind, CommandRunner, RunResult } from '../../transport/runner';
+import type {
+  AccountingQuery,
+  Backend,
+  BackendStatus,
+  LogRead,
+  LogReadOptions,
+  PollResult,
+  QueueObservation,
+  ScriptContext,
+  SubmitRequest,
+  SubmitResult,
+  Verdict,
+} from '../types';
+import type { ClusterInfo, SchedulerDialect } from './dialect';
+
+export interface ShellBackendOptions {
+  maxConcurrent: number;
+  pollIntervalMs: number;
+  /** Where logs and task outputs go on the cluster. `~` means the login user's $HOME. */
+  logRoot?: string;
+  account?: string | null;
+  partitionMap?: Record<string, string>;
+  defaultPartition?: string | null;
+  loginShell?: boolean;
+  /** How far back findByTags looks in accounting (days). */
+  tagLookbackDays?: number;
+  commandTimeoutMs?: number;
+  /** Close the runner in close() (false when the runner is shared, e.g. an SSH pool). Default true. */
+  closeRunner?: boolean;
+}
+
+const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
+const MISSING = 'SCRIPTHUT_LOG_MISSING';
+const SIZE = 'SCRIPTHUT_LOG_SIZE';
+
+function oneLine(text: string, max = 2000): string {
+  const t = text.trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  if (i < 0) return '.';
+  return i === 0 ? '/' : path.slice(0, i);
+}
+
+export class ShellBackend implements Backend {
+  readonly kind: BackendKind;
+  readonly maxConcurrent: number;
+  readonly pollIntervalMs: number;
+  private readonly logRoot: string;
+  private home: string | null = null;
+  private accountingOff = false;
+  private state: BackendStatus = { state: 'ready', detail: null, retryAt: null };
+  private readonly listeners = new Set<(s: BackendStatus) => void>();
+
+  constructor(
+    readonly name: string,
+    private readonly dialect: SchedulerDialect,
+    private readonly runner: CommandRunner,
+    private readonly opts: ShellBackendOptions,
+  ) {
+    this.kind = dialect.kind;
+    this.maxConcurrent = opts.maxConcurrent;
+    this.pollIntervalMs = opts.pollIntervalMs;
+    this.logRoot = (opts.logRoot ?? DEFAULT_LOG_ROOT).replace(/\/+$/, '');
+  }
+
+  // ------------------------------------------------------------ status
+
+  status(): BackendStatus {
+    return this.state;
+  }
+
+  onStatusChange(listener: (s: BackendStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setStatus(state: BackendStatus['state'], detail: string | null): void {
+    if (this.state.state === state && this.state.detail === detail) return;
+    this.state = { state, detail, retryAt: null };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  private async exec(command: string, kind: CommandKind, stdin?: string): Promise<RunResult> {
+    let res: RunResult;
+    try {
+      res = await this.runner.run(command, { kind, stdin, timeoutMs: this.opts.commandTimeoutMs ?? 60_000 });
+    } catch (err) {
+      this.setStatus('error', `${this.runner.label}: ${(err as Error)?.message ?? String(err)}`);
+      throw err;
+    }
+    if (res.exitCode === -1) this.setStatus('error', `${this.runner.label}: could not run a command: ${oneLine(res.stderr, 300)}`);
+    else if (res.timedOut) this.setStatus('error', `${this.runner.label}: command timed out`);
+    else this.setStatus('ready', null);
+    return res;
+  }
+
+  // ------------------------------------------------------------ paths and scripts
+
+  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
+    const base = `${this.logRoot}/${runId}/${taskId}.${attempt}`;
+    return { output: `${base}.out`, error: `${base}.err` };
+  }
+
+  outputDir(runId: string, taskId: string): string | null {
+    return `${this.logRoot}/outputs/${runId}/${taskId}`;
+  }
+
+  /** $HOME of the login user, learned once (Slurm does not expand `~` in #SBATCH paths). */
+  async remoteHome(): Promise<string> {
+    if (this.home) return this.home;
+    const res = await this.exec(`printf '%s\\n' "$HOME"`, 'io');
+    const home = res.stdout.trim().split('\n').pop()?.trim() ?? '';
+    if (res.exitCode !== 0 || !home.startsWith('/')) {
+      throw new Error(`${this.name}: could not learn $HOME on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stdout + res.stderr, 300)}`);
+    }
+    this.home = home;
+    return home;
+  }
+
+  /** `~/x` → `<home>/x` when home is known; relative paths are taken relative to the task's working dir. */
+  private absolute(path: string, workingDir: string): string {
+    let p = path;
+    if (!p.startsWith('/') && !p.startsWith('~')) p = `${workingDir.replace(/\/+$/, '')}/${p}`;
+    if (this.home && (p === '~' || p.startsWith('~/'))) p = this.home + p.slice(1);
+    return p;
+  }
+
+  buildScript(ctx: ScriptContext): string {
+    const logs = { output: this.absolute(ctx.logs.output, ctx.workingDir), error: this.absolute(ctx.logs.error, ctx.workingDir) };
+    const header = this.dialect.directives(ctx, {
+      account: this.opts.account ?? null,
+      partitionMap: this.opts.partitionMap,
+      defaultPartition: this.opts.defaultPartition ?? null,
+      logs,
+    });
+    const outputDir = ctx.outputDir && this.home ? this.absolute(ctx.outputDir, ctx.workingDir) : ctx.outputDir;
+    let script = buildScriptBody({ ...ctx, outputDir }, { header, loginShell: this.opts.loginShell });
+    if (outputDir && outputDir.startsWith('~/')) {
+      // script-body quotes the value with shq; a quoted `~` would be a folder literally named `~`.
+      script = script.replace(`export SCRIPTHUT_OUTPUT_DIR=${shq(outputDir)}`, `export SCRIPTHUT_OUTPUT_DIR=${shPath(outputDir)}`);
+    }
+    return script;
+  }
+
+  /** Replace `~/` left in directive lines (script built before $HOME was known). */
+  private resolveDirectiveHome(script: string, home: string): string {
+    const prefix = this.dialect.directivePrefix;
+    return script
+      .split('\n')
+      .map((line) => (line.startsWith(prefix) ? line.replace(/=(")?~\//g, (_m, q: string | undefined) => `=${q ?? ''}${home}/`) : line))
+      .join('\n');
+  }
+
+  // ------------------------------------------------------------ submit / find / cancel
+
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    const home = await this.remoteHome();
+    const script = this.resolveDirectiveHome(req.script, home);
+    const wd = req.task.working_dir || '~';
+    const dirs = [...new Set([dirname(this.absolute(req.logs.output, wd)), dirname(this.absolute(req.logs.error, wd))])];
+    const command = `mkdir -p ${dirs.map(shPath).join(' ')} && ${heredoc(this.dialect.submitCommand(), script)}`;
+    const res = await this.exec(command, 'scheduler');
+    const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
+    if (res.exitCode !== 0) throw new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`);
+    const jobId = this.dialect.parseSubmit(res.stdout, res.stderr);
+    for (const verify of this.dialect.verifyCommands(jobId)) {
+      const v = await this.exec(verify, 'scheduler');
+      if (v.exitCode === 0 && v.stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`))) return { jobId, submitOutput: output };
+    }
+    throw new Error(
+      `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. 'scontrol show job ${jobId}') before resubmitting`,
+    );
+  }
+
+  async findByTags(tags: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (tags.length === 0) return found;
+    const candidates: Array<{ jobId: string; name: string }> = [];
+    const q = await this.exec(this.dialect.queueCommand(), 'scheduler');
+    if (q.exitCode !== 0) throw new Error(`${this.name}: queue query failed (exit ${q.exitCode}) on ${this.runner.label}: ${oneLine(q.stdout + q.stderr)}`);
+    candidates.push(...this.dialect.parseQueue(q.stdout));
+    if (!this.accountingOff) {
+      const a = await this.exec(this.dialect.recentJobsCommand(this.opts.tagLookbackDays ?? 7), 'scheduler');
+      if (a.exitCode === 0) candidates.push(...this.dialect.parseRecentJobs(a.stdout));
+      else if (this.dialect.accountingDisabled(a.stdout, a.stderr)) this.accountingOff = true;
+      else throw new Error(`${this.name}: accounting query failed (exit ${a.exitCode}) on ${this.runner.label}: ${oneLine(a.stdout + a.stderr)}`);
+    }
+    for (const tag of tags) {
+      // Several matches (a resubmission by hand?): the newest job id wins.
+      let best: string | null = null;
+      for (const c of candidates) {
+        if (this.dialect.nameHasTag(c.name, tag) && (best === null || compareJobIds(c.jobId, best) > 0)) best = c.jobId;
+      }
+      if (best) found.set(tag, best);
+    }
+    return found;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const res = await this.exec(this.dialect.cancelCommand(jobId), 'scheduler');
+    if (res.exitCode !== 0 && !this.dialect.cancelWasNoop(res.stdout, res.stderr)) {
+      throw new Error(`cancel of job ${jobId} failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
+    }
+  }
+
+  // ------------------------------------------------------------ poll / accounting
+
+  async poll(trackedJobIds: string[]): Promise<PollResult> {
+    const res = await this.exec(this.dialect.queueCommand(), 'scheduler');
+    // Never turn a failed query into "no jobs": that would settle every running task.
+    if (res.exitCode !== 0) throw new Error(`${this.name}: queue query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
+    const tracked = new Set(trackedJobIds);
+    const jobs = new Map<string, QueueObservation>();
+    const external: PollResult['external'] = [];
+    for (const entry of this.dialect.parseQueue(res.stdout)) {
+      if (tracked.has(entry.jobId)) jobs.set(entry.jobId, entry.observation);
+      else if (this.dialect.isActive(entry)) external.push(this.dialect.toExternal(entry));
+    }
+    return { jobs, external };
+  }
+
+  async accounting(queries: AccountingQuery[]): Promise<Map<string, Verdict>> {
+    if (queries.length === 0) return new Map();
+    const ids = [...new Set(queries.map((q) => q.jobId))];
+    if (!this.accountingOff) {
+      const command = this.dialect.accountingCommand(queries);
+      if (!command) return new Map();
+      const res = await this.exec(command, 'scheduler');
+      if (res.exitCode === 0) return this.onlyAsked(this.dialect.parseAccounting(res.stdout), ids);
+      if (!this.dialect.accountingDisabled(res.stdout, res.stderr)) {
+        throw new Error(`${this.name}: accounting query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
+      }
+      this.accountingOff = true;
+    }
+    // No accounting on this cluster: finished jobs are only known to the controller for MinJobAge.
+    const res = await this.exec(this.dialect.fallbackAccountingCommand(ids), 'scheduler');
+    if (res.exitCode !== 0) {
+      if (/no jobs in the system/i.test(res.stdout + res.stderr)) return new Map();
+      throw new Error(`${this.name}: job status query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
+    }
+    return this.dialect.parseFallbackAccounting(res.stdout, ids);
+  }
+
+  private onlyAsked(verdicts: Map<string, Verdict>, ids: string[]): Map<string, Verdict> {
+    const out = new Map<string, Verdict>();
+    for (const id of ids) {
+      const v = verdicts.get(id);
+      if (v) out.set(id, v);
+    }
+    return out;
+  }
+
+  /** Partitions, CPUs/GPUs and the pending-reason tally (one command). */
+  async clusterInfo(): Promise<ClusterInfo> {
+    const res = await this.exec(this.dialect.clusterInfoCommand(), 'scheduler');
+    if (res.exitCode !== 0 && !res.stdout.trim()) {
+      throw new Error(`${this.name}: cluster info query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stderr)}`);
+    }
+    return this.dialect.parseClusterInfo(res.stdout);
+  }
+
+  // ------------------------------------------------------------ files
+
+  async readLog(path: string, opts: LogReadOptions): Promise<LogRead> {
+    const f = shPath(path);
+    const preamble = `f=${f}; if [ ! -f "$f" ]; then echo ${MISSING}; exit 0; fi; s=$(wc -c < "$f" | tr -d ' '); echo "${SIZE} $s"`;
+    let body: string;
+    let tailLines: number | null = null;
+    if (opts.offset !== undefined && opts.offset !== null) {
+      const o = Math.max(0, Math.floor(opts.offset));
+      // A file smaller than the offset was truncated or replaced: start again from 0.
+      body = `o=${o}; [ "$o" -gt "$s" ] && o=0; echo "$o"; tail -c +$((o+1)) "$f" | head -c $((s-o))`;
+    } else if (opts.tail !== undefined && opts.tail !== null) {
+      tailLines = Math.max(0, Math.floor(opts.tail));
+      // Read only a window at the end (tail -c seeks), then keep the last N lines here.
+      const window = Math.min(8 * 1024 * 1024, Math.max(65536, tailLines * 2048));
+      body = `w=${window}; [ "$w" -gt "$s" ] && w=$s; echo $((s-w)); tail -c +$((s-w+1)) "$f" | head -c "$w"`;
+    } else {
+      body = `echo 0; head -c "$s" "$f"`;
+    }
+    const res = await this.exec(`${preamble}; ${body}`, 'io');
+    if (res.exitCode !== 0) throw new Error(`cannot read log ${path} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
+    const out = res.stdout;
+    if (out.startsWith(MISSING)) return { content: '', offset: 0, nextOffset: 0, missing: true };
+    const first = out.indexOf('\n');
+    const second = out.indexOf('\n', first + 1);
+    const size = Number(/^\S+ (\d+)/.exec(out.slice(0, first))?.[1]);
+    const start = Number(out.slice(first + 1, second));
+    if (first < 0 || second < 0 || !Number.isFinite(size) || !Number.isFinite(start)) {
+      throw new Error(`cannot read log ${path} on ${this.runner.label}: unexpected reply ${JSON.stringify(out.slice(0, 200))}`);
+    }
+    let content = out.slice(second + 1);
+    let offset = start;
+    if (tailLines !== null) {
+      const bytes = Buffer.from(content, 'utf8');
+      let cut = 0;
+      if (tailLines === 0) cut = bytes.length;
+      else {
+        // Walk back over N line ends (a trailing newline ends the last line, it does not start a new one).
+        let seen = 0;
+        let i = bytes.length - 1;
+        if (i >= 0 && bytes[i] === 0x0a) i -= 1;
+        for (; i >= 0; i -= 1) {
+          if (bytes[i] === 0x0a && ++seen === tailLines) break;
+        }
+        cut = i < 0 ? 0 : i + 1;
+      }
+      content = bytes.subarray(cut).toString('utf8');
+      offset = start + cut;
+    }
+    return { content, offset, nextOffset: size, missing: false };
+  }
+
+  async readFile(path: string): Promise<string> {
+    const res = await this.exec(`cat -- ${shPath(path)}`, 'io');
+    if (res.exitCode !== 0) throw new Error(`cannot read ${path} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
+    return res.stdout;
+  }
+
+  async close(): Promise<void> {
+    if (this.opts.closeRunner !== false) await this.runner.close();
+  }
+}
+
+/** Numeric order for plain ids ("9" < "10"); array ids fall back to text order. */
+function compareJobIds(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  return a.localeCompare(b);
+}
