@@ -2,6 +2,7 @@
 // to backends through this; backends never touch the store.
 import type { BackendKind } from '../../src-shared/model/backend-kinds';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
+import type { ClusterInfo } from './shell/dialect';
 
 export interface SubmitRequest {
   runId: string;
@@ -128,5 +129,7 @@ export interface Backend {
   cancel(jobId: string): Promise<void>;
   readLog(path: string, opts: LogReadOptions): Promise<LogRead>;
   readFile(path: string): Promise<string>;
+  /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
+  clusterInfo?(): Promise<ClusterInfo>;
   close(): Promise<void>;
 }

@@ -214,6 +214,36 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   {
+    path: ['run', 'env'],
+    args: ['id', 'task'],
+    summary: "A task's environment and where each variable came from",
+    options: { attempt: { type: 'string', help: 'an earlier attempt' } },
+    async run(ctx) {
+      const env = await ctx.client().invoke('tasks.env', { run_id: ctx.args[0], task_id: ctx.args[1], attempt: intOpt(ctx, 'attempt') });
+      if (ctx.json) printJson(ctx, env);
+      else {
+        if (!env.resolved) ctx.err('(not submitted yet: this is what the task would get with the current configuration)');
+        for (const v of env.vars) ctx.out(`${v.name}=${JSON.stringify(v.value)}\n    ${v.ops.map((o) => `${o.op} by ${o.source}: ${JSON.stringify(o.contribution)}`).join('\n    ')}`);
+        if (env.init.trim()) ctx.out(`init:\n${env.init.replace(/^/gm, '    ')}`);
+        for (const w of env.warnings) ctx.err(`warning: ${w}`);
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['run', 'script'],
+    args: ['id', 'task'],
+    summary: 'The exact submission script of a task (current or an earlier attempt)',
+    options: { attempt: { type: 'string', help: 'an earlier attempt' } },
+    async run(ctx) {
+      const res = await ctx.client().invoke('tasks.script', { run_id: ctx.args[0], task_id: ctx.args[1], attempt: intOpt(ctx, 'attempt') });
+      if (ctx.json) printJson(ctx, res);
+      else if (res.script === null) ctx.err(`Task ${res.task_id} has no script for attempt ${res.attempt} (not submitted yet).`);
+      else process.stdout.write(res.script);
+      return 0;
+    },
+  },
+  {
     path: ['run', 'cancel'],
     args: ['id'],
     summary: 'Cancel a run (or one task with --task)',
@@ -258,6 +288,77 @@ export const COMMANDS: CommandDef[] = [
       const { backends } = await ctx.client().invoke('backends.list', {});
       if (ctx.json) printJson(ctx, { backends });
       else ctx.out(table([['NAME', 'TYPE', 'STATE', 'IN FLIGHT', 'MAX_CONCURRENT', 'DETAIL'], ...backends.map((b) => [b.name, b.type, b.state, String(b.in_flight), String(b.max_concurrent), b.detail ?? ''])]));
+      return 0;
+    },
+  },
+  {
+    path: ['backend', 'info'],
+    args: ['name'],
+    summary: "A cluster's partitions, free CPUs/GPUs and pending reasons",
+    options: {},
+    async run(ctx) {
+      const info = await ctx.client().invoke('backends.info', { name: ctx.args[0] });
+      if (ctx.json) printJson(ctx, info);
+      else {
+        ctx.out(table([['PARTITION', 'CPUS IDLE/TOTAL', 'GPUS', 'NODES', 'TIME LIMIT'], ...info.partitions.map((p) => [`${p.name}${p.is_default ? '*' : ''}`, `${p.cpus_idle}/${p.cpus_total}`, String(p.gpus_total), String(p.nodes), p.time_limit ?? '-'])]));
+        const reasons = Object.entries(info.pending_reasons);
+        if (reasons.length) ctx.out(`Pending: ${reasons.map(([r, n]) => `${n} ${r}`).join(', ')}`);
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['backend', 'commands'],
+    args: ['name'],
+    summary: 'The commands the app ran on a backend, newest first, and its scheduler RPC count',
+    options: { limit: { type: 'string', help: 'how many (default 50)' } },
+    async run(ctx) {
+      const res = await ctx.client().invoke('backends.commands', { name: ctx.args[0], limit: intOpt(ctx, 'limit') ?? 50 });
+      if (ctx.json) printJson(ctx, res);
+      else {
+        ctx.out(`Commands since the engine started: ${Object.entries(res.counts).map(([k, n]) => `${n} ${k}`).join(', ') || '(none counted)'}`);
+        for (const c of res.commands) ctx.out(`${fmtTime(c.at)}  [${c.kind}] exit ${c.exit_code}  ${c.duration_ms} ms  ${c.command.split('\n')[0]}${c.command.includes('\n') ? ' …' : ''}`);
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['jobs', 'list'],
+    args: [],
+    summary: 'Jobs in the queue that were not submitted by the app',
+    options: { backend: { type: 'string', help: 'only this backend' }, all: { type: 'boolean', help: 'include jobs that left the queue' } },
+    async run(ctx) {
+      const { jobs } = await ctx.client().invoke('jobs.external', { backend: ctx.opts.backend as string | undefined, include_gone: !!ctx.opts.all });
+      if (ctx.json) printJson(ctx, { jobs });
+      else if (!jobs.length) ctx.out('No external jobs.');
+      else ctx.out(table([['BACKEND', 'JOB', 'NAME', 'USER', 'STATE', 'REASON'], ...jobs.map((j) => [j.backend, j.job_id, j.name, j.user, j.gone_at ? `${j.state} (gone)` : j.state, j.reason ?? ''])]));
+      return 0;
+    },
+  },
+  {
+    path: ['prompts', 'list'],
+    args: [],
+    summary: 'Questions a backend is waiting on (2FA codes, key passphrases, unknown host keys)',
+    options: {},
+    async run(ctx) {
+      const { prompts } = await ctx.client().invoke('prompts.list', {});
+      if (ctx.json) printJson(ctx, { prompts });
+      else if (!prompts.length) ctx.out('No backend is waiting for you.');
+      else for (const p of prompts) ctx.out(`${p.id}  ${p.backend}  ${p.kind}: ${p.title}\n    ${p.instructions.replace(/\n/g, '\n    ')}${p.prompts.map((q) => `\n    > ${q.prompt}`).join('')}`);
+      return 0;
+    },
+  },
+  {
+    path: ['prompts', 'answer'],
+    args: ['id', 'answer'],
+    summary: "Answer a backend's question (for a host key: yes or no)",
+    options: {},
+    async run(ctx) {
+      const answer = ctx.args[1] as string;
+      const decline = /^(no|n)$/i.test(answer);
+      const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer] });
+      if (ctx.json) printJson(ctx, res);
+      else ctx.out(decline ? 'Declined.' : 'Answered.');
       return 0;
     },
   },

@@ -709,6 +709,16 @@ export class Engine implements EngineApi {
         this.requireRun(run_id);
         return { transitions: this.o.store.listTransitions(run_id, task_id) };
       },
+      'backends.info': async ({ name }) => {
+        const b = this.requireBackend(name);
+        if (!b.clusterInfo) throw new ApiError('bad_input', `Backend '${b.name}' (${b.kind}) has no cluster information to show.`);
+        const info = await b.clusterInfo();
+        return {
+          backend: b.name,
+          partitions: info.partitions.map((p) => ({ name: p.name, is_default: p.isDefault, available: p.available, cpus_allocated: p.cpusAllocated, cpus_idle: p.cpusIdle, cpus_other: p.cpusOther, cpus_total: p.cpusTotal, nodes: p.nodes, mem_per_node_mb: p.memPerNodeMb, time_limit: p.timeLimit, gpus_total: p.gpusTotal })),
+          pending_reasons: info.pendingReasons,
+        };
+      },
       'backends.commands': ({ name, limit }) => {
         const b = this.requireBackend(name);
         const commands = this.o.store.listCommands(b.name, limit ?? 200).map((c) => ({ at: c.at, kind: c.kind, command: c.command, exit_code: c.exit_code, duration_ms: c.duration_ms, stdout: c.stdout, stderr: c.stderr, error: c.error }));

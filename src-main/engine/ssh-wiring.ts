@@ -99,6 +99,9 @@ class SshSchedulerBackend implements Backend {
   readFile(p: string) {
     return this.shell.readFile(p);
   }
+  clusterInfo() {
+    return this.shell.clusterInfo();
+  }
   close() {
     return this.shell.close();
   }

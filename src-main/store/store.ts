@@ -88,9 +88,11 @@ export class Store {
   // ---- tasks
   insertTasks(runId: string, tasks: readonly NewTask[]): void {
     const maxSeq = (this.st('SELECT COALESCE(MAX(seq), -1) AS m FROM tasks WHERE run_id = ?').get(runId) as { m: number }).m;
+    // A task generated again after a rerun dropped it continues its attempt numbers: its earlier attempts (logs,
+    // scripts, tags) are kept, and reusing attempt 1 would collide with them (and with the old job's tag).
     const ins = this.st(`INSERT INTO tasks (run_id, task_id, seq, def_json, status, attempt, retries_left, generated_by)
-      VALUES (?, ?, ?, ?, 'pending', 1, ?, ?)`);
-    tasks.forEach((t, i) => ins.run(runId, t.task_id, maxSeq + 1 + i, t.def_json, t.retries_left, t.generated_by));
+      VALUES (?, ?, ?, ?, 'pending', COALESCE((SELECT MAX(attempt) FROM attempts WHERE run_id = ? AND task_id = ?), 0) + 1, ?, ?)`);
+    tasks.forEach((t, i) => ins.run(runId, t.task_id, maxSeq + 1 + i, t.def_json, runId, t.task_id, t.retries_left, t.generated_by));
   }
   listTasks(runId: string): TaskRow[] {
     return this.st('SELECT * FROM tasks WHERE run_id = ? ORDER BY seq').all(runId) as TaskRow[];
@@ -121,11 +123,12 @@ export class Store {
       params[col] = v;
     }
     if (!sets.length) return;
-    this.db.prepare(`UPDATE tasks SET ${sets.join(', ')} WHERE run_id = @run_id AND task_id = @task_id`).run(params);
+    // st() caches by SQL text: a patch has few distinct shapes, and preparing per call dominated the cost.
+    this.st(`UPDATE tasks SET ${sets.join(', ')} WHERE run_id = @run_id AND task_id = @task_id`).run(params);
     const mirror = sets.map((s) => s.split(' = ')[0] as string).filter((c) => ATTEMPT_MIRROR.has(c));
     if (mirror.length && patch.attempt === undefined) {
-      this.db
-        .prepare(`UPDATE attempts SET ${mirror.map((c) => `${c} = @${c}`).join(', ')} WHERE run_id = @run_id AND task_id = @task_id
+      this
+        .st(`UPDATE attempts SET ${mirror.map((c) => `${c} = @${c}`).join(', ')} WHERE run_id = @run_id AND task_id = @task_id
           AND attempt = (SELECT attempt FROM tasks WHERE run_id = @run_id AND task_id = @task_id)`)
         .run(Object.fromEntries([['run_id', runId], ['task_id', taskId], ...mirror.map((c) => [c, params[c]])]));
     }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   AttemptViewSchema,
   BackendInfoSchema,
+  ClusterInfoSchema,
   CommandLogEntrySchema,
   ExternalJobSchema,
   HealthSchema,
@@ -148,6 +149,12 @@ export const calls = {
     input: z.object({ run_id: RunId, task_id: TaskId.optional() }),
     output: z.object({ transitions: z.array(TransitionSchema) }),
     http: ['GET', '/runs/:run_id/transitions'],
+  }),
+  'backends.info': call({
+    summary: "A scheduler's partitions (CPUs and GPUs idle/total) and why jobs are pending",
+    input: z.object({ name: z.string().min(1) }),
+    output: ClusterInfoSchema,
+    http: ['GET', '/backends/:name/info'],
   }),
   'backends.commands': call({
     summary: 'The commands the app ran on a backend (newest first) and how many scheduler RPCs it made',

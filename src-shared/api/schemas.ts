@@ -206,3 +206,23 @@ export const PromptSchema = z.object({
   created_at: z.string(),
 });
 export type Prompt = z.infer<typeof PromptSchema>;
+
+export const ClusterInfoSchema = z.object({
+  backend: z.string(),
+  partitions: z.array(
+    z.object({
+      name: z.string(),
+      is_default: z.boolean(),
+      available: z.boolean(),
+      cpus_allocated: z.number().int(),
+      cpus_idle: z.number().int(),
+      cpus_other: z.number().int(),
+      cpus_total: z.number().int(),
+      nodes: z.number().int(),
+      mem_per_node_mb: z.number().nullable(),
+      time_limit: z.string().nullable(),
+      gpus_total: z.number().int(),
+    }),
+  ),
+  pending_reasons: z.record(z.string(), z.number().int()),
+});
