@@ -18,7 +18,7 @@ function mergeStatus(ssh: SshStatus, shell: BackendStatus): BackendStatus {
   if (ssh.state === 'backing_off') return { state: 'backing_off', detail: ssh.message, retryAt: ssh.retryAt ? new Date(ssh.retryAt).toISOString() : null };
   if (ssh.state === 'error' || ssh.state === 'connecting' || ssh.state === 'waiting_for_user') return { state: ssh.state, detail: ssh.message, retryAt: null };
   if (shell.state !== 'ready') return shell;
-  return { state: ssh.state === 'connected' ? 'connected' : 'ready', detail: null, retryAt: null };
+  return { state: ssh.state === 'connected' ? 'connected' : 'ready', detail: shell.detail, retryAt: null };
 }
 
 /**

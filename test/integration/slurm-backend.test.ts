@@ -198,6 +198,8 @@ describe.skipIf(shouldSkipSlurm())('ShellBackend on a real Slurm cluster', () =>
     const noAccounting = { ...slurmDialect, accountingCommand: () => `echo 'sacct: error: Slurm accounting storage is disabled' >&2; exit 1` };
     const b = new ShellBackend('test-slurm', noAccounting, new LocalRunner(), { maxConcurrent: 1, pollIntervalMs: 1000, logRoot });
     expect((await b.accounting([{ jobId: sub.jobId, submittedAt: sub.submittedAt }])).get(sub.jobId)).toMatchObject({ outcome: 'failed', exitCode: 4 });
+    // …and says so: the user sees why verdicts may come late or from the settling timer.
+    expect(b.status().detail).toMatch(/accounting is disabled/i);
   });
 
   it('reports an sbatch rejection as "sbatch failed (exit N): …"', async () => {

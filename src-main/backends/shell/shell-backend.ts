@@ -37,6 +37,9 @@ export interface ShellBackendOptions {
 }
 
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
+const NO_ACCOUNTING_NOTE =
+  'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
+  'remembers a job (MinJobAge); after that a finished job without a verdict is failed by the settling timer.';
 const MISSING = 'SCRIPTHUT_LOG_MISSING';
 const SIZE = 'SCRIPTHUT_LOG_SIZE';
 
@@ -100,7 +103,7 @@ export class ShellBackend implements Backend {
     }
     if (res.exitCode === -1) this.setStatus('error', `${this.runner.label}: could not run a command: ${oneLine(res.stderr, 300)}`);
     else if (res.timedOut) this.setStatus('error', `${this.runner.label}: command timed out`);
-    else this.setStatus('ready', null);
+    else this.setStatus('ready', this.accountingOff ? NO_ACCOUNTING_NOTE : null);
     return res;
   }
 
