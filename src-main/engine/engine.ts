@@ -141,7 +141,9 @@ export class Engine implements EngineApi {
     if (this.closed) return;
     await this.reconcileIntents(b);
     const inflight = this.o.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
-    if (inflight.length > 0) {
+    // Schedulers are polled even with nothing in flight, so the Jobs view shows the user's other jobs; the local
+    // backend has no queue of its own to look at.
+    if (inflight.length > 0 || b.kind !== 'local') {
       let poll;
       try {
         poll = await b.poll(inflight.map((t) => t.job_id as string));
@@ -150,7 +152,8 @@ export class Engine implements EngineApi {
         console.error(`[engine] poll of '${b.name}' failed: ${(err as Error).message}`);
         return;
       }
-      if (poll.external.length) {
+      if (b.kind !== 'local') {
+        // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
         this.o.store.upsertExternalJobs(
           b.name,
           poll.external.map((j) => ({ job_id: j.jobId, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submittedAt, started_at: j.startedAt })),
@@ -370,7 +373,11 @@ export class Engine implements EngineApi {
         this.changedRuns.add(run.id);
       });
       const latest = this.o.store.getRun(run.id);
-      if (latest?.cancel_requested) await this.cancelTask(latest, row.task_id);
+      if (latest?.cancel_requested) {
+        await this.cancelTask(latest, row.task_id);
+        // The run was cancelled while this job was being submitted: nothing else will settle it now.
+        this.commit(() => this.settleRun(run.id, this.now()));
+      }
     } catch (err) {
       if ((err as { transient?: boolean }).transient) {
         // Outcome unknown (connection dropped mid-submit): the intent stays and is reconciled by tag.

@@ -153,6 +153,31 @@ describe.skipIf(skip)('engine on a real Slurm over SSH', () => {
     expect(log.content).toContain('done-sleeping');
   }, 150_000);
 
+  it('shows jobs submitted outside the app with their owner, and drops them when they leave the queue', async () => {
+    const e = await engine(path.join(dir, 'data-external'));
+    const sub = cluster.ssh(`sbatch --parsable --job-name=by-hand --wrap 'sleep 120' -o /dev/null`);
+    expect(sub.exitCode).toBe(0);
+    const jobId = sub.stdout.trim().split(';')[0] as string;
+    const find = async () => (await e.api.invoke('jobs.external', { backend: 'hpc' })).jobs.find((j) => j.job_id === jobId);
+    let job = await find();
+    for (let i = 0; i < 40 && !job; i++) {
+      e.engine.wake('hpc');
+      await new Promise((res) => setTimeout(res, 250));
+      job = await find();
+    }
+    expect(job).toMatchObject({ name: 'by-hand', user: cluster.user });
+    expect(job?.state).toMatch(/PENDING|RUNNING/);
+    cluster.run(`scancel ${jobId}`);
+    for (let i = 0; i < 40 && job; i++) {
+      e.engine.wake('hpc');
+      await new Promise((res) => setTimeout(res, 250));
+      job = await find();
+    }
+    expect(job).toBeUndefined();
+    const all = await e.api.invoke('jobs.external', { backend: 'hpc', include_gone: true });
+    expect(all.jobs.find((j) => j.job_id === jobId)?.gone_at).toBeTruthy();
+  }, 60_000);
+
   it('asks about an unknown host key through the contract, remembers it, and refuses a changed key', async () => {
     const dataDir = path.join(dir, 'data-hostkey');
     const empty = path.join(dir, 'empty_known_hosts');
