@@ -40,7 +40,7 @@ export interface EngineOptions {
   prompts: PromptCenter;
   /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
   commandCounts?: (backend: string) => Record<string, number> | null;
-  /** How many submissions run at once per backend (scheduler round trips overlap on one connection). */
+  /** How many submissions run at once per backend (default: 4 local, 32 for schedulers, which batch them). */
   submitConcurrency?: number;
   now?: () => string;
 }
@@ -60,6 +60,7 @@ export class Engine implements EngineApi {
   private readonly bus = new EventBus();
   private readonly loops = new Map<string, Loop>();
   private readonly submitting = new Set<string>();
+  private readonly cancelAfterSubmit = new Set<string>();
   private readonly handlers: Handlers;
   private readonly now: () => string;
   private changedTasks = new Set<string>();
@@ -283,12 +284,27 @@ export class Engine implements EngineApi {
     const picks = allocate(b.maxConcurrent, allocRuns);
     const runById = new Map(runs.map((r) => [r.id, r]));
     const queue = [...picks];
-    const workers = Array.from({ length: Math.min(this.o.submitConcurrency ?? 4, queue.length) }, async () => {
+    // Scheduler backends coalesce overlapping submissions into batched remote commands, so more of them in
+    // flight means bigger batches, not more connections or channels.
+    const concurrency = this.o.submitConcurrency ?? (b.kind === 'local' ? 4 : 32);
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let pick = queue.shift(); pick; pick = queue.shift()) {
         const run = this.o.store.getRun(pick.runId);
         const row = this.o.store.getTask(pick.runId, pick.taskId);
         if (!run || !row || row.status !== 'pending' || run.cancel_requested || run.halted_reason) continue;
-        await this.submitOne(b, run, row);
+        try {
+          await this.submitOne(b, run, row);
+        } catch (err) {
+          // One task's unexpected error must not stall every run on this backend: it fails that task only.
+          const msg = `Internal error while submitting: ${(err as Error)?.message ?? String(err)}`;
+          console.error(`[engine] ${run.id}/${row.task_id}: ${msg}`);
+          const at = this.now();
+          this.commit(() => {
+            const cur = this.o.store.getTask(run.id, row.task_id);
+            if (cur && cur.status === 'pending') this.applyTransition(cur, { taskId: cur.task_id, from: 'pending', to: 'failed', reason: msg, patch: { status: 'failed', error: msg, finishedAt: at } }, at);
+            this.settleRun(run.id, at);
+          });
+        }
       }
     });
     await Promise.all(workers);
@@ -360,7 +376,9 @@ export class Engine implements EngineApi {
       });
       this.o.store.setSubmitTag(run.id, row.task_id, tag);
       this.applyTransition(row, { taskId: row.task_id, from: 'pending', to: 'submitted', reason: `submitting to ${b.name}`, patch: { status: 'submitted', submittedAt: now } }, now);
-      this.settleRun(run.id, now);
+      // A task now in flight makes the run 'running' and fails nothing downstream: once the run says so, settling
+      // again is a no-op that would re-read every task of the run for every submission.
+      if (this.o.store.getRun(run.id)?.status !== 'running') this.settleRun(run.id, now);
     });
     const k = key(run.id, row.task_id);
     this.submitting.add(k);
@@ -373,7 +391,8 @@ export class Engine implements EngineApi {
         this.changedRuns.add(run.id);
       });
       const latest = this.o.store.getRun(run.id);
-      if (latest?.cancel_requested) {
+      const cancelOne = this.cancelAfterSubmit.delete(k);
+      if (latest && (latest.cancel_requested || cancelOne)) {
         await this.cancelTask(latest, row.task_id);
         // The run was cancelled while this job was being submitted: nothing else will settle it now.
         this.commit(() => this.settleRun(run.id, this.now()));
@@ -550,7 +569,11 @@ export class Engine implements EngineApi {
     if (!row || isTerminalTask(row.status)) return false;
     const b = this.o.backends.get(run.backend_name);
     if (row.status !== 'pending') {
-      if (!row.job_id) return false; // an intent in flight: cancelled as soon as its job id is known
+      if (!row.job_id) {
+        // A submission in flight: it is cancelled as soon as its job id is known.
+        this.cancelAfterSubmit.add(key(run.id, taskId));
+        return true;
+      }
       if (row.status === 'settling') return false; // already finished; the verdict decides
       if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not available; cannot cancel job ${row.job_id}.`);
       await b.cancel(row.job_id);

@@ -209,6 +209,28 @@ describe('LocalBackend', () => {
     expect((await impatient.accounting([{ jobId: 'sh-never-submitted', submittedAt: '' }])).size).toBe(0);
   });
 
+  it('findByTags starts a job whose engine died before starting it, exactly once', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const counter = path.join(work, 'runs.txt');
+    const first = await submit(b, 'counted', `echo ran >> ${counter}`);
+    for (let i = 0; i < 100 && !existsSync(path.join(b.jobDir(first.jobId), 'rc')); i++) await new Promise((r) => setTimeout(r, 50));
+    // The crash window: a complete spool folder (as `submit` renames it into place) but no supervisor yet.
+    const tag = 'sh-run1-crashed-a1';
+    const dir = b.jobDir(tag);
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['script.sh', 'supervise.sh']) writeFileSync(path.join(dir, f), readFileSync(path.join(b.jobDir(first.jobId), f)), { mode: 0o700 });
+    const meta = JSON.parse(readFileSync(path.join(b.jobDir(first.jobId), 'meta.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, tag }));
+    const restarted = new LocalBackend({ name: 'local', dataDir });
+    expect((await restarted.findByTags([tag])).get(tag)).toBe(tag);
+    await restarted.findByTags([tag]);
+    for (let i = 0; i < 100 && !existsSync(path.join(dir, 'rc')); i++) await new Promise((r) => setTimeout(r, 50));
+    await restarted.findByTags([tag]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await restarted.accounting([{ jobId: tag, submittedAt: '' }])).get(tag)).toMatchObject({ outcome: 'completed', exitCode: 0 });
+    expect(readFileSync(counter, 'utf8')).toBe('ran\nran\n');
+  });
+
   it('a new backend instance on the same data folder adopts a running job and sees it finish', async () => {
     const first = new LocalBackend({ name: 'local', dataDir });
     const job = await submit(first, 'adopted', `${waitGate()}\nexit 0`);

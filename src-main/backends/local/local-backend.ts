@@ -177,8 +177,13 @@ export class LocalBackend implements Backend {
     await Promise.all(
       tags.map(async (tag) => {
         const jobId = jobIdForTag(tag);
-        const meta = await readMeta(this.jobDir(jobId));
-        if (meta && meta.tag === tag) found.set(tag, jobId);
+        const dir = this.jobDir(jobId);
+        const meta = await readMeta(dir);
+        if (!meta || meta.tag !== tag) return;
+        found.set(tag, jobId);
+        // An engine killed between creating the spool and starting the supervisor left a job that never ran:
+        // start it now (the supervisor's lock guarantees it runs at most once).
+        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await spawnDetached(dir).catch(() => undefined);
       }),
     );
     return found;

@@ -15,6 +15,8 @@ export const SPOOL_FILES = {
   startedAt: 'started_at',
   finishedAt: 'finished_at',
   cancelled: 'cancelled',
+  /** Made (atomically, with mkdir) by the supervisor as its first act: at most one supervisor per job, ever. */
+  launched: 'launched',
 } as const;
 
 export interface JobMeta {

@@ -22,6 +22,9 @@ export function supervisorScript(opts: SupervisorOptions): string {
   return [
     '#!/bin/bash',
     '# ScriptHut local supervisor (runs with the spool folder as its working directory).',
+    // The lock makes starting a supervisor idempotent: an engine that restarts after a crash between creating
+    // the spool and starting the job can start it again without ever running it twice.
+    `mkdir ${f.launched} 2>/dev/null || exit 0`,
     // A trap (not the default action) keeps the supervisor alive when cancel signals the whole group, so it
     // can still record the job\'s exit code; the job itself gets the default action (traps are reset in children).
     "trap 'true' TERM INT HUP",
