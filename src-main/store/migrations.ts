@@ -71,7 +71,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
 
       CREATE TABLE task_transitions (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         run_id TEXT NOT NULL,
         task_id TEXT NOT NULL,
         attempt INTEGER NOT NULL,
@@ -80,7 +80,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         to_status TEXT NOT NULL,
         reason TEXT NOT NULL
       );
-      CREATE INDEX transitions_task ON task_transitions(run_id, task_id, id);
+      CREATE INDEX transitions_run ON task_transitions(run_id, id);
 
       CREATE TABLE external_jobs (
         backend_name TEXT NOT NULL,

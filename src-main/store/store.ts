@@ -23,8 +23,12 @@ const TASK_PATCH_COLUMNS: Record<string, string> = {
   maxRss: 'max_rss',
   cpuEfficiency: 'cpu_efficiency',
 };
-/** Attempt rows mirror the task's runtime fields for the attempt they describe. */
+/** Runtime fields an attempt row keeps once its attempt is over (until then they live on the task row). */
 const ATTEMPT_MIRROR = new Set(['status', 'job_id', 'exit_code', 'error', 'submitted_at', 'started_at', 'finished_at']);
+/** Attempt rows with the current attempt's runtime fields taken from the task row. */
+const ATTEMPT_VIEW = `SELECT a.run_id, a.task_id, a.attempt, a.backend_name, a.tag, a.script, a.env_json, a.submit_output, a.log_output, a.log_error,
+  ${[...ATTEMPT_MIRROR].map((c) => `CASE WHEN t.attempt = a.attempt THEN t.${c} ELSE a.${c} END AS ${c}`).join(', ')}
+  FROM attempts a LEFT JOIN tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id`;
 
 export interface NewTask {
   task_id: string;
@@ -102,7 +106,16 @@ export class Store {
   }
   deleteTasks(runId: string, taskIds: readonly string[]): void {
     const del = this.st('DELETE FROM tasks WHERE run_id = ? AND task_id = ?');
-    for (const id of taskIds) del.run(runId, id);
+    for (const id of taskIds) {
+      this.closeCurrentAttempt(runId, id);
+      del.run(runId, id);
+    }
+  }
+  /** Copy the task row's runtime fields onto its current attempt row (the attempt is over or the task goes). */
+  private closeCurrentAttempt(runId: string, taskId: string): void {
+    this.st(`UPDATE attempts SET ${[...ATTEMPT_MIRROR].map((c) => `${c} = t.${c}`).join(', ')}
+      FROM tasks t WHERE t.run_id = attempts.run_id AND t.task_id = attempts.task_id AND t.attempt = attempts.attempt
+      AND attempts.run_id = ? AND attempts.task_id = ?`).run(runId, taskId);
   }
   /** Tasks of a backend whose job exists or may exist (in-flight), across all runs. */
   inFlightTasks(backend: string): TaskRow[] {
@@ -112,7 +125,11 @@ export class Store {
   setSubmitTag(runId: string, taskId: string, tag: string | null): void {
     this.st('UPDATE tasks SET submit_tag = ? WHERE run_id = ? AND task_id = ?').run(tag, runId, taskId);
   }
-  /** Update a task's runtime fields and mirror them on its current attempt row. */
+  /**
+   * Update a task's runtime fields. The current attempt's runtime lives on the task row (read through
+   * ATTEMPT_VIEW); when a new attempt starts, the finished one's values are copied onto its attempt row first —
+   * so a hot transition costs one UPDATE, not two.
+   */
   patchTask(runId: string, taskId: string, patch: TaskPatch): void {
     const sets: string[] = [];
     const params: Record<string, unknown> = { run_id: runId, task_id: taskId };
@@ -123,15 +140,9 @@ export class Store {
       params[col] = v;
     }
     if (!sets.length) return;
+    if (patch.attempt !== undefined) this.closeCurrentAttempt(runId, taskId);
     // st() caches by SQL text: a patch has few distinct shapes, and preparing per call dominated the cost.
     this.st(`UPDATE tasks SET ${sets.join(', ')} WHERE run_id = @run_id AND task_id = @task_id`).run(params);
-    const mirror = sets.map((s) => s.split(' = ')[0] as string).filter((c) => ATTEMPT_MIRROR.has(c));
-    if (mirror.length && patch.attempt === undefined) {
-      this
-        .st(`UPDATE attempts SET ${mirror.map((c) => `${c} = @${c}`).join(', ')} WHERE run_id = @run_id AND task_id = @task_id
-          AND attempt = (SELECT attempt FROM tasks WHERE run_id = @run_id AND task_id = @task_id)`)
-        .run(Object.fromEntries([['run_id', runId], ['task_id', taskId], ...mirror.map((c) => [c, params[c]])]));
-    }
   }
 
   // ---- attempts
@@ -140,10 +151,10 @@ export class Store {
       VALUES (@run_id, @task_id, @attempt, @backend_name, @tag, @job_id, @status, @script, @env_json, @submit_output, @log_output, @log_error, @exit_code, @error, @submitted_at, @started_at, @finished_at)`).run(a);
   }
   getAttempt(runId: string, taskId: string, attempt: number): AttemptRow | undefined {
-    return this.st('SELECT * FROM attempts WHERE run_id = ? AND task_id = ? AND attempt = ?').get(runId, taskId, attempt) as AttemptRow | undefined;
+    return this.st(`${ATTEMPT_VIEW} WHERE a.run_id = ? AND a.task_id = ? AND a.attempt = ?`).get(runId, taskId, attempt) as AttemptRow | undefined;
   }
   listAttempts(runId: string, taskId: string): AttemptRow[] {
-    return this.st('SELECT * FROM attempts WHERE run_id = ? AND task_id = ? ORDER BY attempt').all(runId, taskId) as AttemptRow[];
+    return this.st(`${ATTEMPT_VIEW} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`).all(runId, taskId) as AttemptRow[];
   }
   updateAttempt(runId: string, taskId: string, attempt: number, fields: Partial<AttemptRow>): void {
     const keys = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
@@ -153,7 +164,7 @@ export class Store {
 
   // ---- transitions (append-only)
   appendTransition(t: { run_id: string; task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }): void {
-    this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (@run_id, @task_id, @attempt, @at, @from_status, @to_status, @reason)').run(t);
+    this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(t.run_id, t.task_id, t.attempt, t.at, t.from_status, t.to_status, t.reason);
   }
   listTransitions(runId: string, taskId?: string): Array<{ task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }> {
     if (taskId) return this.st('SELECT task_id, attempt, at, from_status, to_status, reason FROM task_transitions WHERE run_id = ? AND task_id = ? ORDER BY id').all(runId, taskId) as never;
