@@ -1,6 +1,7 @@
 // A batch-scheduler backend = a dialect (pure commands + parsers) run over a CommandRunner (SSH or local bash).
 // Budget per call: poll = 1 queue command, accounting = 1 accounting command (+1 fallback on clusters without
-// accounting), submit = sbatch + a verification, findByTags = 1 queue + 1 accounting.
+// accounting), submit = sbatch + a verification (both shared by submissions that overlap), findByTags = 1 queue + 1 accounting.
+import { randomBytes } from 'node:crypto';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { buildScript as buildScriptBody } from '../script-body';
 import { heredoc, shPath, shq } from '../../transport/quote';
@@ -36,6 +37,19 @@ export interface ShellBackendOptions {
   closeRunner?: boolean;
 }
 
+/** Coalescing limits: scripts per batched submit command, its size (Linux caps one argv word at 128 KiB), and
+ * how many submit commands may be on the wire at once. */
+const SUBMIT_BATCH_MAX = 25;
+const SUBMIT_BATCH_BYTES = 96 * 1024;
+const SUBMIT_COMMANDS_IN_FLIGHT = 2;
+
+interface QueuedSubmit {
+  dirs: string[];
+  script: string;
+  resolve: (r: SubmitResult) => void;
+  reject: (e: Error) => void;
+}
+
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
 const NO_ACCOUNTING_NOTE =
   'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
@@ -60,9 +74,13 @@ export class ShellBackend implements Backend {
   readonly pollIntervalMs: number;
   private readonly logRoot: string;
   private home: string | null = null;
+  private homeLookup: Promise<string> | null = null;
   private accountingOff = false;
   private state: BackendStatus = { state: 'ready', detail: null, retryAt: null };
   private readonly listeners = new Set<(s: BackendStatus) => void>();
+  private readonly submitQueue: QueuedSubmit[] = [];
+  private submitsInFlight = 0;
+  private pumpScheduled = false;
 
   constructor(
     readonly name: string,
@@ -121,6 +139,14 @@ export class ShellBackend implements Backend {
   /** $HOME of the login user, learned once (Slurm does not expand `~` in #SBATCH paths). */
   async remoteHome(): Promise<string> {
     if (this.home) return this.home;
+    // Submissions start in bursts: they share one lookup instead of each asking.
+    this.homeLookup ??= this.lookUpHome().finally(() => {
+      this.homeLookup = null;
+    });
+    return this.homeLookup;
+  }
+
+  private async lookUpHome(): Promise<string> {
     const res = await this.exec(`printf '%s\\n' "$HOME"`, 'io');
     const home = res.stdout.trim().split('\n').pop()?.trim() ?? '';
     if (res.exitCode !== 0 || !home.startsWith('/')) {
@@ -166,21 +192,152 @@ export class ShellBackend implements Backend {
 
   // ------------------------------------------------------------ submit / find / cancel
 
+  /**
+   * Submissions that arrive while earlier ones are still on the wire are coalesced: one remote command runs
+   * several sbatch calls and one queue query verifies all their ids. A lone submission keeps the plain
+   * `mkdir && sbatch` + verify shape. Every id is still parsed strictly and verified before it is returned.
+   */
   async submit(req: SubmitRequest): Promise<SubmitResult> {
     const home = await this.remoteHome();
     const script = this.resolveDirectiveHome(req.script, home);
     const wd = req.task.working_dir || '~';
     const dirs = [...new Set([dirname(this.absolute(req.logs.output, wd)), dirname(this.absolute(req.logs.error, wd))])];
-    const command = `mkdir -p ${dirs.map(shPath).join(' ')} && ${heredoc(this.dialect.submitCommand(), script)}`;
-    const res = await this.exec(command, 'scheduler');
-    const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
-    if (res.exitCode !== 0) throw new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`);
-    const jobId = this.dialect.parseSubmit(res.stdout, res.stderr);
+    return new Promise<SubmitResult>((resolve, reject) => {
+      this.submitQueue.push({ dirs, script, resolve, reject });
+      this.schedulePump();
+    });
+  }
+
+  /** Pump on the next macrotask: submissions queued in the same burst (workers freed by the batch that just
+   * finished) then leave together instead of the first one going alone. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pumpSubmits();
+    });
+  }
+
+  private pumpSubmits(): void {
+    while (this.submitsInFlight < SUBMIT_COMMANDS_IN_FLIGHT && this.submitQueue.length > 0) {
+      const batch = [this.submitQueue.shift() as QueuedSubmit];
+      let bytes = batch[0]?.script.length ?? 0;
+      while (batch.length < SUBMIT_BATCH_MAX && this.submitQueue.length > 0 && bytes + (this.submitQueue[0]?.script.length ?? 0) <= SUBMIT_BATCH_BYTES) {
+        const next = this.submitQueue.shift() as QueuedSubmit;
+        bytes += next.script.length;
+        batch.push(next);
+      }
+      this.submitsInFlight += 1;
+      const done = batch.length === 1 ? this.submitAlone(batch[0] as QueuedSubmit) : this.submitBatch(batch);
+      void done.finally(() => {
+        this.submitsInFlight -= 1;
+        this.schedulePump();
+      });
+    }
+  }
+
+  private async submitAlone(item: QueuedSubmit): Promise<void> {
+    try {
+      const command = `mkdir -p ${item.dirs.map(shPath).join(' ')} && ${heredoc(this.dialect.submitCommand(), item.script)}`;
+      const res = await this.exec(command, 'scheduler');
+      const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
+      if (res.exitCode !== 0) throw new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`);
+      const jobId = this.dialect.parseSubmit(res.stdout, res.stderr);
+      if (!(await this.verifyOne(jobId))) throw this.notVerified(jobId);
+      item.resolve({ jobId, submitOutput: output });
+    } catch (err) {
+      item.reject(err as Error);
+    }
+  }
+
+  /** Several sbatch calls in ONE remote command, each result framed by a per-batch random marker. */
+  private async submitBatch(items: QueuedSubmit[]): Promise<void> {
+    const mark = `SCRIPTHUT_SUBMIT_${randomBytes(8).toString('hex')}`;
+    const dirs = [...new Set(items.flatMap((i) => i.dirs))];
+    const parts = [`mkdir -p ${dirs.map(shPath).join(' ')} || exit 1`, `e=$(mktemp) || exit 1`, `trap 'rm -f "$e"' EXIT`];
+    items.forEach((item, n) => {
+      parts.push(`o=$(${heredoc(`${this.dialect.submitCommand()} 2>"$e"`, item.script)}\n); r=$?`);
+      parts.push(`printf '\\n%s %s %s\\n' ${mark} ${n} "$r"; printf '%s\\n' "$o"; printf '%s %s\\n' ${mark}_ERR ${n}; cat "$e"`);
+    });
+    let res: RunResult;
+    try {
+      res = await this.exec(parts.join('\n'), 'scheduler');
+    } catch (err) {
+      for (const item of items) item.reject(err as Error);
+      return;
+    }
+    const results = parseBatchOutput(res.stdout, mark);
+    if (results.size === 0) {
+      // Nothing was submitted (mkdir failed, no shell, timeout before the first sbatch): same error as a lone submit.
+      const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
+      for (const item of items) item.reject(new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`));
+      return;
+    }
+    const submitted: Array<{ item: QueuedSubmit; jobId: string; output: string }> = [];
+    items.forEach((item, n) => {
+      const r = results.get(n);
+      if (!r) {
+        // The command stopped part-way: this sbatch may or may not have run. Transient = the engine keeps the
+        // intent and finds the job by its tag instead of failing the task or submitting it twice.
+        const err = new Error(`${this.dialect.submitVerb} outcome unknown: the batched submit command stopped early (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stderr, 300)}`);
+        item.reject(Object.assign(err, { transient: true }));
+        return;
+      }
+      const output = [r.stdout.trim(), r.stderr.trim()].filter(Boolean).join('\n');
+      if (r.exitCode !== 0) {
+        item.reject(new Error(`${this.dialect.submitVerb} failed (exit ${r.exitCode}): ${oneLine(output)}`));
+        return;
+      }
+      try {
+        submitted.push({ item, jobId: this.dialect.parseSubmit(r.stdout, r.stderr), output });
+      } catch (err) {
+        item.reject(err as Error);
+      }
+    });
+    if (!submitted.length) return;
+    let verified: Set<string>;
+    try {
+      verified = await this.verifyMany(submitted.map((s) => s.jobId));
+    } catch (err) {
+      for (const s of submitted) s.item.reject(err as Error);
+      return;
+    }
+    for (const s of submitted) {
+      if (verified.has(s.jobId)) s.item.resolve({ jobId: s.jobId, submitOutput: s.output });
+      else s.item.reject(this.notVerified(s.jobId));
+    }
+  }
+
+  private async verifyOne(jobId: string): Promise<boolean> {
     for (const verify of this.dialect.verifyCommands(jobId)) {
       const v = await this.exec(verify, 'scheduler');
-      if (v.exitCode === 0 && v.stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`))) return { jobId, submitOutput: output };
+      if (v.exitCode === 0 && mentionsJob(v.stdout, jobId)) return true;
     }
-    throw new Error(
+    return false;
+  }
+
+  /**
+   * One queue (then accounting) query for many fresh ids, using the scheduler's comma list (`squeue -j 1,2,3`).
+   * Any id the list form does not confirm is verified on its own, so a dialect without list syntax is only slower.
+   */
+  private async verifyMany(jobIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const missing = () => jobIds.filter((id) => !found.has(id));
+    if (jobIds.length > 1) {
+      const steps = this.dialect.verifyCommands(jobIds.join(',')).length;
+      for (let i = 0; i < steps && missing().length > 0; i++) {
+        const ids = missing();
+        const v = await this.exec(this.dialect.verifyCommands(ids.join(','))[i] as string, 'scheduler');
+        if (v.exitCode === 0) for (const id of ids) if (mentionsJob(v.stdout, id)) found.add(id);
+      }
+    }
+    for (const id of missing()) if (await this.verifyOne(id)) found.add(id);
+    return found;
+  }
+
+  private notVerified(jobId: string): Error {
+    return new Error(
       `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. 'scontrol show job ${jobId}') before resubmitting`,
     );
   }
@@ -333,6 +490,39 @@ export class ShellBackend implements Backend {
   async close(): Promise<void> {
     if (this.opts.closeRunner !== false) await this.runner.close();
   }
+}
+
+function mentionsJob(stdout: string, jobId: string): boolean {
+  return stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`));
+}
+
+/** Split a batched submit command's stdout into per-submission results by its marker lines. */
+function parseBatchOutput(stdout: string, mark: string): Map<number, { exitCode: number; stdout: string; stderr: string }> {
+  const out = new Map<number, { exitCode: number; stdout: string; stderr: string }>();
+  const head = new RegExp(`^${mark} (\\d+) (\\d+)$`);
+  const errHead = new RegExp(`^${mark}_ERR (\\d+)$`);
+  let cur: { exitCode: number; out: string[]; err: string[] } | null = null;
+  let section: 'out' | 'err' = 'out';
+  const flush = (n: number | null) => {
+    if (cur && n !== null) out.set(n, { exitCode: cur.exitCode, stdout: cur.out.join('\n'), stderr: cur.err.join('\n') });
+  };
+  let curN: number | null = null;
+  for (const line of stdout.split('\n')) {
+    const h = head.exec(line);
+    const e = errHead.exec(line);
+    if (h) {
+      flush(curN);
+      curN = Number(h[1]);
+      cur = { exitCode: Number(h[2]), out: [], err: [] };
+      section = 'out';
+    } else if (e && cur && Number(e[1]) === curN) {
+      section = 'err';
+    } else if (cur) {
+      cur[section].push(line);
+    }
+  }
+  flush(curN);
+  return out;
 }
 
 /** Numeric order for plain ids ("9" < "10"); array ids fall back to text order. */
