@@ -1,0 +1,80 @@
+// Starts the real headless host (`node bin/scripthut.mjs serve --port 0`) in a throw-away data folder with no
+// user configuration, and waits for the engine.json it writes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface EngineFile {
+  pid: number;
+  port: number;
+  token: string;
+  url: string;
+  version: string;
+}
+
+export interface RealHost {
+  engine: EngineFile;
+  dataDir: string;
+  configHome: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const BIN = join(process.cwd(), 'bin', 'scripthut.mjs');
+
+function readEngineFile(file: string): EngineFile | null {
+  try {
+    const e = JSON.parse(readFileSync(file, 'utf8')) as Partial<EngineFile>;
+    if (typeof e.pid === 'number' && typeof e.port === 'number' && typeof e.token === 'string' && typeof e.url === 'string' && typeof e.version === 'string') return e as EngineFile;
+  } catch {
+    /* not written completely yet */
+  }
+  return null;
+}
+
+/** `prepare` may write files into the config home (e.g. scripthut/scripthut.yaml) before the host starts. */
+export async function startRealHost(prepare?: (configHome: string) => void, timeoutMs = 30_000): Promise<RealHost> {
+  if (!existsSync(join(process.cwd(), 'out', 'main', 'cli.mjs'))) throw new Error('out/main/cli.mjs is missing: run `npm run build` before the e2e tests');
+  const root = mkdtempSync(join(tmpdir(), 'scripthut-e2e-'));
+  const dataDir = join(root, 'data');
+  const configHome = join(root, 'cfg');
+  mkdirSync(configHome, { recursive: true });
+  prepare?.(configHome);
+  let out = '';
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+    env: { ...process.env, SCRIPTHUT_DATA_DIR: dataDir, XDG_CONFIG_HOME: configHome },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  let exited: number | null = null;
+  child.on('exit', (code) => (exited = code ?? -1));
+
+  const stop = async (): Promise<void> => {
+    if (exited === null && child.pid) {
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      process.kill(child.pid, 'SIGTERM');
+      const t = setTimeout(() => exited === null && child.pid && process.kill(child.pid, 'SIGKILL'), 5000);
+      await gone;
+      clearTimeout(t);
+    }
+    rmSync(root, { recursive: true, force: true });
+  };
+
+  const file = join(dataDir, 'engine.json');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const engine = readEngineFile(file);
+    if (engine) return { engine, dataDir, configHome, output: () => out, stop };
+    if (exited !== null) {
+      await stop();
+      throw new Error(`scripthut serve exited with code ${exited} before writing ${file}:\n${out}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`scripthut serve did not write ${file} within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
