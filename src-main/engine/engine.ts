@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { ApiError, type CallOutput } from '../../src-shared/api/contract';
 import type { Health, LogChunk, Notification, RunDetail, RunSummary } from '../../src-shared/api/schemas';
 import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
-import type { EnvRule, TaskDefinition, WorkflowDocument } from '../../src-shared/workflow/types';
+import type { EnvRule, WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend, ScriptContext, Verdict } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
 import { cascadeDepFailures, deriveRunStatus, readyTasks, rerunSelection } from '../scheduler/run-state';
@@ -282,7 +282,6 @@ export class Engine implements EngineApi {
     // Jobs of runs not in the list (cancelled, halted) still hold slots.
     if (otherInFlight > 0) allocRuns.push({ runId: '', createdAt: '', maxConcurrent: null, inFlight: otherInFlight, ready: [] });
     const picks = allocate(b.maxConcurrent, allocRuns);
-    const runById = new Map(runs.map((r) => [r.id, r]));
     const queue = [...picks];
     // Scheduler backends coalesce overlapping submissions into batched remote commands, so more of them in
     // flight means bigger batches, not more connections or channels.
@@ -308,7 +307,6 @@ export class Engine implements EngineApi {
       }
     });
     await Promise.all(workers);
-    void runById;
   }
 
   private async submitOne(b: Backend, run: RunRow, row: TaskRow): Promise<void> {
@@ -788,10 +786,5 @@ export class Engine implements EngineApi {
     if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not configured; the environment cannot be previewed.`);
     const env = this.o.env.resolve({ run, def: taskDef(row), backend: b, attempt: n });
     return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: env.vars, init: env.init, warnings: [...env.warnings, ...env.errors] };
-  }
-
-  /** Test hook: the in-flight tasks and the definitions of a run. */
-  debugTasks(runId: string): TaskDefinition[] {
-    return this.o.store.listTasks(runId).map(taskDef);
   }
 }
