@@ -4,8 +4,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ConfigError, Health, LogChunk, RunDetail, TaskView } from '../../src-shared/api/schemas';
-import type { EngineEvent } from '../../src-shared/api/contract';
+import type { BackendInfo, ConfigError, Health, LogChunk, Prompt, RunDetail, TaskView } from '../../src-shared/api/schemas';
+import type { CallOutput, EngineEvent } from '../../src-shared/api/contract';
+
+export type ClusterInfo = CallOutput<'backends.info'>;
+export type CommandLog = CallOutput<'backends.commands'>;
+export type ExternalJob = CallOutput<'jobs.external'>['jobs'][number];
+
+/** One API request the renderer made (after the token check). */
+export interface RecordedCall {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: Record<string, unknown> | undefined;
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,6 +33,14 @@ export interface FakeHostOptions {
   configError?: ConfigError | null;
   /** Milliseconds between simulated task steps. */
   stepMs?: number;
+  /** Backends reported by backends.list (default: one ready local backend). */
+  backends?: BackendInfo[];
+  /** backends.info answers by backend name; backends without one answer bad_input like the engine's local backend. */
+  clusterInfo?: Record<string, ClusterInfo>;
+  commands?: Record<string, Omit<CommandLog, 'backend'>>;
+  externalJobs?: ExternalJob[];
+  /** tasks.summary answers by task id (any run). */
+  summaries?: Record<string, string>;
 }
 
 export interface FakeHost {
@@ -30,6 +50,14 @@ export interface FakeHost {
   /** Append text to a task's output log (the renderer should follow it). */
   appendLog(runId: string, taskId: string, text: string): void;
   finishTask(runId: string, taskId: string): void;
+  /** Push any engine event to connected windows. */
+  emit(e: EngineEvent): void;
+  /** Open a prompt: it is listed by prompts.list and pushed as a `prompt` event. */
+  openPrompt(p: Prompt): void;
+  /** Close a prompt as if answered elsewhere (emits prompt.closed). */
+  closePrompt(id: string): void;
+  /** Every authenticated API request, oldest first. */
+  calls: RecordedCall[];
   close(): Promise<void>;
 }
 
@@ -75,6 +103,11 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
   const sockets = new Set<WebSocket>();
   let seq = 0;
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const prompts = new Map<string, Prompt>();
+  const calls: RecordedCall[] = [];
+  const backends: BackendInfo[] = opts.backends ?? [
+    { name: 'local', type: 'local', connected: true, state: 'ready', detail: null, max_concurrent: 4, in_flight: 0, retry_at: null },
+  ];
 
   function emit(e: EngineEvent): void {
     const msg = JSON.stringify(e);
@@ -161,7 +194,7 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     config_loaded: !opts.configError,
     config_error: opts.configError ?? null,
     starting: null,
-    backends: [{ name: 'local', type: 'local', connected: true }],
+    backends: backends.map((b) => ({ name: b.name, type: b.type, connected: b.connected })),
     demo_available: true,
   });
 
@@ -181,14 +214,36 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     const path = url.pathname.slice('/api/v1'.length);
     if (path === '/health') return send(res, 200, health());
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { code: 'unauthorized', message: 'missing or wrong token' });
-    if (path === '/backends') {
-      return send(res, 200, { backends: [{ name: 'local', type: 'local', connected: true, state: 'ready', detail: null, max_concurrent: 4, in_flight: 0, retry_at: null }] });
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    calls.push({ method: req.method ?? 'GET', path, query: Object.fromEntries(url.searchParams), body });
+    if (path === '/backends') return send(res, 200, { backends });
+    const bm = /^\/backends\/([^/]+)\/(info|commands)$/.exec(path);
+    if (bm) {
+      const name = decodeURIComponent(bm[1] as string);
+      const b = backends.find((x) => x.name === name);
+      if (!b) return send(res, 404, { code: 'not_found', message: `no backend ${name}` });
+      if (bm[2] === 'info') {
+        const info = opts.clusterInfo?.[name];
+        return info ? send(res, 200, info) : send(res, 422, { code: 'bad_input', message: `Backend '${name}' (${b.type}) has no cluster information to show.` });
+      }
+      return send(res, 200, { backend: name, ...(opts.commands?.[name] ?? { counts: {}, commands: [] }) });
+    }
+    if (path === '/jobs') {
+      const only = url.searchParams.get('backend');
+      return send(res, 200, { jobs: (opts.externalJobs ?? []).filter((j) => !only || j.backend === only) });
+    }
+    if (path === '/prompts' && req.method === 'GET') return send(res, 200, { prompts: [...prompts.values()] });
+    const pm = /^\/prompts\/([^/]+)$/.exec(path);
+    if (pm && req.method === 'POST') {
+      const id = decodeURIComponent(pm[1] as string);
+      if (!prompts.delete(id)) return send(res, 404, { code: 'not_found', message: `No open prompt '${id}' (already answered or expired).` });
+      emit({ event: 'prompt.closed', payload: { id } });
+      return send(res, 200, { id, accepted: true });
     }
     if (path === '/runs' && req.method === 'GET') {
       return send(res, 200, { runs: [...runs.values()].map((r) => summary(r.detail)).reverse() });
     }
-    if (path === '/runs' && req.method === 'POST') {
-      const body = await readBody(req);
+    if (path === '/runs' && req.method === 'POST' && body) {
       if (body.demo) return send(res, 200, summary(createDemo('demo', ['prepare', 'compute', 'report'], true)));
       let doc: unknown;
       try {
@@ -203,7 +258,7 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       const ids = tasks.map((t, i) => String((t as { id?: unknown }).id ?? `task-${i}`));
       return send(res, 200, summary(createDemo(String(body.workflow_name ?? 'workflow'), ids, false)));
     }
-    const m = /^\/runs\/([^/]+)(?:\/(cancel|rerun)|\/tasks\/([^/]+)\/(logs|script|attempts))?$/.exec(path);
+    const m = /^\/runs\/([^/]+)(?:\/(cancel|rerun|transitions)|\/tasks\/([^/]+)\/(logs|script|attempts|env|summary))?$/.exec(path);
     const run = m ? runs.get(decodeURIComponent(m[1] as string)) : undefined;
     if (!m || !run) return send(res, 404, { code: 'not_found', message: `no such route or run: ${path}` });
     if (!m[2] && !m[3]) {
@@ -216,11 +271,17 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     }
     if (m[2] === 'cancel') return send(res, 200, { run_id: run.detail.id, cancelled: true });
     if (m[2] === 'rerun') return send(res, 200, summary(run.detail));
+    if (m[2] === 'transitions') return send(res, 200, { transitions: [] });
     const taskId = decodeURIComponent(m[3] as string);
     const t = run.detail.items.find((x) => x.id === taskId);
     if (!t) return send(res, 404, { code: 'not_found', message: `no task ${taskId}` });
     if (m[4] === 'script') return send(res, 200, { run_id: run.detail.id, task_id: taskId, attempt: 1, script: `#!/bin/bash\n${t.command}\n` });
     if (m[4] === 'attempts') return send(res, 200, { attempts: [] });
+    if (m[4] === 'summary') return send(res, 200, { run_id: run.detail.id, task_id: taskId, markdown: opts.summaries?.[taskId] ?? null });
+    if (m[4] === 'env') {
+      const seed = (name: string, value: string) => ({ name, value, ops: [{ source: 'seed', op: 'seed' as const, contribution: value }] });
+      return send(res, 200, { run_id: run.detail.id, task_id: taskId, attempt: t.attempt, resolved: t.status !== 'pending', vars: [seed('SCRIPTHUT_RUN_ID', run.detail.id), seed('SCRIPTHUT_TASK_ID', taskId)], init: '', warnings: [] });
+    }
     const type = url.searchParams.get('type') === 'error' ? 'error' : 'output';
     const full = type === 'output' ? run.logs.get(taskId) : undefined;
     const complete = ['completed', 'failed', 'dep_failed', 'cancelled'].includes(t.status);
@@ -289,6 +350,15 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       if (!run) throw new Error(`fake host: no run ${runId}`);
       setTask(run, taskId, { status: 'completed', exit_code: 0, finished_at: nowIso() });
     },
+    emit,
+    openPrompt(p) {
+      prompts.set(p.id, p);
+      emit({ event: 'prompt', payload: p });
+    },
+    closePrompt(id) {
+      if (prompts.delete(id)) emit({ event: 'prompt.closed', payload: { id } });
+    },
+    calls,
     async close() {
       for (const h of timers) clearTimeout(h);
       for (const s of sockets) s.terminate();
