@@ -40,6 +40,7 @@ export interface NewTask {
 export class Store {
   readonly db: Db;
   private stmts = new Map<string, Statement<unknown[], unknown>>();
+  private patchStmts = new Map<string, Statement<unknown[], unknown>>();
 
   constructor(file: string, opts: OpenOptions = {}) {
     this.db = openDatabase(file, opts);
@@ -131,18 +132,22 @@ export class Store {
    * so a hot transition costs one UPDATE, not two.
    */
   patchTask(runId: string, taskId: string, patch: TaskPatch): void {
-    const sets: string[] = [];
-    const params: Record<string, unknown> = { run_id: runId, task_id: taskId };
-    for (const [k, v] of Object.entries(patch)) {
+    const cols: string[] = [];
+    const values: unknown[] = [];
+    for (const k in patch) {
+      const v = (patch as Record<string, unknown>)[k];
       const col = TASK_PATCH_COLUMNS[k];
-      if (!col || v === undefined) continue;
-      sets.push(`${col} = @${col}`);
-      params[col] = v;
+      if (v === undefined || !col) continue;
+      cols.push(col);
+      values.push(v);
     }
-    if (!sets.length) return;
+    if (!cols.length) return;
     if (patch.attempt !== undefined) this.closeCurrentAttempt(runId, taskId);
-    // st() caches by SQL text: a patch has few distinct shapes, and preparing per call dominated the cost.
-    this.st(`UPDATE tasks SET ${sets.join(', ')} WHERE run_id = @run_id AND task_id = @task_id`).run(params);
+    // This is the hottest write of the engine: one cached statement per patch shape, positional parameters.
+    const shape = cols.join(',');
+    let stmt = this.patchStmts.get(shape);
+    if (!stmt) this.patchStmts.set(shape, (stmt = this.db.prepare<unknown[], unknown>(`UPDATE tasks SET ${cols.map((c) => `${c} = ?`).join(', ')} WHERE run_id = ? AND task_id = ?`)));
+    stmt.run(...values, runId, taskId);
   }
 
   // ---- attempts
