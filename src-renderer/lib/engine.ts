@@ -2,6 +2,7 @@
 import { electronBridge, httpBridge, type Bridge, type PreloadApi } from './bridge';
 import { createEventHub, type EventHub } from './events';
 import { takeTokenFromLocation } from './token';
+import type { CallInput, CallName, CallOutput } from '../../src-shared/api/contract';
 
 declare global {
   interface Window {
@@ -27,4 +28,23 @@ export function bridge(): Bridge {
 export function events(): EventHub {
   if (!hub) hub = createEventHub(bridge());
   return hub;
+}
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/**
+ * Call the engine from inside an `$effect` and return the effect's cleanup: an answer that arrives after the
+ * effect re-ran (new input) or the view went away is dropped instead of overwriting newer state.
+ */
+export function invokeForEffect<N extends CallName>(name: N, input: CallInput<N>, onAnswer: (a: Answer<CallOutput<N>>) => void): () => void {
+  let alive = true;
+  bridge()
+    .invoke(name, input)
+    .then(
+      (value) => alive && onAnswer({ ok: true, value }),
+      (err: Error) => alive && onAnswer({ ok: false, message: err.message }),
+    );
+  return () => {
+    alive = false;
+  };
 }
