@@ -15,6 +15,9 @@ import type { RunRow, TaskRow } from '../store/rows';
 import type { EngineApi, Handlers } from './dispatch';
 import { dispatch } from './dispatch';
 import { EventBus } from './events';
+import { pageRuns } from '../store/queries/runs-page';
+import { statusCountsOf } from '../store/queries/status-counts';
+import { pageTasks } from '../store/queries/task-page';
 import { newRunId, submitTag, validateWorkflowInput } from './run-factory';
 import { taskDef, toAttemptView, toRunSummary, toRuntime, toTaskView } from './views';
 import type { EnvResolver } from './env';
@@ -680,12 +683,16 @@ export class Engine implements EngineApi {
       health: () => this.health(),
       'backends.list': () => ({ backends: [...this.o.backends.values()].map((b) => this.backendInfo(b)) }),
       'backends.status': ({ name }) => this.backendInfo(this.requireBackend(name)),
-      'runs.list': ({ limit, workflow }) => ({
-        runs: this.o.store.listRuns(limit ?? 50, workflow).map((r) => toRunSummary(r, this.o.store.runStatusCounts(r.id))),
-      }),
-      'runs.get': ({ id }): RunDetail => {
+      'runs.list': (input) => {
+        const page = pageRuns(this.o.store.db, input);
+        return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor };
+      },
+      'runs.get': ({ id, ...query }): RunDetail => {
         const run = this.requireRun(id);
-        return { ...toRunSummary(run, this.o.store.runStatusCounts(id)), items: this.o.store.listTasks(id).map(toTaskView), log_dir: run.log_dir };
+        const counts = statusCountsOf(this.o.store.db, id);
+        const page = pageTasks(this.o.store.db, id, query, counts);
+        const summary = toRunSummary(run, counts);
+        return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
       },
       'runs.createFromWorkflow': (input) => {
         const b = this.requireBackend(input.backend);

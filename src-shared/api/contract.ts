@@ -41,6 +41,14 @@ const TaskId = z.string().min(1).max(512);
 const OptInt = z.coerce.number().int().nonnegative().optional();
 const OptBool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().optional());
 
+/** Sort keys of a run's task page (runs.get). */
+export const TASK_SORT_KEYS = ['id', 'status', 'submitted_at', 'started_at', 'finished_at', 'duration'] as const;
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+/** An enum whose error names the bad value and the allowed ones. */
+function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z.enum(values, { error: (iss) => `Unknown ${what} '${String(iss.input)}'; allowed: ${values.join(', ')}.` });
+}
+
 export const calls = {
   health: call({
     summary: 'Engine health, configuration error (if any) and backends',
@@ -62,14 +70,35 @@ export const calls = {
     http: ['GET', '/backends/:name'],
   }),
   'runs.list': call({
-    summary: 'Runs, newest first',
-    input: z.object({ limit: OptInt, workflow: z.string().optional() }),
-    output: z.object({ runs: z.array(RunSummarySchema) }),
+    summary: 'Runs, newest first, one page at a time (limit default 50, at most 500; pass next_cursor as cursor)',
+    input: z.object({
+      limit: OptInt,
+      workflow: z.string().optional(),
+      /** Opaque: the next_cursor of the previous page. Stable while new runs arrive. */
+      cursor: z.string().optional(),
+      /** Comma-separated run statuses. */
+      status: z.string().optional(),
+      backend: z.string().optional(),
+      /** Text searched in id, workflow_name and title. */
+      q: z.string().optional(),
+    }),
+    output: z.object({ runs: z.array(RunSummarySchema), total: z.number().int(), next_cursor: z.string().nullable() }),
     http: ['GET', '/runs'],
   }),
   'runs.get': call({
-    summary: 'A run with its tasks',
-    input: z.object({ id: RunId }),
+    summary: 'A run with one page of its tasks (limit default 1000, at most 5000); status_counts cover the whole run',
+    input: z.object({
+      id: RunId,
+      limit: OptInt,
+      offset: OptInt,
+      /** Comma-separated task statuses. */
+      status: z.string().optional(),
+      /** Text searched in task id and name. */
+      q: z.string().optional(),
+      /** Default: the run's task order. */
+      sort: oneOf(TASK_SORT_KEYS, 'sort').optional(),
+      order: oneOf(SORT_ORDERS, 'order').optional(),
+    }),
     output: RunDetailSchema,
     http: ['GET', '/runs/:id'],
   }),

@@ -72,6 +72,12 @@ export type AttemptView = z.infer<typeof AttemptViewSchema>;
 export const RunDetailSchema = RunSummarySchema.extend({
   items: z.array(TaskViewSchema),
   log_dir: z.string().nullable(),
+  /** All tasks of the run. */
+  total_items: z.number().int(),
+  /** Tasks matching the status/text filters (all pages). */
+  matched_items: z.number().int(),
+  /** Position of items[0] among the matched tasks. */
+  item_offset: z.number().int(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

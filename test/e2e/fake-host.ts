@@ -167,6 +167,9 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       halted_reason: null,
       items,
       log_dir: '/tmp/fake',
+      total_items: items.length,
+      matched_items: items.length,
+      item_offset: 0,
     };
     const run: FakeRun = { detail, logs: new Map() };
     runs.set(id, run);
@@ -241,7 +244,7 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       return send(res, 200, { id, accepted: true });
     }
     if (path === '/runs' && req.method === 'GET') {
-      return send(res, 200, { runs: [...runs.values()].map((r) => summary(r.detail)).reverse() });
+      return send(res, 200, { runs: [...runs.values()].map((r) => summary(r.detail)).reverse(), total: runs.size, next_cursor: null });
     }
     if (path === '/runs' && req.method === 'POST' && body) {
       if (body.demo) return send(res, 200, summary(createDemo('demo', ['prepare', 'compute', 'report'], true)));

@@ -1,0 +1,54 @@
+// One task page of a 100,000-task run, as runs.get serves it: status counts over the whole run, the matched
+// count, the page's rows and their JSON views. Data lives in a temp SQLite file built through the Store.
+// Target: < 50 ms per page, including filters and sort (figures are medians of REPS reads; never asserted).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../src-main/store/store';
+import { pageTasks, type TaskPageQuery } from '../src-main/store/queries/task-page';
+import { statusCountsOf } from '../src-main/store/queries/status-counts';
+import { toTaskView } from '../src-main/engine/views';
+import { writeBenchResult, type BenchFigure } from './lib/report';
+import { insertBenchRun, timeMs } from './lib/paged-data';
+
+const TASKS = 100_000;
+const REPS = 15;
+const TARGET_MS = 50;
+
+const CASES: Array<[string, TaskPageQuery]> = [
+  ['first page (1000, task order)', {}],
+  ['deep page (offset 99,000)', { offset: 99_000 }],
+  ['status filter failed,running', { status: 'failed,running' }],
+  ['text search "sample-4242"', { q: 'sample-4242' }],
+  ['text search "Align sample 99" (name)', { q: 'Align sample 99' }],
+  ['text search matching every task, sort started_at', { q: 'sample', sort: 'started_at' }],
+  ['sort id desc', { sort: 'id', order: 'desc' }],
+  ['sort status', { sort: 'status' }],
+  ['sort status desc, offset 50,000', { sort: 'status', order: 'desc', offset: 50_000 }],
+  ['sort started_at desc', { sort: 'started_at', order: 'desc' }],
+  ['sort finished_at', { sort: 'finished_at' }],
+  ['sort duration desc', { sort: 'duration', order: 'desc' }],
+  ['failed sorted by duration, offset 2000', { status: 'failed', sort: 'duration', order: 'desc', offset: 2000 }],
+  ['page of 5000, sort submitted_at', { limit: 5000, sort: 'submitted_at' }],
+];
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-'));
+try {
+  const store = new Store(path.join(dir, 'task-page.db'));
+  const t0 = performance.now();
+  store.tx(() => insertBenchRun(store, 'big', new Date().toISOString(), TASKS));
+  const buildS = (performance.now() - t0) / 1000;
+  const figures: BenchFigure[] = [];
+  for (const [name, q] of CASES) {
+    let items = 0;
+    const t = timeMs(REPS, () => {
+      const page = pageTasks(store.db, 'big', q, statusCountsOf(store.db, 'big'));
+      items = page.rows.map(toTaskView).length;
+    });
+    figures.push({ name, value: t.median, unit: 'ms', target: `< ${TARGET_MS} ms`, met: t.median < TARGET_MS, note: `max ${t.max} ms, ${items} items` });
+  }
+  store.close();
+  writeBenchResult('task-page', figures, { tasks: TASKS, reps: REPS, build_s: Number(buildS.toFixed(1)), platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length });
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,123 @@
+// One page of a run's tasks: filter by status and text, sort, offset/limit. The page's rowids come from an index
+// of migration 3 (each sort key has one, status carried last), then only those rows are read — so a deep offset
+// or a sort over a 100,000-task run never reads the skipped tasks' definitions.
+import { SORT_ORDERS, TASK_SORT_KEYS } from '../../../src-shared/api/contract';
+import { TASK_STATUSES, type TaskStatus } from '../../../src-shared/model/status';
+import type { Db } from '../db';
+import type { TaskRow } from '../rows';
+import { containsPattern, inList, pageSize, parseChoice, parseStatusList } from './filters';
+import type { StatusCounts } from './status-counts';
+
+export const TASK_PAGE_DEFAULT = 1000;
+export const TASK_PAGE_MAX = 5000;
+export type TaskSort = (typeof TASK_SORT_KEYS)[number];
+
+export interface TaskPageQuery {
+  limit?: number;
+  offset?: number;
+  /** Comma list of task statuses. */
+  status?: string;
+  /** Text searched in the task id and name. */
+  q?: string;
+  sort?: string;
+  order?: string;
+}
+
+export interface TaskPage {
+  rows: TaskRow[];
+  /** Tasks matching the filters (all pages). */
+  matched: number;
+  limit: number;
+  offset: number;
+}
+
+/** Same text as the tasks_run_duration index expression, so the planner reads it from the index. */
+const DURATION = '(julianday(finished_at) - julianday(started_at))';
+const NAME = `json_extract(def_json, '$.name')`;
+/** Lifecycle order, so "sort by status" reads pending → … → cancelled rather than alphabetically. */
+const STATUS_RANK = `CASE status ${TASK_STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} END`;
+
+// Ties keep the run's task order (reversed with desc). Missing times/durations are the smallest values: first
+// ascending, last descending — the order the indexes hold, so no sort step is needed.
+function orderBy(sort: TaskSort | undefined, dir: 'ASC' | 'DESC'): string {
+  switch (sort) {
+    case undefined:
+      return `seq ${dir}`;
+    case 'id':
+      return `task_id ${dir}`;
+    case 'status':
+      return `${STATUS_RANK} ${dir}, seq ASC`;
+    case 'duration':
+      return `${DURATION} ${dir}, seq ${dir}`;
+    default:
+      return `${sort} ${dir}, seq ${dir}`;
+  }
+}
+
+export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts: StatusCounts): TaskPage {
+  const limit = pageSize(query.limit, TASK_PAGE_DEFAULT, TASK_PAGE_MAX);
+  const offset = query.offset ?? 0;
+  const statuses = parseStatusList(query.status, TASK_STATUSES, 'task');
+  const sort = parseChoice(query.sort, TASK_SORT_KEYS, 'sort');
+  const dir = parseChoice(query.order, SORT_ORDERS, 'order') === 'desc' ? 'DESC' : 'ASC';
+
+  const where = ['run_id = ?'];
+  const params: unknown[] = [runId];
+  if (statuses.length) {
+    where.push(inList('status', statuses.length));
+    params.push(...statuses);
+  }
+  let keys: number[];
+  let matched: number;
+  if (query.q) {
+    // Text search scans the run's (name, id) index once; the window count saves a second scan.
+    const like = containsPattern(query.q);
+    where.push(`(task_id LIKE ? ESCAPE '\\' OR ${NAME} LIKE ? ESCAPE '\\')`);
+    params.push(like, like);
+    const filtered = `FROM tasks INDEXED BY tasks_run_name WHERE ${where.join(' AND ')}`;
+    const hits = db.prepare(`SELECT rowid AS k, COUNT(*) OVER () AS n ${filtered} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Array<{ k: number; n: number }>;
+    keys = hits.map((h) => h.k);
+    matched = hits[0]?.n ?? (db.prepare(`SELECT COUNT(*) AS n ${filtered}`).get(...params) as { n: number }).n;
+  } else {
+    // Without text search the whole-run counts already tell how many match.
+    const shown = statuses.length ? statuses : TASK_STATUSES.filter((s) => runCounts[s]);
+    matched = shown.reduce((n, s) => n + (runCounts[s] ?? 0), 0);
+    keys =
+      sort === 'status'
+        ? statusOrderedKeys(db, runId, dir === 'DESC' ? [...shown].reverse() : shown, runCounts, limit, offset)
+        : (db.prepare(`SELECT rowid FROM tasks WHERE ${where.join(' AND ')} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(...params, limit, offset) as number[]);
+  }
+  return { rows: rowsInOrder(db, keys), matched, limit, offset };
+}
+
+/** Walk the statuses in order, taking from each only the slice of the page it covers (index range reads). */
+function statusOrderedKeys(db: Db, runId: string, order: readonly TaskStatus[], counts: StatusCounts, limit: number, offset: number): number[] {
+  const slice = db.prepare('SELECT rowid FROM tasks WHERE run_id = ? AND status = ? ORDER BY seq LIMIT ? OFFSET ?').pluck();
+  const keys: number[] = [];
+  let skip = offset;
+  for (const status of order) {
+    if (keys.length >= limit) break;
+    const n = counts[status] ?? 0;
+    if (skip >= n) {
+      skip -= n;
+      continue;
+    }
+    keys.push(...(slice.all(runId, status, limit - keys.length, skip) as number[]));
+    skip = 0;
+  }
+  return keys;
+}
+
+function rowsInOrder(db: Db, keys: readonly number[]): TaskRow[] {
+  if (!keys.length) return [];
+  // Raw arrays: building 1,000 row objects costs as much as reading the rows, and they are rebuilt below anyway.
+  const stmt = db.prepare(`SELECT rowid, * FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
+  const names = stmt.columns().map((c) => c.name);
+  const byKey = new Map<number, TaskRow>();
+  for (const values of stmt.all(...keys) as unknown[][]) {
+    const row: Record<string, unknown> = {};
+    for (let i = 1; i < names.length; i++) row[names[i] as string] = values[i];
+    byKey.set(values[0] as number, row as unknown as TaskRow);
+  }
+  return keys.map((k) => byKey.get(k) as TaskRow);
+}
