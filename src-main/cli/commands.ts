@@ -77,6 +77,26 @@ function runViewJson(run: RunDetail): Record<string, unknown> {
   };
 }
 
+/** "showing 1–1000 of 100000 tasks" (of the matching ones when filtered). */
+function showingLine(run: RunDetail): string {
+  const of = run.matched_items === run.total_items ? `${run.total_items} tasks` : `${run.matched_items} matching tasks (${run.total_items} in the run)`;
+  if (!run.items.length) return `showing 0 of ${of}`;
+  return `showing ${run.item_offset + 1}–${run.item_offset + run.items.length} of ${of}`;
+}
+
+/** Every matching task of a run, fetched page by page (the largest page the API allows). */
+async function allTaskPages(client: Client, query: Record<string, unknown>): Promise<RunDetail> {
+  const start = (query.offset as number | undefined) ?? 0;
+  const first = await client.invoke('runs.get', { ...query, offset: start, limit: 5000 });
+  const items = [...first.items];
+  while (first.items.length && start + items.length < first.matched_items) {
+    const next = await client.invoke('runs.get', { ...query, offset: start + items.length, limit: 5000 });
+    if (!next.items.length) break;
+    items.push(...next.items);
+  }
+  return { ...first, items };
+}
+
 function intOpt(ctx: CliContext, name: string): number | undefined {
   const v = ctx.opts[name];
   if (v === undefined) return undefined;
@@ -102,7 +122,8 @@ async function watchRun(ctx: CliContext, id: string, intervalS: number, exitStat
       lastLine = line;
     }
     if (isTerminalRun(run.status)) {
-      if (ctx.json) printJson(ctx, runViewJson(run));
+      // runs.get answers one page; the final --json document keeps listing every task, as before paging.
+      if (ctx.json) printJson(ctx, runViewJson(run.matched_items > run.items.length ? await allTaskPages(client, { id }) : run));
       else {
         for (const t of run.items.filter((x) => x.status !== 'completed')) ctx.out(`  ${t.id}: ${t.status}${t.exit_code !== null ? ` (exit ${t.exit_code})` : ''}${t.error ? ` — ${t.error}` : ''}`);
         ctx.out(`Run ${run.id} ${run.status}: ${run.status_counts.completed ?? 0}/${run.task_count} tasks completed.`);
@@ -147,27 +168,66 @@ export const COMMANDS: CommandDef[] = [
     path: ['run', 'list'],
     args: [],
     summary: 'List runs, newest first',
-    options: { limit: { type: 'string', help: 'how many (default 20)' }, workflow: { type: 'string', help: 'only this workflow' } },
+    options: {
+      limit: { type: 'string', help: 'how many (default 20, at most 500)' },
+      workflow: { type: 'string', help: 'only this workflow' },
+      status: { type: 'string', help: 'only these run statuses (comma list)' },
+      backend: { type: 'string', help: 'only runs on this backend' },
+      search: { type: 'string', help: 'text in the run id, workflow name or title' },
+      cursor: { type: 'string', help: 'the next page: the cursor printed by the previous page' },
+    },
     async run(ctx) {
-      const { runs } = await ctx.client().invoke('runs.list', { limit: intOpt(ctx, 'limit') ?? 20, workflow: ctx.opts.workflow as string | undefined });
-      if (ctx.json) printJson(ctx, { runs });
-      else if (!runs.length) ctx.out('No runs yet. Start one with: scripthut workflow run <file.json>');
-      else ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
+      const str = (name: string) => ctx.opts[name] as string | undefined;
+      const page = await ctx.client().invoke('runs.list', {
+        limit: intOpt(ctx, 'limit') ?? 20,
+        workflow: str('workflow'),
+        status: str('status'),
+        backend: str('backend'),
+        q: str('search'),
+        cursor: str('cursor'),
+      });
+      const { runs } = page;
+      if (ctx.json) printJson(ctx, { runs, total: page.total, next_cursor: page.next_cursor });
+      else if (!runs.length) ctx.out(page.total || ctx.opts.cursor ? 'No runs on this page.' : 'No runs yet. Start one with: scripthut workflow run <file.json>');
+      else {
+        ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
+        ctx.out(`${runs.length} of ${page.total} runs.`);
+        if (page.next_cursor) ctx.err(`Next page: scripthut run list --cursor ${page.next_cursor} (with the same filters)`);
+      }
       return 0;
     },
   },
   {
     path: ['run', 'view'],
     args: ['id'],
-    summary: 'Show a run and its tasks',
-    options: {},
+    summary: 'Show a run and its tasks (one page; --json without --limit gives every task)',
+    options: {
+      status: { type: 'string', help: 'only tasks with these statuses (comma list)' },
+      search: { type: 'string', help: 'text in the task id or name' },
+      limit: { type: 'string', help: 'tasks per page (default 1000, at most 5000)' },
+      offset: { type: 'string', help: 'skip this many matching tasks' },
+      sort: { type: 'string', help: 'id, status, submitted_at, started_at, finished_at or duration (default: task order)' },
+      order: { type: 'string', help: 'asc or desc' },
+    },
     async run(ctx) {
-      const run = await ctx.client().invoke('runs.get', { id: ctx.args[0] });
+      const query = {
+        id: ctx.args[0],
+        status: ctx.opts.status as string | undefined,
+        q: ctx.opts.search as string | undefined,
+        sort: ctx.opts.sort as string | undefined,
+        order: ctx.opts.order as string | undefined,
+        limit: intOpt(ctx, 'limit'),
+        offset: intOpt(ctx, 'offset'),
+      };
+      const client = ctx.client();
+      // Scripts written before paging expect every task from `run view --json`: without --limit, page through.
+      const run = ctx.json && query.limit === undefined ? await allTaskPages(client, query) : await client.invoke('runs.get', query);
       if (ctx.json) printJson(ctx, runViewJson(run));
       else {
         ctx.out(`Run ${run.id}  ${run.workflow_name}  on ${run.backend_name}  ${colour(run.status, ctx.isTTY)}  ${progress(run)} completed  (created ${fmtTime(run.created_at)})`);
         if (run.halted_reason) ctx.out(`Submissions halted: ${run.halted_reason}`);
         ctx.out(table([['TASK', 'STATUS', 'JOB', 'EXIT', 'STARTED', 'FINISHED', 'ERROR'], ...run.items.map((t) => [t.id, colour(t.status, ctx.isTTY), t.job_id ?? '-', t.exit_code === null ? '-' : String(t.exit_code), fmtTime(t.started_at), fmtTime(t.finished_at), t.error ?? ''])]));
+        ctx.out(showingLine(run));
       }
       return 0;
     },

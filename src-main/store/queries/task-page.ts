@@ -80,7 +80,8 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
     matched = hits[0]?.n ?? (db.prepare(`SELECT COUNT(*) AS n ${filtered}`).get(...params) as { n: number }).n;
   } else {
     // Without text search the whole-run counts already tell how many match.
-    const shown = statuses.length ? statuses : TASK_STATUSES.filter((s) => runCounts[s]);
+    // In lifecycle order whatever order the filter listed them in: the status sort walks this list.
+    const shown = TASK_STATUSES.filter((s) => (statuses.length ? statuses.includes(s) : runCounts[s]));
     matched = shown.reduce((n, s) => n + (runCounts[s] ?? 0), 0);
     keys =
       sort === 'status'
