@@ -33,8 +33,8 @@ export function insertBenchRun(store: Store, runId: string, createdAt: string, t
   }
 }
 
-/** Median and worst of `reps` timings of `fn`, in milliseconds. */
-export function timeMs(reps: number, fn: () => void): { median: number; max: number } {
+/** Best, median and worst of `reps` timings of `fn`, in milliseconds (the best is the least disturbed by load). */
+export function timeMs(reps: number, fn: () => void): { min: number; median: number; max: number } {
   fn(); // warm the statement cache and the page cache, as a user's second look would
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -43,5 +43,6 @@ export function timeMs(reps: number, fn: () => void): { median: number; max: num
     t.push(performance.now() - t0);
   }
   t.sort((a, b) => a - b);
-  return { median: Number((t[Math.floor(t.length / 2)] as number).toFixed(2)), max: Number((t[t.length - 1] as number).toFixed(2)) };
+  const ms = (v: number | undefined) => Number((v as number).toFixed(2));
+  return { min: ms(t[0]), median: ms(t[Math.floor(t.length / 2)]), max: ms(t[t.length - 1]) };
 }
