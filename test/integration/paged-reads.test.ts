@@ -115,6 +115,26 @@ describe('runs list pages (real SQLite file)', () => {
   });
 });
 
+describe('status counts', () => {
+  it('are recomputed after a write through this connection or a commit by another one', () => {
+    const store = tempStore();
+    store.insertRun(run('r', iso(0), { status: 'running' }));
+    addTasks(store, 'r', [{ id: 'a' }, { id: 'b' }]);
+    expect(statusCountsOf(store.db, 'r')).toEqual({ pending: 2 });
+    store.patchTask('r', 'a', { status: 'running' });
+    expect(statusCountsOf(store.db, 'r')).toEqual({ pending: 1, running: 1 });
+    const other = new Store(store.db.name);
+    other.patchTask('r', 'b', { status: 'failed' });
+    other.close();
+    expect(statusCountsOf(store.db, 'r')).toEqual({ running: 1, failed: 1 });
+    // Callers get their own object: changing it leaves the next answer alone.
+    const mine = statusCountsOf(store.db, 'r');
+    mine.running = 99;
+    expect(statusCountsOf(store.db, 'r')).toEqual({ running: 1, failed: 1 });
+    store.close();
+  });
+});
+
 describe('task pages of a run (real SQLite file)', () => {
   // Inserted out of id order on purpose: the default order is the run's task order, not the id.
   const TASKS: Array<{ id: string; name: string; status?: TaskStatus; started?: string; finished?: string }> = [

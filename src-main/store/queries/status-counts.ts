@@ -1,12 +1,35 @@
 // Per-run task counts by status, from a GROUP BY over the (run_id, status, seq) index — never by loading tasks.
+// Paging through a big run reads the same counts again and again, so a run's counts are kept until the database
+// changes: total_changes() moves with this connection's writes, data_version with other connections' commits.
 import type { Db } from '../db';
 import { inList } from './filters';
 
 export type StatusCounts = Record<string, number>;
 
-export function statusCountsOf(db: Db, runId: string): StatusCounts {
+const CACHE_RUNS = 64;
+const cache = new WeakMap<Db, { stamp: string; byRun: Map<string, StatusCounts> }>();
+
+function stampOf(db: Db): string {
+  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
+  return `${changes}/${db.pragma('data_version', { simple: true }) as number}`;
+}
+
+function countRun(db: Db, runId: string): StatusCounts {
   const rows = db.prepare('SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** A run's counts (a fresh object each call: callers may keep or change it). */
+export function statusCountsOf(db: Db, runId: string): StatusCounts {
+  const stamp = stampOf(db);
+  let entry = cache.get(db);
+  if (!entry || entry.stamp !== stamp) cache.set(db, (entry = { stamp, byRun: new Map() }));
+  let counts = entry.byRun.get(runId);
+  if (!counts) {
+    if (entry.byRun.size >= CACHE_RUNS) entry.byRun.clear();
+    entry.byRun.set(runId, (counts = countRun(db, runId)));
+  }
+  return { ...counts };
 }
 
 /** Counts for several runs in one statement; runs without tasks get `{}`. */
