@@ -76,7 +76,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   }
   if (values.open) {
     const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-    spawn(opener, [host.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`Open ${host.url} in your browser.\n`)).unref();
+    spawn(opener, [host.issueSignInUrl()], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`Open ${host.url} in your browser.\n`)).unref();
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
