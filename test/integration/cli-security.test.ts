@@ -95,3 +95,56 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
     expect(fs.statSync(old).mode & 0o777).toBe(0o600);
   }, 180_000);
 });
+
+/** Run the CLI with something on stdin (the helper's cli() gives it none). */
+function cliWithStdin(sb: CliSandbox, args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: sb.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+describe('CLI output and secrets', () => {
+  let sb: CliSandbox;
+  beforeAll(async () => {
+    sb = makeSandbox();
+    sandboxes.push(sb);
+    serving.push(await serve(sb));
+  }, 60_000);
+
+  it('prints user-controlled ids with escape sequences and bidi controls made visible; --json keeps them raw', async () => {
+    const evil = 'x\u001b]0;owned\u0007\u001b[2Ky\u202Etxt.exe';
+    const wf = path.join(sb.root, 'evil.json');
+    fs.writeFileSync(wf, JSON.stringify({ title: 'evil', tasks: [{ id: evil, name: evil, command: 'true', memory: '10M', time_limit: '0:05:00', working_dir: sb.root }] }));
+    const run = await cliJson<{ id: string }>(sb, ['workflow', 'run', wf]);
+    expect(run.code, run.stderr).toBe(0);
+    const human = await cli(sb, ['run', 'view', run.body.id]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('x\\u{1b}]0;owned\\u{7}\\u{1b}[2Ky\\u{202e}txt.exe');
+    expect(human.stdout).not.toMatch(/[\u001b\u0007\u202e]/);
+    const json = await cliJson<{ items: Array<{ id: string }> }>(sb, ['run', 'view', run.body.id]);
+    expect(json.body.items.map((t) => t.id)).toEqual([evil]);
+    const missing = await cli(sb, ['run', 'view', 'no\u001b]0;t\u0007such']);
+    expect(missing.stderr).not.toMatch(/[\u001b\u0007]/);
+  }, 60_000);
+
+  it('prompts answer reads the answer from --stdin instead of argv', async () => {
+    const r = await cliWithStdin(sb, ['prompts', 'answer', 'no-such-prompt', '--stdin'], '424242\n');
+    // The engine was asked (and knows no such prompt): the CLI accepted the command without the answer in argv.
+    expect(r.stderr).not.toMatch(/Expected/);
+    expect(r.stderr).toMatch(/no-such-prompt/);
+    expect(r.stderr).not.toMatch(/warning/);
+  }, 60_000);
+
+  it('warns on stderr when a secret-looking answer is given as an argument', async () => {
+    const r = await cliWithStdin(sb, ['prompts', 'answer', 'no-such-prompt', '424242'], '');
+    expect(r.stderr).toMatch(/warning: an answer given as an argument stays in your shell history/);
+    const hostKey = await cliWithStdin(sb, ['prompts', 'answer', 'no-such-prompt', 'yes'], '');
+    expect(hostKey.stderr).not.toMatch(/warning/);
+  }, 60_000);
+});
