@@ -67,7 +67,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     }
     throw err;
   }
-  const host = await startHost({ api: running.api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version });
+  const host = await startHost({ api: running.api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version, logs: { store: running.store, backends: running.backends } });
   writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, url: host.url, version: env.version, started_at: new Date().toISOString() });
   const health = await running.api.invoke('health', {});
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir }) + '\n');

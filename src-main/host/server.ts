@@ -12,6 +12,7 @@ import { serveStatic } from './static-files';
 import { checkHostAndOrigin } from './request-guards';
 import { BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from './json-body';
 import { SIGN_IN_PATH, SignInLinks } from './sign-in-links';
+import { RAW_LOG_ROUTE, RawLogTooLargeError, serveRawLog, type RawLogSources } from './raw-log';
 
 export interface HostOptions {
   api: EngineApi;
@@ -19,6 +20,8 @@ export interface HostOptions {
   rendererDir: string | null;
   token?: string;
   version: string;
+  /** Where whole task logs are streamed from (GET .../log/raw); without it that route answers 503. */
+  logs?: RawLogSources;
   /** Clock for the sign-in links' 60 s lifetime (tests). */
   now?: () => number;
 }
@@ -120,7 +123,15 @@ export async function startHost(o: HostOptions): Promise<Host> {
         serveStatic(rendererDir, url.pathname, res);
         return;
       }
-      const match = matchRoute(req.method ?? 'GET', url.pathname.slice(API_PREFIX.length));
+      const apiPath = url.pathname.slice(API_PREFIX.length);
+      if (req.method === 'GET' && RAW_LOG_ROUTE.test(apiPath)) {
+        // Streams a file: outside the JSON contract, same token.
+        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!o.logs) throw new ApiError('unavailable', 'This host was started without log access.');
+        await serveRawLog(o.logs, apiPath, url.searchParams, res);
+        return;
+      }
+      const match = matchRoute(req.method ?? 'GET', apiPath);
       if (!match) throw new ApiError('not_found', `No API route ${req.method} ${url.pathname}. See ${API_PREFIX}/health for a public check.`);
       const def = calls[match.name];
       const authorised = tokenMatches(bearerOf(req), token);
@@ -142,6 +153,14 @@ export async function startHost(o: HostOptions): Promise<Host> {
       }
       sendJson(res, 200, result);
     } catch (err) {
+      if (err instanceof RawLogTooLargeError) {
+        sendJson(res, 413, { code: 'bad_input', message: err.message });
+        return;
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       if (err instanceof BodyTooLargeError) {
         refuseLargeBody(req, res, err.message);
         return;
