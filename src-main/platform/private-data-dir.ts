@@ -8,6 +8,16 @@ import path from 'node:path';
 
 export const PRIVATE_UMASK = 0o077;
 
+let userUmask: number | null = null;
+
+/**
+ * The umask the user had before the engine tightened its own: jobs run with it, so the files a job writes into
+ * the user's folders get the permissions the user expects (only the engine's own files are private).
+ */
+export function jobUmask(): string | null {
+  return userUmask === null ? null : userUmask.toString(8).padStart(4, '0');
+}
+
 /** Strip group/other bits from every file and folder under `root` (symlinks are not followed). */
 export function stripGroupAndOtherBits(root: string): void {
   const stack = [root];
@@ -37,7 +47,8 @@ export function stripGroupAndOtherBits(root: string): void {
 export function makeDataDirPrivate(dataDir: string, platform: NodeJS.Platform = process.platform): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (platform === 'win32') return;
-  process.umask(PRIVATE_UMASK);
+  const before = process.umask(PRIVATE_UMASK);
+  if (userUmask === null) userUmask = before;
   fs.chmodSync(dataDir, 0o700);
   stripGroupAndOtherBits(dataDir);
 }

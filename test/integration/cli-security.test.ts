@@ -74,7 +74,8 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
     const s = await serve(sb);
     serving.push(s);
     const wf = path.join(sb.root, 'wf.json');
-    fs.writeFileSync(wf, JSON.stringify({ title: 'perm', tasks: [{ id: 'say', name: 'say', command: 'echo $SECRET_ENV', memory: '10M', time_limit: '0:05:00', working_dir: sb.root }] }));
+    const result = path.join(sb.root, 'result.txt');
+    fs.writeFileSync(wf, JSON.stringify({ title: 'perm', tasks: [{ id: 'say', name: 'say', command: `echo $SECRET_ENV; echo done > ${result}`, memory: '10M', time_limit: '0:05:00', working_dir: sb.root }] }));
     const run = await cliJson<{ id: string }>(sb, ['workflow', 'run', wf]);
     expect(run.code, run.stderr).toBe(0);
     expect((await cli(sb, ['run', 'watch', run.body.id, '--exit-status', '--interval', '1'], 120_000)).code).toBe(0);
@@ -93,6 +94,8 @@ describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
     expect(names).toContain('scripthut.db');
     expect(names).toContain('engine.json');
     expect(fs.statSync(old).mode & 0o777).toBe(0o600);
+    // The job itself keeps the user's umask (022 here): its results outside the data folder are not private.
+    expect(fs.statSync(result).mode & 0o777).toBe(0o644);
   }, 180_000);
 });
 
