@@ -43,7 +43,7 @@ describe.skipIf(skipBrowser)('sign-in link in Chromium', () => {
     expect(page.url()).not.toContain(host.token);
     expect(page.url()).not.toContain('/auth/');
     // The page talks to the API and the event stream with the handed-over token (Host and Origin accepted).
-    const stored = await page.evaluate(() => sessionStorage.getItem('scripthut.token'));
+    const stored = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('scripthut.token'));
     expect(stored).toBe(host.token);
     const again = await page.goto(link);
     expect(again?.status()).toBe(403);
