@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { CallName, CallOutput } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
+import { forTerminal } from './terminal-text';
+import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -31,6 +33,8 @@ export interface CommandDef {
   args: string[];
   summary: string;
   options: Record<string, OptionSpec>;
+  /** How many of `args` are required (default: all); the rest are optional. */
+  minArgs?: number;
   /** Returns the exit code. */
   run(ctx: CliContext): Promise<number>;
 }
@@ -255,18 +259,18 @@ export const COMMANDS: CommandDef[] = [
       if (!ctx.opts.follow) {
         const chunk = await client.invoke('tasks.log', { ...base, tail: intOpt(ctx, 'tail') });
         if (ctx.json) printJson(ctx, chunk);
-        else process.stdout.write(chunk.content);
+        else process.stdout.write(forTerminal(chunk.content, 'sgr'));
         return 0;
       }
       let chunk = await client.invoke('tasks.log', { ...base, tail: intOpt(ctx, 'tail') });
       const pieces = [chunk.content];
-      if (!ctx.json) process.stdout.write(chunk.content);
+      if (!ctx.json) process.stdout.write(forTerminal(chunk.content, 'sgr'));
       while (!chunk.complete) {
         await sleep(1000);
         chunk = await client.invoke('tasks.log', { ...base, offset: chunk.next_offset });
         if (chunk.content) {
           pieces.push(chunk.content);
-          if (!ctx.json) process.stdout.write(chunk.content);
+          if (!ctx.json) process.stdout.write(forTerminal(chunk.content, 'sgr'));
         }
       }
       if (ctx.json) printJson(ctx, { ...chunk, content: pieces.join('') });
@@ -299,7 +303,7 @@ export const COMMANDS: CommandDef[] = [
       const res = await ctx.client().invoke('tasks.script', { run_id: ctx.args[0], task_id: ctx.args[1], attempt: intOpt(ctx, 'attempt') });
       if (ctx.json) printJson(ctx, res);
       else if (res.script === null) ctx.err(`Task ${res.task_id} has no script for attempt ${res.attempt} (not submitted yet).`);
-      else process.stdout.write(res.script);
+      else process.stdout.write(forTerminal(res.script));
       return 0;
     },
   },
@@ -411,10 +415,15 @@ export const COMMANDS: CommandDef[] = [
   {
     path: ['prompts', 'answer'],
     args: ['id', 'answer'],
-    summary: "Answer a backend's question (for a host key: yes or no)",
-    options: {},
+    minArgs: 1,
+    summary: "Answer a backend's question (asked with no echo; or --stdin; for a host key: yes or no)",
+    options: { stdin: { type: 'boolean', help: 'read the answer from the first line of stdin' } },
     async run(ctx) {
-      const answer = ctx.args[1] as string;
+      let answer = ctx.args[1];
+      if (answer !== undefined) {
+        if (looksSecret(answer)) ctx.err('warning: an answer given as an argument stays in your shell history and is visible to other local users while the command runs; leave it out to be asked, or use --stdin.');
+      } else if (ctx.opts.stdin) answer = await readLineFromStdin(process.stdin);
+      else answer = await readHidden('Answer (not shown): ', { stdin: process.stdin, stderr: process.stderr });
       const decline = /^(no|n)$/i.test(answer);
       const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer] });
       if (ctx.json) printJson(ctx, res);

@@ -11,6 +11,7 @@ import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
 import { clientForDataDir, EngineNotRunningError } from '../host/client';
 import { makeShellBackendFactory } from '../engine/ssh-wiring';
 import { COMMANDS, UsageError, type CliContext, type CommandDef, type OptionSpec } from './commands';
+import { forTerminal } from './terminal-text';
 
 export interface CliEnvironment {
   /** The installed package root (holds out/renderer and resources/). */
@@ -66,7 +67,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     }
     throw err;
   }
-  const host = await startHost({ api: running.api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version });
+  const host = await startHost({ api: running.api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version, logs: { store: running.store, backends: running.backends } });
   writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, url: host.url, version: env.version, started_at: new Date().toISOString() });
   const health = await running.api.invoke('health', {});
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir }) + '\n');
@@ -76,7 +77,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   }
   if (values.open) {
     const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-    spawn(opener, [host.url], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`Open ${host.url} in your browser.\n`)).unref();
+    spawn(opener, [host.issueSignInUrl()], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`Open ${host.url} in your browser.\n`)).unref();
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -113,27 +114,28 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       process.stdout.write(commandHelp(cmd) + '\n');
       return 0;
     }
-    if (positionals.length !== cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
+    if (positionals.length < (cmd.minArgs ?? cmd.args.length) || positionals.length > cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
     const dataDir = values['data-dir'] ? path.resolve(String(values['data-dir'])) : defaultDataDir();
     const ctx: CliContext = {
       args: positionals,
       opts: values as Record<string, string | boolean | undefined>,
       json: !!values.json,
       client: () => clientForDataDir(dataDir),
-      out: (t) => process.stdout.write(t + '\n'),
-      err: (t) => process.stderr.write(t + '\n'),
+      // Human output is sanitised (user-controlled ids, names, messages); --json keeps raw values.
+      out: (t) => process.stdout.write((values.json ? t : forTerminal(t, 'status-colours')) + '\n'),
+      err: (t) => process.stderr.write(forTerminal(t, 'status-colours') + '\n'),
       isTTY: !!process.stdout.isTTY && !values.json,
     };
     return await cmd.run(ctx);
   } catch (err) {
     const json = argv.includes('--json');
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`scripthut: ${(err as Error).message}\n`);
+      process.stderr.write(`scripthut: ${forTerminal((err as Error).message)}\n`);
       return 2;
     }
     if (err instanceof ApiError) {
       if (json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
-      process.stderr.write(`scripthut: ${err.message}\n`);
+      process.stderr.write(`scripthut: ${forTerminal(err.message)}\n`);
       return err.code === 'bad_input' || err.code === 'not_found' ? 2 : 1;
     }
     if (err instanceof EngineNotRunningError) {

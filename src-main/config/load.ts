@@ -90,14 +90,52 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   return { ok: true, config, file, warnings };
 }
 
+/** A config is a few KB; anything near this is a wrong path (a log, a device), not a config. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function kindOf(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a plain file';
+}
+
+/** Read only a regular file of at most MAX_CONFIG_BYTES: /dev/zero would grow without end, a FIFO would hang. */
+function readConfigText(file: string): string {
+  const notRegular = (st: fs.Stats) => new Error(st.isDirectory() ? 'it is a directory, not a file' : `it is ${kindOf(st)}, not a regular file`);
+  const tooBig = (size: number) => new Error(`${file} is ${size} bytes; a config file may be at most 1 MB (${MAX_CONFIG_BYTES} bytes). Is this the right file?`);
+  const before = fs.statSync(file);
+  if (!before.isFile()) throw notRegular(before);
+  if (before.size > MAX_CONFIG_BYTES) throw tooBig(before.size);
+  // O_NONBLOCK: should the path be swapped for a FIFO after the check, open() still returns at once.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw notRegular(st);
+    const buf = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let len = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+      if (len > MAX_CONFIG_BYTES) throw tooBig(len);
+    }
+    return buf.subarray(0, len).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cpuCount: number): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readConfigText(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EISDIR' ? 'it is a directory, not a file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    const message = `Cannot read config file ${file}: ${why}.`;
+    const message = err.code || !why.startsWith(file) ? `Cannot read config file ${file}: ${why}.` : `Cannot read config file: ${why}`;
     return { ok: false, error: { file, message, issues: [{ path: '', message }] } };
   }
   return parseConfigText(text, file, env, cpuCount);

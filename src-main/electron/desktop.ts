@@ -1,12 +1,13 @@
 // App lifecycle of the desktop shell: one instance, one engine, one window. Everything the user can do goes
 // through the engine's contract (ipc.ts); this file only wires Electron's pieces together.
-import { app, dialog, ipcMain, protocol, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron';
 import type { EngineApi } from '../engine/dispatch';
 import { defaultDataDir } from '../platform/paths';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { showEngineNotifications } from './notifications';
 import { createMainWindow, revealWindow } from './window';
+import { denyAllPermissions, installNavigationGuards } from './security';
 
 export interface EngineHandle {
   api: EngineApi;
@@ -70,6 +71,9 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   // Electron's own files (cache, local storage) go next to the engine's, not into ~/.config/<productName>.
   app.setPath('userData', dataDir);
   registerAppScheme(protocol);
+  // Every web contents (windows, devtools, anything a dependency opens) gets the same navigation, new-window
+  // and webview refusals as the main window, from the moment it exists.
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, shell));
 
   let win: BrowserWindow | null = null;
   app.on('second-instance', () => revealWindow(win));
@@ -87,7 +91,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   }
 
   // The page needs no camera, geolocation, etc.; notifications are shown by this process.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
   handleAppProtocol(protocol, opts.rendererDir);
 
   const trusted = () => (win && !win.isDestroyed() ? win.webContents : null);

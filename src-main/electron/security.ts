@@ -7,8 +7,10 @@ export const APP_HOST = 'scripthut';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
+// base-uri/form-action stop an injected <base> or <form> from sending data elsewhere; object-src and
+// frame-ancestors are not covered by default-src.
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
@@ -63,7 +65,12 @@ export interface ExternalOpener {
  * Deny navigation away from the app and every new window. Web links the user clicks (target=_blank or a plain
  * link) go to the OS browser instead, so docs and cloud consoles still open.
  */
+const guarded = new WeakSet<WebContents>();
+
 export function installNavigationGuards(contents: WebContents, opener: ExternalOpener): void {
+  // The app-wide web-contents-created hook and the window both call this; one set of handlers is enough.
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   const openOutside = (url: string): void => {
     if (isWebLink(url)) opener.openExternal(url).catch(() => undefined);
   };
@@ -80,4 +87,15 @@ export function installNavigationGuards(contents: WebContents, opener: ExternalO
     openOutside(url);
     return { action: 'deny' };
   });
+}
+
+interface PermissionSession {
+  setPermissionRequestHandler(handler: (contents: WebContents, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (contents: WebContents | null, permission: string) => boolean): void;
+}
+
+/** The UI needs no camera, location, clipboard, MIDI... Every request and every check is refused. */
+export function denyAllPermissions(session: PermissionSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { makeDataDirPrivate } from '../platform/private-data-dir';
 
 export class DataDirLockedError extends Error {
   readonly code = 'ELOCKED';
@@ -48,7 +49,7 @@ export interface DataDirLock {
 }
 
 export function acquireDataDirLock(dataDir: string): DataDirLock {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeDataDirPrivate(dataDir);
   const file = path.join(dataDir, 'engine.lock');
   const info: LockInfo = { pid: process.pid, start_time: processStartTime(process.pid), hostname: os.hostname(), started_at: new Date().toISOString() };
   for (let tries = 0; tries < 3; tries++) {

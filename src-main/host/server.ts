@@ -9,6 +9,10 @@ import { ApiError, calls, HTTP_STATUS_OF } from '../../src-shared/api/contract';
 import { API_PREFIX, EVENTS_PATH, matchRoute } from '../../src-shared/api/routes';
 import { toApiError, type EngineApi } from '../engine/dispatch';
 import { serveStatic } from './static-files';
+import { checkHostAndOrigin } from './request-guards';
+import { BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from './json-body';
+import { SIGN_IN_PATH, SignInLinks } from './sign-in-links';
+import { RAW_LOG_ROUTE, RawLogTooLargeError, serveRawLog, type RawLogSources } from './raw-log';
 
 export interface HostOptions {
   api: EngineApi;
@@ -16,37 +20,25 @@ export interface HostOptions {
   rendererDir: string | null;
   token?: string;
   version: string;
+  /** Where whole task logs are streamed from (GET .../log/raw); without it that route answers 503. */
+  logs?: RawLogSources;
+  /** Clock for the sign-in links' 60 s lifetime (tests). */
+  now?: () => number;
 }
 
 export interface Host {
   port: number;
   token: string;
   url: string;
+  /** A one-time, 60 s sign-in URL without the token, safe to pass to a browser opener's command line. */
+  issueSignInUrl(): string;
   close(): Promise<void>;
 }
 
-const MAX_BODY = 50 * 1024 * 1024;
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError('bad_input', `Request body larger than ${MAX_BODY} bytes.`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
@@ -56,53 +48,150 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && crypto.timingSafeEqual(a, b);
 }
 
+function bearerOf(req: http.IncomingMessage): string | null {
+  const auth = req.headers.authorization ?? '';
+  return auth.startsWith('Bearer ') ? auth.slice(7) : null;
+}
+
+/** A path with a broken %-escape is the client's mistake (400), not a crash with a stack trace in the log. */
+function hasBadEscape(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * 413 and close. Closing while the client is still sending makes the kernel answer the unread bytes with a reset,
+ * which hides the 413 (the client sees ECONNRESET/EPIPE). So discard the rest of the body first, then answer;
+ * a client that keeps sending past 4x the limit or 10 s is cut off.
+ */
+function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse, message: string): void {
+  let drained = 0;
+  let answered = false;
+  const answer = (): void => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(giveUp);
+    sendJson(res, 413, { code: 'bad_input', message }, { connection: 'close' });
+  };
+  const giveUp = setTimeout(() => {
+    answer();
+    req.socket.destroySoon();
+  }, 10_000);
+  giveUp.unref();
+  req.on('data', (c: Buffer) => {
+    drained += c.length;
+    if (drained > 4 * MAX_BODY_BYTES) {
+      answer();
+      req.socket.destroySoon();
+    }
+  });
+  if (req.complete) answer();
+  else req.on('end', answer);
+  req.resume();
+}
+
 export async function startHost(o: HostOptions): Promise<Host> {
   const token = o.token ?? crypto.randomBytes(24).toString('base64url');
   const rendererDir = o.rendererDir ? path.resolve(o.rendererDir) : null;
 
+  const signIn = new SignInLinks(o.now);
+  let port = 0;
+
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const isApi = url.pathname.startsWith(API_PREFIX + '/') || url.pathname === API_PREFIX;
     try {
-      if (!url.pathname.startsWith(API_PREFIX + '/') && url.pathname !== API_PREFIX) {
+      const guard = checkHostAndOrigin(req, port, { checkOrigin: isApi });
+      if (!guard.ok) {
+        sendJson(res, guard.status, { code: 'unauthorized', message: guard.message });
+        return;
+      }
+      if (hasBadEscape(url.pathname)) {
+        sendJson(res, 400, { code: 'bad_input', message: `The path ${url.pathname.slice(0, 200)} has a malformed %-escape.` });
+        return;
+      }
+      if (!isApi) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('not_found', `${req.method} ${url.pathname} is not a route.`);
+        if (url.pathname.startsWith(SIGN_IN_PATH)) {
+          redeemSignIn(url.pathname.slice(SIGN_IN_PATH.length), res);
+          return;
+        }
         serveStatic(rendererDir, url.pathname, res);
         return;
       }
-      const match = matchRoute(req.method ?? 'GET', url.pathname.slice(API_PREFIX.length));
+      const apiPath = url.pathname.slice(API_PREFIX.length);
+      if (req.method === 'GET' && RAW_LOG_ROUTE.test(apiPath)) {
+        // Streams a file: outside the JSON contract, same token.
+        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!o.logs) throw new ApiError('unavailable', 'This host was started without log access.');
+        await serveRawLog(o.logs, apiPath, url.searchParams, res);
+        return;
+      }
+      const match = matchRoute(req.method ?? 'GET', apiPath);
       if (!match) throw new ApiError('not_found', `No API route ${req.method} ${url.pathname}. See ${API_PREFIX}/health for a public check.`);
       const def = calls[match.name];
-      if (!def.public) {
-        const auth = req.headers.authorization ?? '';
-        const given = auth.startsWith('Bearer ') ? auth.slice(7) : null;
-        if (!tokenMatches(given, token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
-      }
+      const authorised = tokenMatches(bearerOf(req), token);
+      if (!def.public && !authorised) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
       let input: Record<string, unknown> = {};
       if (req.method === 'POST') {
-        const text = await readBody(req);
-        if (text.trim()) {
-          try {
-            input = JSON.parse(text) as Record<string, unknown>;
-          } catch (err) {
-            throw new ApiError('bad_input', `The request body is not valid JSON: ${(err as Error).message}`);
-          }
-        }
+        input = parseJsonObject(await readBody(req));
       } else {
         for (const [k, v] of url.searchParams) input[k] = v;
       }
       Object.assign(input, match.params);
       const result = await o.api.invoke(match.name, input);
+      // Without the token, health says only whether the engine is fine: pid, paths and config excerpts
+      // (which have shown secrets) are for the owner.
+      if (match.name === 'health' && !authorised) {
+        const h = result as { status: string; version: string };
+        sendJson(res, 200, { status: h.status, version: h.version });
+        return;
+      }
       sendJson(res, 200, result);
     } catch (err) {
+      if (err instanceof RawLogTooLargeError) {
+        sendJson(res, 413, { code: 'bad_input', message: err.message });
+        return;
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (err instanceof BodyTooLargeError) {
+        refuseLargeBody(req, res, err.message);
+        return;
+      }
       const e = toApiError(err);
-      if (e.code === 'internal') console.error(`[host] ${req.method} ${req.url}:`, err);
+      if (e.code === 'internal') console.error(`[host] ${req.method} ${url.pathname}:`, err);
       sendJson(res, HTTP_STATUS_OF[e.code], e.toJSON());
     }
   });
+
+  function redeemSignIn(nonce: string, res: http.ServerResponse): void {
+    if (!signIn.redeem(nonce)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('This sign-in link has expired or was already used (links work once, within 60 seconds).\nRun `scripthut serve --open` again, or open the URL printed by `scripthut serve`.\n');
+      return;
+    }
+    // The fragment never reaches a server or a log; the page moves it to session storage and clears it.
+    res.writeHead(303, { location: `/#token=${token}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.end();
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const guard = checkHostAndOrigin(req, port, { checkOrigin: true });
+    if (!guard.ok) {
+      socket.write(`HTTP/1.1 ${guard.status} ${guard.status === 421 ? 'Misdirected Request' : 'Forbidden'}\r\nconnection: close\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
     if (url.pathname !== EVENTS_PATH || !tokenMatches(url.searchParams.get('token'), token)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
       socket.destroy();
@@ -127,11 +216,12 @@ export async function startHost(o: HostOptions): Promise<Host> {
     server.once('error', reject);
     server.listen(o.port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as { port: number }).port;
+  port = (server.address() as { port: number }).port;
   return {
     port,
     token,
     url: `http://127.0.0.1:${port}/#token=${token}`,
+    issueSignInUrl: () => `http://127.0.0.1:${port}${SIGN_IN_PATH}${signIn.issue()}`,
     close: async () => {
       clearInterval(ping);
       unsubscribe();

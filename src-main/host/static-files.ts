@@ -16,7 +16,7 @@ const MIME: Record<string, string> = {
 };
 
 /** Same policy as the Electron window: nothing but our own files, no inline scripts. */
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Serve a file of the built renderer; unknown paths fall back to index.html (client-side routes). */
 export function serveStatic(root: string | null, urlPath: string, res: ServerResponse): void {

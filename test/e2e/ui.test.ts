@@ -215,7 +215,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI with a broken configuration', () => {
       await banner.waitFor({ timeout: 20_000 });
       const text = (await banner.textContent()) ?? '';
       expect(text).toContain('backends[0]');
-      const health = (await (await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/health`)).json()) as { config_error: { message: string } | null };
+      const health = (await (await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/health`, { headers: { authorization: `Bearer ${host.engine.token}` } })).json()) as { config_error: { message: string } | null };
       expect(health.config_error).not.toBeNull();
       expect(text).toContain(health.config_error?.message.split('\n')[0]);
       await browser.page.screenshot({ path: join(SHOTS, 'e2e-config-error.png') });

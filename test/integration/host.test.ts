@@ -30,7 +30,10 @@ afterAll(async () => {
 
 describe('headless host', () => {
   it('answers health without a token and nothing else', async () => {
-    const h = await fetch(`http://127.0.0.1:${host.port}/api/v1/health`);
+    const pub = await fetch(`http://127.0.0.1:${host.port}/api/v1/health`);
+    expect(pub.status).toBe(200);
+    expect(await pub.json()).toEqual({ status: 'ok', version: '9.9.9-test' });
+    const h = await fetch(`http://127.0.0.1:${host.port}/api/v1/health`, { headers: { authorization: `Bearer ${host.token}` } });
     expect(h.status).toBe(200);
     const body = (await h.json()) as { version: string; backends: Array<{ name: string }> };
     expect(body.version).toBe('9.9.9-test');

@@ -95,7 +95,16 @@ const fake = vi.hoisted(() => {
   const shell = { openExternal: async (url: string) => void opened.push(url) };
   const errors: { title: string; message: string }[] = [];
   const dialog = { showErrorBox: (title: string, message: string) => errors.push({ title, message }) };
-  const session = { defaultSession: { setPermissionRequestHandler: () => undefined } };
+  type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void;
+  type PermissionCheckHandler = (contents: unknown, permission: string, origin: string, details: unknown) => boolean;
+  const session = {
+    defaultSession: {
+      requestHandler: null as PermissionRequestHandler | null,
+      checkHandler: null as PermissionCheckHandler | null,
+      setPermissionRequestHandler: (h: PermissionRequestHandler) => void (session.defaultSession.requestHandler = h),
+      setPermissionCheckHandler: (h: PermissionCheckHandler) => void (session.defaultSession.checkHandler = h),
+    },
+  };
   const exposed = new Map<string, unknown>();
   const contextBridge = { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) };
   const ipcRenderer = Object.assign(new Emitter(), {
@@ -114,8 +123,10 @@ const fake = vi.hoisted(() => {
     ipcMain.handlers.clear();
     FakeBrowserWindow.created = [];
     FakeNotification.shown = [];
+    session.defaultSession.requestHandler = null;
+    session.defaultSession.checkHandler = null;
   }
-  return { log, app, ipcMain, protocol, shell, dialog, session, contextBridge, ipcRenderer, exposed, opened, errors, reset, FakeBrowserWindow, FakeNotification };
+  return { FakeWebContents, log, app, ipcMain, protocol, shell, dialog, session, contextBridge, ipcRenderer, exposed, opened, errors, reset, FakeBrowserWindow, FakeNotification };
 });
 
 vi.mock('electron', () => ({
@@ -132,6 +143,7 @@ vi.mock('electron', () => ({
 }));
 
 const { startDesktop } = await import('../../src-main/electron/desktop');
+const { CONTENT_SECURITY_POLICY } = await import('../../src-main/electron/security');
 const { EVENT_CHANNEL, INVOKE_CHANNEL } = await import('../../src-main/electron/channels');
 
 function fakeEngine() {
@@ -256,6 +268,57 @@ describe('navigation guards', () => {
     expect(open({ url: 'app://scripthut/index.html' })).toEqual({ action: 'deny' });
     expect(open({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(fake.opened).toEqual(['https://docs.example/guide']);
+  });
+});
+
+describe('app-wide security wiring', () => {
+  it('the window CSP restricts base-uri, object-src, form-action and frame-ancestors', () => {
+    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]));
+    expect(directives.get('default-src')).toBe("'self'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('base-uri')).toBe("'none'");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('form-action')).toBe("'none'");
+    expect(directives.get('frame-ancestors')).toBe("'none'");
+  });
+
+  it('guards every web contents the app creates, not only the main window', async () => {
+    await launch();
+    const other = new fake.FakeWebContents();
+    other.url = 'app://scripthut/index.html';
+    fake.app.emit('web-contents-created', {}, other);
+    const nav = { preventDefault: vi.fn() };
+    other.emit('will-navigate', nav, 'https://evil.example/');
+    expect(nav.preventDefault).toHaveBeenCalled();
+    const webview = { preventDefault: vi.fn() };
+    other.emit('will-attach-webview', webview, {}, {});
+    expect(webview.preventDefault).toHaveBeenCalled();
+    const redirect = { preventDefault: vi.fn() };
+    other.emit('will-redirect', redirect, 'https://evil.example/');
+    expect(redirect.preventDefault).toHaveBeenCalled();
+    expect(other.openHandler?.({ url: 'https://x.example/' })).toEqual({ action: 'deny' });
+  });
+
+  it('installs one app-wide guard, and guards each web contents only once', async () => {
+    const { win } = await launch();
+    expect(fake.app.handlers.get('web-contents-created')).toHaveLength(1);
+    // Electron also reports the main window's contents through web-contents-created.
+    fake.app.emit('web-contents-created', {}, win!.webContents);
+    win!.webContents.emit('will-navigate', { preventDefault: vi.fn() }, 'https://docs.example/once');
+    expect(fake.opened).toEqual(['https://docs.example/once']);
+  });
+
+  it('denies every permission request and check', async () => {
+    await launch();
+    const { requestHandler, checkHandler } = fake.session.defaultSession;
+    expect(requestHandler).toBeTypeOf('function');
+    expect(checkHandler).toBeTypeOf('function');
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen']) {
+      const granted: boolean[] = [];
+      requestHandler!({}, permission, (g) => granted.push(g), { requestingUrl: 'app://scripthut/index.html' });
+      expect(granted, permission).toEqual([false]);
+      expect(checkHandler!({}, permission, 'app://scripthut', {}), permission).toBe(false);
+    }
   });
 });
 

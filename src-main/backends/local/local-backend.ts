@@ -21,6 +21,7 @@ import type {
   Verdict,
 } from '../types';
 import { readLogFile } from './log-reader';
+import { jobUmask } from '../../platform/private-data-dir';
 import { isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
 import {
   SPOOL_FILES,
@@ -136,6 +137,8 @@ export class LocalBackend implements Backend {
     const error = path.resolve(expandHome(req.logs.error));
     await mkdir(path.dirname(output), { recursive: true });
     await mkdir(path.dirname(error), { recursive: true });
+    // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
+    await mkdir(this.outputDir(req.runId, req.taskId), { recursive: true });
 
     // The folder appears complete or not at all: it is the evidence findByTags relies on after a crash.
     const tmp = `${dir}.tmp`;
@@ -152,7 +155,7 @@ export class LocalBackend implements Backend {
       logs: { output, error },
     };
     await writeFile(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
-    await writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell }), { mode: 0o700 });
+    await writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask() }), { mode: 0o700 });
     await writeFile(path.join(tmp, SPOOL_FILES.meta), JSON.stringify(meta, null, 2) + '\n');
     try {
       await rename(tmp, dir);

@@ -2,10 +2,13 @@
 // last read (the log view follows a running job this way without re-reading what it already has).
 import { open } from 'node:fs/promises';
 import type { LogRead, LogReadOptions } from '../types';
+import { ApiError } from '../../../src-shared/api/contract';
 
 /** Upper bound of one read, so following a runaway log cannot pull gigabytes into memory at once. */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
 const TAIL_CHUNK = 64 * 1024;
+/** A whole log larger than this is not turned into one string (a 700 MB log used to end in a 500). */
+export const MAX_WHOLE_READ_BYTES = 64 * 1024 * 1024;
 
 /**
  * Length of `buf` without a trailing, incomplete UTF-8 sequence: the rest of that character has not been
@@ -45,10 +48,14 @@ export async function readLogFile(file: string, opts: LogReadOptions): Promise<L
       return { content: buf.subarray(0, usable).toString('utf8'), offset: start, nextOffset: start + usable, missing: false };
     }
     if (opts.tail !== undefined) {
-      const start = await tailStart(handle, size, Math.max(0, Math.floor(opts.tail)));
+      // Lines longer than one read (a log of NULs, a binary dump) stop at MAX_READ_BYTES from the end.
+      const start = await tailStart(handle, size, Math.max(0, Math.floor(opts.tail)), Math.max(0, size - MAX_READ_BYTES));
       const buf = Buffer.alloc(size - start);
       const { bytesRead } = await handle.read(buf, 0, buf.length, start);
       return { content: buf.subarray(0, bytesRead).toString('utf8'), offset: start, nextOffset: start + bytesRead, missing: false };
+    }
+    if (size > MAX_WHOLE_READ_BYTES) {
+      throw new ApiError('bad_input', `The log ${file} is ${Math.round(size / (1024 * 1024))} MB, too large to read whole; read its tail or from an offset, or download it from GET /api/v1/runs/<run>/tasks/<task>/log/raw.`);
     }
     const buf = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buf, 0, size, 0);
@@ -59,14 +66,14 @@ export async function readLogFile(file: string, opts: LogReadOptions): Promise<L
 }
 
 /** Byte offset where the last `lines` lines begin (a final newline does not start an extra, empty line). */
-async function tailStart(handle: import('node:fs/promises').FileHandle, size: number, lines: number): Promise<number> {
+async function tailStart(handle: import('node:fs/promises').FileHandle, size: number, lines: number, floor = 0): Promise<number> {
   if (lines === 0) return size;
   let end = size;
   let newlines = 0;
   // The file's last byte being '\n' terminates the last line; it does not separate lines.
   let skipLast = size > 0;
-  while (end > 0) {
-    const start = Math.max(0, end - TAIL_CHUNK);
+  while (end > floor) {
+    const start = Math.max(floor, end - TAIL_CHUNK);
     const buf = Buffer.alloc(end - start);
     await handle.read(buf, 0, buf.length, start);
     for (let i = buf.length - 1; i >= 0; i--) {
@@ -83,5 +90,5 @@ async function tailStart(handle: import('node:fs/promises').FileHandle, size: nu
     }
     end = start;
   }
-  return 0;
+  return floor;
 }

@@ -9,6 +9,8 @@ export interface SupervisorOptions {
   output: string;
   error: string;
   loginShell: boolean;
+  /** Umask for the job itself (the user's own, e.g. '0022'); the logs keep the engine's private one. */
+  jobUmask?: string | null;
 }
 
 /** Exit code recorded when a job is cancelled before its script started (128 + SIGTERM, like a killed job). */
@@ -43,7 +45,11 @@ export function supervisorScript(opts: SupervisorOptions): string {
     `if [ -e ${f.cancelled} ]; then`,
     `  rc=${CANCELLED_BEFORE_START_RC}`,
     'else',
-    `  bash${opts.loginShell ? ' -l' : ''} ${f.script} ${redirect} < /dev/null`,
+    // The redirections are opened by this shell (engine umask: private logs); the subshell runs the job with
+    // the user's umask, so the files it writes are not unexpectedly owner-only.
+    opts.jobUmask && /^0?[0-7]{3}$/.test(opts.jobUmask)
+      ? `  (umask ${opts.jobUmask}; exec bash${opts.loginShell ? ' -l' : ''} ${f.script}) ${redirect} < /dev/null`
+      : `  bash${opts.loginShell ? ' -l' : ''} ${f.script} ${redirect} < /dev/null`,
     '  rc=$?',
     'fi',
     stamp(f.finishedAt),
