@@ -12,7 +12,8 @@ import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (p) => path.join(root, p);
-const NATIVE_EXTERNALS = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features'];
+// pino and electron-updater load optional parts and worker files at run time, which bundling would break.
+const NATIVE_EXTERNALS = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'pino', 'electron-updater'];
 
 const common = {
   bundle: true,

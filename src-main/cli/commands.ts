@@ -373,6 +373,7 @@ export const COMMANDS: CommandDef[] = [
       else {
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
+        if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
       }
       return h.config_error ? 1 : 0;

@@ -10,6 +10,9 @@ import { DataDirLockedError } from '../engine/lock';
 import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
 import { clientForDataDir, EngineNotRunningError } from '../host/client';
 import { makeShellBackendFactory } from '../engine/ssh-wiring';
+import { createFileLogger, installConsoleSink, logProcessFailures, type FileLogger } from '../logging/logger';
+import { logDirFor } from '../logging/log-dir';
+import { withLogFile } from '../logging/health-log-file';
 import { COMMANDS, UsageError, type CliContext, type CommandDef, type OptionSpec } from './commands';
 
 export interface CliEnvironment {
@@ -50,6 +53,8 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got '${values.port}'`);
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const log = openEngineLog(dataDir);
+  log?.logger.info({ version: env.version, node: process.version, data_dir: dataDir }, 'engine starting');
   let running;
   try {
     running = await startEngine({
@@ -66,12 +71,13 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     }
     throw err;
   }
-  const host = await startHost({ api: running.api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version });
+  const api = withLogFile(running.api, log?.file ?? null);
+  const host = await startHost({ api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version });
   writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, url: host.url, version: env.version, started_at: new Date().toISOString() });
-  const health = await running.api.invoke('health', {});
-  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir }) + '\n');
+  const health = await api.invoke('health', {});
+  if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir, log_file: log?.file ?? null }) + '\n');
   else {
-    process.stdout.write(`ScriptHut ${env.version} engine → ${host.url}\n  data folder: ${dataDir}\n  token: ${host.token}\n  backends: ${health.backends.map((b) => `${b.name} (${b.type})`).join(', ') || '(none)'}\n`);
+    process.stdout.write(`ScriptHut ${env.version} engine → ${host.url}\n  data folder: ${dataDir}\n  log file: ${log?.file ?? '(none)'}\n  token: ${host.token}\n  backends: ${health.backends.map((b) => `${b.name} (${b.type})`).join(', ') || '(none)'}\n`);
     if (health.config_error) process.stdout.write(`  CONFIG ERROR (the engine still serves):\n${health.config_error.message.replace(/^/gm, '    ')}\n`);
   }
   if (values.open) {
@@ -86,7 +92,21 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   removeEngineFile(dataDir);
   await host.close();
   await running.close();
+  log?.close();
   return 0;
+}
+
+/** The engine's log file; every console line of the engine process goes there too. */
+function openEngineLog(dataDir: string): FileLogger | null {
+  try {
+    const log = createFileLogger(logDirFor(dataDir));
+    installConsoleSink(log.logger);
+    logProcessFailures(log.logger);
+    return log;
+  } catch (err) {
+    process.stderr.write(`scripthut: cannot open the log file (${(err as Error).message}); logging to the console only.\n`);
+    return null;
+  }
 }
 
 export async function runCli(argv: string[], env: CliEnvironment): Promise<number> {
