@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { CallName, CallOutput } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
+import { padVisible, visibleLength } from './text';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -41,8 +42,8 @@ const fmtTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 
 const progress = (r: RunSummary) => `${r.status_counts.completed ?? 0}/${r.task_count}`;
 
 function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => visibleLength(r[i] ?? '')))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : padVisible(c, widths[i] ?? 0))).join('  ')).join('\n');
 }
 
 function colour(status: keyof typeof STATUS_STYLE, tty: boolean): string {
