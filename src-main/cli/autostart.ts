@@ -12,13 +12,13 @@ export function autostartAllowed(env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Spawns the engine and resolves once it has written engine.json; the engine outlives this command. */
-export async function autostartEngine(o: { dataDir: string; binPath: string; say: (line: string) => void }): Promise<void> {
+export async function autostartEngine(o: { dataDir: string; command: string[]; say: (line: string) => void }): Promise<void> {
   const file = engineFilePath(o.dataDir);
   fs.mkdirSync(o.dataDir, { recursive: true });
   const bootLog = path.join(o.dataDir, 'autostart.log');
   const out = fs.openSync(bootLog, 'w');
   o.say(`No engine is running for ${o.dataDir}; starting one in the background (scripthut serve). Stop it with: kill $(node -p "require('${file}').pid")`);
-  const child = spawn(process.execPath, [o.binPath, 'serve', '--port', '0', '--data-dir', o.dataDir], { detached: true, stdio: ['ignore', out, out], env: process.env });
+  const child = spawn(o.command[0]!, [...o.command.slice(1), 'serve', '--port', '0', '--data-dir', o.dataDir], { detached: true, stdio: ['ignore', out, out], env: process.env });
   fs.closeSync(out);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));

@@ -26,6 +26,10 @@ export interface CliEnvironment {
   /** The installed package root (holds out/renderer and resources/). */
   appRoot: string;
   version: string;
+  /** better-sqlite3 binary for this runtime's ABI (the packaged app runs the CLI inside Electron). */
+  sqliteBinding?: string;
+  /** How to run `scripthut` again (autostart); default: this Node and bin/scripthut.mjs. */
+  selfCommand?: string[];
 }
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -115,6 +119,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
       version: env.version,
       resourcesDir: path.join(env.appRoot, 'resources'),
       makeShellBackend: makeShellBackendFactory,
+      nativeBinding: env.sqliteBinding,
     });
   } catch (err) {
     if (err instanceof DataDirLockedError) {
@@ -217,7 +222,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       args: positionals,
       opts: { ...values, json, 'data-dir': globals.dataDir },
       json,
-      client: lazyClient(dataDir, env.appRoot, say),
+      client: lazyClient(dataDir, env, say),
       out: (t) => process.stdout.write(t + '\n'),
       err: say,
       isTTY: colourWanted({ isTTY: !!process.stdout.isTTY, env: process.env, noColorFlag: globals.noColor, json }),
@@ -248,7 +253,7 @@ function fail(json: boolean, code: string, message: string, exit: number): numbe
  * The engine client of one command, made on first use: the running engine if there is one; else history is read
  * from the data folder directly; else an engine is started in the background (unless SCRIPTHUT_AUTOSTART=never).
  */
-function lazyClient(dataDir: string, appRoot: string, say: (line: string) => void): () => Client {
+function lazyClient(dataDir: string, env: CliEnvironment, say: (line: string) => void): () => Client {
   let http: HttpEngineClient | null = null;
   const client: Client = {
     async invoke(name, input = {}) {
@@ -257,10 +262,10 @@ function lazyClient(dataDir: string, appRoot: string, say: (line: string) => voi
           http = clientForDataDir(dataDir);
         } catch (err) {
           if (!(err instanceof EngineNotRunningError)) throw err;
-          const answer = await fromHistory(dataDir, name, input as Record<string, unknown>);
+          const answer = await fromHistory(dataDir, name, input as Record<string, unknown>, env.sqliteBinding);
           if (answer) return answer.value as never;
           if (!autostartAllowed(process.env)) throw err;
-          await autostartEngine({ dataDir, binPath: path.join(appRoot, 'bin', 'scripthut.mjs'), say });
+          await autostartEngine({ dataDir, command: env.selfCommand ?? [process.execPath, path.join(env.appRoot, 'bin', 'scripthut.mjs')], say });
           http = clientForDataDir(dataDir);
         }
       }
@@ -270,11 +275,11 @@ function lazyClient(dataDir: string, appRoot: string, say: (line: string) => voi
   return () => client;
 }
 
-async function fromHistory(dataDir: string, name: CallName, input: Record<string, unknown>): Promise<{ value: unknown } | null> {
+async function fromHistory(dataDir: string, name: CallName, input: Record<string, unknown>, sqliteBinding?: string): Promise<{ value: unknown } | null> {
   if (!OFFLINE_CALLS.has(name)) return null;
   let history: OfflineHistory | null;
   try {
-    history = OfflineHistory.open(dataDir);
+    history = OfflineHistory.open(dataDir, sqliteBinding);
   } catch (err) {
     if (err instanceof NeedsEngineError) return null;
     throw err;

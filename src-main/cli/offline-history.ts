@@ -20,10 +20,10 @@ export class OfflineHistory {
   private constructor(private readonly store: Store) {}
 
   /** The history of a data folder, or null when it has none yet. */
-  static open(dataDir: string): OfflineHistory | null {
+  static open(dataDir: string, nativeBinding?: string): OfflineHistory | null {
     const file = path.join(dataDir, 'scripthut.db');
     if (!fs.existsSync(file)) return null;
-    const store = new Store(file, { readonly: true });
+    const store = new Store(file, { readonly: true, nativeBinding });
     const version = store.db.pragma('user_version', { simple: true }) as number;
     const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
     if (version !== latest) {

@@ -9,6 +9,7 @@ import { logDirFor } from '../logging/log-dir';
 import { withLogFile } from '../logging/health-log-file';
 import { configPathFromArgv, startDesktop } from './desktop';
 import { checkForUpdates } from './updater';
+import { runCli } from '../cli/main';
 
 // In the bundle this file is out/electron/main.cjs: the preload sits beside it, the renderer in ../renderer,
 // and resources/ (icon, demo workflow) at the app root, inside app.asar once packaged.
@@ -30,25 +31,47 @@ function electronSqliteBinding(): string | undefined {
 
 let fileLogger: FileLogger | null = null;
 
-startDesktop({
-  startEngine: async (opts) => {
-    try {
-      fileLogger = createFileLogger(logDirFor(opts.dataDir), { name: 'scripthut-desktop' });
-      installConsoleSink(fileLogger.logger);
-      logProcessFailures(fileLogger.logger);
-      fileLogger.logger.info({ version: opts.version, electron: process.versions.electron, data_dir: opts.dataDir }, 'ScriptHut Desktop starting');
-    } catch (err) {
-      console.error('ScriptHut Desktop: cannot open the log file; logging to the console only:', err);
-    }
-    const engine = await startEngine({ ...opts, resourcesDir, makeShellBackend: makeShellBackendFactory, nativeBinding: electronSqliteBinding() });
-    void checkForUpdates((message, err) => (err ? console.error(message, err) : console.info(message)));
-    return { ...engine, api: withLogFile(engine.api, fileLogger?.file ?? null) };
-  },
-  preloadPath: path.join(outDir, 'electron', 'preload.cjs'),
-  rendererDir: path.join(outDir, 'renderer'),
-  iconPath: path.join(resourcesDir, 'icon.png'),
-  configPath: configPathFromArgv(process.argv),
-}).catch((err: unknown) => {
-  console.error('ScriptHut Desktop failed to start:', err);
-  app.exit(1);
-});
+/**
+ * `ScriptHut Desktop --scripthut-cli <args>`: the installers' `scripthut` launcher runs the CLI through the app's
+ * own executable (the runAsNode fuse is off, so ELECTRON_RUN_AS_NODE cannot be used, and no separate Node is
+ * shipped). No window, no single-instance lock.
+ */
+export const CLI_FLAG = '--scripthut-cli';
+
+const cliAt = process.argv.indexOf(CLI_FLAG);
+if (cliAt >= 0) {
+  const binding = electronSqliteBinding();
+  void runCli(process.argv.slice(cliAt + 1), { appRoot, version: app.getVersion(), sqliteBinding: binding, selfCommand: [process.execPath, CLI_FLAG] })
+    .then((code) => app.exit(code))
+    .catch((err: unknown) => {
+      process.stderr.write(`scripthut: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      app.exit(1);
+    });
+} else {
+  startApp();
+}
+
+function startApp(): void {
+  startDesktop({
+    startEngine: async (opts) => {
+      try {
+        fileLogger = createFileLogger(logDirFor(opts.dataDir), { name: 'scripthut-desktop' });
+        installConsoleSink(fileLogger.logger);
+        logProcessFailures(fileLogger.logger);
+        fileLogger.logger.info({ version: opts.version, electron: process.versions.electron, data_dir: opts.dataDir }, 'ScriptHut Desktop starting');
+      } catch (err) {
+        console.error('ScriptHut Desktop: cannot open the log file; logging to the console only:', err);
+      }
+      const engine = await startEngine({ ...opts, resourcesDir, makeShellBackend: makeShellBackendFactory, nativeBinding: electronSqliteBinding() });
+      void checkForUpdates((message, err) => (err ? console.error(message, err) : console.info(message)));
+      return { ...engine, api: withLogFile(engine.api, fileLogger?.file ?? null) };
+    },
+    preloadPath: path.join(outDir, 'electron', 'preload.cjs'),
+    rendererDir: path.join(outDir, 'renderer'),
+    iconPath: path.join(resourcesDir, 'icon.png'),
+    configPath: configPathFromArgv(process.argv),
+  }).catch((err: unknown) => {
+    console.error('ScriptHut Desktop failed to start:', err);
+    app.exit(1);
+  });
+}
