@@ -3,7 +3,7 @@
 // kept even where nobody sees the console (a packaged app on macOS or Windows).
 import path from 'node:path';
 import { format } from 'node:util';
-import pino from 'pino';
+import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import { RotatingFile, type RotatingFileOptions } from './rotating-file';
 
@@ -13,9 +13,13 @@ export interface FileLogger {
   close(): void;
 }
 
+// Loaded on first use: only engine processes log to a file, and every other CLI command should start fast.
+const lazyRequire = createRequire(import.meta.url);
+const loadPino = () => lazyRequire('pino') as typeof import('pino').default;
+
 export function createFileLogger(dir: string, opts: RotatingFileOptions & { name?: string; level?: string } = {}): FileLogger {
   const sink = new RotatingFile(path.join(dir, 'scripthut.log'), opts);
-  const logger = pino({ name: opts.name ?? 'scripthut', level: opts.level ?? 'info', base: { pid: process.pid } }, sink);
+  const logger = loadPino()({ name: opts.name ?? 'scripthut', level: opts.level ?? 'info', base: { pid: process.pid } }, sink);
   return { logger, file: sink.file, close: () => sink.close() };
 }
 
