@@ -5,14 +5,15 @@
 //   (c) src-main/cli/main.ts         → out/main/cli.mjs         (the `scripthut` command, ESM; bin/scripthut.mjs imports it)
 // Native and optional modules stay external: they are loaded from node_modules at run time (and rebuilt for
 // Electron's ABI by `npm run dist`, never here).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (p) => path.join(root, p);
-const NATIVE_EXTERNALS = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features'];
+// pino and electron-updater load optional parts and worker files at run time, which bundling would break.
+const NATIVE_EXTERNALS = ['electron', 'better-sqlite3', 'ssh2', 'cpu-features', 'pino', 'electron-updater'];
 
 const common = {
   bundle: true,
@@ -89,5 +90,18 @@ for (const t of targets) {
     console.error(`build-main: ${t.name} failed (${t.entry}): ${err instanceof Error ? err.message.split('\n')[0] : err}`);
     failed = true;
   }
+}
+// resources/scripthut.schema.json is generated from the zod config schema (test/unit/config-json-schema.test.ts
+// fails when it is stale). Bundled to memory and imported, since the generator is TypeScript.
+try {
+  const out = await build({ ...common, sourcemap: false, entryPoints: [at('src-main/config/json-schema.ts')], platform: 'node', format: 'esm', write: false, target: 'node20' });
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  const file = at('resources/scripthut.schema.json');
+  const text = mod.configJsonSchemaText();
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
+  console.log(`build-main: config JSON Schema → ${path.relative(root, file)}`);
+} catch (err) {
+  console.error(`build-main: could not generate resources/scripthut.schema.json: ${err instanceof Error ? err.message : err}`);
+  failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -7,6 +7,7 @@ import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schem
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
+import { padVisible, visibleLength } from './text';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -45,8 +46,8 @@ const fmtTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 
 const progress = (r: RunSummary) => `${r.status_counts.completed ?? 0}/${r.task_count}`;
 
 function table(rows: string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n');
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => visibleLength(r[i] ?? '')))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : padVisible(c, widths[i] ?? 0))).join('  ')).join('\n');
 }
 
 function colour(status: keyof typeof STATUS_STYLE, tty: boolean): string {
@@ -442,6 +443,7 @@ export const COMMANDS: CommandDef[] = [
       else {
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
+        if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
       }
       return h.config_error ? 1 : 0;

@@ -14,6 +14,8 @@ export interface LoadConfigOptions {
   /** `--config <path>`: load exactly this file (relative to the current directory). */
   configPath?: string;
   env?: NodeJS.ProcessEnv;
+  /** Folder searched for ./scripthut.yaml and against which relative paths resolve (default: process.cwd()). */
+  cwd?: string;
   /** Defaults to os.cpus().length (local backends' max_concurrent). */
   cpuCount?: number;
 }
@@ -32,24 +34,41 @@ export function homeDir(env: NodeJS.ProcessEnv): string {
   return env.HOME || os.homedir();
 }
 
-/** The user-global files, first existing one wins (same order as the original). */
-export function configCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [defaultConfigPath(env), path.join(homeDir(env), '.scripthut.yaml')];
+/** Where a config can come from, in lookup order (the original's order; the first that applies wins). */
+export type ConfigSource = 'flag' | 'env' | 'project' | 'user';
+
+export interface ConfigCandidate {
+  file: string;
+  source: ConfigSource;
+}
+
+/**
+ * The files looked at when --config is not given, first existing one wins: $SCRIPTHUT_CONFIG (must exist when
+ * set), ./scripthut.yaml or ./scripthut.yml in the current folder, then the user config folder, then ~/.scripthut.yaml.
+ */
+export function configCandidates(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd(), platform: NodeJS.Platform = process.platform): ConfigCandidate[] {
+  return [
+    { file: path.resolve(cwd, 'scripthut.yaml'), source: 'project' },
+    { file: path.resolve(cwd, 'scripthut.yml'), source: 'project' },
+    { file: defaultConfigPath(env, platform), source: 'user' },
+    { file: path.join(homeDir(env), '.scripthut.yaml'), source: 'user' },
+  ];
 }
 
 export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   const env = opts.env ?? process.env;
   const cpuCount = opts.cpuCount ?? Math.max(1, os.cpus().length);
-  if (opts.configPath !== undefined) {
-    const file = path.resolve(opts.configPath);
+  const explicit = opts.configPath !== undefined ? { given: opts.configPath, how: 'given with --config' } : env.SCRIPTHUT_CONFIG ? { given: env.SCRIPTHUT_CONFIG, how: 'named by $SCRIPTHUT_CONFIG' } : null;
+  if (explicit) {
+    const file = path.resolve(opts.cwd ?? process.cwd(), explicit.given);
     if (!fs.existsSync(file)) {
-      const message = `Config file not found: ${file} (given with --config). Check the path, or leave out --config to use ${defaultConfigPath(env)}.`;
+      const message = `Config file not found: ${file} (${explicit.how}). Check the path, or leave it out to use ${defaultConfigPath(env)}.`;
       return { ok: false, error: { file, message, issues: [{ path: '', message }] } };
     }
     return loadConfigFile(file, env, cpuCount);
   }
-  const found = configCandidates(env).find((f) => fs.existsSync(f));
-  if (found) return loadConfigFile(found, env, cpuCount);
+  const found = configCandidates(env, opts.cwd).find((c) => fs.existsSync(c.file));
+  if (found) return loadConfigFile(found.file, env, cpuCount);
   return { ok: true, config: defaultConfig({ cpuCount }), file: null, warnings: [] };
 }
 

@@ -15,8 +15,9 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
-/** The user-global config file: ~/.config/scripthut/scripthut.yaml (XDG_CONFIG_HOME respected). */
-export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+/** The user-global config file: ~/.config/scripthut/scripthut.yaml (XDG_CONFIG_HOME respected); on Windows %APPDATA%\\ScriptHut\\scripthut.yaml. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'ScriptHut', 'scripthut.yaml');
   const base = env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
   return path.join(base, 'scripthut', 'scripthut.yaml');
 }

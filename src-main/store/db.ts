@@ -8,10 +8,13 @@ export type Db = Database.Database;
 export interface OpenOptions {
   /** Path to a better-sqlite3 native binary built for another ABI (the Electron build passes its own). */
   nativeBinding?: string;
+  /** Read-only (CLI history without an engine): no schema change, no file created. */
+  readonly?: boolean;
 }
 
 /** Open (or create) the engine's database in WAL mode and bring it to the latest schema. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (opts.readonly) return new Database(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
   db.pragma('journal_mode = WAL');

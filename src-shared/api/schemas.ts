@@ -114,6 +114,8 @@ export const HealthSchema = z.object({
   starting: z.string().nullable(),
   backends: z.array(z.object({ name: z.string(), type: BackendKindSchema, connected: z.boolean() })),
   demo_available: z.boolean(),
+  /** The engine's log file (absent from engines that do not write one). */
+  log_file: z.string().nullable().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
