@@ -1,0 +1,54 @@
+// Pure helpers of the New run flow and the progress bar.
+import { describe, expect, it } from 'vitest';
+import { adhocTaskId, adhocWorkflow, chooseBackend, createInput, parseMaxConcurrent } from '../../src-renderer/lib/new-run';
+import { progressParts, progressSegments, progressSummary } from '../../src-renderer/lib/progress';
+
+describe('new run helpers', () => {
+  it('picks the remembered backend only while it is configured', () => {
+    const bs = [{ name: 'laptop' }, { name: 'workstation' }];
+    expect(chooseBackend(bs, 'workstation')).toBe('workstation');
+    expect(chooseBackend(bs, 'gone')).toBe('laptop');
+    expect(chooseBackend([], 'laptop')).toBeNull();
+  });
+
+  it('reads max concurrent as empty or a positive whole number', () => {
+    expect(parseMaxConcurrent('')).toEqual({ ok: true, value: undefined });
+    expect(parseMaxConcurrent(' 4 ')).toEqual({ ok: true, value: 4 });
+    expect(parseMaxConcurrent('0').ok).toBe(false);
+    expect(parseMaxConcurrent('two').ok).toBe(false);
+    expect(parseMaxConcurrent('1.5').ok).toBe(false);
+  });
+
+  it('builds a one-task workflow from a command line with a valid id', () => {
+    expect(adhocTaskId('/usr/bin/python3 train.py')).toBe('python3');
+    expect(adhocTaskId('  ./run me.sh')).toBe('run');
+    expect(adhocTaskId('$$$')).toBe('command');
+    const wf = adhocWorkflow('echo hi', { cpus: 2 });
+    expect(wf.tasks).toEqual([{ id: 'echo', name: 'echo hi', command: 'echo hi', cpus: 2 }]);
+    expect(() => adhocWorkflow('   ')).toThrow(/command/);
+  });
+
+  it('sends the backend and limit only when chosen', () => {
+    expect(createInput({ kind: 'demo' }, null, undefined)).toEqual({ demo: true });
+    expect(createInput({ kind: 'text', text: '[]', name: 'x' }, 'laptop', 3)).toEqual({ backend: 'laptop', max_concurrent: 3, text: '[]', workflow_name: 'x' });
+  });
+});
+
+describe('progress', () => {
+  it('does not count failed and cancelled tasks as completed', () => {
+    const p = progressParts({ task_count: 9, completed_count: 9, status_counts: { completed: 5, failed: 3, cancelled: 1 } });
+    expect(p).toMatchObject({ total: 9, completed: 5, failed: 3, cancelled: 1, running: 0 });
+    expect(progressSummary(p)).toBe('5 of 9 completed · 3 failed · 1 cancelled');
+    expect(progressSegments(p).map((s) => [s.kind, Math.round(s.pct)])).toEqual([
+      ['completed', 56],
+      ['failed', 33],
+      ['cancelled', 11],
+    ]);
+  });
+
+  it('counts dependency failures as failed and in-flight tasks as active', () => {
+    const p = progressParts({ task_count: 4, completed_count: 1, status_counts: { completed: 1, dep_failed: 1, running: 1, pending: 1 } });
+    expect(progressSummary(p)).toBe('1 of 4 completed · 1 failed · 1 active');
+    expect(p.waiting).toBe(1);
+  });
+});
