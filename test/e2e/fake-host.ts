@@ -344,6 +344,8 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       const run = runs.get(runId);
       if (!run) throw new Error(`fake host: no run ${runId}`);
       run.logs.set(taskId, (run.logs.get(taskId) ?? '') + text);
+      // A task that writes output is running (the viewer shows a pending task as "not started yet").
+      if (run.detail.items.find((t) => t.id === taskId)?.status === 'pending') setTask(run, taskId, { status: 'running', started_at: nowIso() });
     },
     finishTask(runId, taskId) {
       const run = runs.get(runId);
