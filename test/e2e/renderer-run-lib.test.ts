@@ -1,6 +1,7 @@
 // Pure helpers of the New run flow and the progress bar.
 import { describe, expect, it } from 'vitest';
 import { adhocTaskId, adhocWorkflow, chooseBackend, createInput, parseMaxConcurrent } from '../../src-renderer/lib/new-run';
+import { STATUS_STYLE } from '../../src-shared/model/status';
 import { progressParts, progressSegments, progressSummary } from '../../src-renderer/lib/progress';
 
 describe('new run helpers', () => {
@@ -50,5 +51,24 @@ describe('progress', () => {
     const p = progressParts({ task_count: 4, completed_count: 1, status_counts: { completed: 1, dep_failed: 1, running: 1, pending: 1 } });
     expect(progressSummary(p)).toBe('1 of 4 completed · 1 failed · 1 active');
     expect(p.waiting).toBe(1);
+  });
+});
+
+/** WCAG 2 relative luminance contrast of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string): number => {
+    const [r, g, bl] = [1, 3, 5].map((i) => {
+      const v = parseInt(hex.slice(i, i + 2), 16) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('status palette', () => {
+  it('gives every status badge WCAG AA contrast (4.5:1)', () => {
+    for (const [status, s] of Object.entries(STATUS_STYLE)) expect([status, contrast(s.text, s.background) >= 4.5]).toEqual([status, true]);
   });
 });
