@@ -41,6 +41,8 @@ export interface FakeHostOptions {
   externalJobs?: ExternalJob[];
   /** tasks.summary answers by task id (any run). */
   summaries?: Record<string, string>;
+  /** health.config_warnings (settings the engine ignored), as the engine reports them. */
+  configWarnings?: Array<{ path: string; message: string; line: number | null }>;
 }
 
 export interface FakeHost {
@@ -185,7 +187,8 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     return detail;
   }
 
-  const health = (): Health => ({
+  const health = (): Health & { config_warnings: NonNullable<FakeHostOptions['configWarnings']> } => ({
+    config_warnings: opts.configWarnings ?? [],
     status: opts.configError ? 'degraded' : 'ok',
     version: '0.0.0-fake',
     pid: process.pid,
