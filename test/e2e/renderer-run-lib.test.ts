@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { adhocTaskId, adhocWorkflow, chooseBackend, createInput, parseMaxConcurrent } from '../../src-renderer/lib/new-run';
 import { STATUS_STYLE } from '../../src-shared/model/status';
+import type { TaskView } from '../../src-shared/api/schemas';
+import { filterTasks, nextSort, sortTasks } from '../../src-renderer/lib/task-filter';
 import { progressParts, progressSegments, progressSummary } from '../../src-renderer/lib/progress';
 
 describe('new run helpers', () => {
@@ -70,5 +72,28 @@ function contrast(a: string, b: string): number {
 describe('status palette', () => {
   it('gives every status badge WCAG AA contrast (4.5:1)', () => {
     for (const [status, s] of Object.entries(STATUS_STYLE)) expect([status, contrast(s.text, s.background) >= 4.5]).toEqual([status, true]);
+  });
+});
+
+describe('task filter and sort', () => {
+  const t = (id: string, status: string, started: string | null, finished: string | null) =>
+    ({ id, name: id.toUpperCase(), status, job_id: `j-${id}`, started_at: started, finished_at: finished, submitted_at: started, exit_code: null }) as unknown as TaskView;
+  const items = [t('b', 'failed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:30Z'), t('a', 'completed', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z'), t('c', 'pending', null, null)];
+
+  it('filters by statuses and by text in id, name or job id', () => {
+    expect(filterTasks(items, ['failed', 'pending'], '').map((x) => x.id)).toEqual(['b', 'c']);
+    expect(filterTasks(items, [], 'J-A').map((x) => x.id)).toEqual(['a']);
+    expect(filterTasks(items, [], '')).toBe(items);
+  });
+
+  it('sorts with missing values last and cycles asc → desc → workflow order', () => {
+    expect(sortTasks(items, { key: 'duration', order: 'asc' }).map((x) => x.id)).toEqual(['b', 'a', 'c']);
+    expect(sortTasks(items, { key: 'duration', order: 'desc' }).map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(sortTasks(items, { key: 'status', order: 'asc' }).map((x) => x.id)).toEqual(['c', 'a', 'b']);
+    let s = nextSort({ key: 'order', order: 'asc' }, 'name');
+    expect(s).toEqual({ key: 'name', order: 'asc' });
+    s = nextSort(s, 'name');
+    expect(s.order).toBe('desc');
+    expect(nextSort(s, 'name').key).toBe('order');
   });
 });

@@ -109,4 +109,24 @@ describe.skipIf(skipBrowser)('Log viewer (real host)', () => {
     expect(text.split('\n').length).toBeGreaterThan(30_000);
     expect(browser.problems.filter((p) => !p.includes('404'))).toEqual([]);
   });
+
+  it('filters tasks with the status chips and the search box, and sorts by a column', async () => {
+    const { page } = browser;
+    const ids = (): Promise<Array<string | null>> => page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    const failedChip = page.locator('[data-testid="status-chip"][data-status="failed"]');
+    await failedChip.click();
+    expect(await failedChip.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(ids, POLL).toEqual(['broken']);
+    expect(await page.getByTestId('tasks-shown').textContent()).toBe('1 of 4 shown');
+    await failedChip.click();
+    await page.getByTestId('task-search').fill('slow');
+    await expect.poll(ids, POLL).toEqual(['slow', 'after-slow']);
+    await page.getByTestId('task-search').fill('');
+    await page.getByTestId('sort-name').click();
+    await expect.poll(ids, POLL).toEqual(['after-slow', 'big', 'broken', 'slow']);
+    await page.getByTestId('sort-name').click();
+    await expect.poll(ids, POLL).toEqual(['slow', 'broken', 'big', 'after-slow']);
+    expect(await page.locator('th[aria-sort="descending"]').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'tasks-sorted-light.png') });
+  });
 });
