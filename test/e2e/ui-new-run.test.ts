@@ -109,4 +109,18 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     await page.keyboard.press('Escape');
     expect(await page.getByTestId('run-row').count()).toBe(before);
   });
+
+  it('searches the runs list', async () => {
+    const { page } = browser;
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(3);
+    await page.getByTestId('runs-search').fill('workstation');
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(1);
+    await page.getByTestId('runs-search').fill('no-such-run');
+    await page.getByTestId('runs-empty').waitFor();
+    await page.getByTestId('runs-search').fill('');
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(3);
+    await page.screenshot({ path: join(SHOTS, 'runs-list-light.png') });
+    // The pasted workflow with a syntax error was refused with 422 (the test before): that is the only problem.
+    expect(browser.problems.filter((p) => !p.includes('status of 422'))).toEqual([]);
+  });
 });
