@@ -123,4 +123,22 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     // The pasted workflow with a syntax error was refused with 422 (the test before): that is the only problem.
     expect(browser.problems.filter((p) => !p.includes('status of 422'))).toEqual([]);
   });
+
+  it('asks before cancelling a run', async () => {
+    const { page } = browser;
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await dialog.getByTestId('newrun-source-command').check();
+    await dialog.getByTestId('newrun-command').fill('sleep 120');
+    await dialog.getByTestId('newrun-start').click();
+    const header = page.locator('[data-testid="run-header"][data-status="running"]');
+    await header.waitFor({ timeout: 30_000 });
+    const cancel = header.getByTestId('run-cancel');
+    await cancel.click();
+    expect(await cancel.textContent()).toContain('Really cancel');
+    expect(await page.getByTestId('run-header').getAttribute('data-status')).toBe('running');
+    await page.screenshot({ path: join(SHOTS, 'cancel-confirm-light.png') });
+    await cancel.click();
+    await page.locator('[data-testid="run-header"][data-status="cancelled"]').waitFor({ timeout: 30_000 });
+  });
 });
