@@ -47,3 +47,14 @@ describe('shortcuts', () => {
     expect(isTyping({ tagName: 'DIV' } as unknown as EventTarget)).toBe(false);
   });
 });
+
+describe('timestamps', () => {
+  it('tooltips carry the local zone and the UTC time', async () => {
+    const { formatLocalFull } = await import('../../src-renderer/lib/time');
+    const s = formatLocalFull('2026-11-30T17:14:34.123Z');
+    expect(s).toContain('2026-11-30 17:14:34 UTC');
+    expect(s).toMatch(/2026.*·/);
+    expect(formatLocalFull(null)).toBe('');
+    expect(formatLocalFull('garbage')).toBe('garbage');
+  });
+});
