@@ -2,7 +2,7 @@
 // until the engine says the log is complete (task terminal).
 import type { LogChunk, LogKind } from '../../src-shared/api/schemas';
 
-export const TAIL_LINES = 2000;
+export const TAIL_LINES = 10_000;
 
 export interface LogTarget {
   run_id: string;

@@ -6,10 +6,6 @@ export function runTitle(r: Pick<RunSummary, 'title' | 'workflow_name'>): string
   return r.title?.trim() || r.workflow_name;
 }
 
-export function progressText(r: Pick<RunSummary, 'completed_count' | 'task_count'>): string {
-  return `${r.completed_count}/${r.task_count}`;
-}
-
 export function failedCount(r: Pick<RunSummary, 'status_counts'>): number {
   const c = r.status_counts;
   return (c.failed ?? 0) + (c.dep_failed ?? 0) + (c.cancelled ?? 0);

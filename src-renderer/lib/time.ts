@@ -12,11 +12,13 @@ export function formatLocal(iso: string | null | undefined): string {
   return `${date} ${time}`;
 }
 
-/** Full local timestamp for tooltips. */
+/** Full timestamp for tooltips: local with its zone, and UTC (what logs and the store use). */
 export function formatLocalFull(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  if (Number.isNaN(d.getTime())) return iso;
+  const local = d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  return `${local} · ${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }
 
 export function formatDuration(ms: number): string {

@@ -41,6 +41,8 @@ export interface FakeHostOptions {
   externalJobs?: ExternalJob[];
   /** tasks.summary answers by task id (any run). */
   summaries?: Record<string, string>;
+  /** health.config_warnings (settings the engine ignored), as the engine reports them. */
+  configWarnings?: Array<{ path: string; message: string; line: number | null }>;
 }
 
 export interface FakeHost {
@@ -188,7 +190,8 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     return detail;
   }
 
-  const health = (): Health => ({
+  const health = (): Health & { config_warnings: NonNullable<FakeHostOptions['configWarnings']> } => ({
+    config_warnings: opts.configWarnings ?? [],
     status: opts.configError ? 'degraded' : 'ok',
     version: '0.0.0-fake',
     pid: process.pid,
@@ -347,6 +350,8 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       const run = runs.get(runId);
       if (!run) throw new Error(`fake host: no run ${runId}`);
       run.logs.set(taskId, (run.logs.get(taskId) ?? '') + text);
+      // A task that writes output is running (the viewer shows a pending task as "not started yet").
+      if (run.detail.items.find((t) => t.id === taskId)?.status === 'pending') setTask(run, taskId, { status: 'running', started_at: nowIso() });
     },
     finishTask(runId, taskId) {
       const run = runs.get(runId);

@@ -60,7 +60,7 @@ describe.skipIf(skipBrowser)('renderer against a fake host', () => {
     await page.locator('[data-testid="task-row"][data-task-id="long"]').click();
     await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('line one');
     host.appendLog(id2, 'long', 'line two\n');
-    await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toBe('line one\nline two\n');
+    await expect.poll(() => page.getByTestId('log-view').locator('.line').allTextContents(), POLL).toEqual(['line one', 'line two']);
     host.finishTask(id2, 'long');
     await page.locator('[data-testid="log-view"][data-complete="true"]').waitFor();
     await page.locator('[data-testid="task-row"][data-task-id="long"][data-status="completed"]').waitFor();

@@ -67,7 +67,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     await expect.poll(() => runRow.count(), POLL).toBe(1);
     expect(await runRow.getAttribute('data-run-id')).toBe(runId);
     expect(await runRow.getByTestId('status-badge').getAttribute('data-status')).toBe('completed');
-    expect(await runRow.getByTestId('run-progress').textContent()).toMatch(/(\d+)\/\1/);
+    expect(await runRow.getByTestId('run-progress').textContent()).toMatch(/(\d+) of \1 completed/);
     await page.screenshot({ path: join(SHOTS, 'e2e-runs-list.png') });
     expect(browser.problems).toEqual([]);
   });

@@ -1,0 +1,40 @@
+// An honest account of a run's progress: failed and cancelled tasks are finished but not completed, so the bar
+// shows them as their own segments and the text names them.
+import type { RunSummary } from '../../src-shared/api/schemas';
+
+export interface ProgressParts {
+  total: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  running: number;
+  waiting: number;
+}
+
+export function progressParts(r: Pick<RunSummary, 'status_counts' | 'task_count' | 'completed_count'>): ProgressParts {
+  const c = r.status_counts ?? {};
+  const n = (k: string): number => c[k] ?? 0;
+  // The engine's completed_count counts every finished task (failed ones too): use it only without counts.
+  const completed = Object.keys(c).length ? n('completed') : r.completed_count;
+  const failed = n('failed') + n('dep_failed');
+  const cancelled = n('cancelled');
+  const running = n('running') + n('settling') + n('submitted') + n('queued');
+  const total = Math.max(r.task_count, completed + failed + cancelled + running);
+  return { total, completed, failed, cancelled, running, waiting: Math.max(0, total - completed - failed - cancelled - running) };
+}
+
+/** "6 of 9 completed · 3 failed · 1 cancelled" */
+export function progressSummary(p: ProgressParts): string {
+  const parts = [`${p.completed.toLocaleString()} of ${p.total.toLocaleString()} completed`];
+  if (p.failed) parts.push(`${p.failed.toLocaleString()} failed`);
+  if (p.cancelled) parts.push(`${p.cancelled.toLocaleString()} cancelled`);
+  if (p.running) parts.push(`${p.running.toLocaleString()} active`);
+  return parts.join(' · ');
+}
+
+/** Percent widths of the bar's segments, in drawing order. */
+export function progressSegments(p: ProgressParts): Array<{ kind: 'completed' | 'failed' | 'cancelled' | 'running'; pct: number; count: number }> {
+  if (!p.total) return [];
+  const seg = (kind: 'completed' | 'failed' | 'cancelled' | 'running', count: number) => ({ kind, count, pct: (100 * count) / p.total });
+  return [seg('completed', p.completed), seg('failed', p.failed), seg('cancelled', p.cancelled), seg('running', p.running)].filter((s) => s.count > 0);
+}
