@@ -106,12 +106,22 @@ export interface BackendStatus {
   retryAt: string | null;
 }
 
+export interface BackendCapabilities {
+  /** Poll even with nothing of ours in flight: the queue also shows the user's other jobs (Jobs view). */
+  sharedQueue: boolean;
+  /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
+  submitConcurrency: number;
+}
+
 export interface Backend {
   readonly name: string;
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   /** How often the engine polls this backend (ms). Local is cheap; schedulers follow settings.poll_interval. */
   readonly pollIntervalMs: number;
+  readonly capabilities: BackendCapabilities;
+  /** Optional: the backend tells when one of its jobs ended, so the loop runs at once instead of at the next poll. */
+  onJobEnd?(listener: () => void): () => void;
   status(): BackendStatus;
   onStatusChange(listener: (s: BackendStatus) => void): () => void;
   /** Where the logs of an attempt go when the task sets no output_file/error_file. */

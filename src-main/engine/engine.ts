@@ -8,7 +8,7 @@ import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../..
 import type { EnvRule, WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend, ScriptContext, Verdict } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
-import { cascadeDepFailures, deriveRunStatus, readyTasks, rerunSelection } from '../scheduler/run-state';
+import { rerunSelection } from '../scheduler/run-state';
 import { applyVerdict, expireTimers, freshAttempt, needsVerdict, observe, retry, type Timers, type Transition } from '../scheduler/task-state';
 import type { Store } from '../store/store';
 import type { RunRow, TaskRow } from '../store/rows';
@@ -21,6 +21,7 @@ import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
+import { ActiveExecution } from './active-execution';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -40,7 +41,7 @@ export interface EngineOptions {
   prompts: PromptCenter;
   /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
   commandCounts?: (backend: string) => Record<string, number> | null;
-  /** How many submissions run at once per backend (default: 4 local, 32 for schedulers, which batch them). */
+  /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
 }
@@ -67,9 +68,14 @@ export class Engine implements EngineApi {
   private changedRuns = new Set<string>();
   private notifications: Notification[] = [];
   private closed = false;
+  private readonly active: ActiveExecution;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? (() => new Date().toISOString());
+    this.active = new ActiveExecution(
+      (runId) => o.store.listTasks(runId),
+      (row) => taskDef(row).deps,
+    );
     this.handlers = this.makeHandlers();
   }
 
@@ -89,6 +95,8 @@ export class Engine implements EngineApi {
     for (const b of this.o.backends.values()) {
       this.loops.set(b.name, { running: false, again: false, timer: null, stopped: false });
       b.onStatusChange(() => this.bus.emit('backend.changed', this.backendInfo(b)));
+      // A job that ended has a verdict now: run the cycle at once instead of waiting for the next poll.
+      b.onJobEnd?.(() => this.wake(b.name));
       this.wake(b.name);
     }
   }
@@ -142,9 +150,8 @@ export class Engine implements EngineApi {
     if (this.closed) return;
     await this.reconcileIntents(b);
     const inflight = this.o.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
-    // Schedulers are polled even with nothing in flight, so the Jobs view shows the user's other jobs; the local
-    // backend has no queue of its own to look at.
-    if (inflight.length > 0 || b.kind !== 'local') {
+    // A shared queue is polled even with nothing in flight, so the Jobs view shows the user's other jobs.
+    if (inflight.length > 0 || b.capabilities.sharedQueue) {
       let poll;
       try {
         poll = await b.poll(inflight.map((t) => t.job_id as string));
@@ -153,7 +160,7 @@ export class Engine implements EngineApi {
         console.error(`[engine] poll of '${b.name}' failed: ${(err as Error).message}`);
         return;
       }
-      if (b.kind !== 'local') {
+      if (b.capabilities.sharedQueue) {
         // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
         this.o.store.upsertExternalJobs(
           b.name,
@@ -219,6 +226,7 @@ export class Engine implements EngineApi {
               gen.tasks.map((d) => ({ task_id: d.id, def_json: JSON.stringify(d), retries_left: d.retries, generated_by: row.task_id })),
             );
             for (const d of gen.tasks) this.changedTasks.add(key(row.run_id, d.id));
+            this.active.forget(row.run_id);
           }
           if (t.to === 'failed') {
             const after = this.o.store.getTask(row.run_id, row.task_id);
@@ -269,15 +277,15 @@ export class Engine implements EngineApi {
     const all = this.o.store.inFlightTasks(b.name);
     const inflightByRun = new Map<string, number>();
     for (const t of all) inflightByRun.set(t.run_id, (inflightByRun.get(t.run_id) ?? 0) + 1);
-    const rowsByRun = new Map<string, Map<string, TaskRow>>();
     const allocRuns: AllocRun[] = [];
     let otherInFlight = all.length;
+    const free = b.maxConcurrent - all.length;
     for (const run of runs) {
-      const rows = this.o.store.listTasks(run.id);
-      rowsByRun.set(run.id, new Map(rows.map((r) => [r.task_id, r])));
       const inFlight = inflightByRun.get(run.id) ?? 0;
       otherInFlight -= inFlight;
-      allocRuns.push({ runId: run.id, createdAt: run.created_at, maxConcurrent: run.max_concurrent, inFlight, ready: readyTasks(rows.map((r) => toRuntime(r))) });
+      // Allocation never hands out more than the free slots, so no run needs to offer more ready tasks than that.
+      const ready = free > 0 ? this.active.get(run.id).readyIds(free) : [];
+      allocRuns.push({ runId: run.id, createdAt: run.created_at, maxConcurrent: run.max_concurrent, inFlight, ready });
     }
     // Jobs of runs not in the list (cancelled, halted) still hold slots.
     if (otherInFlight > 0) allocRuns.push({ runId: '', createdAt: '', maxConcurrent: null, inFlight: otherInFlight, ready: [] });
@@ -285,7 +293,7 @@ export class Engine implements EngineApi {
     const queue = [...picks];
     // Scheduler backends coalesce overlapping submissions into batched remote commands, so more of them in
     // flight means bigger batches, not more connections or channels.
-    const concurrency = this.o.submitConcurrency ?? (b.kind === 'local' ? 4 : 32);
+    const concurrency = this.o.submitConcurrency ?? b.capabilities.submitConcurrency;
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let pick = queue.shift(); pick; pick = queue.shift()) {
         const run = this.o.store.getRun(pick.runId);
@@ -426,12 +434,19 @@ export class Engine implements EngineApi {
 
   // ------------------------------------------------------------------ state changes (inside transactions)
   private commit(fn: () => void): void {
-    this.o.store.tx(fn);
+    try {
+      this.o.store.tx(fn);
+    } catch (err) {
+      // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
+      this.active.clear();
+      throw err;
+    }
     this.flushEvents();
   }
 
   private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean } = {}): void {
     this.o.store.patchTask(row.run_id, row.task_id, t.patch);
+    this.active.peek(row.run_id)?.setStatus(row.task_id, t.patch.status ?? t.to, t.patch.attempt);
     if (t.from !== t.to || t.patch.attempt !== undefined) {
       this.o.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: t.patch.attempt ?? row.attempt, at: now, from_status: t.from, to_status: t.to, reason: t.reason });
     }
@@ -447,25 +462,26 @@ export class Engine implements EngineApi {
   private settleRun(runId: string, now: string): void {
     const run = this.o.store.getRun(runId);
     if (!run) return;
-    let rows = this.o.store.listTasks(runId);
-    const cascade = cascadeDepFailures(rows.map((r) => toRuntime(r)), now);
-    if (cascade.length) {
-      const byId = new Map(rows.map((r) => [r.task_id, r]));
-      for (const t of cascade) this.applyTransition(byId.get(t.taskId) as TaskRow, t, now);
-      rows = this.o.store.listTasks(runId);
+    const ex = this.active.get(runId);
+    for (const t of ex.cascade(now)) {
+      const row = this.o.store.getTask(runId, t.taskId);
+      if (row) this.applyTransition(row, t, now);
     }
-    const status = deriveRunStatus(rows.map((r) => toRuntime(r)), !!run.cancel_requested);
+    const status = ex.derivedStatus(!!run.cancel_requested);
+    const counts = ex.statusCounts();
     if (status !== run.status) {
       const finished = isTerminalRun(status);
       this.o.store.updateRun(runId, { status, finished_at: finished ? now : null });
       this.changedRuns.add(runId);
-      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, rows);
+      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, counts);
     }
+    // A finished run needs no execution state; a rerun rebuilds it from the store.
+    if (isTerminalRun(status)) this.active.forget(runId);
   }
 
-  private notifyRunDone(run: RunRow, status: RunStatus, rows: TaskRow[]): void {
-    const done = rows.filter((r) => r.status === 'completed').length;
-    const failed = rows.filter((r) => r.status === 'failed' || r.status === 'dep_failed').length;
+  private notifyRunDone(run: RunRow, status: RunStatus, counts: Record<string, number>): void {
+    const done = counts.completed ?? 0;
+    const failed = (counts.failed ?? 0) + (counts.dep_failed ?? 0);
     if (status === 'completed') this.notifications.push({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflow_name}`, body: `${done} task${done === 1 ? '' : 's'} done`, run_id: run.id, task_id: null });
     else if (status === 'cancelled') this.notifications.push({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
     else this.notifications.push({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
@@ -493,7 +509,7 @@ export class Engine implements EngineApi {
   // ------------------------------------------------------------------ views
   private summary(runId: string): RunSummary | null {
     const run = this.o.store.getRun(runId);
-    return run ? toRunSummary(run, this.o.store.runStatusCounts(runId)) : null;
+    return run ? toRunSummary(run, this.active.peek(runId)?.statusCounts() ?? this.o.store.runStatusCounts(runId)) : null;
   }
 
   private requireRun(id: string): RunRow {
@@ -626,6 +642,7 @@ export class Engine implements EngineApi {
         this.o.store.deleteTasks(run.id, dropped);
         rows = this.o.store.listTasks(run.id);
       }
+      this.active.forget(run.id);
       for (const row of rows) {
         if (!selected.has(row.task_id)) continue;
         const def = taskDef(row);
@@ -634,6 +651,7 @@ export class Engine implements EngineApi {
         this.o.store.setSubmitTag(run.id, row.task_id, null);
       }
       this.o.store.updateRun(run.id, { status: 'pending', finished_at: null, attempt: run.attempt + 1, cancel_requested: 0, halted_reason: null });
+      this.active.forget(run.id);
       this.settleRun(run.id, now);
       this.changedRuns.add(run.id);
       this.notifications.push({ kind: 'run_scheduled', level: 'info', title: `Run scheduled: ${run.workflow_name}`, body: `${selected.size} task${selected.size === 1 ? '' : 's'} queued again`, run_id: run.id, task_id: null });
@@ -689,10 +707,8 @@ export class Engine implements EngineApi {
       },
       'runs.createFromWorkflow': (input) => {
         const b = this.requireBackend(input.backend);
-        if (!['ready', 'connected', 'connecting'].includes(b.status().state) && b.kind !== 'local') {
-          const s = b.status();
-          if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
-        }
+        const s = b.status();
+        if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
         let doc: WorkflowDocument;
         let name = input.workflow_name;
         if (input.demo) {
@@ -715,6 +731,7 @@ export class Engine implements EngineApi {
         const run = this.requireRun(id);
         if (!isTerminalRun(run.status)) throw new ApiError('conflict', `Run '${id}' is still ${run.status}; cancel it before deleting.`);
         this.o.store.tx(() => this.o.store.deleteRun(id));
+        this.active.forget(id);
         this.bus.emit('run.deleted', { id });
         return { run_id: id, deleted: true };
       },
