@@ -139,6 +139,11 @@ export interface Backend {
   cancel(jobId: string): Promise<void>;
   readLog(path: string, opts: LogReadOptions): Promise<LogRead>;
   readFile(path: string): Promise<string>;
+  /**
+   * Optional: remove what a deleted run left on disk (logs, outputs, job folders). Best effort: the run is already
+   * gone from history when this is called, and a failure only leaves files behind.
+   */
+  removeRunFiles?(runId: string, jobIds: string[]): Promise<void>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   close(): Promise<void>;

@@ -15,13 +15,14 @@ import type { RunRow, TaskRow } from '../store/rows';
 import type { EngineApi, Handlers } from './dispatch';
 import { dispatch } from './dispatch';
 import { EventBus } from './events';
-import { newRunId, submitTag, validateWorkflowInput } from './run-factory';
+import { DEFAULT_MAX_TASKS_PER_RUN, newRunId, submitTag, tooManyTasks, validateWorkflowInput } from './run-factory';
 import { taskDef, toAttemptView, toRunSummary, toRuntime, toTaskView } from './views';
 import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
 import { ActiveExecution } from './active-execution';
+import { StateLog, type LogSink } from './state-log';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -41,6 +42,10 @@ export interface EngineOptions {
   prompts: PromptCenter;
   /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
   commandCounts?: (backend: string) => Record<string, number> | null;
+  /** Where the engine's failure lines go (default: stderr); repetitions of one state are not logged. */
+  log?: LogSink;
+  /** Largest run accepted (settings.max_tasks_per_run; default 100,000). */
+  maxTasksPerRun?: number;
   /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
@@ -69,9 +74,13 @@ export class Engine implements EngineApi {
   private notifications: Notification[] = [];
   private closed = false;
   private readonly active: ActiveExecution;
+  private readonly maxTasks: number;
+  private readonly stateLog: StateLog;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? (() => new Date().toISOString());
+    this.maxTasks = o.maxTasksPerRun ?? DEFAULT_MAX_TASKS_PER_RUN;
+    this.stateLog = new StateLog(o.log);
     this.active = new ActiveExecution(
       (runId) => o.store.listTasks(runId),
       (row) => taskDef(row).deps,
@@ -155,9 +164,10 @@ export class Engine implements EngineApi {
       let poll;
       try {
         poll = await b.poll(inflight.map((t) => t.job_id as string));
+        this.stateLog.ok(`poll of '${b.name}'`);
       } catch (err) {
         // No queue information this cycle: no verdicts, no new submissions; timers do not advance on silence.
-        console.error(`[engine] poll of '${b.name}' failed: ${(err as Error).message}`);
+        this.stateLog.failed(`poll of '${b.name}'`, (err as Error).message);
         return;
       }
       if (b.capabilities.sharedQueue) {
@@ -185,8 +195,9 @@ export class Engine implements EngineApi {
       if (candidates.length) {
         try {
           verdicts = await b.accounting(candidates.map((row) => ({ jobId: row.job_id as string, submittedAt: row.submitted_at ?? now })));
+          this.stateLog.ok(`accounting on '${b.name}'`);
         } catch (err) {
-          console.error(`[engine] accounting on '${b.name}' failed: ${(err as Error).message}`);
+          this.stateLog.failed(`accounting on '${b.name}'`, (err as Error).message);
           verdicts = new Map();
         }
       }
@@ -207,12 +218,18 @@ export class Engine implements EngineApi {
           const v = verdicts.get(row.job_id as string);
           let t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, this.o.timers);
           if (!t) continue;
-          const gen = generated.get(key(row.run_id, row.task_id));
+          let gen = generated.get(key(row.run_id, row.task_id));
+          if (gen?.ok && gen.tasks.length) {
+            // Generated tasks count against the same limit as the ones the run was created with.
+            const total = this.o.store.runStatusCounts(row.run_id);
+            const have = Object.values(total).reduce((a, b) => a + b, 0);
+            if (have + gen.tasks.length > this.maxTasks) gen = { ok: false, error: `Generated tasks rejected: ${tooManyTasks(have + gen.tasks.length, this.maxTasks).message}` };
+          }
           if (gen && !gen.ok) {
             t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
           }
           // A failure that will be retried is not announced; only the final failure is.
-          this.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) });
+          if (!this.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) })) continue;
           if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
             // A generated document's env applies to the run's workflow-doc layer, like the original.
             const run = this.o.store.getRun(row.run_id);
@@ -248,8 +265,9 @@ export class Engine implements EngineApi {
     let found: Map<string, string>;
     try {
       found = await b.findByTags(intents.map((t) => t.submit_tag as string));
+      this.stateLog.ok(`reconciling submissions on '${b.name}'`);
     } catch (err) {
-      console.error(`[engine] cannot reconcile submissions on '${b.name}' yet: ${(err as Error).message}`);
+      this.stateLog.failed(`reconciling submissions on '${b.name}'`, (err as Error).message);
       return;
     }
     const now = this.now();
@@ -444,7 +462,16 @@ export class Engine implements EngineApi {
     this.flushEvents();
   }
 
-  private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean } = {}): void {
+  /**
+   * Apply `t` to the task's CURRENT row. A cycle computes transitions from rows read before it awaited the
+   * backend, and a cancel may have committed meanwhile: a terminal state is final within its attempt, and a
+   * transition of another attempt is stale. Returns whether the transition was applied.
+   */
+  private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean; current?: boolean } = {}): boolean {
+    const cur = opts.current ? row : this.o.store.getTask(row.run_id, row.task_id);
+    if (!cur || cur.attempt !== row.attempt) return false;
+    if (isTerminalTask(cur.status) && t.patch.attempt === undefined) return false;
+    t = cur.status === t.from ? t : { ...t, from: cur.status };
     this.o.store.patchTask(row.run_id, row.task_id, t.patch);
     this.active.peek(row.run_id)?.setStatus(row.task_id, t.patch.status ?? t.to, t.patch.attempt);
     if (t.from !== t.to || t.patch.attempt !== undefined) {
@@ -456,6 +483,7 @@ export class Engine implements EngineApi {
       const run = this.o.store.getRun(row.run_id);
       this.notifications.push({ kind: 'task_failed', level: 'error', title: `Task failed: ${row.task_id}`, body: `${run?.workflow_name ?? row.run_id}: ${t.patch.error ?? t.reason}`, run_id: row.run_id, task_id: row.task_id });
     }
+    return true;
   }
 
   /** Cascade dependency failures and recompute the run's status (notifying when it finishes). */
@@ -465,7 +493,7 @@ export class Engine implements EngineApi {
     const ex = this.active.get(runId);
     for (const t of ex.cascade(now)) {
       const row = this.o.store.getTask(runId, t.taskId);
-      if (row) this.applyTransition(row, t, now);
+      if (row) this.applyTransition(row, t, now, { current: true });
     }
     const status = ex.derivedStatus(!!run.cancel_requested);
     const counts = ex.statusCounts();
@@ -713,25 +741,38 @@ export class Engine implements EngineApi {
         let name = input.workflow_name;
         if (input.demo) {
           if (!this.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
-          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }));
+          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }, this.maxTasks));
           name ??= 'demo';
         } else {
           if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
-          ({ doc } = validateWorkflowInput(input));
+          ({ doc } = validateWorkflowInput(input, this.maxTasks));
         }
         return this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null);
       },
       'runs.cancel': async ({ id, task }) => {
         const run = this.requireRun(id);
+        if (isTerminalRun(run.status)) {
+          // History is not rewritten: a finished run keeps its outcome and stores no cancel request.
+          if (task) this.requireTask(id, task);
+          return { run_id: id, cancelled: false, message: `Run '${id}' already finished (${run.status}); nothing to cancel.` };
+        }
         const cancelled = await this.cancelRun(run, task);
+        if (!cancelled && task) {
+          const row = this.requireTask(id, task);
+          return { run_id: id, cancelled, message: `Task '${task}' is ${row.status}; nothing to cancel.` };
+        }
         return { run_id: id, cancelled };
       },
       'runs.rerun': ({ id, failed_only }) => this.rerun(this.requireRun(id), !!failed_only),
       'runs.delete': ({ id }) => {
         const run = this.requireRun(id);
         if (!isTerminalRun(run.status)) throw new ApiError('conflict', `Run '${id}' is still ${run.status}; cancel it before deleting.`);
+        const jobIds = this.o.store.runJobIds(id);
         this.o.store.tx(() => this.o.store.deleteRun(id));
         this.active.forget(id);
+        // Files go after the history, in the background: an unreachable cluster must not hold up the delete.
+        const b = this.o.backends.get(run.backend_name);
+        void b?.removeRunFiles?.(id, jobIds).catch((err: unknown) => this.stateLog.failed(`removing files of run '${id}' on '${b.name}'`, (err as Error).message));
         this.bus.emit('run.deleted', { id });
         return { run_id: id, deleted: true };
       },

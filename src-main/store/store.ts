@@ -161,6 +161,10 @@ export class Store {
   listAttempts(runId: string, taskId: string): AttemptRow[] {
     return this.st(`${ATTEMPT_VIEW} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`).all(runId, taskId) as AttemptRow[];
   }
+  /** Every job id a run's attempts ever had (for cleaning up after it). */
+  runJobIds(runId: string): string[] {
+    return (this.st('SELECT DISTINCT job_id FROM attempts WHERE run_id = ? AND job_id IS NOT NULL').all(runId) as Array<{ job_id: string }>).map((r) => r.job_id);
+  }
   updateAttempt(runId: string, taskId: string, attempt: number, fields: Partial<AttemptRow>): void {
     const keys = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
     if (!keys.length) return;

@@ -261,6 +261,12 @@ export class LocalBackend implements Backend {
     if (processGroupExists(proc.pid)) killGroup(proc.pid, 'SIGKILL');
   }
 
+  async removeRunFiles(runId: string, jobIds: string[]): Promise<void> {
+    const dirs = [path.join(this.dataDir, 'logs', safeSegment(runId)), path.join(this.dataDir, 'outputs', safeSegment(runId))];
+    for (const jobId of jobIds) if (isValidJobId(jobId)) dirs.push(this.jobDir(jobId));
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+
   async readLog(file: string, opts: LogReadOptions): Promise<LogRead> {
     return readLogFile(path.resolve(expandHome(file)), opts);
   }
