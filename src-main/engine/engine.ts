@@ -4,7 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { ApiError, type CallOutput } from '../../src-shared/api/contract';
 import type { Health, LogChunk, Notification, RunDetail, RunSummary } from '../../src-shared/api/schemas';
-import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
 import type { EnvRule, WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend, ScriptContext, Verdict } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
@@ -490,6 +490,9 @@ export class Engine implements EngineApi {
   private settleRun(runId: string, now: string): void {
     const run = this.o.store.getRun(runId);
     if (!run) return;
+    // A finished run changes only through a rerun, which rebuilds its execution state first; settling it again
+    // (late cancels, a cycle's last verdicts) must not re-read every task.
+    if (isTerminalRun(run.status) && !this.active.peek(runId)) return;
     const ex = this.active.get(runId);
     for (const t of ex.cascade(now)) {
       const row = this.o.store.getTask(runId, t.taskId);
@@ -522,10 +525,24 @@ export class Engine implements EngineApi {
     this.changedTasks = new Set();
     this.changedRuns = new Set();
     this.notifications = [];
+    const byRun = new Map<string, string[]>();
     for (const k of tasks) {
       const [runId, taskId] = k.split('\u0000') as [string, string];
-      const row = this.o.store.getTask(runId, taskId);
-      if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      let ids = byRun.get(runId);
+      if (!ids) byRun.set(runId, (ids = []));
+      ids.push(taskId);
+    }
+    for (const [runId, ids] of byRun) {
+      // Bulk changes (cancelling a big run) read the run once instead of one query per task.
+      if (ids.length > 256) {
+        const wanted = new Set(ids);
+        for (const row of this.o.store.listTasks(runId)) if (wanted.has(row.task_id)) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+        continue;
+      }
+      for (const taskId of ids) {
+        const row = this.o.store.getTask(runId, taskId);
+        if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      }
     }
     for (const runId of runs) {
       const summary = this.summary(runId);
@@ -637,15 +654,20 @@ export class Engine implements EngineApi {
       if (run.backend_name) this.wake(run.backend_name);
       return done;
     }
+    // Pending first so nothing new is submitted while running jobs are being cancelled: all of them, with the
+    // cancel request, in one transaction (one statement per task, never one transaction per task).
     this.commit(() => {
       this.o.store.updateRun(run.id, { cancel_requested: 1 });
       this.changedRuns.add(run.id);
+      const ex = this.active.peek(run.id);
+      for (const taskId of this.o.store.finishPendingTasks(run.id, 'cancelled', 'Cancelled by user', this.now())) {
+        ex?.setStatus(taskId, 'cancelled');
+        this.changedTasks.add(key(run.id, taskId));
+      }
     });
-    const rows = this.o.store.listTasks(run.id);
-    // Pending first so nothing new is submitted while running jobs are being cancelled.
-    for (const r of rows.filter((x) => x.status === 'pending')) await this.cancelTask(run, r.task_id);
+    const rows = this.o.store.inFlightTasks(run.backend_name).filter((x) => x.run_id === run.id);
     const errors: string[] = [];
-    for (const r of rows.filter((x) => isInFlight(x.status))) {
+    for (const r of rows) {
       try {
         await this.cancelTask(run, r.task_id);
       } catch (err) {
