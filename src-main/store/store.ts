@@ -120,8 +120,10 @@ export class Store {
   }
   /** Tasks of a backend whose job exists or may exist (in-flight), across all runs. */
   inFlightTasks(backend: string): TaskRow[] {
-    return this.st(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
-      WHERE r.backend_name = ? AND t.status IN ('submitted','queued','running','settling') ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
+    // CROSS JOIN keeps tasks as the outer loop (through tasks_status): the cost is the jobs in flight, not every
+    // task of every active run on the backend, which the planner would otherwise scan.
+    return this.st(`SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id
+      WHERE t.status IN ('submitted','queued','running','settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
   }
   setSubmitTag(runId: string, taskId: string, tag: string | null): void {
     this.st('UPDATE tasks SET submit_tag = ? WHERE run_id = ? AND task_id = ?').run(tag, runId, taskId);
