@@ -41,7 +41,8 @@ try {
     { runs: RUNS, tasks_per_run: TASKS, cpus: os.cpus().length, loadavg: os.loadavg() },
   );
 } finally {
-  for (const r of (await eng.api.invoke('runs.list', { limit: 5 })).runs) if (r.status === 'running') await eng.api.invoke('runs.cancel', { id: r.id }).catch(() => undefined);
+  // Only the oldest run holds a job (the backend's one slot); cancelling it stops its process.
+  for (const r of eng.store.activeRuns()) if (eng.store.inFlightTasks('local').some((t) => t.run_id === r.id)) await eng.api.invoke('runs.cancel', { id: r.id }).catch(() => undefined);
   await eng.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

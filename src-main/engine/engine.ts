@@ -291,8 +291,10 @@ export class Engine implements EngineApi {
 
   private async submitReady(b: Backend): Promise<void> {
     if (this.closed || !['ready', 'connected'].includes(b.status().state)) return;
-    const runs = this.o.store.activeRuns(b.name).filter((r) => !r.cancel_requested && !r.halted_reason);
     const all = this.o.store.inFlightTasks(b.name);
+    // Every slot taken: nothing to allocate, so no need to look at the (possibly thousands of) active runs.
+    if (all.length >= b.maxConcurrent) return;
+    const runs = this.o.store.activeRuns(b.name).filter((r) => !r.cancel_requested && !r.halted_reason);
     const inflightByRun = new Map<string, number>();
     for (const t of all) inflightByRun.set(t.run_id, (inflightByRun.get(t.run_id) ?? 0) + 1);
     const allocRuns: AllocRun[] = [];
