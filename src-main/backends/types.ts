@@ -106,12 +106,22 @@ export interface BackendStatus {
   retryAt: string | null;
 }
 
+export interface BackendCapabilities {
+  /** Poll even with nothing of ours in flight: the queue also shows the user's other jobs (Jobs view). */
+  sharedQueue: boolean;
+  /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
+  submitConcurrency: number;
+}
+
 export interface Backend {
   readonly name: string;
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   /** How often the engine polls this backend (ms). Local is cheap; schedulers follow settings.poll_interval. */
   readonly pollIntervalMs: number;
+  readonly capabilities: BackendCapabilities;
+  /** Optional: the backend tells when one of its jobs ended, so the loop runs at once instead of at the next poll. */
+  onJobEnd?(listener: () => void): () => void;
   status(): BackendStatus;
   onStatusChange(listener: (s: BackendStatus) => void): () => void;
   /** Where the logs of an attempt go when the task sets no output_file/error_file. */
@@ -129,6 +139,11 @@ export interface Backend {
   cancel(jobId: string): Promise<void>;
   readLog(path: string, opts: LogReadOptions): Promise<LogRead>;
   readFile(path: string): Promise<string>;
+  /**
+   * Optional: remove what a deleted run left on disk (logs, outputs, job folders). Best effort: the run is already
+   * gone from history when this is called, and a failure only leaves files behind.
+   */
+  removeRunFiles?(runId: string, jobIds: string[]): Promise<void>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   close(): Promise<void>;

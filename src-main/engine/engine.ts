@@ -4,11 +4,11 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { ApiError, type CallOutput } from '../../src-shared/api/contract';
 import type { Health, LogChunk, Notification, RunDetail, RunSummary } from '../../src-shared/api/schemas';
-import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
 import type { EnvRule, WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend, ScriptContext, Verdict } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
-import { cascadeDepFailures, deriveRunStatus, readyTasks, rerunSelection } from '../scheduler/run-state';
+import { rerunSelection } from '../scheduler/run-state';
 import { applyVerdict, expireTimers, freshAttempt, needsVerdict, observe, retry, type Timers, type Transition } from '../scheduler/task-state';
 import type { Store } from '../store/store';
 import type { RunRow, TaskRow } from '../store/rows';
@@ -18,12 +18,14 @@ import { EventBus } from './events';
 import { pageRuns } from '../store/queries/runs-page';
 import { statusCountsOf } from '../store/queries/status-counts';
 import { pageTasks } from '../store/queries/task-page';
-import { newRunId, submitTag, validateWorkflowInput } from './run-factory';
+import { DEFAULT_MAX_TASKS_PER_RUN, newRunId, submitTag, tooManyTasks, validateWorkflowInput } from './run-factory';
 import { taskDef, toAttemptView, toRunSummary, toRuntime, toTaskView } from './views';
 import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
+import { ActiveExecution } from './active-execution';
+import { StateLog, type LogSink } from './state-log';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -43,7 +45,11 @@ export interface EngineOptions {
   prompts: PromptCenter;
   /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
   commandCounts?: (backend: string) => Record<string, number> | null;
-  /** How many submissions run at once per backend (default: 4 local, 32 for schedulers, which batch them). */
+  /** Where the engine's failure lines go (default: stderr); repetitions of one state are not logged. */
+  log?: LogSink;
+  /** Largest run accepted (settings.max_tasks_per_run; default 100,000). */
+  maxTasksPerRun?: number;
+  /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
 }
@@ -70,9 +76,18 @@ export class Engine implements EngineApi {
   private changedRuns = new Set<string>();
   private notifications: Notification[] = [];
   private closed = false;
+  private readonly active: ActiveExecution;
+  private readonly maxTasks: number;
+  private readonly stateLog: StateLog;
 
   constructor(private readonly o: EngineOptions) {
     this.now = o.now ?? (() => new Date().toISOString());
+    this.maxTasks = o.maxTasksPerRun ?? DEFAULT_MAX_TASKS_PER_RUN;
+    this.stateLog = new StateLog(o.log);
+    this.active = new ActiveExecution(
+      (runId) => o.store.listTasks(runId),
+      (row) => taskDef(row).deps,
+    );
     this.handlers = this.makeHandlers();
   }
 
@@ -92,6 +107,8 @@ export class Engine implements EngineApi {
     for (const b of this.o.backends.values()) {
       this.loops.set(b.name, { running: false, again: false, timer: null, stopped: false });
       b.onStatusChange(() => this.bus.emit('backend.changed', this.backendInfo(b)));
+      // A job that ended has a verdict now: run the cycle at once instead of waiting for the next poll.
+      b.onJobEnd?.(() => this.wake(b.name));
       this.wake(b.name);
     }
   }
@@ -145,18 +162,18 @@ export class Engine implements EngineApi {
     if (this.closed) return;
     await this.reconcileIntents(b);
     const inflight = this.o.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
-    // Schedulers are polled even with nothing in flight, so the Jobs view shows the user's other jobs; the local
-    // backend has no queue of its own to look at.
-    if (inflight.length > 0 || b.kind !== 'local') {
+    // A shared queue is polled even with nothing in flight, so the Jobs view shows the user's other jobs.
+    if (inflight.length > 0 || b.capabilities.sharedQueue) {
       let poll;
       try {
         poll = await b.poll(inflight.map((t) => t.job_id as string));
+        this.stateLog.ok(`poll of '${b.name}'`);
       } catch (err) {
         // No queue information this cycle: no verdicts, no new submissions; timers do not advance on silence.
-        console.error(`[engine] poll of '${b.name}' failed: ${(err as Error).message}`);
+        this.stateLog.failed(`poll of '${b.name}'`, (err as Error).message);
         return;
       }
-      if (b.kind !== 'local') {
+      if (b.capabilities.sharedQueue) {
         // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
         this.o.store.upsertExternalJobs(
           b.name,
@@ -181,8 +198,9 @@ export class Engine implements EngineApi {
       if (candidates.length) {
         try {
           verdicts = await b.accounting(candidates.map((row) => ({ jobId: row.job_id as string, submittedAt: row.submitted_at ?? now })));
+          this.stateLog.ok(`accounting on '${b.name}'`);
         } catch (err) {
-          console.error(`[engine] accounting on '${b.name}' failed: ${(err as Error).message}`);
+          this.stateLog.failed(`accounting on '${b.name}'`, (err as Error).message);
           verdicts = new Map();
         }
       }
@@ -203,12 +221,18 @@ export class Engine implements EngineApi {
           const v = verdicts.get(row.job_id as string);
           let t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, this.o.timers);
           if (!t) continue;
-          const gen = generated.get(key(row.run_id, row.task_id));
+          let gen = generated.get(key(row.run_id, row.task_id));
+          if (gen?.ok && gen.tasks.length) {
+            // Generated tasks count against the same limit as the ones the run was created with.
+            const total = this.o.store.runStatusCounts(row.run_id);
+            const have = Object.values(total).reduce((a, b) => a + b, 0);
+            if (have + gen.tasks.length > this.maxTasks) gen = { ok: false, error: `Generated tasks rejected: ${tooManyTasks(have + gen.tasks.length, this.maxTasks).message}` };
+          }
           if (gen && !gen.ok) {
             t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
           }
           // A failure that will be retried is not announced; only the final failure is.
-          this.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) });
+          if (!this.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) })) continue;
           if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
             // A generated document's env applies to the run's workflow-doc layer, like the original.
             const run = this.o.store.getRun(row.run_id);
@@ -222,6 +246,7 @@ export class Engine implements EngineApi {
               gen.tasks.map((d) => ({ task_id: d.id, def_json: JSON.stringify(d), retries_left: d.retries, generated_by: row.task_id })),
             );
             for (const d of gen.tasks) this.changedTasks.add(key(row.run_id, d.id));
+            this.active.forget(row.run_id);
           }
           if (t.to === 'failed') {
             const after = this.o.store.getTask(row.run_id, row.task_id);
@@ -243,8 +268,9 @@ export class Engine implements EngineApi {
     let found: Map<string, string>;
     try {
       found = await b.findByTags(intents.map((t) => t.submit_tag as string));
+      this.stateLog.ok(`reconciling submissions on '${b.name}'`);
     } catch (err) {
-      console.error(`[engine] cannot reconcile submissions on '${b.name}' yet: ${(err as Error).message}`);
+      this.stateLog.failed(`reconciling submissions on '${b.name}'`, (err as Error).message);
       return;
     }
     const now = this.now();
@@ -268,19 +294,21 @@ export class Engine implements EngineApi {
 
   private async submitReady(b: Backend): Promise<void> {
     if (this.closed || !['ready', 'connected'].includes(b.status().state)) return;
-    const runs = this.o.store.activeRuns(b.name).filter((r) => !r.cancel_requested && !r.halted_reason);
     const all = this.o.store.inFlightTasks(b.name);
+    // Every slot taken: nothing to allocate, so no need to look at the (possibly thousands of) active runs.
+    if (all.length >= b.maxConcurrent) return;
+    const runs = this.o.store.activeRuns(b.name).filter((r) => !r.cancel_requested && !r.halted_reason);
     const inflightByRun = new Map<string, number>();
     for (const t of all) inflightByRun.set(t.run_id, (inflightByRun.get(t.run_id) ?? 0) + 1);
-    const rowsByRun = new Map<string, Map<string, TaskRow>>();
     const allocRuns: AllocRun[] = [];
     let otherInFlight = all.length;
+    const free = b.maxConcurrent - all.length;
     for (const run of runs) {
-      const rows = this.o.store.listTasks(run.id);
-      rowsByRun.set(run.id, new Map(rows.map((r) => [r.task_id, r])));
       const inFlight = inflightByRun.get(run.id) ?? 0;
       otherInFlight -= inFlight;
-      allocRuns.push({ runId: run.id, createdAt: run.created_at, maxConcurrent: run.max_concurrent, inFlight, ready: readyTasks(rows.map((r) => toRuntime(r))) });
+      // Allocation never hands out more than the free slots, so no run needs to offer more ready tasks than that.
+      const ready = free > 0 ? this.active.get(run.id).readyIds(free) : [];
+      allocRuns.push({ runId: run.id, createdAt: run.created_at, maxConcurrent: run.max_concurrent, inFlight, ready });
     }
     // Jobs of runs not in the list (cancelled, halted) still hold slots.
     if (otherInFlight > 0) allocRuns.push({ runId: '', createdAt: '', maxConcurrent: null, inFlight: otherInFlight, ready: [] });
@@ -288,7 +316,7 @@ export class Engine implements EngineApi {
     const queue = [...picks];
     // Scheduler backends coalesce overlapping submissions into batched remote commands, so more of them in
     // flight means bigger batches, not more connections or channels.
-    const concurrency = this.o.submitConcurrency ?? (b.kind === 'local' ? 4 : 32);
+    const concurrency = this.o.submitConcurrency ?? b.capabilities.submitConcurrency;
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let pick = queue.shift(); pick; pick = queue.shift()) {
         const run = this.o.store.getRun(pick.runId);
@@ -429,12 +457,28 @@ export class Engine implements EngineApi {
 
   // ------------------------------------------------------------------ state changes (inside transactions)
   private commit(fn: () => void): void {
-    this.o.store.tx(fn);
+    try {
+      this.o.store.tx(fn);
+    } catch (err) {
+      // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
+      this.active.clear();
+      throw err;
+    }
     this.flushEvents();
   }
 
-  private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean } = {}): void {
+  /**
+   * Apply `t` to the task's CURRENT row. A cycle computes transitions from rows read before it awaited the
+   * backend, and a cancel may have committed meanwhile: a terminal state is final within its attempt, and a
+   * transition of another attempt is stale. Returns whether the transition was applied.
+   */
+  private applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean; current?: boolean } = {}): boolean {
+    const cur = opts.current ? row : this.o.store.getTask(row.run_id, row.task_id);
+    if (!cur || cur.attempt !== row.attempt) return false;
+    if (isTerminalTask(cur.status) && t.patch.attempt === undefined) return false;
+    t = cur.status === t.from ? t : { ...t, from: cur.status };
     this.o.store.patchTask(row.run_id, row.task_id, t.patch);
+    this.active.peek(row.run_id)?.setStatus(row.task_id, t.patch.status ?? t.to, t.patch.attempt);
     if (t.from !== t.to || t.patch.attempt !== undefined) {
       this.o.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: t.patch.attempt ?? row.attempt, at: now, from_status: t.from, to_status: t.to, reason: t.reason });
     }
@@ -444,31 +488,36 @@ export class Engine implements EngineApi {
       const run = this.o.store.getRun(row.run_id);
       this.notifications.push({ kind: 'task_failed', level: 'error', title: `Task failed: ${row.task_id}`, body: `${run?.workflow_name ?? row.run_id}: ${t.patch.error ?? t.reason}`, run_id: row.run_id, task_id: row.task_id });
     }
+    return true;
   }
 
   /** Cascade dependency failures and recompute the run's status (notifying when it finishes). */
   private settleRun(runId: string, now: string): void {
     const run = this.o.store.getRun(runId);
     if (!run) return;
-    let rows = this.o.store.listTasks(runId);
-    const cascade = cascadeDepFailures(rows.map((r) => toRuntime(r)), now);
-    if (cascade.length) {
-      const byId = new Map(rows.map((r) => [r.task_id, r]));
-      for (const t of cascade) this.applyTransition(byId.get(t.taskId) as TaskRow, t, now);
-      rows = this.o.store.listTasks(runId);
+    // A finished run changes only through a rerun, which rebuilds its execution state first; settling it again
+    // (late cancels, a cycle's last verdicts) must not re-read every task.
+    if (isTerminalRun(run.status) && !this.active.peek(runId)) return;
+    const ex = this.active.get(runId);
+    for (const t of ex.cascade(now)) {
+      const row = this.o.store.getTask(runId, t.taskId);
+      if (row) this.applyTransition(row, t, now, { current: true });
     }
-    const status = deriveRunStatus(rows.map((r) => toRuntime(r)), !!run.cancel_requested);
+    const status = ex.derivedStatus(!!run.cancel_requested);
+    const counts = ex.statusCounts();
     if (status !== run.status) {
       const finished = isTerminalRun(status);
       this.o.store.updateRun(runId, { status, finished_at: finished ? now : null });
       this.changedRuns.add(runId);
-      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, rows);
+      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, counts);
     }
+    // A finished run needs no execution state; a rerun rebuilds it from the store.
+    if (isTerminalRun(status)) this.active.forget(runId);
   }
 
-  private notifyRunDone(run: RunRow, status: RunStatus, rows: TaskRow[]): void {
-    const done = rows.filter((r) => r.status === 'completed').length;
-    const failed = rows.filter((r) => r.status === 'failed' || r.status === 'dep_failed').length;
+  private notifyRunDone(run: RunRow, status: RunStatus, counts: Record<string, number>): void {
+    const done = counts.completed ?? 0;
+    const failed = (counts.failed ?? 0) + (counts.dep_failed ?? 0);
     if (status === 'completed') this.notifications.push({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflow_name}`, body: `${done} task${done === 1 ? '' : 's'} done`, run_id: run.id, task_id: null });
     else if (status === 'cancelled') this.notifications.push({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
     else this.notifications.push({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
@@ -481,10 +530,24 @@ export class Engine implements EngineApi {
     this.changedTasks = new Set();
     this.changedRuns = new Set();
     this.notifications = [];
+    const byRun = new Map<string, string[]>();
     for (const k of tasks) {
       const [runId, taskId] = k.split('\u0000') as [string, string];
-      const row = this.o.store.getTask(runId, taskId);
-      if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      let ids = byRun.get(runId);
+      if (!ids) byRun.set(runId, (ids = []));
+      ids.push(taskId);
+    }
+    for (const [runId, ids] of byRun) {
+      // Bulk changes (cancelling a big run) read the run once instead of one query per task.
+      if (ids.length > 256) {
+        const wanted = new Set(ids);
+        for (const row of this.o.store.listTasks(runId)) if (wanted.has(row.task_id)) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+        continue;
+      }
+      for (const taskId of ids) {
+        const row = this.o.store.getTask(runId, taskId);
+        if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      }
     }
     for (const runId of runs) {
       const summary = this.summary(runId);
@@ -496,7 +559,7 @@ export class Engine implements EngineApi {
   // ------------------------------------------------------------------ views
   private summary(runId: string): RunSummary | null {
     const run = this.o.store.getRun(runId);
-    return run ? toRunSummary(run, this.o.store.runStatusCounts(runId)) : null;
+    return run ? toRunSummary(run, this.active.peek(runId)?.statusCounts() ?? this.o.store.runStatusCounts(runId)) : null;
   }
 
   private requireRun(id: string): RunRow {
@@ -596,15 +659,20 @@ export class Engine implements EngineApi {
       if (run.backend_name) this.wake(run.backend_name);
       return done;
     }
+    // Pending first so nothing new is submitted while running jobs are being cancelled: all of them, with the
+    // cancel request, in one transaction (one statement per task, never one transaction per task).
     this.commit(() => {
       this.o.store.updateRun(run.id, { cancel_requested: 1 });
       this.changedRuns.add(run.id);
+      const ex = this.active.peek(run.id);
+      for (const taskId of this.o.store.finishPendingTasks(run.id, 'cancelled', 'Cancelled by user', this.now())) {
+        ex?.setStatus(taskId, 'cancelled');
+        this.changedTasks.add(key(run.id, taskId));
+      }
     });
-    const rows = this.o.store.listTasks(run.id);
-    // Pending first so nothing new is submitted while running jobs are being cancelled.
-    for (const r of rows.filter((x) => x.status === 'pending')) await this.cancelTask(run, r.task_id);
+    const rows = this.o.store.inFlightTasks(run.backend_name).filter((x) => x.run_id === run.id);
     const errors: string[] = [];
-    for (const r of rows.filter((x) => isInFlight(x.status))) {
+    for (const r of rows) {
       try {
         await this.cancelTask(run, r.task_id);
       } catch (err) {
@@ -629,6 +697,7 @@ export class Engine implements EngineApi {
         this.o.store.deleteTasks(run.id, dropped);
         rows = this.o.store.listTasks(run.id);
       }
+      this.active.forget(run.id);
       for (const row of rows) {
         if (!selected.has(row.task_id)) continue;
         const def = taskDef(row);
@@ -637,6 +706,7 @@ export class Engine implements EngineApi {
         this.o.store.setSubmitTag(run.id, row.task_id, null);
       }
       this.o.store.updateRun(run.id, { status: 'pending', finished_at: null, attempt: run.attempt + 1, cancel_requested: 0, halted_reason: null });
+      this.active.forget(run.id);
       this.settleRun(run.id, now);
       this.changedRuns.add(run.id);
       this.notifications.push({ kind: 'run_scheduled', level: 'info', title: `Run scheduled: ${run.workflow_name}`, body: `${selected.size} task${selected.size === 1 ? '' : 's'} queued again`, run_id: run.id, task_id: null });
@@ -696,32 +766,44 @@ export class Engine implements EngineApi {
       },
       'runs.createFromWorkflow': (input) => {
         const b = this.requireBackend(input.backend);
-        if (!['ready', 'connected', 'connecting'].includes(b.status().state) && b.kind !== 'local') {
-          const s = b.status();
-          if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
-        }
+        const s = b.status();
+        if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
         let doc: WorkflowDocument;
         let name = input.workflow_name;
         if (input.demo) {
           if (!this.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
-          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }));
+          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }, this.maxTasks));
           name ??= 'demo';
         } else {
           if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
-          ({ doc } = validateWorkflowInput(input));
+          ({ doc } = validateWorkflowInput(input, this.maxTasks));
         }
         return this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null);
       },
       'runs.cancel': async ({ id, task }) => {
         const run = this.requireRun(id);
+        if (isTerminalRun(run.status)) {
+          // History is not rewritten: a finished run keeps its outcome and stores no cancel request.
+          if (task) this.requireTask(id, task);
+          return { run_id: id, cancelled: false, message: `Run '${id}' already finished (${run.status}); nothing to cancel.` };
+        }
         const cancelled = await this.cancelRun(run, task);
+        if (!cancelled && task) {
+          const row = this.requireTask(id, task);
+          return { run_id: id, cancelled, message: `Task '${task}' is ${row.status}; nothing to cancel.` };
+        }
         return { run_id: id, cancelled };
       },
       'runs.rerun': ({ id, failed_only }) => this.rerun(this.requireRun(id), !!failed_only),
       'runs.delete': ({ id }) => {
         const run = this.requireRun(id);
         if (!isTerminalRun(run.status)) throw new ApiError('conflict', `Run '${id}' is still ${run.status}; cancel it before deleting.`);
+        const jobIds = this.o.store.runJobIds(id);
         this.o.store.tx(() => this.o.store.deleteRun(id));
+        this.active.forget(id);
+        // Files go after the history, in the background: an unreachable cluster must not hold up the delete.
+        const b = this.o.backends.get(run.backend_name);
+        void b?.removeRunFiles?.(id, jobIds).catch((err: unknown) => this.stateLog.failed(`removing files of run '${id}' on '${b.name}'`, (err as Error).message));
         this.bus.emit('run.deleted', { id });
         return { run_id: id, deleted: true };
       },

@@ -3,7 +3,34 @@ import { ApiError } from '../../src-shared/api/contract';
 import { parseWorkflow, parseWorkflowText } from '../../src-shared/workflow/parse';
 import type { WorkflowDocument } from '../../src-shared/workflow/types';
 
-export function validateWorkflowInput(input: { document?: unknown; text?: string }): { doc: WorkflowDocument; warnings: string[] } {
+export const DEFAULT_MAX_TASKS_PER_RUN = 100_000;
+
+export function tooManyTasks(count: number, limit: number): ApiError {
+  return new ApiError(
+    'bad_input',
+    `The workflow has ${count.toLocaleString('en-US')} tasks; a run may have at most ${limit.toLocaleString('en-US')} ` +
+      '(settings.max_tasks_per_run). Split it into several runs or raise the limit; nothing was submitted.',
+  );
+}
+
+/** Counts the tasks before any validation, so an oversized workflow is refused at once instead of validated. */
+function checkTaskCount(document: unknown, limit: number): void {
+  const tasks = (document as { tasks?: unknown } | null)?.tasks;
+  if (Array.isArray(tasks) && tasks.length > limit) throw tooManyTasks(tasks.length, limit);
+}
+
+export function validateWorkflowInput(input: { document?: unknown; text?: string }, maxTasks = DEFAULT_MAX_TASKS_PER_RUN): { doc: WorkflowDocument; warnings: string[] } {
+  if (input.text !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input.text);
+    } catch {
+      parsed = undefined; // the full parser reports where the text is broken
+    }
+    checkTaskCount(parsed, maxTasks);
+  } else {
+    checkTaskCount(input.document, maxTasks);
+  }
   const result = input.text !== undefined ? parseWorkflowText(input.text) : parseWorkflow(input.document);
   if (!result.ok) {
     const lines = result.errors.map((e) => e.message);

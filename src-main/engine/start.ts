@@ -107,6 +107,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
       prompts,
       commandCounts: (b) => counters.get(b)?.() ?? null,
+      maxTasksPerRun: s?.max_tasks_per_run,
     });
     engine.start();
     let closed = false;

@@ -120,8 +120,10 @@ export class Store {
   }
   /** Tasks of a backend whose job exists or may exist (in-flight), across all runs. */
   inFlightTasks(backend: string): TaskRow[] {
-    return this.st(`SELECT t.* FROM tasks t JOIN runs r ON r.id = t.run_id
-      WHERE r.backend_name = ? AND t.status IN ('submitted','queued','running','settling') ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
+    // CROSS JOIN keeps tasks as the outer loop (through tasks_status): the cost is the jobs in flight, not every
+    // task of every active run on the backend, which the planner would otherwise scan.
+    return this.st(`SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id
+      WHERE t.status IN ('submitted','queued','running','settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
   }
   setSubmitTag(runId: string, taskId: string, tag: string | null): void {
     this.st('UPDATE tasks SET submit_tag = ? WHERE run_id = ? AND task_id = ?').run(tag, runId, taskId);
@@ -161,6 +163,10 @@ export class Store {
   listAttempts(runId: string, taskId: string): AttemptRow[] {
     return this.st(`${ATTEMPT_VIEW} WHERE a.run_id = ? AND a.task_id = ? ORDER BY a.attempt`).all(runId, taskId) as AttemptRow[];
   }
+  /** Every job id a run's attempts ever had (for cleaning up after it). */
+  runJobIds(runId: string): string[] {
+    return (this.st('SELECT DISTINCT job_id FROM attempts WHERE run_id = ? AND job_id IS NOT NULL').all(runId) as Array<{ job_id: string }>).map((r) => r.job_id);
+  }
   updateAttempt(runId: string, taskId: string, attempt: number, fields: Partial<AttemptRow>): void {
     const keys = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
     if (!keys.length) return;
@@ -168,6 +174,16 @@ export class Store {
   }
 
   // ---- transitions (append-only)
+  /**
+   * Every pending task of a run becomes `to` with `error`, each with its transition row: two statements for the
+   * whole run however big it is (cancelling 100,000 tasks). Returns the ids changed.
+   */
+  finishPendingTasks(runId: string, to: 'cancelled', error: string, at: string): string[] {
+    const changed = this.st(`UPDATE tasks SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND status = 'pending' RETURNING task_id, attempt`).all(to, error, at, runId) as Array<{ task_id: string; attempt: number }>;
+    const ins = this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const c of changed) ins.run(runId, c.task_id, c.attempt, at, 'pending', to, error);
+    return changed.map((c) => c.task_id);
+  }
   appendTransition(t: { run_id: string; task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }): void {
     this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(t.run_id, t.task_id, t.attempt, t.at, t.from_status, t.to_status, t.reason);
   }

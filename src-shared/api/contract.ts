@@ -121,7 +121,7 @@ export const calls = {
   'runs.cancel': call({
     summary: 'Cancel a whole run, or one task of it',
     input: z.object({ id: RunId, task: TaskId.optional() }),
-    output: z.object({ run_id: z.string(), cancelled: z.boolean() }),
+    output: z.object({ run_id: z.string(), cancelled: z.boolean(), message: z.string().optional() }),
     http: ['POST', '/runs/:id/cancel'],
   }),
   'runs.rerun': call({

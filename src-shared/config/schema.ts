@@ -313,6 +313,8 @@ export function buildConfigSchemas(strict: boolean) {
     no_record_seconds: seconds(1).default(300),
     settling_timeout_seconds: seconds(1).default(600),
     local_poll_interval_ms: wholeNumber(100, undefined, 'milliseconds').default(1000),
+    // Largest run accepted (tasks, generated ones included); larger workflows are refused up front.
+    max_tasks_per_run: wholeNumber(1, undefined, 'tasks').default(100_000),
   });
 
   const config = obj({

@@ -10,6 +10,7 @@ import { buildScript } from '../script-body';
 import type {
   AccountingQuery,
   Backend,
+  BackendCapabilities,
   BackendStatus,
   LogRead,
   LogReadOptions,
@@ -74,7 +75,10 @@ export class LocalBackend implements Backend {
   readonly kind: BackendKind = 'local';
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
+  // No queue of its own to show; a few submissions at once overlap the spool writes with process start-up.
+  readonly capabilities: BackendCapabilities = { sharedQueue: false, submitConcurrency: 4 };
   private readonly dataDir: string;
+  private readonly jobEndListeners = new Set<() => void>();
   private readonly spoolRoot: string;
   private readonly loginShell: boolean;
   private readonly cancelGraceMs: number;
@@ -104,6 +108,19 @@ export class LocalBackend implements Backend {
   onStatusChange(): () => void {
     // Always ready: nothing to report.
     return () => {};
+  }
+
+  /**
+   * Supervisors this engine started are its children until they exit (after writing rc), so their exit is the
+   * moment a verdict exists. Jobs adopted from an earlier engine are not our children: the poll still finds them.
+   */
+  onJobEnd(listener: () => void): () => void {
+    this.jobEndListeners.add(listener);
+    return () => this.jobEndListeners.delete(listener);
+  }
+
+  private jobEnded(): void {
+    for (const l of this.jobEndListeners) l();
   }
 
   defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
@@ -166,7 +183,7 @@ export class LocalBackend implements Backend {
     }
 
     try {
-      const pid = await spawnDetached(dir);
+      const pid = await spawnDetached(dir, () => this.jobEnded());
       return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
     } catch (e) {
       // Nothing runs: remove the evidence so a retry can submit again.
@@ -186,7 +203,7 @@ export class LocalBackend implements Backend {
         found.set(tag, jobId);
         // An engine killed between creating the spool and starting the supervisor left a job that never ran:
         // start it now (the supervisor's lock guarantees it runs at most once).
-        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await spawnDetached(dir).catch(() => undefined);
+        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await spawnDetached(dir, () => this.jobEnded()).catch(() => undefined);
       }),
     );
     return found;
@@ -245,6 +262,12 @@ export class LocalBackend implements Backend {
     while (Date.now() < deadline && (await isSameProcessAlive(proc))) await sleep(50);
     // Anything still in the group (a script ignoring TERM, background children) is killed for good.
     if (processGroupExists(proc.pid)) killGroup(proc.pid, 'SIGKILL');
+  }
+
+  async removeRunFiles(runId: string, jobIds: string[]): Promise<void> {
+    const dirs = [path.join(this.dataDir, 'logs', safeSegment(runId)), path.join(this.dataDir, 'outputs', safeSegment(runId))];
+    for (const jobId of jobIds) if (isValidJobId(jobId)) dirs.push(this.jobDir(jobId));
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 
   async readLog(file: string, opts: LogReadOptions): Promise<LogRead> {
@@ -333,10 +356,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Starts the supervisor in its own session (setsid), detached from the engine's lifetime and stdio. */
-function spawnDetached(dir: string): Promise<number> {
+function spawnDetached(dir: string, onExit: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [SPOOL_FILES.supervisor], { cwd: dir, detached: true, stdio: 'ignore' });
     child.once('error', reject);
+    // unref() below only stops the child from keeping the engine alive; its exit is still reported while we run.
+    child.once('exit', onExit);
     child.once('spawn', () => {
       child.unref();
       resolve(child.pid ?? -1);

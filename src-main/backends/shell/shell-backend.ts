@@ -72,6 +72,7 @@ export class ShellBackend implements Backend {
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
+  readonly capabilities = { sharedQueue: true, submitConcurrency: 32 };
   private readonly logRoot: string;
   private home: string | null = null;
   private homeLookup: Promise<string> | null = null;

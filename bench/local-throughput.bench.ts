@@ -1,0 +1,63 @@
+// Local throughput: N `echo` tasks through the whole app (engine → SQLite → local supervisors, max_concurrent 2)
+// versus `xargs -P 2` running the same commands with bash. Issue target: app ≥ 0.5 × xargs.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEngine } from '../src-main/engine/start';
+import { isTerminalRun } from '../src-shared/model/status';
+import { writeBenchResult } from './lib/report';
+
+const N = Number(process.env.SCRIPTHUT_BENCH_LOCAL_N ?? 2000);
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function xargsBaseline(dir: string): number {
+  const lines = Array.from({ length: N }, (_, i) => `echo task-${i}`).join('\n') + '\n';
+  const input = path.join(dir, 'commands.txt');
+  fs.writeFileSync(input, lines);
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', `xargs -P 2 -d '\\n' -n 1 bash -c < ${input} > /dev/null`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`xargs baseline failed (exit ${r.status})`);
+  return N / ((performance.now() - t0) / 1000);
+}
+
+async function appThroughput(dir: string): Promise<number> {
+  const dataDir = path.join(dir, 'data');
+  const configPath = path.join(dir, 'scripthut.yaml');
+  fs.writeFileSync(configPath, 'backends:\n  - {name: local, type: local, max_concurrent: 2}\n');
+  const eng = await startEngine({ dataDir, configPath, version: 'bench' });
+  try {
+    const tasks = Array.from({ length: N }, (_, i) => ({ id: `t${i}`, name: `t${i}`, command: `echo task-${i}`, working_dir: dir }));
+    const t0 = performance.now();
+    const run = await eng.api.invoke('runs.createFromWorkflow', { document: { title: 'bench', tasks }, workflow_name: 'bench' });
+    for (;;) {
+      const s = (await eng.api.invoke('runs.list', { limit: 5 })).runs.find((r) => r.id === run.id);
+      if (s && isTerminalRun(s.status)) {
+        if (s.status !== 'completed') throw new Error(`bench run ended ${s.status}`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return N / ((performance.now() - t0) / 1000);
+  } finally {
+    await eng.close();
+  }
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-local-'));
+try {
+  const xargs = xargsBaseline(dir);
+  const app = await appThroughput(dir);
+  const ratio = app / xargs;
+  writeBenchResult(
+    'local-throughput',
+    [
+      { name: 'app throughput', value: round(app), unit: 'tasks/s', note: `${N} echo tasks, max_concurrent 2` },
+      { name: 'xargs -P 2 throughput', value: round(xargs), unit: 'tasks/s' },
+      { name: 'app / xargs', value: round(ratio), unit: 'ratio', target: '>= 0.5', met: ratio >= 0.5 },
+    ],
+    { tasks: N, cpus: os.cpus().length, loadavg: os.loadavg() },
+  );
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
