@@ -22,6 +22,8 @@ export interface SubmitResult {
   jobId: string;
   /** Raw scheduler output, kept on the attempt for diagnosis. */
   submitOutput: string;
+  /** The script exactly as the scheduler received it; the engine stores it when present. */
+  script?: string;
 }
 
 /** What the queue says about a job right now. Absent from the map = not in the queue. */
@@ -106,6 +108,13 @@ export interface BackendStatus {
   retryAt: string | null;
 }
 
+export interface BackendCapabilities {
+  /** Poll even with nothing of ours in flight: the queue also shows the user's other jobs (Jobs view). */
+  sharedQueue: boolean;
+  /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
+  submitConcurrency: number;
+}
+
 export interface Backend {
   readonly name: string;
   readonly kind: BackendKind;
@@ -132,4 +141,7 @@ export interface Backend {
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   close(): Promise<void>;
+  readonly capabilities: BackendCapabilities;
+  /** Optional: the backend tells when one of its jobs ended, so the loop runs at once instead of at the next poll. */
+  onJobEnd?(listener: () => void): () => void;
 }

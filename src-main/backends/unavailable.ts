@@ -1,10 +1,11 @@
 // Stands in for a configured backend this build cannot drive (yet), so the engine still starts, history stays
 // browsable, and the user sees why the backend is unavailable instead of a crash.
 import type { BackendKind } from '../../src-shared/model/backend-kinds';
-import type { Backend, BackendStatus, LogRead, PollResult, SubmitResult, Verdict } from './types';
+import type { Backend, BackendCapabilities, BackendStatus, LogRead, PollResult, SubmitResult, Verdict } from './types';
 
 export class UnavailableBackend implements Backend {
   readonly pollIntervalMs = 60_000;
+  readonly capabilities: BackendCapabilities = { sharedQueue: false, submitConcurrency: 0 };
   readonly maxConcurrent: number;
   constructor(
     readonly name: string,

@@ -56,6 +56,9 @@ class SshSchedulerBackend implements Backend {
   get pollIntervalMs() {
     return this.shell.pollIntervalMs;
   }
+  get capabilities() {
+    return this.shell.capabilities;
+  }
   status(): BackendStatus {
     return mergeStatus(this.sshStatus(), this.shell.status());
   }

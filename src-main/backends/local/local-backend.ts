@@ -8,6 +8,7 @@ import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
 import type {
+  BackendCapabilities,
   AccountingQuery,
   Backend,
   BackendStatus,
@@ -71,6 +72,9 @@ interface JobEvidence {
 export class LocalBackend implements Backend {
   readonly name: string;
   readonly kind: BackendKind = 'local';
+  get capabilities(): BackendCapabilities {
+    return { sharedQueue: false, submitConcurrency: this.maxConcurrent };
+  }
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
   private readonly dataDir: string;

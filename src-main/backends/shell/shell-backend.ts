@@ -9,6 +9,7 @@ import type { CommandKind, CommandRunner, RunResult } from '../../transport/runn
 import type {
   AccountingQuery,
   Backend,
+  BackendCapabilities,
   BackendStatus,
   LogRead,
   LogReadOptions,
@@ -51,9 +52,6 @@ interface QueuedSubmit {
 }
 
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
-const NO_ACCOUNTING_NOTE =
-  'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
-  'remembers a job (MinJobAge); after that a finished job without a verdict is failed by the settling timer.';
 const MISSING = 'SCRIPTHUT_LOG_MISSING';
 const SIZE = 'SCRIPTHUT_LOG_SIZE';
 
@@ -72,6 +70,7 @@ export class ShellBackend implements Backend {
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
+  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: 32 };
   private readonly logRoot: string;
   private home: string | null = null;
   private homeLookup: Promise<string> | null = null;
@@ -121,7 +120,7 @@ export class ShellBackend implements Backend {
     }
     if (res.exitCode === -1) this.setStatus('error', `${this.runner.label}: could not run a command: ${oneLine(res.stderr, 300)}`);
     else if (res.timedOut) this.setStatus('error', `${this.runner.label}: command timed out`);
-    else this.setStatus('ready', this.accountingOff ? NO_ACCOUNTING_NOTE : null);
+    else this.setStatus('ready', this.accountingOff ? this.dialect.noAccountingNote : null);
     return res;
   }
 
@@ -186,7 +185,7 @@ export class ShellBackend implements Backend {
     const prefix = this.dialect.directivePrefix;
     return script
       .split('\n')
-      .map((line) => (line.startsWith(prefix) ? line.replace(/=(")?~\//g, (_m, q: string | undefined) => `=${q ?? ''}${home}/`) : line))
+      .map((line) => (line.startsWith(prefix) ? this.dialect.resolveHomeInDirective(line, home) : line))
       .join('\n');
   }
 
@@ -245,7 +244,7 @@ export class ShellBackend implements Backend {
       if (res.exitCode !== 0) throw new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`);
       const jobId = this.dialect.parseSubmit(res.stdout, res.stderr);
       if (!(await this.verifyOne(jobId))) throw this.notVerified(jobId);
-      item.resolve({ jobId, submitOutput: output });
+      item.resolve({ jobId, submitOutput: output, script: item.script });
     } catch (err) {
       item.reject(err as Error);
     }
@@ -304,7 +303,7 @@ export class ShellBackend implements Backend {
       return;
     }
     for (const s of submitted) {
-      if (verified.has(s.jobId)) s.item.resolve({ jobId: s.jobId, submitOutput: s.output });
+      if (verified.has(s.jobId)) s.item.resolve({ jobId: s.jobId, submitOutput: s.output, script: s.item.script });
       else s.item.reject(this.notVerified(s.jobId));
     }
   }
@@ -312,7 +311,7 @@ export class ShellBackend implements Backend {
   private async verifyOne(jobId: string): Promise<boolean> {
     for (const verify of this.dialect.verifyCommands(jobId)) {
       const v = await this.exec(verify, 'scheduler');
-      if (v.exitCode === 0 && mentionsJob(v.stdout, jobId)) return true;
+      if (v.exitCode === 0 && this.dialect.mentionsJob(v.stdout, jobId)) return true;
     }
     return false;
   }
@@ -324,12 +323,13 @@ export class ShellBackend implements Backend {
   private async verifyMany(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     const missing = () => jobIds.filter((id) => !found.has(id));
-    if (jobIds.length > 1) {
-      const steps = this.dialect.verifyCommands(jobIds.join(',')).length;
+    const list = this.dialect.jobIdList(jobIds);
+    if (jobIds.length > 1 && list !== null) {
+      const steps = this.dialect.verifyCommands(list).length;
       for (let i = 0; i < steps && missing().length > 0; i++) {
         const ids = missing();
-        const v = await this.exec(this.dialect.verifyCommands(ids.join(','))[i] as string, 'scheduler');
-        if (v.exitCode === 0) for (const id of ids) if (mentionsJob(v.stdout, id)) found.add(id);
+        const v = await this.exec(this.dialect.verifyCommands(this.dialect.jobIdList(ids) as string)[i] as string, 'scheduler');
+        if (v.exitCode === 0) for (const id of ids) if (this.dialect.mentionsJob(v.stdout, id)) found.add(id);
       }
     }
     for (const id of missing()) if (await this.verifyOne(id)) found.add(id);
@@ -405,7 +405,7 @@ export class ShellBackend implements Backend {
     // No accounting on this cluster: finished jobs are only known to the controller for MinJobAge.
     const res = await this.exec(this.dialect.fallbackAccountingCommand(ids), 'scheduler');
     if (res.exitCode !== 0) {
-      if (/no jobs in the system/i.test(res.stdout + res.stderr)) return new Map();
+      if (this.dialect.fallbackFoundNothing(res.stdout, res.stderr)) return new Map();
       throw new Error(`${this.name}: job status query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
     }
     return this.dialect.parseFallbackAccounting(res.stdout, ids);
@@ -490,10 +490,6 @@ export class ShellBackend implements Backend {
   async close(): Promise<void> {
     if (this.opts.closeRunner !== false) await this.runner.close();
   }
-}
-
-function mentionsJob(stdout: string, jobId: string): boolean {
-  return stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`));
 }
 
 /** Split a batched submit command's stdout into per-submission results by its marker lines. */
