@@ -7,6 +7,8 @@ export interface DirectiveOptions {
   account?: string | null;
   partitionMap?: Record<string, string>;
   defaultPartition?: string | null;
+  /** Queue that overrides the task's partition (PBS backends' `queue`). */
+  queue?: string | null;
   /** Absolute log paths (already resolved: schedulers do not expand `~`). */
   logs: { output: string; error: string };
 }

@@ -30,6 +30,8 @@ export interface ShellBackendOptions {
   account?: string | null;
   partitionMap?: Record<string, string>;
   defaultPartition?: string | null;
+  /** Queue every job goes to, whatever the task's partition says (PBS backends' `queue`). */
+  queue?: string | null;
   loginShell?: boolean;
   /** How far back findByTags looks in accounting (days). */
   tagLookbackDays?: number;
@@ -169,6 +171,7 @@ export class ShellBackend implements Backend {
       account: this.opts.account ?? null,
       partitionMap: this.opts.partitionMap,
       defaultPartition: this.opts.defaultPartition ?? null,
+      queue: this.opts.queue ?? null,
       logs,
     });
     const outputDir = ctx.outputDir && this.home ? this.absolute(ctx.outputDir, ctx.workingDir) : ctx.outputDir;
