@@ -156,7 +156,7 @@ describe('verdicts from qstat -x -f', () => {
   });
   it('asks for all jobs in one command and refuses odd ids', () => {
     const c = pbsAccountingCommand([{ jobId: '1', submittedAt: '' }, { jobId: '2', submittedAt: '' }]) as string;
-    expect(c).toMatch(/^for id in 1 2; do .*qstat -x -f "\$id".*tracejob/);
+    expect(c).toMatch(/^export TZ=UTC LC_ALL=C; for id in 1 2; do .*qstat -x -f "\$id".*tracejob/);
     expect(() => pbsAccountingCommand([{ jobId: '1; rm -rf ~', submittedAt: '' }])).toThrow(/invalid PBS job id/);
   });
 });

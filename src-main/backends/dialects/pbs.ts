@@ -271,8 +271,9 @@ export function pbsAccountingCommand(queries: AccountingQuery[]): string | null 
   const ids = checkIds([...new Set(queries.map((q) => q.jobId))]);
   if (ids.length === 0) return null;
   return (
-    `for id in ${ids.join(' ')}; do ` +
-    `${SCHED_ENV} qstat -x -f "$id" 2>/dev/null || { ` +
+    // Starts with a simple command: runners put their env prefix in front of the first word.
+    `export ${SCHED_ENV}; for id in ${ids.join(' ')}; do ` +
+    `qstat -x -f "$id" 2>/dev/null || { ` +
     `s=$(tracejob -q -n 7 "$id" 2>/dev/null | grep -o 'Exit_status=-\\?[0-9]*' | tail -n 1); ` +
     `if [ -n "$s" ]; then printf 'Job Id: %s\\n    job_state = C\\n    exit_status = %s\\n\\n' "$id" "\${s#Exit_status=}"; fi; }; ` +
     'done; true'
