@@ -507,6 +507,7 @@ export const slurmDialect: SchedulerDialect = defineDialect({
   noAccountingNote:
     'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
     'remembers a job (MinJobAge); after that a finished job without a verdict is failed by the settling timer.',
+  inspectCommand: (jobId) => `scontrol show job ${jobId}`,
   fallbackFoundNothing: (stdout, stderr) => /no jobs in the system/i.test(`${stdout}\n${stderr}`),
   // Slurm's word is `<id>` or `<id>;<cluster>`; `<id>.` would wrongly accept step ids.
   mentionsJob: (stdout, jobId) => stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`)),

@@ -107,6 +107,8 @@ export interface SchedulerDialect {
   jobIdList(jobIds: string[]): string | null;
   /** Replace a leading `~/` in the path values of one directive line by `home` (schedulers do not expand `~`). */
   resolveHomeInDirective(line: string, home: string): string;
+  /** What a user runs by hand to look at one job (shown in errors). */
+  inspectCommand(jobId: string): string;
   /** Does this verify output name the job? (Slurm prints `<id>` or `<id>;cluster`, PBS `<id>.<server>`.) */
   mentionsJob(stdout: string, jobId: string): boolean;
 }
@@ -119,6 +121,7 @@ export const dialectDefaults = {
   noAccountingNote: 'This cluster keeps no job accounting: a finished job without a verdict is failed by the settling timer.',
   fallbackFoundNothing: (stdout: string, stderr: string): boolean => /no jobs in the system|unknown job id/i.test(`${stdout}\n${stderr}`),
   jobIdList: (jobIds: string[]): string | null => jobIds.join(','),
+  inspectCommand: (jobId: string): string => `qstat -f ${jobId}`,
   resolveHomeInDirective: (line: string, home: string): string => line.replace(/([= ])(")?~\//g, (_m, sep: string, q: string | undefined) => `${sep}${q ?? ''}${home}/`),
   mentionsJob: (stdout: string, jobId: string): boolean => stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`) || w.startsWith(`${jobId}.`)),
 };

@@ -320,7 +320,7 @@ export class ShellBackend implements Backend {
   }
 
   /**
-   * One queue (then accounting) query for many fresh ids, using the scheduler's comma list (`squeue -j 1,2,3`).
+   * One queue (then accounting) query for many fresh ids, using the dialect's id-list form (`squeue -j 1,2,3`, `qstat -f 1 2 3`).
    * Any id the list form does not confirm is verified on its own, so a dialect without list syntax is only slower.
    */
   private async verifyMany(jobIds: string[]): Promise<Set<string>> {
@@ -341,7 +341,7 @@ export class ShellBackend implements Backend {
 
   private notVerified(jobId: string): Error {
     return new Error(
-      `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. 'scontrol show job ${jobId}') before resubmitting`,
+      `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. '${this.dialect.inspectCommand(jobId)}') before resubmitting`,
     );
   }
 
@@ -405,7 +405,7 @@ export class ShellBackend implements Backend {
       }
       this.accountingOff = true;
     }
-    // No accounting on this cluster: finished jobs are only known to the controller for MinJobAge.
+    // No accounting on this cluster: the dialect's fallback asks what the controller still remembers.
     const res = await this.exec(this.dialect.fallbackAccountingCommand(ids), 'scheduler');
     if (res.exitCode !== 0) {
       if (this.dialect.fallbackFoundNothing(res.stdout, res.stderr)) return new Map();
