@@ -8,6 +8,27 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// Per-folder layering inside src-main: a folder may not import the listed sibling folders. `typeOnly` folders may
+// still be imported with `import type` (the scheduler's pure state machine reads the backend's evidence types).
+const noElectron = { name: 'electron', message: "Only src-main/electron/ may import 'electron'." };
+const layer = (folder, forbidden, typeOnly = []) => ({
+  files: [`src-main/${folder}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': 'off',
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: [noElectron],
+        patterns: forbidden.map((f) => ({
+          group: [`**/${f}`, `**/${f}/**`, `!**/${folder}/${f}`, `!**/${folder}/${f}/**`],
+          message: `src-main/${folder}/ must not import src-main/${f}/ (see eslint.config.js layering).`,
+          allowTypeImports: typeOnly.includes(f),
+        })),
+      },
+    ],
+  },
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', '**/*.svelte', 'src-renderer/dist/**'] },
   js.configs.recommended,
@@ -50,6 +71,10 @@ export default tseslint.config(
       ],
     },
   },
+  layer('scheduler', ['backends', 'store', 'transport'], ['backends']),
+  layer('backends', ['store', 'engine']),
+  layer('transport', ['backends', 'engine', 'store']),
+  layer('store', ['engine']),
   {
     files: ['src-main/electron/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

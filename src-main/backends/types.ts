@@ -22,6 +22,8 @@ export interface SubmitResult {
   jobId: string;
   /** Raw scheduler output, kept on the attempt for diagnosis. */
   submitOutput: string;
+  /** The script exactly as the scheduler received it; the engine stores it when present. */
+  script?: string;
 }
 
 /** What the queue says about a job right now. Absent from the map = not in the queue. */

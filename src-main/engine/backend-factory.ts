@@ -1,44 +1,16 @@
-// Builds the Backend objects from the configuration. With no backends configured (the embedded default), the
-// engine gets one local backend named `local`.
-import os from 'node:os';
-import type { BackendConfig, ScripthutConfig } from '../../src-shared/config';
-import { LocalBackend } from '../backends/local';
+// The one composition root for backends: every caller (engine start, CLI, benches, tests) builds them here, from
+// the registry. With no backends configured (the embedded default), the engine gets one local backend `local`.
+import type { ScripthutConfig } from '../../src-shared/config';
+import { buildBackend, defaultLocalBackend, type BackendFactoryContext } from '../backends/registry';
 import type { Backend } from '../backends/types';
-import { UnavailableBackend } from '../backends/unavailable';
 
-export interface BackendFactoryContext {
-  dataDir: string;
-  settings: ScripthutConfig['settings'] | null;
-  /** Builds SSH-reached scheduler backends (slurm, pbs); absent → they are reported unavailable. */
-  makeShellBackend?: (cfg: Extract<BackendConfig, { type: 'slurm' | 'pbs' }>) => Backend;
-}
-
-export function defaultLocalBackend(ctx: BackendFactoryContext): Backend {
-  return new LocalBackend({ name: 'local', dataDir: ctx.dataDir, maxConcurrent: Math.max(1, os.cpus().length), pollIntervalMs: ctx.settings?.local_poll_interval_ms ?? 1000 });
-}
+export type { BackendFactoryContext };
+export { defaultLocalBackend };
 
 export function buildBackends(config: ScripthutConfig | null, ctx: BackendFactoryContext): Map<string, Backend> {
   const out = new Map<string, Backend>();
   const list = config?.backends ?? [];
-  for (const cfg of list) {
-    out.set(cfg.name, buildOne(cfg, ctx));
-  }
+  for (const cfg of list) out.set(cfg.name, buildBackend(cfg, ctx));
   if (list.length === 0 && process.platform !== 'win32') out.set('local', defaultLocalBackend(ctx));
   return out;
-}
-
-function buildOne(cfg: BackendConfig, ctx: BackendFactoryContext): Backend {
-  switch (cfg.type) {
-    case 'local':
-      if (process.platform === 'win32') return new UnavailableBackend(cfg.name, 'local', 'The local backend needs a POSIX system (Linux or macOS).');
-      return new LocalBackend({ name: cfg.name, dataDir: ctx.dataDir, maxConcurrent: cfg.max_concurrent, pollIntervalMs: ctx.settings?.local_poll_interval_ms ?? 1000, loginShell: cfg.login_shell });
-    case 'slurm':
-    case 'pbs':
-      if (ctx.makeShellBackend) return ctx.makeShellBackend(cfg);
-      return new UnavailableBackend(cfg.name, cfg.type, `${cfg.type} backends are not available in this build.`, cfg.max_concurrent);
-    case 'batch':
-    case 'ec2':
-    case 'ecs':
-      return new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
-  }
 }

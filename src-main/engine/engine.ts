@@ -415,7 +415,7 @@ export class Engine implements EngineApi {
       const res = await b.submit({ runId: run.id, taskId: row.task_id, attempt: row.attempt, tag, jobName, task: def, script, logs });
       this.commit(() => {
         this.o.store.patchTask(run.id, row.task_id, { jobId: res.jobId });
-        this.o.store.updateAttempt(run.id, row.task_id, row.attempt, { job_id: res.jobId, submit_output: res.submitOutput });
+        this.o.store.updateAttempt(run.id, row.task_id, row.attempt, { job_id: res.jobId, submit_output: res.submitOutput, script: res.script });
         this.changedTasks.add(k);
         this.changedRuns.add(run.id);
       });

@@ -1,12 +1,11 @@
-// Wires Slurm (and later PBS) backends to ONE SSH broker per engine: one connection per cluster, shared by
+// Wires SSH-reached scheduler backends (Slurm, PBS) to ONE SSH broker per engine: one connection per cluster, shared by
 // polling, submission, accounting and logs; every command logged and counted; logins, 2FA codes and unknown host
 // keys asked through the contract's prompts.
 import path from 'node:path';
 import type { BackendConfig } from '../../src-shared/config';
 import { ShellBackend } from '../backends/shell/shell-backend';
-import { slurmDialect } from '../backends/dialects/slurm';
+import type { SchedulerDialect } from '../backends/shell/dialect';
 import type { Backend, BackendStatus, SubmitRequest, SubmitResult } from '../backends/types';
-import { UnavailableBackend } from '../backends/unavailable';
 import { LoggedRunner } from '../transport/runner';
 import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '../transport/ssh';
 import type { BackendFactoryContext } from './backend-factory';
@@ -148,8 +147,7 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
   w.onClose(async () => {
     await broker?.close();
   });
-  return (cfg: ShellConfig): Backend => {
-    if (cfg.type === 'pbs') return new UnavailableBackend(cfg.name, 'pbs', 'PBS/Torque backends are not supported by this build yet.', cfg.max_concurrent);
+  return (cfg: ShellConfig, dialect: SchedulerDialect): Backend => {
     const b = getBroker();
     const ssh = cfg.ssh;
     const runner = new LoggedRunner(
@@ -159,12 +157,13 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
     );
     w.registerCounts(cfg.name, () => runner.commandCounts());
     const pollSeconds = cfg.poll_interval ?? w.settings?.poll_interval ?? 60;
-    const shell = new ShellBackend(cfg.name, slurmDialect, runner, {
+    const shell = new ShellBackend(cfg.name, dialect, runner, {
       maxConcurrent: cfg.max_concurrent,
       pollIntervalMs: pollSeconds * 1000,
       account: cfg.account ?? null,
-      partitionMap: cfg.partition_map ?? {},
-      defaultPartition: cfg.default_partition ?? null,
+      partitionMap: cfg.type === 'slurm' ? (cfg.partition_map ?? {}) : {},
+      defaultPartition: cfg.type === 'slurm' ? (cfg.default_partition ?? null) : null,
+      queue: cfg.type === 'pbs' ? (cfg.queue ?? null) : null,
       loginShell: cfg.login_shell,
       closeRunner: false,
     });

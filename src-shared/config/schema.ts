@@ -139,6 +139,8 @@ export function buildConfigSchemas(strict: boolean) {
     queue: z.string().nullable().default(null),
     clone_dir: z.string().default('~/scripthut-repos'),
     poll_interval: schedulerPoll,
+    // Resource syntax: Torque `-l nodes=1:ppn=N`, PBS Pro `-l select=1:ncpus=N:mem=…`.
+    flavor: enumOf(['torque', 'pro']).default('torque'),
   });
 
   const local = obj({

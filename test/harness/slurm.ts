@@ -9,6 +9,7 @@ import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync,
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestUser, freePort, killPid, makeClientKey, sshdAvailable, startSshd, type SshdHandle } from './sshd';
+import { installPbsStandIns } from './pbs-standins';
 
 export interface SlurmCluster {
   sshPort: number;
@@ -205,6 +206,8 @@ function buildCluster(dir: string, state: State, sshd: SshdHandle | null, keep: 
 
 async function startClusterSshd(dir: string, state: State): Promise<SshdHandle> {
   const clientPub = readFileSync(join(dir, 'client', 'id_ed25519.pub'), 'utf8').trim();
+  const pbsBin = join(dir, 'pbs-bin');
+  installPbsStandIns(pbsBin);
   const sshDir = join(dir, 'ssh');
   const handle = await startSshd({
     dir: sshDir,
@@ -212,7 +215,8 @@ async function startClusterSshd(dir: string, state: State): Promise<SshdHandle> 
     user: state.user,
     authorizedKeys: [clientPub],
     hostKeyPath: join(sshDir, 'ssh_host_ed25519_key'),
-    extraConfig: [`SetEnv SLURM_CONF=${join(dir, 'etc', 'slurm.conf')}`],
+    // Stand-in qsub/qstat/qdel/pbsnodes on the login PATH, for `type: pbs` tests (see pbs-standins.ts).
+    extraConfig: [`SetEnv SLURM_CONF=${join(dir, 'etc', 'slurm.conf')} PATH=${pbsBin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`],
   });
   writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${state.ports.ssh} ${handle.hostPublicKey}\n`);
   return handle;

@@ -23,6 +23,7 @@ case "$script" in *FAIL_SUBMIT*) echo "sbatch: error: Batch job submission faile
 case "$script" in *GARBLE*) echo "Submitted to the void"; exit 0;; esac
 id=$(printf '%s' "$script" | grep -o 'JOBID_[0-9]*' | head -1 | cut -d_ -f2)
 case "$script" in *GHOST*) ;; *) echo "$id" >> "$FAKE_STATE/known";; esac
+printf '%s\n' "$script" > "$FAKE_STATE/received_$id"
 echo "sbatch: warning: this is a fake" >&2
 echo "$id"
 `;
@@ -71,6 +72,20 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('ShellBackend batched submission', () => {
+  it('returns the script exactly as sbatch received it, `~/` already resolved, alone and in a burst (what the engine stores)', async () => {
+    const runner = new FakeClusterRunner();
+    const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });
+    // The first submission after start: the script was built before $HOME was known, so it still says `~/`.
+    const lone = await b.submit(request(b, 4001));
+    const burst = await Promise.all([b.submit(request(b, 4002)), b.submit(request(b, 4003))]);
+    for (const [id, r] of [[4001, lone], [4002, burst[0]], [4003, burst[1]]] as const) {
+      const received = fs.readFileSync(path.join(dir, `received_${id}`), 'utf8');
+      expect(r?.script).toBe(received);
+      expect(r?.script).toContain(`#SBATCH --output=${home}/.cache/scripthut/logs/r1/t${id}.1.out`);
+      expect(r?.script).not.toContain('~/');
+    }
+  });
+
   it('submits 10 overlapping tasks with one sbatch command and one squeue, each getting its own id', async () => {
     const runner = new FakeClusterRunner();
     const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });

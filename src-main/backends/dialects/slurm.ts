@@ -2,7 +2,7 @@
 // scancel and sinfo. Pure: no I/O. Formats recorded from a real Slurm 22.05 (test/fixtures/slurm/).
 import { cmd, shq } from '../../transport/quote';
 import type { AccountingQuery, ExternalJob, QueueObservation, QueueState, ScriptContext, Verdict } from '../types';
-import type { ClusterInfo, DirectiveOptions, PartitionInfo, QueueEntry, SchedulerDialect, TaggedJob } from '../shell/dialect';
+import { defineDialect, type ClusterInfo, type DirectiveOptions, type PartitionInfo, type QueueEntry, type SchedulerDialect, type TaggedJob } from '../shell/dialect';
 
 // Explicit env on each part of compound commands: runners prefix only the first simple command.
 const SCHED_ENV = 'TZ=UTC LC_ALL=C';
@@ -478,7 +478,7 @@ export function parseClusterInfo(stdout: string): ClusterInfo {
 
 // ---------------------------------------------------------------- the dialect object
 
-export const slurmDialect: SchedulerDialect = {
+export const slurmDialect: SchedulerDialect = defineDialect({
   kind: 'slurm',
   submitVerb: 'sbatch',
   directivePrefix: '#SBATCH',
@@ -504,4 +504,12 @@ export const slurmDialect: SchedulerDialect = {
   cancelWasNoop: scancelWasNoop,
   clusterInfoCommand,
   parseClusterInfo,
-};
+  noAccountingNote:
+    'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
+    'remembers a job (MinJobAge); after that a finished job without a verdict is failed by the settling timer.',
+  inspectCommand: (jobId) => `scontrol show job ${jobId}`,
+  fallbackFoundNothing: (stdout, stderr) => /no jobs in the system/i.test(`${stdout}\n${stderr}`),
+  // Slurm's word is `<id>` or `<id>;<cluster>`; `<id>.` would wrongly accept step ids.
+  mentionsJob: (stdout, jobId) => stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`)),
+  resolveHomeInDirective: (line, home) => line.replace(/=(")?~\//g, (_m, q: string | undefined) => `=${q ?? ''}${home}/`),
+});

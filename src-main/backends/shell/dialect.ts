@@ -7,6 +7,8 @@ export interface DirectiveOptions {
   account?: string | null;
   partitionMap?: Record<string, string>;
   defaultPartition?: string | null;
+  /** Queue that overrides the task's partition (PBS backends' `queue`). */
+  queue?: string | null;
   /** Absolute log paths (already resolved: schedulers do not expand `~`). */
   logs: { output: string; error: string };
 }
@@ -96,4 +98,35 @@ export interface SchedulerDialect {
 
   clusterInfoCommand(): string;
   parseClusterInfo(stdout: string): ClusterInfo;
+
+  /** Status note shown while the cluster has no accounting (how verdicts are reached instead). */
+  readonly noAccountingNote: string;
+  /** Does a failed fallback query only mean "none of these jobs is known any more"? */
+  fallbackFoundNothing(stdout: string, stderr: string): boolean;
+  /** Several job ids in one argument, for the verify commands (`1,2,3` on Slurm; null = one id per command). */
+  jobIdList(jobIds: string[]): string | null;
+  /** Replace a leading `~/` in the path values of one directive line by `home` (schedulers do not expand `~`). */
+  resolveHomeInDirective(line: string, home: string): string;
+  /** What a user runs by hand to look at one job (shown in errors). */
+  inspectCommand(jobId: string): string;
+  /** Does this verify output name the job? (Slurm prints `<id>` or `<id>;cluster`, PBS `<id>.<server>`.) */
+  mentionsJob(stdout: string, jobId: string): boolean;
+}
+
+/** The hooks most schedulers share; a dialect spreads these and overrides what differs (Nextflow's
+ * AbstractGridExecutor idea). */
+export type DialectCore = Omit<SchedulerDialect, keyof typeof dialectDefaults> & Partial<Pick<SchedulerDialect, keyof typeof dialectDefaults>>;
+
+export const dialectDefaults = {
+  noAccountingNote: 'This cluster keeps no job accounting: a finished job without a verdict is failed by the settling timer.',
+  fallbackFoundNothing: (stdout: string, stderr: string): boolean => /no jobs in the system|unknown job id/i.test(`${stdout}\n${stderr}`),
+  jobIdList: (jobIds: string[]): string | null => jobIds.join(','),
+  inspectCommand: (jobId: string): string => `qstat -f ${jobId}`,
+  resolveHomeInDirective: (line: string, home: string): string => line.replace(/([= ])(")?~\//g, (_m, sep: string, q: string | undefined) => `${sep}${q ?? ''}${home}/`),
+  mentionsJob: (stdout: string, jobId: string): boolean => stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`) || w.startsWith(`${jobId}.`)),
+};
+
+/** A complete dialect from the hooks a scheduler defines plus the shared defaults. */
+export function defineDialect(core: DialectCore): SchedulerDialect {
+  return { ...dialectDefaults, ...core } as SchedulerDialect;
 }

@@ -9,6 +9,7 @@ import type { CommandKind, CommandRunner, RunResult } from '../../transport/runn
 import type {
   AccountingQuery,
   Backend,
+  BackendCapabilities,
   BackendStatus,
   LogRead,
   LogReadOptions,
@@ -29,6 +30,8 @@ export interface ShellBackendOptions {
   account?: string | null;
   partitionMap?: Record<string, string>;
   defaultPartition?: string | null;
+  /** Queue every job goes to, whatever the task's partition says (PBS backends' `queue`). */
+  queue?: string | null;
   loginShell?: boolean;
   /** How far back findByTags looks in accounting (days). */
   tagLookbackDays?: number;
@@ -51,9 +54,6 @@ interface QueuedSubmit {
 }
 
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
-const NO_ACCOUNTING_NOTE =
-  'Slurm accounting is disabled on this cluster: final states come from `scontrol show job` while the controller still ' +
-  'remembers a job (MinJobAge); after that a finished job without a verdict is failed by the settling timer.';
 const MISSING = 'SCRIPTHUT_LOG_MISSING';
 const SIZE = 'SCRIPTHUT_LOG_SIZE';
 
@@ -72,7 +72,7 @@ export class ShellBackend implements Backend {
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
-  readonly capabilities = { sharedQueue: true, submitConcurrency: 32 };
+  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: 32 };
   private readonly logRoot: string;
   private home: string | null = null;
   private homeLookup: Promise<string> | null = null;
@@ -122,7 +122,7 @@ export class ShellBackend implements Backend {
     }
     if (res.exitCode === -1) this.setStatus('error', `${this.runner.label}: could not run a command: ${oneLine(res.stderr, 300)}`);
     else if (res.timedOut) this.setStatus('error', `${this.runner.label}: command timed out`);
-    else this.setStatus('ready', this.accountingOff ? NO_ACCOUNTING_NOTE : null);
+    else this.setStatus('ready', this.accountingOff ? this.dialect.noAccountingNote : null);
     return res;
   }
 
@@ -171,6 +171,7 @@ export class ShellBackend implements Backend {
       account: this.opts.account ?? null,
       partitionMap: this.opts.partitionMap,
       defaultPartition: this.opts.defaultPartition ?? null,
+      queue: this.opts.queue ?? null,
       logs,
     });
     const outputDir = ctx.outputDir && this.home ? this.absolute(ctx.outputDir, ctx.workingDir) : ctx.outputDir;
@@ -187,7 +188,7 @@ export class ShellBackend implements Backend {
     const prefix = this.dialect.directivePrefix;
     return script
       .split('\n')
-      .map((line) => (line.startsWith(prefix) ? line.replace(/=(")?~\//g, (_m, q: string | undefined) => `=${q ?? ''}${home}/`) : line))
+      .map((line) => (line.startsWith(prefix) ? this.dialect.resolveHomeInDirective(line, home) : line))
       .join('\n');
   }
 
@@ -246,7 +247,7 @@ export class ShellBackend implements Backend {
       if (res.exitCode !== 0) throw new Error(`${this.dialect.submitVerb} failed (exit ${res.exitCode}): ${oneLine(output)}`);
       const jobId = this.dialect.parseSubmit(res.stdout, res.stderr);
       if (!(await this.verifyOne(jobId))) throw this.notVerified(jobId);
-      item.resolve({ jobId, submitOutput: output });
+      item.resolve({ jobId, submitOutput: output, script: item.script });
     } catch (err) {
       item.reject(err as Error);
     }
@@ -305,7 +306,7 @@ export class ShellBackend implements Backend {
       return;
     }
     for (const s of submitted) {
-      if (verified.has(s.jobId)) s.item.resolve({ jobId: s.jobId, submitOutput: s.output });
+      if (verified.has(s.jobId)) s.item.resolve({ jobId: s.jobId, submitOutput: s.output, script: s.item.script });
       else s.item.reject(this.notVerified(s.jobId));
     }
   }
@@ -313,24 +314,25 @@ export class ShellBackend implements Backend {
   private async verifyOne(jobId: string): Promise<boolean> {
     for (const verify of this.dialect.verifyCommands(jobId)) {
       const v = await this.exec(verify, 'scheduler');
-      if (v.exitCode === 0 && mentionsJob(v.stdout, jobId)) return true;
+      if (v.exitCode === 0 && this.dialect.mentionsJob(v.stdout, jobId)) return true;
     }
     return false;
   }
 
   /**
-   * One queue (then accounting) query for many fresh ids, using the scheduler's comma list (`squeue -j 1,2,3`).
+   * One queue (then accounting) query for many fresh ids, using the dialect's id-list form (`squeue -j 1,2,3`, `qstat -f 1 2 3`).
    * Any id the list form does not confirm is verified on its own, so a dialect without list syntax is only slower.
    */
   private async verifyMany(jobIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     const missing = () => jobIds.filter((id) => !found.has(id));
-    if (jobIds.length > 1) {
-      const steps = this.dialect.verifyCommands(jobIds.join(',')).length;
+    const list = this.dialect.jobIdList(jobIds);
+    if (jobIds.length > 1 && list !== null) {
+      const steps = this.dialect.verifyCommands(list).length;
       for (let i = 0; i < steps && missing().length > 0; i++) {
         const ids = missing();
-        const v = await this.exec(this.dialect.verifyCommands(ids.join(','))[i] as string, 'scheduler');
-        if (v.exitCode === 0) for (const id of ids) if (mentionsJob(v.stdout, id)) found.add(id);
+        const v = await this.exec(this.dialect.verifyCommands(this.dialect.jobIdList(ids) as string)[i] as string, 'scheduler');
+        if (v.exitCode === 0) for (const id of ids) if (this.dialect.mentionsJob(v.stdout, id)) found.add(id);
       }
     }
     for (const id of missing()) if (await this.verifyOne(id)) found.add(id);
@@ -339,7 +341,7 @@ export class ShellBackend implements Backend {
 
   private notVerified(jobId: string): Error {
     return new Error(
-      `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. 'scontrol show job ${jobId}') before resubmitting`,
+      `${this.dialect.submitVerb} returned job ID ${jobId} but it does not appear in the queue or in accounting on ${this.runner.label}; check the cluster (e.g. '${this.dialect.inspectCommand(jobId)}') before resubmitting`,
     );
   }
 
@@ -403,10 +405,10 @@ export class ShellBackend implements Backend {
       }
       this.accountingOff = true;
     }
-    // No accounting on this cluster: finished jobs are only known to the controller for MinJobAge.
+    // No accounting on this cluster: the dialect's fallback asks what the controller still remembers.
     const res = await this.exec(this.dialect.fallbackAccountingCommand(ids), 'scheduler');
     if (res.exitCode !== 0) {
-      if (/no jobs in the system/i.test(res.stdout + res.stderr)) return new Map();
+      if (this.dialect.fallbackFoundNothing(res.stdout, res.stderr)) return new Map();
       throw new Error(`${this.name}: job status query failed (exit ${res.exitCode}) on ${this.runner.label}: ${oneLine(res.stdout + res.stderr)}`);
     }
     return this.dialect.parseFallbackAccounting(res.stdout, ids);
@@ -491,10 +493,6 @@ export class ShellBackend implements Backend {
   async close(): Promise<void> {
     if (this.opts.closeRunner !== false) await this.runner.close();
   }
-}
-
-function mentionsJob(stdout: string, jobId: string): boolean {
-  return stdout.split(/\s+/).some((w) => w === jobId || w.startsWith(`${jobId};`));
 }
 
 /** Split a batched submit command's stdout into per-submission results by its marker lines. */

@@ -1,0 +1,101 @@
+// The whole path of a `type: pbs` backend over a REAL sshd: engine → registry → SSH broker → PBS dialect → qsub/
+// qstat/qdel. The PBS commands are stand-ins (test/harness/pbs-standins/) printing PBS-format output while driving
+// the harness's real Slurm; no real PBS server is involved. Skips like the Slurm tests where the harness cannot run.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+import { startEngine, type RunningEngine } from '../../src-main/engine/start';
+import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import type { RunDetail } from '../../src-shared/api/schemas';
+
+const skip = shouldSkipSlurm();
+
+describe.skipIf(skip)('engine on a PBS backend (stand-in commands over a real Slurm) over SSH', () => {
+  let cluster: SlurmCluster;
+  let dir: string;
+  let e: RunningEngine;
+
+  beforeAll(async () => {
+    cluster = await startSlurmCluster();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-pbs-engine-'));
+    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    const config = path.join(dir, 'config.yaml');
+    fs.writeFileSync(
+      config,
+      `backends:\n  - name: pbs\n    type: pbs\n    max_concurrent: 20\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n`,
+    );
+    e = await startEngine({
+      dataDir: path.join(dir, 'data'),
+      configPath: config,
+      version: 'test',
+      makeShellBackend: makeShellBackendFactory,
+      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await e?.close().catch(() => undefined);
+    await cluster?.stop();
+  });
+
+  async function until(runId: string, done: (r: RunDetail) => boolean, timeoutMs = 90_000): Promise<RunDetail> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await e.api.invoke('runs.get', { id: runId });
+      if (done(r)) return r;
+      if (Date.now() > end) throw new Error(`timed out; run is ${r.status}: ${JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))}`);
+      e.engine.wake('pbs');
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  }
+  const finished = (r: RunDetail) => ['completed', 'failed', 'cancelled'].includes(r.status);
+
+  it('runs a workflow: success, exit 3 → failed with code 3 from Exit_status, dep_failed downstream', async () => {
+    const run = await e.api.invoke('runs.createFromWorkflow', {
+      backend: 'pbs',
+      workflow_name: 'pbs-basic',
+      document: [
+        { id: 'ok', command: 'echo "hello from pbs"', time_limit: '10:00' },
+        { id: 'bad', command: 'echo failing >&2; exit 3' },
+        { id: 'after-bad', command: 'echo never', deps: ['bad'] },
+      ],
+    });
+    const r = await until(run.id, finished);
+    const by = Object.fromEntries(r.items.map((t) => [t.id, t]));
+    expect(r.status).toBe('failed');
+    expect(by.ok).toMatchObject({ status: 'completed', exit_code: 0 });
+    expect(by.ok?.job_id).toMatch(/^\d+$/);
+    expect(by.bad).toMatchObject({ status: 'failed', exit_code: 3 });
+    expect(by['after-bad']).toMatchObject({ status: 'dep_failed' });
+    const log = await e.api.invoke('tasks.log', { run_id: run.id, task_id: 'ok' });
+    expect(log.content).toContain('hello from pbs');
+    const err = await e.api.invoke('tasks.log', { run_id: run.id, task_id: 'bad', type: 'error' });
+    expect(err.content).toContain('failing');
+    const script = await e.api.invoke('tasks.script', { run_id: run.id, task_id: 'ok' });
+    expect(script.script).toContain('#PBS -N ');
+    expect(script.script).toContain('#PBS -l walltime=00:10:00');
+    const cmds = await e.api.invoke('backends.commands', { name: 'pbs', limit: 1000 });
+    expect(cmds.commands.some((c) => /\bqsub\b/.test(c.command))).toBe(true);
+    expect(cmds.commands.some((c) => /qstat -x -f/.test(c.command))).toBe(true);
+    expect(cmds.commands.some((c) => /\bsbatch\b|\bsqueue\b|\bsacct\b/.test(c.command))).toBe(false);
+  }, 150_000);
+
+  it('cancels a running task with qdel', async () => {
+    const run = await e.api.invoke('runs.createFromWorkflow', {
+      backend: 'pbs',
+      workflow_name: 'pbs-cancel',
+      document: [{ id: 'sleeper', command: 'sleep 300' }],
+    });
+    await until(run.id, (r) => r.items.find((t) => t.id === 'sleeper')?.status === 'running');
+    const jobId = (await e.api.invoke('runs.get', { id: run.id })).items.find((t) => t.id === 'sleeper')?.job_id as string;
+    await e.api.invoke('runs.cancel', { id: run.id });
+    const r = await until(run.id, finished);
+    expect(r.status).toBe('cancelled');
+    expect(r.items.find((t) => t.id === 'sleeper')?.status).toBe('cancelled');
+    expect(cluster.run(`squeue -h -j ${jobId} -o %T`).stdout.trim()).not.toMatch(/RUNNING|PENDING/);
+    const cmds = await e.api.invoke('backends.commands', { name: 'pbs', limit: 1000 });
+    expect(cmds.commands.some((c) => /^qdel \d+$/.test(c.command.trim()))).toBe(true);
+  }, 150_000);
+});
