@@ -63,6 +63,8 @@ export interface Verdict {
   finishedAt?: string | null;
   maxRss?: string | null;
   cpuEfficiency?: number | null;
+  /** Cost inputs (AWS): what the task ran on and for how long. */
+  usage?: { instanceType?: string | null; vcpus?: number | null; memoryMb?: number | null; spot?: boolean | null; startedAt?: string | null; stoppedAt?: string | null };
 }
 
 export interface AccountingQuery {
@@ -106,6 +108,13 @@ export interface BackendStatus {
   retryAt: string | null;
 }
 
+export interface BackendCapabilities {
+  /** Poll even with nothing of ours in flight: the queue also shows the user's other jobs (Jobs view). */
+  sharedQueue: boolean;
+  /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
+  submitConcurrency: number;
+}
+
 export interface Backend {
   readonly name: string;
   readonly kind: BackendKind;
@@ -131,5 +140,6 @@ export interface Backend {
   readFile(path: string): Promise<string>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
+  onJobEnd?(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -2,8 +2,10 @@
 // engine gets one local backend named `local`.
 import os from 'node:os';
 import type { BackendConfig, ScripthutConfig } from '../../src-shared/config';
+import { createAwsBackend } from '../backends/aws';
 import { LocalBackend } from '../backends/local';
 import type { Backend } from '../backends/types';
+import type { CommandLogSink } from '../transport/runner';
 import { UnavailableBackend } from '../backends/unavailable';
 
 export interface BackendFactoryContext {
@@ -11,6 +13,9 @@ export interface BackendFactoryContext {
   settings: ScripthutConfig['settings'] | null;
   /** Builds SSH-reached scheduler backends (slurm, pbs); absent → they are reported unavailable. */
   makeShellBackend?: (cfg: Extract<BackendConfig, { type: 'slurm' | 'pbs' }>) => Backend;
+  /** Where AWS backends log each call (the store's command log) and register their call counters. */
+  commandLog?: CommandLogSink;
+  registerCounts?: (backend: string, counts: () => Record<string, number>) => void;
 }
 
 export function defaultLocalBackend(ctx: BackendFactoryContext): Backend {
@@ -39,6 +44,6 @@ function buildOne(cfg: BackendConfig, ctx: BackendFactoryContext): Backend {
     case 'batch':
     case 'ec2':
     case 'ecs':
-      return new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
+      return createAwsBackend(cfg, ctx);
   }
 }

@@ -1,0 +1,27 @@
+// Client settings shared by all AWS clients of a backend: region, the default credential chain (environment,
+// shared config/credentials files with `profile`, SSO, instance roles) and an optional endpoint_url for
+// LocalStack-style endpoints.
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+
+export interface AwsBlock {
+  profile?: string;
+  region: string;
+  endpoint_url?: string;
+}
+
+export interface AwsClientConfig {
+  region: string;
+  credentials: ReturnType<typeof fromNodeProviderChain>;
+  endpoint?: string;
+  maxAttempts: number;
+}
+
+export function awsClientConfig(aws: AwsBlock): AwsClientConfig {
+  return {
+    region: aws.region,
+    credentials: fromNodeProviderChain(aws.profile ? { profile: aws.profile } : {}),
+    ...(aws.endpoint_url ? { endpoint: aws.endpoint_url } : {}),
+    // The SDK retries throttling a little; longer back-off is the backend's (status 'backing_off').
+    maxAttempts: 2,
+  };
+}

@@ -1,0 +1,31 @@
+// Builds the AWS backend (Batch, EC2, ECS) for one configured backend.
+import type { BackendConfig } from '../../../src-shared/config';
+import type { CommandLogSink } from '../../transport/runner';
+import type { Backend } from '../types';
+import { UnavailableBackend } from '../unavailable';
+import { BatchBackend } from './batch-backend';
+
+export type AwsBackendConfig = Extract<BackendConfig, { type: 'batch' | 'ec2' | 'ecs' }>;
+
+export interface AwsFactoryContext {
+  dataDir: string;
+  settings?: { poll_interval?: number | null } | null;
+  /** The store's command log: every AWS call is recorded there (kind 'aws'). */
+  commandLog?: CommandLogSink;
+  /** Registers the backend's call counters so the contract can report them. */
+  registerCounts?: (backend: string, counts: () => Record<string, number>) => void;
+}
+
+export function createAwsBackend(cfg: AwsBackendConfig, ctx: AwsFactoryContext): Backend {
+  const deps = { dataDir: ctx.dataDir, commandLog: ctx.commandLog, pollSeconds: ctx.settings?.poll_interval ?? undefined };
+  let backend: BatchBackend;
+  switch (cfg.type) {
+    case 'batch':
+      backend = new BatchBackend(cfg, deps);
+      break;
+    default:
+      return new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
+  }
+  ctx.registerCounts?.(cfg.name, () => backend.calls.commandCounts());
+  return backend;
+}
