@@ -4,6 +4,7 @@ import type { CommandLogSink } from '../../transport/runner';
 import type { Backend } from '../types';
 import { UnavailableBackend } from '../unavailable';
 import { BatchBackend } from './batch-backend';
+import { Ec2Backend } from './ec2-backend';
 
 export type AwsBackendConfig = Extract<BackendConfig, { type: 'batch' | 'ec2' | 'ecs' }>;
 
@@ -18,10 +19,13 @@ export interface AwsFactoryContext {
 
 export function createAwsBackend(cfg: AwsBackendConfig, ctx: AwsFactoryContext): Backend {
   const deps = { dataDir: ctx.dataDir, commandLog: ctx.commandLog, pollSeconds: ctx.settings?.poll_interval ?? undefined };
-  let backend: BatchBackend;
+  let backend: BatchBackend | Ec2Backend;
   switch (cfg.type) {
     case 'batch':
       backend = new BatchBackend(cfg, deps);
+      break;
+    case 'ec2':
+      backend = new Ec2Backend(cfg, deps);
       break;
     default:
       return new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
