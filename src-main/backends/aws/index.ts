@@ -2,9 +2,9 @@
 import type { BackendConfig } from '../../../src-shared/config';
 import type { CommandLogSink } from '../../transport/runner';
 import type { Backend } from '../types';
-import { UnavailableBackend } from '../unavailable';
 import { BatchBackend } from './batch-backend';
 import { Ec2Backend } from './ec2-backend';
+import { EcsBackend } from './ecs-backend';
 
 export type AwsBackendConfig = Extract<BackendConfig, { type: 'batch' | 'ec2' | 'ecs' }>;
 
@@ -19,7 +19,7 @@ export interface AwsFactoryContext {
 
 export function createAwsBackend(cfg: AwsBackendConfig, ctx: AwsFactoryContext): Backend {
   const deps = { dataDir: ctx.dataDir, commandLog: ctx.commandLog, pollSeconds: ctx.settings?.poll_interval ?? undefined };
-  let backend: BatchBackend | Ec2Backend;
+  let backend: BatchBackend | Ec2Backend | EcsBackend;
   switch (cfg.type) {
     case 'batch':
       backend = new BatchBackend(cfg, deps);
@@ -27,8 +27,9 @@ export function createAwsBackend(cfg: AwsBackendConfig, ctx: AwsFactoryContext):
     case 'ec2':
       backend = new Ec2Backend(cfg, deps);
       break;
-    default:
-      return new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
+    case 'ecs':
+      backend = new EcsBackend(cfg, deps);
+      break;
   }
   ctx.registerCounts?.(cfg.name, () => backend.calls.commandCounts());
   return backend;
