@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   BatchClient,
+  DescribeJobQueuesCommand,
   DescribeJobDefinitionsCommand,
   DescribeJobsCommand,
   ListJobsCommand,
@@ -151,6 +152,8 @@ describe('BatchBackend', () => {
     await expect(b.poll(['job-1'])).rejects.toThrow(/backing off/);
     expect(batch.commandCalls(DescribeJobsCommand)).toHaveLength(1);
     clock += 6000;
+    // The back-off is over: the engine may submit and poll again.
+    expect(b.status().state).toBe('ready');
     expect((await b.poll(['job-1'])).jobs.get('job-1')?.state).toBe('running');
     expect(b.status().state).toBe('ready');
     expect(states).toEqual(['backing_off', 'ready']);
@@ -164,6 +167,19 @@ describe('BatchBackend', () => {
     expect(b.status().state).toBe('error');
     expect(b.status().detail).toContain('aws sso login --profile research');
     expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
+  });
+
+  it('missing credentials show in the status at start (before any submission) and clear once credentials work', async () => {
+    const b = make();
+    const noCreds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    batch.on(DescribeJobQueuesCommand).rejectsOnce(noCreds).resolves({ jobQueues: [] });
+    batch.on(DescribeJobsCommand).resolves({ jobs: [] });
+    await b.poll([]);
+    expect(b.status()).toMatchObject({ state: 'error', detail: expect.stringContaining('aws sso login --profile research') });
+    await b.poll([]);
+    expect(b.status().state).toBe('ready');
+    await b.poll([]);
+    expect(batch.commandCalls(DescribeJobQueuesCommand)).toHaveLength(2);
   });
 
   it('cancel terminates the job with the ScriptHut reason', async () => {

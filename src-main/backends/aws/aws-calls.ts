@@ -57,7 +57,28 @@ export class AwsCalls {
   }
 
   status(): BackendStatus {
+    // Back-off over: ready to try again (the next successful call confirms it to the listeners).
+    if (this.current.state === 'backing_off' && this.now() >= this.retryAt) return { state: 'ready', detail: null, retryAt: null };
     return this.current;
+  }
+
+  /**
+   * Whether the backend should make a cheap call this cycle to learn its state: at start (so missing
+   * credentials show before anything is submitted) and while in error (so `aws sso login` is noticed).
+   */
+  needsHealthCheck(): boolean {
+    return !this.checked || this.current.state === 'error';
+  }
+  private checked = false;
+  async healthCheck(label: string, fn: () => Promise<unknown>): Promise<void> {
+    this.checked = true;
+    try {
+      await this.call(label, fn);
+    } catch (err) {
+      // Credentials and throttling are already in the status; anything else (permissions on the probe call) is
+      // not a reason to stop: the real calls will say what is wrong.
+      if (!(err instanceof TransientAwsError)) return;
+    }
   }
   onStatusChange(fn: (s: BackendStatus) => void): () => void {
     this.listeners.add(fn);

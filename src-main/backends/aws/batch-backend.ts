@@ -2,6 +2,7 @@
 // once (reused by content hash); the job name is the submit tag so a restarted engine finds the job by tag.
 import {
   BatchClient,
+  DescribeJobQueuesCommand,
   DescribeJobDefinitionsCommand,
   DescribeJobsCommand,
   ListJobsCommand,
@@ -232,6 +233,10 @@ export class BatchBackend implements Backend {
   }
 
   async poll(trackedJobIds: string[]): Promise<PollResult> {
+    if (this.calls.needsHealthCheck()) {
+      const queue = this.cfg.aws.job_queue;
+      await this.calls.healthCheck(`batch:DescribeJobQueues queue=${queue}`, () => this.batch.send(new DescribeJobQueuesCommand({ jobQueues: [queue] })));
+    }
     const jobs = new Map<string, QueueObservation>();
     const details = await this.describe(trackedJobIds);
     for (const [id, j] of details) {

@@ -2,6 +2,7 @@
 // configured. Task definitions are derived from image + resources and registered once (reused by content hash);
 // RunTask carries the submit tag (tags, startedBy, clientToken) so a restarted engine finds the task by tag.
 import {
+  DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -232,6 +233,9 @@ export class EcsBackend implements Backend {
   }
 
   async poll(trackedJobIds: string[]): Promise<PollResult> {
+    if (this.calls.needsHealthCheck()) {
+      await this.calls.healthCheck(`ecs:DescribeClusters cluster=${this.cluster}`, () => this.ecs.send(new DescribeClustersCommand({ clusters: [this.cluster] })));
+    }
     const jobs = new Map<string, QueueObservation>();
     const { tasks } = await this.describe(trackedJobIds);
     for (const [arn, t] of tasks) {
