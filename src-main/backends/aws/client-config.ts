@@ -17,6 +17,9 @@ export interface AwsClientConfig {
 }
 
 export function awsClientConfig(aws: AwsBlock): AwsClientConfig {
+  // The SDK range is pinned to releases that support Node 20 (the CLI's floor); its "Node 22 needed after
+  // January 2027" notice would only repeat that on every CLI run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return {
     region: aws.region,
     credentials: fromNodeProviderChain(aws.profile ? { profile: aws.profile } : {}),
