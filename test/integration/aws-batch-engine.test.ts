@@ -155,6 +155,29 @@ describe('Batch backend through the real engine', () => {
     expect(cmds.counts.aws).toBeGreaterThan(0);
   });
 
+  it('a SubmitJob whose reply is lost is found by its tag on the next cycle: one job, task completed', async () => {
+    let cutOff = true;
+    batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => {
+      const res = fake.submit(input);
+      if (cutOff) {
+        cutOff = false;
+        // AWS accepted the job, but the reply never arrived.
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+      }
+      return res;
+    });
+    h = await startAwsEngine(BATCH);
+    const e = h;
+    const run = await startRun(e, [task('once', 'echo ran-once')]);
+    const done = await waitRunDone(e, run.id);
+    expect(item(done, 'once')).toMatchObject({ status: 'completed', exit_code: 0, job_id: 'job-1' });
+    expect(fake.jobs.size).toBe(1);
+    expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(1);
+    expect(batch.commandCalls(ListJobsCommand).length).toBeGreaterThan(0);
+    const transitions = (await e.eng.api.invoke('tasks.transitions', { run_id: run.id, task_id: 'once' })).transitions;
+    expect(transitions.some((t) => /found job job-1 by its tag/.test(t.reason ?? ''))).toBe(true);
+  });
+
   it('cancel stops a running job; the task is cancelled, not completed', async () => {
     h = await startAwsEngine(BATCH);
     const e = h;

@@ -19,13 +19,19 @@ const CREDENTIAL_NAMES = new Set([
   'UnauthorizedException',
 ]);
 
-export type AwsErrorClass = 'throttled' | 'credentials' | 'other';
+export type AwsErrorClass = 'throttled' | 'credentials' | 'unknown_outcome' | 'other';
+
+/** The request may or may not have reached AWS (lost reply, reset, timeout, AWS-side 5xx). */
+const UNKNOWN_OUTCOME_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError', 'InternalError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException', 'ServerException']);
+const UNKNOWN_OUTCOME_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED']);
 
 export function classifyAwsError(err: unknown): AwsErrorClass {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; message?: string };
   const name = e?.name ?? e?.Code ?? '';
   if (THROTTLE_NAMES.has(name) || e?.$metadata?.httpStatusCode === 429) return 'throttled';
   if (CREDENTIAL_NAMES.has(name) || /sso session|token (has )?expired|could not load credentials/i.test(e?.message ?? '')) return 'credentials';
+  const code = (err as { code?: string })?.code ?? '';
+  if (UNKNOWN_OUTCOME_NAMES.has(name) || UNKNOWN_OUTCOME_CODES.has(code) || (e?.$metadata?.httpStatusCode ?? 0) >= 500) return 'unknown_outcome';
   return 'other';
 }
 
@@ -125,6 +131,10 @@ export class AwsCalls {
       if (kind === 'credentials') {
         this.set({ state: 'error', detail: `AWS credentials missing or expired for backend '${this.o.backend}': ${e?.message ?? e}. Fix: ${this.credentialHint()}.`, retryAt: null });
         throw new TransientAwsError(`AWS credentials missing or expired (${msg}); ${this.credentialHint()}`);
+      }
+      if (kind === 'unknown_outcome') {
+        // A submission cut off here may exist: the engine keeps the intent and finds it by tag.
+        throw new TransientAwsError(`AWS ${label} did not complete (${msg}); outcome unknown`);
       }
       throw err;
     }
