@@ -5,8 +5,9 @@ import path from 'node:path';
 import { startEngine } from '../../src-main/engine/start';
 import type { EngineHarness } from './engine-harness';
 
-export async function startAwsEngine(backendYaml: string[]): Promise<EngineHarness> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-aws-engine-'));
+/** `root`: reuse the folder of an earlier engine (a restart); `keep`: leave the folder for the next one. */
+export async function startAwsEngine(backendYaml: string[], opts: { root?: string; keep?: boolean } = {}): Promise<EngineHarness> {
+  const root = opts.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-aws-engine-'));
   const dataDir = path.join(root, 'data');
   const work = path.join(root, 'work');
   fs.mkdirSync(work, { recursive: true });
@@ -26,7 +27,7 @@ export async function startAwsEngine(backendYaml: string[]): Promise<EngineHarne
     events,
     close: async () => {
       await eng.close();
-      fs.rmSync(root, { recursive: true, force: true });
+      if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
     },
   };
 }

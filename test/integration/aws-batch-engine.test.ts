@@ -178,6 +178,25 @@ describe('Batch backend through the real engine', () => {
     expect(transitions.some((t) => /found job job-1 by its tag/.test(t.reason ?? ''))).toBe(true);
   });
 
+  it('an engine killed mid-SubmitJob: the next engine finds the job by its tag and does not submit it again', async () => {
+    // First engine: AWS accepts the job but the reply never comes back before the engine goes away.
+    batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => {
+      fake.submit(input);
+      return new Promise(() => undefined);
+    });
+    const first = await startAwsEngine(BATCH, { keep: true });
+    const run = await startRun(first, [task('once', 'echo ran-once')]);
+    await waitFor(() => fake.jobs.size === 1, 'the job to reach Batch');
+    await first.close();
+
+    batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => fake.submit(input));
+    h = await startAwsEngine(BATCH, { root: first.root });
+    const done = await waitRunDone(h, run.id);
+    expect(item(done, 'once')).toMatchObject({ status: 'completed', exit_code: 0, job_id: 'job-1' });
+    expect(fake.jobs.size).toBe(1);
+    expect((await h.eng.api.invoke('tasks.log', { run_id: run.id, task_id: 'once' })).content).toContain('ran-once');
+  });
+
   it('cancel stops a running job; the task is cancelled, not completed', async () => {
     h = await startAwsEngine(BATCH);
     const e = h;

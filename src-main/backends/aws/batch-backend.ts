@@ -33,7 +33,7 @@ import { AwsCalls } from './aws-calls';
 import { awsClientConfig, type AwsBlock } from './client-config';
 import { fetchLogStream } from './cloudwatch-logs';
 import { AWS_CAPABILITIES, awsLogPaths, awsScript, envFromScript, exitVerdict, isoOrNull } from './common';
-import { LogIndex, bindLog, readMirrored, writeMirror } from './log-cache';
+import { LogIndex, readMirrored, writeMirror } from './log-cache';
 import path from 'node:path';
 import { TAG_KEYS, awsName, chunks, gpuCount, memoryMiB, shortHash, timeLimitSeconds } from './resources';
 
@@ -177,6 +177,7 @@ export class BatchBackend implements Backend {
       ...envFromScript(req.script),
       { name: 'SCRIPTHUT_TAG', value: req.tag },
     ];
+    await this.logIndex.prepare(req.tag, req.logs);
     const out = await this.calls.call(`batch:SubmitJob queue=${this.queueFor(req.task.partition)} name=${jobName}`, () =>
       this.batch.send(
         new SubmitJobCommand({
@@ -195,7 +196,7 @@ export class BatchBackend implements Backend {
     if (!out.jobId) throw new Error(`batch:SubmitJob returned no jobId for ${jobName}`);
     const jobId = out.jobId;
     // The job exists now: a local disk problem must not turn it into a failed submission (it would run twice).
-    await Promise.all([bindLog(req.logs.output, { jobId, stream: 'output' }), bindLog(req.logs.error, { jobId, stream: 'error' }), this.logIndex.set(jobId, req.logs.output)]).catch((err) =>
+    await this.logIndex.bind(jobId, req.logs).catch((err) =>
       console.warn(`[aws] batch job ${jobId}: cannot record its log location: ${(err as Error).message}`),
     );
     return { jobId: out.jobId, submitOutput: `batch:SubmitJob jobId=${out.jobId} jobName=${out.jobName ?? jobName} definition=${jobDefinition}` };
@@ -227,7 +228,10 @@ export class BatchBackend implements Backend {
       const details = await this.describe(ids);
       // The name is derived from the tag; the tag itself on the job is the proof (names could collide after sanitising).
       const match = [...details.values()].filter((j) => (j.tags?.[TAG_KEYS.tag] ?? tag) === tag).sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))[0];
-      if (match?.jobId) found.set(tag, match.jobId);
+      if (match?.jobId) {
+        found.set(tag, match.jobId);
+        await this.logIndex.bindFromTag(tag, match.jobId);
+      }
     }
     return found;
   }

@@ -33,7 +33,7 @@ import type { AwsBackendDeps } from './batch-backend';
 import { awsClientConfig, type AwsBlock } from './client-config';
 import { AWS_CAPABILITIES, awsLogPaths, awsScript, exitVerdict, isoOrNull } from './common';
 import { LOG_CHUNK_BYTES, PROBE_COMMAND, USER_DATA_LIMIT, ec2UserData, logChunkCommand, parseProbe } from './ec2-user-data';
-import { LogIndex, bindLog, readMirrored, writeMirror } from './log-cache';
+import { LogIndex, readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, chunks, shortHash, timeLimitSeconds } from './resources';
 
 export interface Ec2BackendConfig {
@@ -137,6 +137,7 @@ export class Ec2Backend implements Backend {
       { Key: 'Name', Value: `scripthut-${req.jobName}`.slice(0, 255) },
       ...Object.entries(this.cfg.extra_tags).map(([Key, Value]) => ({ Key, Value })),
     ].filter((t, i, all) => all.findIndex((x) => x.Key === t.Key) === i);
+    await this.logIndex.prepare(req.tag, req.logs);
     const out = await this.calls.call(`ec2:RunInstances type=${instanceType} tag=${req.tag}`, () =>
       this.ec2.send(
         new RunInstancesCommand({
@@ -163,7 +164,7 @@ export class Ec2Backend implements Backend {
     const id = out.Instances?.[0]?.InstanceId;
     if (!id) throw new Error(`ec2:RunInstances returned no instance for ${req.tag}`);
     this.live.add(id);
-    await Promise.all([bindLog(req.logs.output, { jobId: id, stream: 'output' }), bindLog(req.logs.error, { jobId: id, stream: 'error' }), this.logIndex.set(id, req.logs.output)]).catch((err) =>
+    await this.logIndex.bind(id, req.logs).catch((err) =>
       console.warn(`[aws] ec2 instance ${id}: cannot record its log location: ${(err as Error).message}`),
     );
     return { jobId: id, submitOutput: `ec2:RunInstances instance=${id} type=${instanceType} ami=${this.cfg.ami}${this.cfg.spot ? ' spot' : ''}` };
@@ -197,6 +198,7 @@ export class Ec2Backend implements Backend {
         const tag = i.Tags?.find((t) => t.Key === TAG_KEYS.tag)?.Value;
         if (tag && i.InstanceId && !found.has(tag) && i.Tags?.some((t) => t.Key === TAG_KEYS.backend && t.Value === this.cfg.name)) {
           found.set(tag, i.InstanceId);
+          await this.logIndex.bindFromTag(tag, i.InstanceId);
           if (!GONE.has(i.State?.Name ?? '')) this.live.add(i.InstanceId);
         }
       }

@@ -34,7 +34,7 @@ import type { AwsBackendDeps } from './batch-backend';
 import { awsClientConfig, type AwsBlock } from './client-config';
 import { fetchLogStream } from './cloudwatch-logs';
 import { AWS_CAPABILITIES, awsLogPaths, awsScript, envFromScript, exitVerdict, isoOrNull } from './common';
-import { LogIndex, bindLog, readMirrored, writeMirror } from './log-cache';
+import { LogIndex, readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, chunks, gpuCount, memoryMiB, shortHash } from './resources';
 
 export interface EcsBackendConfig {
@@ -168,6 +168,7 @@ export class EcsBackend implements Backend {
     const placement = this.cfg.capacity_providers.length
       ? { capacityProviderStrategy: this.cfg.capacity_providers.map((capacityProvider) => ({ capacityProvider, weight: 1 })) }
       : { launchType: this.cfg.launch_type };
+    await this.logIndex.prepare(req.tag, req.logs);
     const out = await this.calls.call(`ecs:RunTask cluster=${this.cluster} tag=${req.tag}`, () =>
       this.ecs.send(
         new RunTaskCommand({
@@ -195,7 +196,7 @@ export class EcsBackend implements Backend {
       const why = (out.failures ?? []).map((f) => `${f.reason ?? '?'}${f.detail ? ` (${f.detail})` : ''}`).join('; ');
       throw new Error(`ecs:RunTask started no task on cluster '${this.cluster}'${why ? `: ${why}` : ''}`);
     }
-    await Promise.all([bindLog(req.logs.output, { jobId: arn, stream: 'output' }), bindLog(req.logs.error, { jobId: arn, stream: 'error' }), this.logIndex.set(arn, req.logs.output)]).catch((err) =>
+    await this.logIndex.bind(arn, req.logs).catch((err) =>
       console.warn(`[aws] ecs task ${arn}: cannot record its log location: ${(err as Error).message}`),
     );
     return { jobId: arn, submitOutput: `ecs:RunTask task=${arn} definition=${taskDefinition}` };
@@ -227,7 +228,10 @@ export class EcsBackend implements Backend {
       if (arns.length === 0) continue;
       const { tasks } = await this.describe(arns, true);
       const match = [...tasks.values()].filter((t) => t.tags?.some((x) => x.key === TAG_KEYS.tag && x.value === tag)).sort((a, b) => Number(a.createdAt ?? 0) - Number(b.createdAt ?? 0))[0];
-      if (match?.taskArn) found.set(tag, match.taskArn);
+      if (match?.taskArn) {
+        found.set(tag, match.taskArn);
+        await this.logIndex.bindFromTag(tag, match.taskArn);
+      }
     }
     return found;
   }

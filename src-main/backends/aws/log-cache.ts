@@ -69,6 +69,27 @@ export async function readMirrored(file: string, opts: LogReadOptions, fetch: (j
 /** jobId -> output log path, kept in the data folder so a restarted engine can still archive the log at the end. */
 export class LogIndex {
   constructor(private readonly dir: string) {}
+
+  /** Before the AWS call: where this tag's logs go, so a job found by tag after a crash gets its logs too. */
+  async prepare(tag: string, logs: { output: string; error: string }): Promise<void> {
+    await writeAtomic(path.join(this.dir, 'by-tag', `${tag.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`), JSON.stringify(logs));
+  }
+
+  /** The job exists: bind its log files to it. */
+  async bind(jobId: string, logs: { output: string; error: string }): Promise<void> {
+    await Promise.all([bindLog(logs.output, { jobId, stream: 'output' }), bindLog(logs.error, { jobId, stream: 'error' }), this.set(jobId, logs.output)]);
+  }
+
+  /** A job found by its tag (after a crash mid-submission): bind the log files prepared for that tag. */
+  async bindFromTag(tag: string, jobId: string): Promise<void> {
+    if (await this.get(jobId)) return;
+    try {
+      const logs = JSON.parse(await readFile(path.join(this.dir, 'by-tag', `${tag.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`), 'utf8')) as { output: string; error: string };
+      await this.bind(jobId, logs);
+    } catch {
+      /* submitted by an older version or the file is gone: the log stays readable only while the job runs */
+    }
+  }
   private file(jobId: string): string {
     return path.join(this.dir, `${jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}.path`);
   }
