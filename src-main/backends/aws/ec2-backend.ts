@@ -218,6 +218,9 @@ export class Ec2Backend implements Backend {
         if (!GONE.has(state) && this.now() - Number(i.LaunchTime ?? this.now()) > ORPHAN_GRACE_MS) await this.terminateOrphan(i);
         continue;
       }
+      // After a restart the count of live instances (max_instances) is rebuilt from what AWS reports.
+      if (GONE.has(state)) this.live.delete(id);
+      else this.live.add(id);
       if (GONE.has(state) || this.exits.has(id)) continue;
       if (state === 'pending') jobs.set(id, { state: 'pending', rawState: 'pending', pendingReason: 'instance starting' });
       else if (state === 'running') {
