@@ -4,7 +4,9 @@ import os from 'node:os';
 import type { BackendConfig, ScripthutConfig, SshBackendConfig } from '../../src-shared/config';
 import { pbsDialect, pbsProDialect } from './dialects/pbs';
 import { slurmDialect } from './dialects/slurm';
+import { createAwsBackend } from './aws';
 import { LocalBackend } from './local';
+import type { CommandLogSink } from '../transport/runner';
 import type { SchedulerDialect } from './shell/dialect';
 import type { Backend } from './types';
 import { UnavailableBackend } from './unavailable';
@@ -14,6 +16,9 @@ export interface BackendFactoryContext {
   settings: ScripthutConfig['settings'] | null;
   /** Builds a scheduler backend reached over SSH with this dialect; absent → such backends are reported unavailable. */
   makeShellBackend?: (cfg: SshBackendConfig, dialect: SchedulerDialect) => Backend;
+  /** Where AWS backends log each call (the store's command log) and register their call counters. */
+  commandLog?: CommandLogSink;
+  registerCounts?: (backend: string, counts: () => Record<string, number>) => void;
 }
 
 type Factory<T extends BackendConfig['type']> = (cfg: Extract<BackendConfig, { type: T }>, ctx: BackendFactoryContext) => Backend;
@@ -33,8 +38,7 @@ const scheduler = (cfg: SshBackendConfig, ctx: BackendFactoryContext): Backend =
   return new UnavailableBackend(cfg.name, cfg.type, `${cfg.type} backends are not available in this build.`, cfg.max_concurrent);
 };
 
-const notYet = (cfg: Extract<BackendConfig, { type: 'batch' | 'ec2' | 'ecs' }>): Backend =>
-  new UnavailableBackend(cfg.name, cfg.type, `AWS ${cfg.type} backends are not supported yet in ScriptHut Desktop; the configuration is kept but no jobs can be started on '${cfg.name}'.`, cfg.max_concurrent);
+const aws = (cfg: Extract<BackendConfig, { type: 'batch' | 'ec2' | 'ecs' }>, ctx: BackendFactoryContext): Backend => createAwsBackend(cfg, ctx);
 
 const local: Factory<'local'> = (cfg, ctx) => {
   if (process.platform === 'win32') return new UnavailableBackend(cfg.name, 'local', 'The local backend needs a POSIX system (Linux or macOS).');
@@ -45,9 +49,9 @@ export const BACKEND_FACTORIES: { [T in BackendConfig['type']]: Factory<T> } = {
   local,
   slurm: scheduler,
   pbs: scheduler,
-  batch: notYet,
-  ec2: notYet,
-  ecs: notYet,
+  batch: aws,
+  ec2: aws,
+  ecs: aws,
 };
 
 export function buildBackend(cfg: BackendConfig, ctx: BackendFactoryContext): Backend {

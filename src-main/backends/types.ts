@@ -65,6 +65,8 @@ export interface Verdict {
   finishedAt?: string | null;
   maxRss?: string | null;
   cpuEfficiency?: number | null;
+  /** Cost inputs (AWS): what the task ran on and for how long. */
+  usage?: { instanceType?: string | null; vcpus?: number | null; memoryMb?: number | null; spot?: boolean | null; startedAt?: string | null; stoppedAt?: string | null };
 }
 
 export interface AccountingQuery {
@@ -148,5 +150,6 @@ export interface Backend {
   removeRunFiles?(runId: string, jobIds: string[]): Promise<void>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
+  onJobEnd?(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -88,7 +88,13 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       sshOptions: opts.sshOptions,
       onClose: (fn) => closers.push(fn),
     };
-    const backends = buildBackends(config, { dataDir: opts.dataDir, settings: config?.settings ?? null, makeShellBackend: opts.makeShellBackend?.(wiring) });
+    const backends = buildBackends(config, {
+      dataDir: opts.dataDir,
+      settings: config?.settings ?? null,
+      makeShellBackend: opts.makeShellBackend?.(wiring),
+      commandLog: (e) => store.appendCommand(e),
+      registerCounts: wiring.registerCounts,
+    });
     const s = config?.settings;
     const timers: Timers = {
       noRecordMs: (s?.no_record_seconds ?? 300) * 1000,

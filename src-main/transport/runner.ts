@@ -1,6 +1,6 @@
 // One runner interface for local shells and SSH connections. Backends build commands; runners execute them.
 
-export type CommandKind = 'scheduler' | 'io' | 'other';
+export type CommandKind = 'scheduler' | 'io' | 'other' | 'aws';
 
 export interface RunOptions {
   /** Data written to the command's stdin (scripts travel this way or as quoted heredocs). */
@@ -53,7 +53,7 @@ export function withSchedulerEnv(command: string, kind: CommandKind | undefined)
 
 /** Wrap a runner so every command is logged (trimmed) and counted. */
 export class LoggedRunner implements CommandRunner {
-  private counts = { scheduler: 0, io: 0, other: 0 };
+  private counts = { scheduler: 0, io: 0, other: 0, aws: 0 };
   constructor(
     private readonly inner: CommandRunner,
     private readonly backend: string,

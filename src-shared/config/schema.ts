@@ -154,19 +154,31 @@ export function buildConfigSchemas(strict: boolean) {
   });
 
   const awsProfile = z.string().min(1).optional();
+  // LocalStack-style endpoint override (http://127.0.0.1:4566); absent = the real AWS endpoints.
+  const awsEndpoint = z.string().url().optional();
 
   const ecs = obj({
     type: z.literal('ecs'),
     ...common,
-    aws: obj({ profile: awsProfile, region: nonEmptyText, cluster_name: nonEmptyText }),
+    aws: obj({ profile: awsProfile, region: nonEmptyText, cluster_name: nonEmptyText, endpoint_url: awsEndpoint }),
     max_concurrent: maxConcurrent,
     poll_interval: schedulerPoll,
+    default_image: z.string().nullable().default(null),
+    // Fargate unless capacity providers are named (EC2 capacity providers of the cluster).
+    launch_type: enumOf(['FARGATE', 'EC2']).default('FARGATE'),
+    capacity_providers: z.array(z.string()).default([]),
+    subnet_ids: z.array(z.string()).default([]),
+    security_group_ids: z.array(z.string()).default([]),
+    assign_public_ip: z.boolean().default(false),
+    task_role_arn: z.string().nullable().default(null),
+    execution_role_arn: z.string().nullable().default(null),
+    log_group: z.string().default('/ecs/scripthut'),
   });
 
   const batch = obj({
     type: z.literal('batch'),
     ...common,
-    aws: obj({ profile: awsProfile, region: nonEmptyText, job_queue: nonEmptyText }),
+    aws: obj({ profile: awsProfile, region: nonEmptyText, job_queue: nonEmptyText, endpoint_url: awsEndpoint }),
     job_definition: z.string().nullable().default(null),
     job_definition_mode: enumOf(['locked', 'revisions']).default('locked'),
     default_image: z.string().nullable().default(null),
@@ -182,7 +194,7 @@ export function buildConfigSchemas(strict: boolean) {
   const ec2 = obj({
     type: z.literal('ec2'),
     ...common,
-    aws: obj({ profile: awsProfile, region: nonEmptyText }),
+    aws: obj({ profile: awsProfile, region: nonEmptyText, endpoint_url: awsEndpoint }),
     ami: nonEmptyText,
     subnet_id: nonEmptyText,
     security_group_ids: z.array(z.string()).default([]),
@@ -198,6 +210,7 @@ export function buildConfigSchemas(strict: boolean) {
     extra_tags: nullAsMissing(textMap.default({})),
     clone_dir: z.string().default(''),
     poll_interval: schedulerPoll,
+    spot: z.boolean().default(false),
   });
 
   const backendTypes = BACKEND_KINDS.join(', ');
