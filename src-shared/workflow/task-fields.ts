@@ -5,6 +5,8 @@ import { parseEnvRules } from '../env/rules';
 import { describeValue, isPlainObject } from './describe';
 
 export const TASK_ID_MAX = 200;
+// Log and output names are built from the id; file names are limited to 255 bytes, not characters.
+export const TASK_ID_MAX_BYTES = 200;
 export const RETRIES_MAX = 10;
 
 const KNOWN_FIELDS = new Set([
@@ -43,6 +45,8 @@ export function validateTaskId(id: unknown): string | null {
   if (/\s/.test(id)) return `must not contain whitespace, got ${describeValue(id)}`;
   if (id.includes('/')) return `must not contain '/', got ${describeValue(id)}`;
   if (id.length > TASK_ID_MAX) return `must be at most ${TASK_ID_MAX} characters, got ${id.length}`;
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes > TASK_ID_MAX_BYTES) return `must be at most ${TASK_ID_MAX_BYTES} bytes in UTF-8, got ${bytes} bytes (${id.length} characters)`;
   return null;
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
+import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import type {
   AccountingQuery,
   Backend,
@@ -106,12 +107,12 @@ export class LocalBackend implements Backend {
   }
 
   defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${safeSegment(taskId)}.${attempt}`);
+    const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${taskFileName(taskId)}.${attempt}`);
     return { output: `${base}.out`, error: `${base}.err` };
   }
 
   outputDir(runId: string, taskId: string): string {
-    return path.join(this.dataDir, 'outputs', safeSegment(runId), safeSegment(taskId));
+    return path.join(this.dataDir, 'outputs', safeSegment(runId), taskFileName(taskId));
   }
 
   buildScript(ctx: ScriptContext): string {
