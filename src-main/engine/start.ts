@@ -73,7 +73,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     const loaded = loadConfig({ configPath: opts.configPath, env: opts.env });
     const config = loaded.ok ? loaded.config : null;
     for (const w of loaded.ok ? loaded.warnings : []) console.warn(`[config] ${w}`);
-    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding });
+    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding, commandLogRetention: config?.settings.command_log_retention });
     // A broken config must not stop the engine: the embedded default (local) keeps history and jobs alive
     // while the error is shown.
     const prompts = new PromptCenter();

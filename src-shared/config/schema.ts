@@ -313,6 +313,8 @@ export function buildConfigSchemas(strict: boolean) {
     no_record_seconds: seconds(1).default(300),
     settling_timeout_seconds: seconds(1).default(600),
     local_poll_interval_ms: wholeNumber(100, undefined, 'milliseconds').default(1000),
+    // Rows of the command log kept per backend; older rows are pruned.
+    command_log_retention: wholeNumber(100, undefined, 'rows').default(10_000),
   });
 
   const config = obj({
