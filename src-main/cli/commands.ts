@@ -134,6 +134,7 @@ export const COMMANDS: CommandDef[] = [
       }
       const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
       const run = await ctx.client().invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') });
+      for (const w of run.warnings ?? []) ctx.err(`warning: ${file}: ${w}`);
       if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
       if (ctx.json) printJson(ctx, run);
       else {
@@ -374,6 +375,7 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        for (const w of h.config_warnings ?? []) ctx.err(`warning: ${h.config_file ?? 'config'}${w.line ? `:${w.line}` : ''}: ${w.message}`);
       }
       return h.config_error ? 1 : 0;
     },

@@ -24,8 +24,15 @@ export interface ConfigLoadError {
   issues: ConfigIssue[];
 }
 
+/** One config warning as health reports it: config path, sentence, and the YAML line when known. */
+export interface ConfigWarning {
+  path: string;
+  message: string;
+  line: number | null;
+}
+
 export type LoadedConfig =
-  | { ok: true; config: ScripthutConfig; file: string | null; warnings: string[] }
+  | { ok: true; config: ScripthutConfig; file: string | null; warnings: string[]; warningDetails: ConfigWarning[] }
   | { ok: false; error: ConfigLoadError };
 
 export function homeDir(env: NodeJS.ProcessEnv): string {
@@ -50,7 +57,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   }
   const found = configCandidates(env).find((f) => fs.existsSync(f));
   if (found) return loadConfigFile(found, env, cpuCount);
-  return { ok: true, config: defaultConfig({ cpuCount }), file: null, warnings: [] };
+  return { ok: true, config: defaultConfig({ cpuCount }), file: null, warnings: [], warningDetails: [] };
 }
 
 /** Parse the text of a config file; `file` is used for messages, relative stack input files and `~`. */
@@ -80,6 +87,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     return line ? `line ${line}: ` : '';
   };
   const warnings = result.warnings.map((w) => `${file}${lineOf(w) ? `:${lineOf(w)}` : ''}: ${w.message}`);
+  const warningDetails = result.warnings.map((w) => ({ path: w.path, message: w.message, line: lineOf(w) ?? null }));
   if (!result.ok) {
     const lines = result.issues.map((i) => `  ${at(i)}${i.message}`);
     const count = result.issues.length === 1 ? '1 problem' : `${result.issues.length} problems`;
@@ -87,7 +95,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     return { ok: false, error: { file, message, issues: result.issues.map(({ path: p, message: m }) => ({ path: p, message: m })) } };
   }
   const config = expandConfigPaths(result.config, { home: homeDir(env), configDir: path.dirname(file) });
-  return { ok: true, config, file, warnings };
+  return { ok: true, config, file, warnings, warningDetails };
 }
 
 function loadConfigFile(file: string, env: NodeJS.ProcessEnv, cpuCount: number): LoadedConfig {

@@ -25,6 +25,7 @@ import type { PromptCenter } from './prompts';
 export interface EngineConfigInfo {
   file: string | null;
   error: Health['config_error'];
+  warnings?: Health['config_warnings'];
 }
 
 export interface EngineOptions {
@@ -672,6 +673,7 @@ export class Engine implements EngineApi {
       starting: null,
       backends,
       demo_available: !!this.o.demoWorkflowPath && fs.existsSync(this.o.demoWorkflowPath),
+      config_warnings: this.o.config.warnings ?? [],
     };
   }
 
@@ -694,16 +696,17 @@ export class Engine implements EngineApi {
           if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
         }
         let doc: WorkflowDocument;
+        let warnings: string[];
         let name = input.workflow_name;
         if (input.demo) {
           if (!this.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
-          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }));
+          ({ doc, warnings } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }));
           name ??= 'demo';
         } else {
           if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
-          ({ doc } = validateWorkflowInput(input));
+          ({ doc, warnings } = validateWorkflowInput(input));
         }
-        return this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null);
+        return { ...this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null), warnings };
       },
       'runs.cancel': async ({ id, task }) => {
         const run = this.requireRun(id);

@@ -102,7 +102,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       dataDir: opts.dataDir,
       version: opts.version,
       timers,
-      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error },
+      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error, warnings: loaded.ok ? loaded.warningDetails : [] },
       env: makeEnvResolver(envLayers(config)),
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
       prompts,

@@ -108,6 +108,8 @@ export const HealthSchema = z.object({
   starting: z.string().nullable(),
   backends: z.array(z.object({ name: z.string(), type: BackendKindSchema, connected: z.boolean() })),
   demo_available: z.boolean(),
+  /** Located config warnings (unknown keys, keys not supported yet); `line` is the scripthut.yaml line. */
+  config_warnings: z.array(z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable() })),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

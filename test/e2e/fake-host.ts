@@ -194,6 +194,7 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     config_loaded: !opts.configError,
     config_error: opts.configError ?? null,
     starting: null,
+    config_warnings: [],
     backends: backends.map((b) => ({ name: b.name, type: b.type, connected: b.connected })),
     demo_available: true,
   });
