@@ -2,9 +2,12 @@
 // --json (a test checks this), prompts and notices go to stderr so --json stdout is one document.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CallName, CallOutput } from '../../src-shared/api/contract';
+import { ApiError, type CallName, type CallOutput } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
+import { acquireDataDirLock } from '../engine/lock';
+import { defaultDataDir } from '../platform/paths';
+import { backupDir, listBackups, restoreBackup } from '../store/backup';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -380,6 +383,49 @@ export const COMMANDS: CommandDef[] = [
       return h.config_error ? 1 : 0;
     },
   },
+  // History database backups: these work on the data folder directly, without an engine running.
+  {
+    path: ['db', 'backups'],
+    args: [],
+    summary: 'List the daily backups of the history database (newest first)',
+    options: {},
+    async run(ctx) {
+      const backups = listBackups(cliDataDir(ctx));
+      if (ctx.json) printJson(ctx, { backups });
+      else if (!backups.length) ctx.out(`No backups yet in ${backupDir(cliDataDir(ctx))} (one is written each day the engine runs).`);
+      else ctx.out(table([['DAY', 'SIZE', 'FILE'], ...backups.map((b) => [b.day, `${Math.ceil(b.bytes / 1024)} KiB`, b.file])]));
+      return 0;
+    },
+  },
+  {
+    path: ['db', 'restore'],
+    args: ['file'],
+    summary: 'Replace the history database with a backup (the engine must be stopped; the old file is kept)',
+    options: {},
+    async run(ctx) {
+      const dataDir = cliDataDir(ctx);
+      let lock: { release(): void };
+      try {
+        lock = acquireDataDirLock(dataDir);
+      } catch (err) {
+        throw new ApiError('conflict', `Stop ScriptHut before restoring: ${(err as Error).message}`);
+      }
+      try {
+        if (!fs.existsSync(ctx.args[0] as string)) throw new ApiError('not_found', `No such backup: ${path.resolve(ctx.args[0] as string)}. List them with \`scripthut db backups\`.`);
+        const r = restoreBackup(dataDir, ctx.args[0] as string);
+        if (ctx.json) printJson(ctx, r);
+        else ctx.out(`Restored ${r.restored} from ${path.resolve(ctx.args[0] as string)}.${r.previous ? ` The previous file was kept as ${r.previous}.` : ''}`);
+        return 0;
+      } finally {
+        lock.release();
+      }
+    },
+  },
 ];
+
+function cliDataDir(ctx: CliContext): string {
+  const given = ctx.opts['data-dir'];
+  return typeof given === 'string' && given ? path.resolve(given) : defaultDataDir();
+}
 
 export { isTerminalTask };

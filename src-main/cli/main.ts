@@ -11,6 +11,7 @@ import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
 import { clientForDataDir, EngineNotRunningError } from '../host/client';
 import { makeShellBackendFactory } from '../engine/ssh-wiring';
 import { COMMANDS, UsageError, type CliContext, type CommandDef, type OptionSpec } from './commands';
+import { DatabaseDamagedError } from '../store/integrity';
 
 export interface CliEnvironment {
   /** The installed package root (holds out/renderer and resources/). */
@@ -139,6 +140,10 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     if (err instanceof EngineNotRunningError) {
       process.stderr.write(`scripthut: ${err.message}\n`);
       return 1;
+    }
+    if (err instanceof DatabaseDamagedError) {
+      process.stderr.write(`scripthut: ${err.message}\n`);
+      return err.exitCode;
     }
     process.stderr.write(`scripthut: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;
