@@ -378,6 +378,7 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);
         for (const w of h.config_warnings ?? []) ctx.err(`warning: ${h.config_file ?? 'config'}${w.line ? `:${w.line}` : ''}: ${w.message}`);
       }
       return h.config_error ? 1 : 0;

@@ -21,6 +21,7 @@ import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
+import { dataDirSpace } from '../store/disk-space';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -662,8 +663,9 @@ export class Engine implements EngineApi {
       const s = b.status().state;
       return { name: b.name, type: b.kind, connected: s === 'ready' || s === 'connected' };
     });
+    const space = dataDirSpace(this.o.dataDir);
     return {
-      status: this.o.config.error || backends.some((b) => !b.connected) ? 'degraded' : 'ok',
+      status: this.o.config.error || space.warning || backends.some((b) => !b.connected) ? 'degraded' : 'ok',
       version: this.o.version,
       pid: process.pid,
       data_dir: this.o.dataDir,
@@ -674,6 +676,8 @@ export class Engine implements EngineApi {
       backends,
       demo_available: !!this.o.demoWorkflowPath && fs.existsSync(this.o.demoWorkflowPath),
       config_warnings: this.o.config.warnings ?? [],
+      data_dir_free_bytes: space.free_bytes,
+      disk_warning: space.warning,
     };
   }
 
