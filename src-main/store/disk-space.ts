@@ -24,3 +24,17 @@ export function dataDirSpace(dataDir: string, lowBytes = LOW_SPACE_BYTES): DataD
     warning: free < lowBytes ? `The disk holding ${dataDir} is (nearly) full: ${mib(free)} free. History and logs cannot be written reliably; free some space.` : null,
   };
 }
+
+/** Below this a supervisor may well have failed to write its exit-code file. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * A job that ended without an exit code on a full disk was not "lost": its supervisor could not write the code
+ * (ENOSPC). Say so, so the user frees space instead of hunting a crash.
+ */
+export function explainLostOnFullDisk<V extends { exitCode: number | null; schedulerState: string | null; reason: string | null }>(v: V, spoolDir: string): V {
+  if (v.exitCode !== null || v.schedulerState !== 'LOST') return v;
+  const { free_bytes } = dataDirSpace(spoolDir);
+  if (free_bytes === null || free_bytes >= NEARLY_FULL_BYTES) return v;
+  return { ...v, reason: `lost: the exit code could not be recorded because the disk holding ${spoolDir} is full (ENOSPC); free some space` };
+}

@@ -8,6 +8,7 @@ import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
 import { taskFileName } from '../../../src-shared/workflow/task-file-name';
+import { explainLostOnFullDisk } from '../../store/disk-space';
 import type {
   AccountingQuery,
   Backend,
@@ -216,7 +217,7 @@ export class LocalBackend implements Backend {
         if (!ev) return;
         // rc is the supervisor's last act, so an rc file is final even while the supervisor is still exiting.
         if (ev.rc === null && (ev.alive || (!ev.proc && this.withinStartGrace(ev)))) return;
-        verdicts.set(jobId, verdictOf(ev));
+        verdicts.set(jobId, explainLostOnFullDisk(verdictOf(ev), this.spoolRoot));
       }),
     );
     return verdicts;
