@@ -2,12 +2,15 @@
 // --json (a test checks this), prompts and notices go to stderr so --json stdout is one document.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CallName, CallOutput } from '../../src-shared/api/contract';
+import { ApiError, type CallName, type CallOutput } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 import { padVisible, visibleLength } from './text';
+import { acquireDataDirLock } from '../engine/lock';
+import { defaultDataDir } from '../platform/paths';
+import { backupDir, listBackups, restoreBackup } from '../store/backup';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -160,6 +163,7 @@ export const COMMANDS: CommandDef[] = [
       }
       const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
       const run = await ctx.client().invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') });
+      for (const w of run.warnings ?? []) ctx.err(`warning: ${file}: ${w}`);
       if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
       if (ctx.json) printJson(ctx, run);
       else {
@@ -445,10 +449,55 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);
+        for (const w of h.config_warnings ?? []) ctx.err(`warning: ${h.config_file ?? 'config'}${w.line ? `:${w.line}` : ''}: ${w.message}`);
       }
       return h.config_error ? 1 : 0;
     },
   },
+  // History database backups: these work on the data folder directly, without an engine running.
+  {
+    path: ['db', 'backups'],
+    args: [],
+    summary: 'List the daily backups of the history database (newest first)',
+    options: {},
+    async run(ctx) {
+      const backups = listBackups(cliDataDir(ctx));
+      if (ctx.json) printJson(ctx, { backups });
+      else if (!backups.length) ctx.out(`No backups yet in ${backupDir(cliDataDir(ctx))} (one is written each day the engine runs).`);
+      else ctx.out(table([['DAY', 'SIZE', 'FILE'], ...backups.map((b) => [b.day, `${Math.ceil(b.bytes / 1024)} KiB`, b.file])]));
+      return 0;
+    },
+  },
+  {
+    path: ['db', 'restore'],
+    args: ['file'],
+    summary: 'Replace the history database with a backup (the engine must be stopped; the old file is kept)',
+    options: {},
+    async run(ctx) {
+      const dataDir = cliDataDir(ctx);
+      let lock: { release(): void };
+      try {
+        lock = acquireDataDirLock(dataDir);
+      } catch (err) {
+        throw new ApiError('conflict', `Stop ScriptHut before restoring: ${(err as Error).message}`);
+      }
+      try {
+        if (!fs.existsSync(ctx.args[0] as string)) throw new ApiError('not_found', `No such backup: ${path.resolve(ctx.args[0] as string)}. List them with \`scripthut db backups\`.`);
+        const r = restoreBackup(dataDir, ctx.args[0] as string);
+        if (ctx.json) printJson(ctx, r);
+        else ctx.out(`Restored ${r.restored} from ${path.resolve(ctx.args[0] as string)}.${r.previous ? ` The previous file was kept as ${r.previous}.` : ''}`);
+        return 0;
+      } finally {
+        lock.release();
+      }
+    },
+  },
 ];
+
+function cliDataDir(ctx: CliContext): string {
+  const given = ctx.opts['data-dir'];
+  return typeof given === 'string' && given ? path.resolve(given) : defaultDataDir();
+}
 
 export { isTerminalTask };

@@ -22,6 +22,7 @@ import { NeedsEngineError, OFFLINE_CALLS, OfflineHistory } from './offline-histo
 import { closest } from './suggest';
 import { colourWanted } from './text';
 import { forTerminal } from './terminal-text';
+import { DatabaseDamagedError } from '../store/integrity';
 
 export interface CliEnvironment {
   /** The installed package root (holds out/renderer and resources/). */
@@ -238,6 +239,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       return err.code === 'bad_input' || err.code === 'not_found' ? 2 : 1;
     }
     if (err instanceof EngineNotRunningError) return fail(json, 'engine_not_running', err.message, 1);
+    if (err instanceof DatabaseDamagedError) return fail(json, 'database_damaged', err.message, err.exitCode);
     if (json) return fail(json, 'internal', (err as Error)?.message ?? String(err), 1);
     process.stderr.write(`scripthut: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;

@@ -26,8 +26,15 @@ export interface ConfigLoadError {
   issues: ConfigIssue[];
 }
 
+/** One config warning as health reports it: config path, sentence, and the YAML line when known. */
+export interface ConfigWarning {
+  path: string;
+  message: string;
+  line: number | null;
+}
+
 export type LoadedConfig =
-  | { ok: true; config: ScripthutConfig; file: string | null; warnings: string[] }
+  | { ok: true; config: ScripthutConfig; file: string | null; warnings: string[]; warningDetails: ConfigWarning[] }
   | { ok: false; error: ConfigLoadError };
 
 export function homeDir(env: NodeJS.ProcessEnv): string {
@@ -69,7 +76,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   }
   const found = configCandidates(env, opts.cwd).find((c) => fs.existsSync(c.file));
   if (found) return loadConfigFile(found.file, env, cpuCount);
-  return { ok: true, config: defaultConfig({ cpuCount }), file: null, warnings: [] };
+  return { ok: true, config: defaultConfig({ cpuCount }), file: null, warnings: [], warningDetails: [] };
 }
 
 /** Parse the text of a config file; `file` is used for messages, relative stack input files and `~`. */
@@ -99,6 +106,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     return line ? `line ${line}: ` : '';
   };
   const warnings = result.warnings.map((w) => `${file}${lineOf(w) ? `:${lineOf(w)}` : ''}: ${w.message}`);
+  const warningDetails = result.warnings.map((w) => ({ path: w.path, message: w.message, line: lineOf(w) ?? null }));
   if (!result.ok) {
     const lines = result.issues.map((i) => `  ${at(i)}${i.message}`);
     const count = result.issues.length === 1 ? '1 problem' : `${result.issues.length} problems`;
@@ -106,7 +114,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     return { ok: false, error: { file, message, issues: result.issues.map(({ path: p, message: m }) => ({ path: p, message: m })) } };
   }
   const config = expandConfigPaths(result.config, { home: homeDir(env), configDir: path.dirname(file) });
-  return { ok: true, config, file, warnings };
+  return { ok: true, config, file, warnings, warningDetails };
 }
 
 /** A config is a few KB; anything near this is a wrong path (a log, a device), not a config. */

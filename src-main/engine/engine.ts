@@ -26,10 +26,12 @@ import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
 import { ActiveExecution } from './active-execution';
 import { StateLog, type LogSink } from './state-log';
+import { dataDirSpace } from '../store/disk-space';
 
 export interface EngineConfigInfo {
   file: string | null;
   error: Health['config_error'];
+  warnings?: Health['config_warnings'];
 }
 
 export interface EngineOptions {
@@ -734,8 +736,9 @@ export class Engine implements EngineApi {
       const s = b.status().state;
       return { name: b.name, type: b.kind, connected: s === 'ready' || s === 'connected' };
     });
+    const space = dataDirSpace(this.o.dataDir);
     return {
-      status: this.o.config.error || backends.some((b) => !b.connected) ? 'degraded' : 'ok',
+      status: this.o.config.error || space.warning || backends.some((b) => !b.connected) ? 'degraded' : 'ok',
       version: this.o.version,
       pid: process.pid,
       data_dir: this.o.dataDir,
@@ -745,6 +748,9 @@ export class Engine implements EngineApi {
       starting: null,
       backends,
       demo_available: !!this.o.demoWorkflowPath && fs.existsSync(this.o.demoWorkflowPath),
+      config_warnings: this.o.config.warnings ?? [],
+      data_dir_free_bytes: space.free_bytes,
+      disk_warning: space.warning,
     };
   }
 
@@ -769,16 +775,17 @@ export class Engine implements EngineApi {
         const s = b.status();
         if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
         let doc: WorkflowDocument;
+        let warnings: string[];
         let name = input.workflow_name;
         if (input.demo) {
           if (!this.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
-          ({ doc } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }, this.maxTasks));
+          ({ doc, warnings } = validateWorkflowInput({ text: fs.readFileSync(this.o.demoWorkflowPath, 'utf8') }, this.maxTasks));
           name ??= 'demo';
         } else {
           if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
-          ({ doc } = validateWorkflowInput(input, this.maxTasks));
+          ({ doc, warnings } = validateWorkflowInput(input, this.maxTasks));
         }
-        return this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null);
+        return { ...this.createRun(doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null), warnings };
       },
       'runs.cancel': async ({ id, task }) => {
         const run = this.requireRun(id);

@@ -151,7 +151,7 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
     const b = getBroker();
     const ssh = cfg.ssh;
     const runner = new LoggedRunner(
-      b.runner(cfg.name, { host: ssh.host, user: ssh.user ?? undefined, port: ssh.port ?? undefined, keyPath: ssh.key_path ?? undefined, certPath: ssh.cert_path ?? undefined, proxyJump: ssh.proxy_jump ?? undefined }),
+      b.runner(cfg.name, { host: ssh.host, user: ssh.user ?? undefined, port: ssh.port ?? undefined, keyPath: ssh.key_path ?? undefined, certPath: ssh.cert_path ?? undefined, proxyJump: ssh.proxy_jump ?? undefined, knownHostsPath: ssh.known_hosts ?? undefined }),
       cfg.name,
       (e) => w.store.appendCommand(e),
     );

@@ -15,6 +15,7 @@ import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
 import type { SshOptionsOverride } from './ssh-wiring';
+import { scheduleBackups } from '../store/backup';
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -73,7 +74,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     const loaded = loadConfig({ configPath: opts.configPath, env: opts.env });
     const config = loaded.ok ? loaded.config : null;
     for (const w of loaded.ok ? loaded.warnings : []) console.warn(`[config] ${w}`);
-    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding });
+    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding, commandLogRetention: config?.settings.command_log_retention });
+    const stopBackups = scheduleBackups(store.db, opts.dataDir);
     // A broken config must not stop the engine: the embedded default (local) keeps history and jobs alive
     // while the error is shown.
     const prompts = new PromptCenter();
@@ -108,7 +110,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       dataDir: opts.dataDir,
       version: opts.version,
       timers,
-      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error },
+      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error, warnings: loaded.ok ? loaded.warningDetails : [] },
       env: makeEnvResolver(envLayers(config)),
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
       prompts,
@@ -128,6 +130,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
         closed = true;
         await engine.close();
         for (const fn of closers) await fn().catch(() => undefined);
+        stopBackups();
         store.close();
         lock.release();
       },

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { checkFileBeforeOpen, DatabaseDamagedError, isCorruptionError, quickCheckProblem } from './integrity';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -16,13 +17,23 @@ export interface OpenOptions {
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (opts.readonly) return new Database(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  checkFileBeforeOpen(file);
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
-  return db;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Damage inside the file would otherwise surface later as failing lists behind a health of "ok".
+    const problem = quickCheckProblem(db.pragma('quick_check') as Array<{ quick_check: string }>);
+    if (problem) throw new DatabaseDamagedError(file, problem);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    if (isCorruptionError(err)) throw new DatabaseDamagedError(file, (err as Error).message);
+    throw err;
+  }
 }
 
 export function migrate(db: Db): void {

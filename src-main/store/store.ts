@@ -37,13 +37,26 @@ export interface NewTask {
   generated_by: string | null;
 }
 
+/** Rows of command log kept per backend unless `settings.command_log_retention` says otherwise. */
+export const COMMAND_LOG_RETENTION_DEFAULT = 10_000;
+// Pruning is one indexed DELETE, run once per this many inserts per backend rather than on every insert.
+const COMMAND_LOG_PRUNE_EVERY = 100;
+
+export interface StoreOptions extends OpenOptions {
+  /** Command log rows kept per backend. */
+  commandLogRetention?: number;
+}
+
 export class Store {
   readonly db: Db;
+  readonly commandLogRetention: number;
+  private commandInserts = new Map<string, number>();
   private stmts = new Map<string, Statement<unknown[], unknown>>();
   private patchStmts = new Map<string, Statement<unknown[], unknown>>();
 
-  constructor(file: string, opts: OpenOptions = {}) {
+  constructor(file: string, opts: StoreOptions = {}) {
     this.db = openDatabase(file, opts);
+    this.commandLogRetention = opts.commandLogRetention ?? COMMAND_LOG_RETENTION_DEFAULT;
   }
 
   close(): void {
@@ -195,6 +208,15 @@ export class Store {
   // ---- command log
   appendCommand(e: CommandLogEntry): void {
     this.st(`INSERT INTO command_log (backend_name, at, kind, command, exit_code, duration_ms, stdout, stderr, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(e.backend, e.at, e.kind, e.command, e.exitCode, e.durationMs, e.stdout, e.stderr, e.error);
+    // Count from 1 so the first prune follows the first insert: a log left over-full by an older version (or
+    // a lower retention) is trimmed at once.
+    const n = this.commandInserts.get(e.backend) ?? 0;
+    this.commandInserts.set(e.backend, n + 1);
+    if (n % COMMAND_LOG_PRUNE_EVERY === 0) this.pruneCommandsOf(e.backend, this.commandLogRetention);
+  }
+  /** Keep the newest `keep` rows of one backend: one DELETE over the (backend_name, id) index. */
+  pruneCommandsOf(backend: string, keep: number): void {
+    this.st(`DELETE FROM command_log WHERE backend_name = ? AND id <= (SELECT id FROM command_log WHERE backend_name = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`).run(backend, backend, keep);
   }
   listCommands(backend: string, limit: number): CommandLogRow[] {
     return this.st('SELECT * FROM command_log WHERE backend_name = ? ORDER BY id DESC LIMIT ?').all(backend, limit) as CommandLogRow[];

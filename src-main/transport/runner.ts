@@ -51,9 +51,17 @@ export function withSchedulerEnv(command: string, kind: CommandKind | undefined)
   return kind === 'scheduler' ? `TZ=UTC LC_ALL=C ${command}` : command;
 }
 
+/** The retry time of a "backing off" refusal (SshError code 'backing_off'), else null. */
+function backingOffUntil(err: unknown): number | null {
+  const e = err as { code?: unknown; retryAt?: unknown } | null;
+  return e && e.code === 'backing_off' && typeof e.retryAt === 'number' ? e.retryAt : null;
+}
+
 /** Wrap a runner so every command is logged (trimmed) and counted. */
 export class LoggedRunner implements CommandRunner {
   private counts = { scheduler: 0, io: 0, other: 0, aws: 0 };
+  /** The backoff period (its retry time) already written to the log; later refusals in it are repetitions. */
+  private loggedBackoffUntil: number | null = null;
   constructor(
     private readonly inner: CommandRunner,
     private readonly backend: string,
@@ -71,9 +79,15 @@ export class LoggedRunner implements CommandRunner {
     const at = new Date().toISOString();
     try {
       const res = await this.inner.run(command, opts);
+      this.loggedBackoffUntil = null;
       this.sink({ backend: this.backend, at, command, kind, exitCode: res.exitCode, durationMs: res.durationMs, stdout: trimForLog(res.stdout), stderr: trimForLog(res.stderr), error: res.timedOut ? 'timed out' : null });
       return res;
     } catch (err) {
+      // While a transport backs off every command is refused with the same message; log the change of state
+      // (the first refusal of each backoff period), not each repetition.
+      const backoffUntil = backingOffUntil(err);
+      if (backoffUntil !== null && backoffUntil === this.loggedBackoffUntil) throw err;
+      this.loggedBackoffUntil = backoffUntil;
       this.sink({ backend: this.backend, at, command, kind, exitCode: -1, durationMs: 0, stdout: '', stderr: '', error: String((err as Error)?.message ?? err) });
       throw err;
     }

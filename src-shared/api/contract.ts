@@ -115,7 +115,8 @@ export const calls = {
       workflow_name: z.string().min(1).max(200).optional(),
       max_concurrent: z.number().int().positive().optional(),
     }),
-    output: RunSummarySchema,
+    // warnings: the workflow's located warnings (unknown or unsupported task fields); empty when none.
+    output: RunSummarySchema.extend({ warnings: z.array(z.string()) }),
     http: ['POST', '/runs'],
   }),
   'runs.cancel': call({

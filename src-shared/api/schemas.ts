@@ -116,6 +116,11 @@ export const HealthSchema = z.object({
   demo_available: z.boolean(),
   /** The engine's log file (absent from engines that do not write one). */
   log_file: z.string().nullable().optional(),
+  /** Located config warnings (unknown keys, keys not supported yet); `line` is the scripthut.yaml line. */
+  config_warnings: z.array(z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable() })),
+  /** Free bytes on the data folder's disk (null when unknown) and a warning when it is (nearly) full. */
+  data_dir_free_bytes: z.number().nullable().optional(),
+  disk_warning: z.string().nullable().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 

@@ -7,6 +7,7 @@ import type { BackendConfig, ScripthutConfig } from './schema';
 import { displayPath, formatPath, valueAt } from './path';
 import type { PathSegment } from './path';
 import { closestMatch } from './suggest';
+import { findUnsupportedConfigKeys, unsupportedMessage } from './unsupported';
 
 /** One problem: `path` is the plain location (`backends[0].max_concurrent`), `message` the full sentence
  *  including the named location (`backends[0] ('hpc').max_concurrent: …`). */
@@ -174,6 +175,7 @@ function crossFieldWarnings(config: ScripthutConfig, root: unknown): LocatedConf
   if (config.agent.env_group !== null && !groups.includes(config.agent.env_group)) {
     warnings.push(located(['agent', 'env_group'], root, `no env group named '${config.agent.env_group}' in the top-level env_groups (known: ${groups.join(', ') || 'none'}).`));
   }
+  for (const k of findUnsupportedConfigKeys(root)) warnings.push(located(k.segments, root, unsupportedMessage(k.instead)));
   return warnings;
 }
 

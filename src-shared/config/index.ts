@@ -2,3 +2,4 @@ export * from './schema';
 export * from './errors';
 export { formatPath, parsePath, displayPath } from './path';
 export type { PathSegment } from './path';
+export { UNSUPPORTED_KEYS, type UnsupportedKey } from './unsupported';

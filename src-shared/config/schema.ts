@@ -330,6 +330,8 @@ export function buildConfigSchemas(strict: boolean) {
     local_poll_interval_ms: wholeNumber(100, undefined, 'milliseconds').default(1000),
     // Largest run accepted (tasks, generated ones included); larger workflows are refused up front.
     max_tasks_per_run: wholeNumber(1, undefined, 'tasks').default(100_000),
+    // Rows of the command log kept per backend; older rows are pruned.
+    command_log_retention: wholeNumber(100, undefined, 'rows').default(10_000),
   });
 
   const config = obj({

@@ -3,3 +3,4 @@ export { parseWorkflow, parseWorkflowText, type WorkflowParseResult } from './pa
 export { extendWorkflow, joinWorkingDir, type ExtendResult } from './extend';
 export { isWildcard, compileGlob } from './glob';
 export { validateTaskId } from './task-fields';
+export { taskFileName } from './task-file-name';

@@ -3,8 +3,11 @@
 import type { EnvRule, TaskDefinition } from './types';
 import { parseEnvRules } from '../env/rules';
 import { describeValue, isPlainObject } from './describe';
+import { UNSUPPORTED_TASK_FIELDS, unsupportedMessage } from '../config/unsupported';
 
 export const TASK_ID_MAX = 200;
+// Log and output names are built from the id; file names are limited to 255 bytes, not characters.
+export const TASK_ID_MAX_BYTES = 200;
 export const RETRIES_MAX = 10;
 
 const KNOWN_FIELDS = new Set([
@@ -12,6 +15,7 @@ const KNOWN_FIELDS = new Set([
   'gres', 'image', 'env', 'generates_source', 'output_file', 'error_file', 'retries',
 ]);
 // Fields of the original ScriptHut that this app does not implement; accepted so old files still load.
+// Unsupported ones (src-shared/config/unsupported.ts) get a warning; the rest are harmless to ignore.
 const IGNORED_FIELDS = new Set(['inputs', 'outputs', 'cache', 'cache_scope', 'description']);
 
 // Slurm --mem / PBS mem style: a number with an optional unit ("4G", "500M", "16GB", "2gb", "1.5T").
@@ -43,6 +47,8 @@ export function validateTaskId(id: unknown): string | null {
   if (/\s/.test(id)) return `must not contain whitespace, got ${describeValue(id)}`;
   if (id.includes('/')) return `must not contain '/', got ${describeValue(id)}`;
   if (id.length > TASK_ID_MAX) return `must be at most ${TASK_ID_MAX} characters, got ${id.length}`;
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes > TASK_ID_MAX_BYTES) return `must be at most ${TASK_ID_MAX_BYTES} bytes in UTF-8, got ${bytes} bytes (${id.length} characters)`;
   return null;
 }
 
@@ -101,6 +107,8 @@ export function parseTaskFields(raw: unknown, index: number, listName = 'tasks')
   const label = taskLabel(index, raw.id, listName);
 
   for (const key in raw) {
+    const unsupported = UNSUPPORTED_TASK_FIELDS.get(key);
+    if (unsupported !== undefined && raw[key] !== undefined && raw[key] !== null) warnings.push(`${label}: '${key}' ${unsupportedMessage(unsupported)}`);
     if (KNOWN_FIELDS.has(key) || IGNORED_FIELDS.has(key)) continue;
     if (key === 'environment' || key === 'env_vars') {
       errors.push({

@@ -30,7 +30,8 @@ function backend<T extends BackendConfig['type']>(config: ScripthutConfig, name:
 describe('valid files', () => {
   it('loads a config with every backend kind, source kind and section', () => {
     const { config, warnings } = okConfig(load('full.yaml'));
-    expect(warnings).toEqual([]);
+    // settings.data_dir is accepted but not acted on yet (src-shared/config/unsupported.ts): said so, located.
+    expect(warnings).toEqual([expect.stringMatching(/full\.yaml:\d+: settings\.data_dir: is not supported yet/)]);
     expect(config.backends.map((b) => `${b.name}:${b.type}`)).toEqual([
       'hpc:slurm',
       'torque:pbs',

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
+import { taskFileName } from '../../../src-shared/workflow/task-file-name';
+import { explainLostOnFullDisk } from '../../store/disk-space';
 import type {
   AccountingQuery,
   Backend,
@@ -124,12 +126,12 @@ export class LocalBackend implements Backend {
   }
 
   defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${safeSegment(taskId)}.${attempt}`);
+    const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${taskFileName(taskId)}.${attempt}`);
     return { output: `${base}.out`, error: `${base}.err` };
   }
 
   outputDir(runId: string, taskId: string): string {
-    return path.join(this.dataDir, 'outputs', safeSegment(runId), safeSegment(taskId));
+    return path.join(this.dataDir, 'outputs', safeSegment(runId), taskFileName(taskId));
   }
 
   buildScript(ctx: ScriptContext): string {
@@ -235,7 +237,7 @@ export class LocalBackend implements Backend {
         if (!ev) return;
         // rc is the supervisor's last act, so an rc file is final even while the supervisor is still exiting.
         if (ev.rc === null && (ev.alive || (!ev.proc && this.withinStartGrace(ev)))) return;
-        verdicts.set(jobId, verdictOf(ev));
+        verdicts.set(jobId, explainLostOnFullDisk(verdictOf(ev), this.spoolRoot));
       }),
     );
     return verdicts;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { buildScript as buildScriptBody } from '../script-body';
+import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import { heredoc, shPath, shq } from '../../transport/quote';
 import type { CommandKind, CommandRunner, RunResult } from '../../transport/runner';
 import type {
@@ -129,12 +130,12 @@ export class ShellBackend implements Backend {
   // ------------------------------------------------------------ paths and scripts
 
   defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    const base = `${this.logRoot}/${runId}/${taskId}.${attempt}`;
+    const base = `${this.logRoot}/${runId}/${taskFileName(taskId)}.${attempt}`;
     return { output: `${base}.out`, error: `${base}.err` };
   }
 
   outputDir(runId: string, taskId: string): string | null {
-    return `${this.logRoot}/outputs/${runId}/${taskId}`;
+    return `${this.logRoot}/outputs/${runId}/${taskFileName(taskId)}`;
   }
 
   /** $HOME of the login user, learned once (Slurm does not expand `~` in #SBATCH paths). */

@@ -35,6 +35,8 @@ export interface SshTarget {
   certPath?: string;
   /** Comma-separated jump hosts; overrides the config's ProxyJump. */
   proxyJump?: string;
+  /** The cluster's own known_hosts file (config `ssh.known_hosts`), trusted read-only. */
+  knownHostsPath?: string;
 }
 
 export interface SshBrokerOptions {
@@ -89,7 +91,7 @@ class ClusterState {
 }
 
 function sameTarget(a: SshTarget, b: SshTarget): boolean {
-  const norm = (t: SshTarget) => JSON.stringify([t.host, t.user ?? null, t.port ?? null, t.keyPath ?? null, t.certPath ?? null, t.proxyJump ?? null]);
+  const norm = (t: SshTarget) => JSON.stringify([t.host, t.user ?? null, t.port ?? null, t.keyPath ?? null, t.certPath ?? null, t.proxyJump ?? null, t.knownHostsPath ?? null]);
   return norm(a) === norm(b);
 }
 
@@ -153,6 +155,7 @@ export class SshBroker {
       identityFilesAreDefaults: target.keyPath ? false : base.identityFilesAreDefaults,
       certificateFiles: target.certPath ? [target.certPath.replace(/^~(?=\/|$)/, this.env.home), ...base.certificateFiles] : base.certificateFiles,
       proxyJump: target.proxyJump !== undefined ? parseProxyJump(target.proxyJump) : base.proxyJump,
+      knownHostsFiles: target.knownHostsPath ? [target.knownHostsPath.replace(/^~(?=\/|$)/, this.env.home), ...base.knownHostsFiles] : base.knownHostsFiles,
     };
     return { target: resolved, jumps: resolveJumpChain(resolved.proxyJump, configText, this.env) };
   }

@@ -143,9 +143,9 @@ function login(hop: ResolvedSshTarget, ctx: HopContext, sock: Duplex): Promise<S
         readyTimeout: 0,
         keepaliveInterval: (hop.serverAliveInterval > 0 ? hop.serverAliveInterval : 30) * 1000,
         keepaliveCountMax: hop.serverAliveCountMax,
-        algorithms: { serverHostKey: hostKeyAlgorithmOrder(ctx.hostKeys.knownTypes(keyHost, hop.port)) as never },
+        algorithms: { serverHostKey: hostKeyAlgorithmOrder(ctx.hostKeys.knownTypes(keyHost, hop.port, hop.knownHostsFiles)) as never },
         hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-          ctx.hostKeys.check(ctx.cluster, keyHost, hop.port, key, waiting).then(
+          ctx.hostKeys.check(ctx.cluster, keyHost, hop.port, key, waiting, hop.knownHostsFiles).then(
             () => verify(true),
             (err: unknown) => {
               failure = err instanceof SshError ? err : new SshError('connect_failed', String(err));

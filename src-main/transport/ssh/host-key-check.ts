@@ -26,23 +26,24 @@ export class HostKeyChecker {
     private readonly onUnknownHostKey: UnknownHostKeyCallback,
   ) {}
 
-  private entries(): KnownHostEntry[] {
+  /** `extraFiles`: per-host read-only files (UserKnownHostsFile, the cluster's `ssh.known_hosts`). */
+  private entries(extraFiles: readonly string[] = []): KnownHostEntry[] {
     const out: KnownHostEntry[] = [];
-    for (const file of [this.userKnownHostsPath, this.appKnownHostsPath]) {
+    for (const file of [...extraFiles, this.userKnownHostsPath, this.appKnownHostsPath]) {
       if (file && existsSync(file)) out.push(...parseKnownHosts(readFileSync(file, 'utf8'), file));
     }
     return out;
   }
 
-  knownTypes(host: string, port: number): string[] {
-    return knownKeyTypes(this.entries(), host, port);
+  knownTypes(host: string, port: number, extraFiles: readonly string[] = []): string[] {
+    return knownKeyTypes(this.entries(extraFiles), host, port);
   }
 
   /** Resolves when the key may be used; throws SshError otherwise. `waiting` brackets the question to the user. */
-  async check(cluster: string, host: string, port: number, blob: Buffer, waiting: (on: boolean) => void): Promise<void> {
+  async check(cluster: string, host: string, port: number, blob: Buffer, waiting: (on: boolean) => void, extraFiles: readonly string[] = []): Promise<void> {
     const where = hostLookupName(host, port);
     const fingerprint = fingerprintSha256(blob);
-    const verdict = lookupHostKey(this.entries(), host, port, blob);
+    const verdict = lookupHostKey(this.entries(extraFiles), host, port, blob);
     if (verdict.kind === 'match') return;
     if (verdict.kind === 'revoked') {
       throw new SshError('host_key_changed', `ssh ${cluster}: the host key of ${host}:${port} (${fingerprint}) is marked @revoked in ${verdict.entry.origin}; refusing to connect.`);

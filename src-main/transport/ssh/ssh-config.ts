@@ -35,6 +35,8 @@ export interface ResolvedSshTarget {
   hostKeyAlias: string | null;
   /** IdentityAgent socket path, 'none' to disable, or null to use SSH_AUTH_SOCK. */
   identityAgent: string | null;
+  /** Extra known_hosts files to trust, read-only: UserKnownHostsFile (and a cluster's `ssh.known_hosts`). */
+  knownHostsFiles: string[];
 }
 
 const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_rsa', '~/.ssh/id_ecdsa', '~/.ssh/id_ed25519', '~/.ssh/id_dsa'];
@@ -152,6 +154,13 @@ export function resolveSshTarget(alias: string, configText: string, env: SshConf
     connectTimeout: int(first(c, 'connecttimeout'), 'ConnectTimeout', alias) ?? null,
     hostKeyAlias: first(c, 'hostkeyalias') ?? null,
     identityAgent: agent === undefined ? null : agent.toLowerCase() === 'none' ? 'none' : expandPath(agent.replace(/^"|"$/g, ''), env, tokens),
+    // UserKnownHostsFile may list several files separated by spaces; 'none' means no user file.
+    knownHostsFiles: unique(
+      all(c, 'userknownhostsfile')
+        .flatMap((v) => v.split(/\s+/))
+        .filter((f) => f && f.toLowerCase() !== 'none')
+        .map((f) => expandPath(f.replace(/^"|"$/g, ''), env, tokens)),
+    ),
   };
 }
 
