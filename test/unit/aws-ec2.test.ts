@@ -121,13 +121,35 @@ describe('Ec2Backend', () => {
 
   it('terminates and reports an orphaned instance (tagged for this backend, no live task), never a fresh one', async () => {
     const b = make();
-    ec2.on(DescribeInstancesCommand).resolves(page(inst('running'), inst('orphan'), inst('pending', { InstanceId: 'i-0new', LaunchTime: new Date('2026-11-30T11:59:00Z') })));
+    const owner = fs.readFileSync(path.join(dir, 'owner-id'), 'utf8').trim();
+    const mine = (i: Instance): Instance => ({ ...i, Tags: [...(i.Tags ?? []), { Key: 'scripthut:owner', Value: owner }] });
+    ec2.on(DescribeInstancesCommand).resolves(page(inst('running'), mine(inst('orphan')), mine(inst('pending', { InstanceId: 'i-0new', LaunchTime: new Date('2026-11-30T11:59:00Z') }))));
     ec2.on(TerminateInstancesCommand).resolves({});
     ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'p' } });
     await b.poll(['i-0aaa']);
     expect(ec2.commandCalls(TerminateInstancesCommand).map((c) => c.args[0].input.InstanceIds)).toEqual([['i-0orphan']]);
     expect(b.orphansTerminated).toEqual(['i-0orphan']);
     expect(log.some((e) => /ec2:TerminateInstances instances=i-0orphan \(orphaned/.test(e.command))).toBe(true);
+  });
+
+  it("never terminates another data folder's instance of a backend with the same name", async () => {
+    const b = make();
+    const other = { ...inst('orphan'), Tags: [...inst('orphan').Tags!, { Key: 'scripthut:owner', Value: '00000000-0000-4000-8000-000000000000' }] };
+    ec2.on(DescribeInstancesCommand).resolves(page(inst('running'), other, inst('orphan', { InstanceId: 'i-0untagged' })));
+    ec2.on(TerminateInstancesCommand).resolves({});
+    ssm.on(SendCommandCommand).resolves({ Command: { CommandId: 'p' } });
+    await b.poll(['i-0aaa']);
+    expect(ec2.commandCalls(TerminateInstancesCommand)).toHaveLength(0);
+    expect(b.orphansTerminated).toEqual([]);
+  });
+
+  it('tags every instance it launches with its data folder id', async () => {
+    const b = make();
+    ec2.on(RunInstancesCommand).resolves({ Instances: [{ InstanceId: 'i-0new' }] });
+    await b.submit(request(b)).catch(() => undefined);
+    const owner = fs.readFileSync(path.join(dir, 'owner-id'), 'utf8').trim();
+    const tags = ec2.commandCalls(RunInstancesCommand)[0]?.args[0].input.TagSpecifications?.[0]?.Tags ?? [];
+    expect(tags).toContainEqual({ Key: 'scripthut:owner', Value: owner });
   });
 
   it('after a restart finds instances by tag across DescribeInstances pages', async () => {

@@ -35,6 +35,7 @@ import { AWS_CAPABILITIES, awsLogPaths, awsScript, exitVerdict, isoOrNull } from
 import { LOG_CHUNK_BYTES, PROBE_COMMAND, USER_DATA_LIMIT, ec2UserData, logChunkCommand, parseProbe } from './ec2-user-data';
 import { LogIndex, readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, chunks, shortHash, timeLimitSeconds } from './resources';
+import { dataFolderOwnerId } from './owner-id';
 
 export interface Ec2BackendConfig {
   name: string;
@@ -91,7 +92,11 @@ export class Ec2Backend implements Backend {
     this.ec2 = new EC2Client(clientCfg);
     this.ssm = new SSMClient(clientCfg);
     this.logIndex = new LogIndex(path.join(deps.dataDir, 'aws-logs', cfg.name.replace(/[^A-Za-z0-9_.-]/g, '_'), 'by-job'));
+    this.ownerId = dataFolderOwnerId(deps.dataDir);
   }
+
+  /** This data folder's id, tagged on every instance it launches (see owner-id.ts). */
+  private readonly ownerId: string;
 
   get name(): string {
     return this.cfg.name;
@@ -133,6 +138,7 @@ export class Ec2Backend implements Backend {
       { Key: TAG_KEYS.backend, Value: this.cfg.name },
       { Key: TAG_KEYS.run, Value: req.runId },
       { Key: TAG_KEYS.task, Value: req.taskId.slice(0, 256) },
+      { Key: TAG_KEYS.owner, Value: this.ownerId },
       { Key: `${this.cfg.tag_prefix}:backend`, Value: this.cfg.name },
       { Key: 'Name', Value: `scripthut-${req.jobName}`.slice(0, 255) },
       ...Object.entries(this.cfg.extra_tags).map(([Key, Value]) => ({ Key, Value })),
@@ -215,7 +221,9 @@ export class Ec2Backend implements Backend {
       const id = i.InstanceId!;
       const state = i.State?.Name ?? 'unknown';
       if (!tracked.has(id)) {
-        if (!GONE.has(state) && this.now() - Number(i.LaunchTime ?? this.now()) > ORPHAN_GRACE_MS) await this.terminateOrphan(i);
+        // Another engine's instance (same backend name, other data folder) is never ours to terminate.
+        const ours = i.Tags?.some((t) => t.Key === TAG_KEYS.owner && t.Value === this.ownerId);
+        if (ours && !GONE.has(state) && this.now() - Number(i.LaunchTime ?? this.now()) > ORPHAN_GRACE_MS) await this.terminateOrphan(i);
         continue;
       }
       // After a restart the count of live instances (max_instances) is rebuilt from what AWS reports.

@@ -55,4 +55,4 @@ export function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** Resource tags every AWS resource of a task carries (crash-safe reconcile by tag). */
-export const TAG_KEYS = { tag: 'scripthut:tag', backend: 'scripthut:backend', run: 'scripthut:run-id', task: 'scripthut:task-id' } as const;
+export const TAG_KEYS = { tag: 'scripthut:tag', backend: 'scripthut:backend', run: 'scripthut:run-id', task: 'scripthut:task-id', owner: 'scripthut:owner' } as const;
