@@ -26,7 +26,7 @@ import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
 import { ActiveExecution } from './active-execution';
 import { StateLog, type LogSink } from './state-log';
-import { dataDirSpace } from '../store/disk-space';
+import { dataDirSpace } from '../platform/disk-space';
 
 export interface EngineConfigInfo {
   file: string | null;

@@ -1,7 +1,7 @@
 // Health's disk check reads the real free space of the data folder's filesystem (statfs).
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { dataDirSpace } from '../../src-main/store/disk-space';
+import { dataDirSpace } from '../../src-main/platform/disk-space';
 
 describe('dataDirSpace', () => {
   it('reports free bytes, and a warning naming the folder only when below the threshold', () => {

@@ -8,7 +8,7 @@ import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
 import { taskFileName } from '../../../src-shared/workflow/task-file-name';
-import { explainLostOnFullDisk } from '../../store/disk-space';
+import { explainLostOnFullDisk } from '../../platform/disk-space';
 import type {
   AccountingQuery,
   Backend,
