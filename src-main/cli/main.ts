@@ -27,14 +27,14 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 function usage(version: string): string {
   const lines = [`scripthut ${version} — start, watch and keep the history of batch jobs`, '', 'Usage:'];
   lines.push('  scripthut serve [--port N] [--config FILE] [--data-dir DIR] [--open]   run the engine headless (HTTP + WebSocket on 127.0.0.1)');
-  for (const c of COMMANDS) lines.push(`  scripthut ${[...c.path, ...c.args.map((a) => `<${a}>`)].join(' ')}${Object.keys(c.options).length ? ' [options]' : ''}`.padEnd(58) + ` ${c.summary}`);
+  for (const c of COMMANDS) lines.push(`  scripthut ${[...c.path, ...c.args.map(argLabel)].join(' ')}${Object.keys(c.options).length ? ' [options]' : ''}`.padEnd(58) + ` ${c.summary}`);
   lines.push('', 'Every command accepts --json and --data-dir. `scripthut <command> --help` lists its options.');
   return lines.join('\n');
 }
 
 function commandHelp(c: CommandDef): string {
   const opts = { ...c.options, ...GLOBAL_OPTIONS };
-  return [`scripthut ${[...c.path, ...c.args.map((a) => `<${a}>`)].join(' ')}`, `  ${c.summary}`, '', ...Object.entries(opts).map(([k, o]) => `  --${k}${o.short ? `, -${o.short}` : ''}${o.type === 'string' ? ' <value>' : ''}`.padEnd(30) + o.help)].join('\n');
+  return [`scripthut ${[...c.path, ...c.args.map(argLabel)].join(' ')}`, `  ${c.summary}`, '', ...Object.entries(opts).map(([k, o]) => `  --${k}${o.short ? `, -${o.short}` : ''}${o.type === 'string' ? ' <value>' : ''}`.padEnd(30) + o.help)].join('\n');
 }
 
 async function serve(argv: string[], env: CliEnvironment): Promise<number> {
@@ -113,7 +113,9 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       process.stdout.write(commandHelp(cmd) + '\n');
       return 0;
     }
-    if (positionals.length !== cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
+    // An argument named `x?` is optional (e.g. `source sync [name]`).
+    const required = cmd.args.filter((a) => !a.endsWith('?')).length;
+    if (positionals.length < required || positionals.length > cmd.args.length) throw new UsageError(`Expected ${cmd.args.map(argLabel).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
     const dataDir = values['data-dir'] ? path.resolve(String(values['data-dir'])) : defaultDataDir();
     const ctx: CliContext = {
       args: positionals,
@@ -143,4 +145,8 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     process.stderr.write(`scripthut: ${(err as Error)?.stack ?? String(err)}\n`);
     return 1;
   }
+}
+
+function argLabel(a: string): string {
+  return a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`;
 }

@@ -21,6 +21,8 @@ import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
+import { sourceHandlers, type RunSource } from '../sources/handlers'; // sources feature
+import type { SourceManager } from '../sources/manager'; // sources feature
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -40,6 +42,8 @@ export interface EngineOptions {
   prompts: PromptCenter;
   /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
   commandCounts?: (backend: string) => Record<string, number> | null;
+  /** sources feature: configured sources and each backend's clone_dir. */
+  sources?: { manager: SourceManager | null; cloneDirOf(backend: string): string | null };
   /** How many submissions run at once per backend (default: 4 local, 32 for schedulers, which batch them). */
   submitConcurrency?: number;
   now?: () => string;
@@ -533,7 +537,7 @@ export class Engine implements EngineApi {
   }
 
   // ------------------------------------------------------------------ actions
-  private createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null): RunSummary {
+  private createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source?: RunSource): RunSummary {
     const now = this.now();
     const id = newRunId((x) => !!this.o.store.getRun(x));
     const logDir = path.dirname(b.defaultLogPaths(id, 'x', 1).output);
@@ -553,6 +557,7 @@ export class Engine implements EngineApi {
         cancel_requested: 0,
         log_dir: logDir,
       });
+      if (source) this.o.store.setRunSource(id, source); // sources feature
       this.o.store.insertTasks(id, doc.tasks.map((t) => ({ task_id: t.id, def_json: JSON.stringify(t), retries_left: t.retries, generated_by: null })));
       for (const t of doc.tasks) this.o.store.appendTransition({ run_id: id, task_id: t.id, attempt: 1, at: now, from_status: null, to_status: 'pending', reason: 'run created' });
       this.changedRuns.add(id);
@@ -764,6 +769,15 @@ export class Engine implements EngineApi {
         return { id, accepted };
       },
       'prompts.list': () => ({ prompts: this.o.prompts.list() }),
+      // sources feature: list/view/sync/run/dry-run (logic in src-main/sources/handlers.ts)
+      ...sourceHandlers({
+        manager: this.o.sources?.manager ?? null,
+        cloneDirOf: (name) => this.o.sources?.cloneDirOf(name) ?? null,
+        requireBackend: (name) => this.requireBackend(name),
+        env: this.o.env,
+        now: this.now,
+        createRun: (doc, b, name, max, source) => this.createRun(doc, b, name, max, source),
+      }),
       'tasks.script': ({ run_id, task_id, attempt }) => {
         const row = this.requireTask(run_id, task_id);
         const n = attempt ?? row.attempt;

@@ -113,4 +113,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX command_log_backend ON command_log(backend_name, id);
     `,
   },
+  {
+    version: 7,
+    name: 'runs: the source a run was made from (name, repository, branch, full commit)',
+    sql: `
+      ALTER TABLE runs ADD COLUMN source_name TEXT;
+      ALTER TABLE runs ADD COLUMN source_repo TEXT;
+      ALTER TABLE runs ADD COLUMN source_branch TEXT;
+      ALTER TABLE runs ADD COLUMN source_commit TEXT;
+    `,
+  },
 ];
