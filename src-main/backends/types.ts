@@ -129,6 +129,8 @@ export interface Backend {
   cancel(jobId: string): Promise<void>;
   readLog(path: string, opts: LogReadOptions): Promise<LogRead>;
   readFile(path: string): Promise<string>;
+  /** sources feature: run one shell script on the backend (per-run git checkouts); absent = not a shell backend. */
+  runScript?(script: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   close(): Promise<void>;

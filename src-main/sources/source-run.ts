@@ -9,6 +9,8 @@ import { ensureLocalCheckout, expandHome, resolveWorkingDir } from './checkout';
 import type { SourceManager } from './manager';
 import { applyOverlay, parseOverlay } from './overlay';
 import path from 'node:path';
+import fs from 'node:fs';
+import { remoteCheckoutDir, remoteCheckoutScript } from './remote-checkout';
 
 export interface SourceRunRequest {
   name: string;
@@ -49,8 +51,11 @@ export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunReques
   } else {
     const commit = wf.commit as string;
     const cloneDir = deps.cloneDirOf(b.name);
-    if (b.kind !== 'local' || !cloneDir) {
-      const msg = `Running git sources on ${b.kind} backends is not supported yet in ScriptHut Desktop ('${b.name}'); use a local backend.`;
+    if (b.kind !== 'local' && cloneDir && b.runScript) {
+      root = remoteCheckoutDir(cloneDir, commit);
+      if (!dryRun) root = await checkoutOnBackend(deps, wf.source, b, cloneDir, commit, wf.branch as string);
+    } else if (b.kind !== 'local' || !cloneDir) {
+      const msg = `Backend '${b.name}' (${b.kind}) has no clone_dir or cannot run commands, so git sources cannot be checked out there.`;
       if (!dryRun) throw new ApiError('unavailable', msg);
       warnings.push(msg);
       root = `${cloneDir ?? '~/scripthut-repos'}/${commit.slice(0, 12)}`;
@@ -74,4 +79,24 @@ export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunReques
     root,
     warnings,
   };
+}
+
+async function checkoutOnBackend(deps: SourceRunDeps, source: string, b: Backend, cloneDir: string, commit: string, branch: string): Promise<string> {
+  const cfg = deps.manager.config(source);
+  if (cfg.type !== 'git') throw new Error('not a git source');
+  let key: string | null = null;
+  if (cfg.deploy_key) {
+    try {
+      key = fs.readFileSync(cfg.deploy_key, 'utf8');
+    } catch (err) {
+      throw new ApiError('bad_input', `Source '${source}': cannot read deploy_key '${cfg.deploy_key}': ${(err as Error).message}`);
+    }
+  }
+  const script = remoteCheckoutScript({ cloneDir, url: cfg.url, branch, commit, postclone: cfg.postclone, deployKey: key });
+  const res = await b.runScript!(script, { stdin: key ?? undefined });
+  if (res.exitCode !== 0) {
+    const why = res.stderr.trim().split('\n').slice(-3).join(' | ') || `exit ${res.exitCode}`;
+    throw new ApiError('bad_input', `Source '${source}': the checkout of ${commit.slice(0, 12)} on '${b.name}' failed, so no run was started: ${why}`);
+  }
+  return res.stdout.trim().split('\n').pop() || remoteCheckoutDir(cloneDir, commit);
 }

@@ -7,6 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigObject } from '../../src-shared/config';
 import { SourceManager } from '../../src-main/sources/manager';
+import { LocalRunner } from '../../src-main/transport/local-runner';
+import { remoteCheckoutScript } from '../../src-main/sources/remote-checkout';
 import { ensureTestUser, makeClientKey, sshdAvailable, startSshd, type SshdHandle } from '../harness/sshd';
 
 const required = process.env.SCRIPTHUT_REQUIRE_SLURM === '1';
@@ -75,5 +77,31 @@ describe.skipIf(!available && !required)('git source over SSH with a deploy key'
     const [st] = await m.sync('remote');
     expect(st!.error).toMatch(/cannot fetch from ssh:\/\/.*Permission denied|Could not read from remote/);
     expect(fs.readdirSync(path.join(dir, 'cache-bad')).filter((f) => f.startsWith('remote'))).toEqual([]);
+  });
+
+  it('the backend checkout script clones <clone_dir>/<sha12> over SSH with the key from stdin, reuses it and leaves no key behind', async () => {
+    const runner = new LocalRunner();
+    const keys = () => fs.readdirSync('/tmp').filter((f) => f.startsWith('scripthut_key_')).length;
+    const keysBefore = keys();
+    const cloneDir = path.join(dir, 'backend-clones');
+    const plan = { cloneDir, url, branch: 'main', commit: sha, postclone: 'echo built > built.txt', deployKey: fs.readFileSync(deployKey, 'utf8') };
+    const first = await runner.run(remoteCheckoutScript(plan), { stdin: plan.deployKey, timeoutMs: 120_000 });
+    expect(first.exitCode, first.stderr).toBe(0);
+    const checkout = path.join(cloneDir, sha.slice(0, 12));
+    expect(first.stdout.trim()).toBe(checkout);
+    expect(fs.readFileSync(path.join(checkout, 'built.txt'), 'utf8')).toBe('built\n');
+    expect(execFileSync('git', ['-C', checkout, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim()).toBe(sha);
+    expect(keys()).toBe(keysBefore);
+    // Reused: postclone does not run again.
+    fs.writeFileSync(path.join(checkout, 'built.txt'), 'kept');
+    const again = await runner.run(remoteCheckoutScript(plan), { stdin: plan.deployKey });
+    expect(again.exitCode).toBe(0);
+    expect(fs.readFileSync(path.join(checkout, 'built.txt'), 'utf8')).toBe('kept');
+
+    const refused = await runner.run(remoteCheckoutScript({ ...plan, cloneDir: path.join(dir, 'refused'), deployKey: fs.readFileSync(otherKey, 'utf8') }), { stdin: fs.readFileSync(otherKey, 'utf8'), timeoutMs: 120_000 });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toMatch(/Permission denied|Could not read from remote/);
+    expect(fs.readdirSync(path.join(dir, 'refused'))).toEqual([]);
+    expect(keys()).toBe(keysBefore);
   });
 });
