@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
 import { startEngine, type RunningEngine } from '../../src-main/engine/start';
