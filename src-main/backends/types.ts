@@ -148,6 +148,8 @@ export interface Backend {
    * gone from history when this is called, and a failure only leaves files behind.
    */
   removeRunFiles?(runId: string, jobIds: string[]): Promise<void>;
+  /** sources feature: run one shell script on the backend (per-run git checkouts); absent = not a shell backend. */
+  runScript?(script: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   onJobEnd?(listener: () => void): () => void;

@@ -11,6 +11,7 @@ import { padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
 import { defaultDataDir } from '../platform/paths';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
+import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 
 export interface Client {
   invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
@@ -152,8 +153,20 @@ export const COMMANDS: CommandDef[] = [
       name: { type: 'string', help: 'workflow name (default: the file name)' },
       'max-concurrent': { type: 'string', help: "cap on this run's jobs in flight" },
       watch: { type: 'boolean', help: 'then watch it; exit 1 unless it completes' },
+      source: { type: 'string', help: "run the workflow FILE of this configured source (re-synced first)" },
+      branch: { type: 'string', help: 'with --source (git): use this branch instead of the configured one' },
+      'dry-run': { type: 'boolean', help: 'with --source: print scripts, env and DAG; submit nothing' },
     },
     async run(ctx) {
+      if (ctx.opts.source !== undefined || ctx.opts.branch !== undefined || ctx.opts['dry-run']) {
+        if (ctx.opts.source === undefined) throw new UsageError('--branch and --dry-run need --source NAME.');
+        const started = await runFromSource(ctx);
+        if (!started) return 0;
+        if (ctx.opts.watch) return watchRun(ctx, started.id, 2, true);
+        if (ctx.json) printJson(ctx, started);
+        else ctx.out(`Started run ${started.id} (${started.workflow_name}, ${started.task_count} tasks, commit ${started.source?.commit?.slice(0, 12) ?? '-'}) on ${started.backend_name}.`);
+        return 0;
+      }
       const file = ctx.args[0] as string;
       let text: string;
       try {
@@ -493,6 +506,7 @@ export const COMMANDS: CommandDef[] = [
       }
     },
   },
+  ...SOURCE_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

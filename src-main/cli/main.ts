@@ -51,7 +51,8 @@ function allCommands(): CommandDef[] {
   return [...COMMANDS, ...LOCAL_COMMANDS];
 }
 
-const signature = (c: CommandDef) => [...c.path, ...c.args.map((a) => `<${a}>`)].join(' ');
+const argLabel = (a: string) => (a.endsWith('?') ? `[${a.slice(0, -1)}]` : `<${a}>`);
+const signature = (c: CommandDef) => [...c.path, ...c.args.map(argLabel)].join(' ');
 
 function usage(version: string): string {
   const lines = [`scripthut ${version} — start, watch and keep the history of batch jobs`, '', 'Usage:'];
@@ -217,7 +218,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     } catch (err) {
       throw new UsageError(explainParseError(err as Error, cmd));
     }
-    if (positionals.length < (cmd.minArgs ?? cmd.args.length) || positionals.length > cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
+    if (positionals.length < (cmd.minArgs ?? cmd.args.filter((a) => !a.endsWith('?')).length) || positionals.length > cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
     const dataDir = globals.dataDir ? path.resolve(globals.dataDir) : defaultDataDir();
     const say = (t: string) => process.stderr.write(t + '\n');
     const ctx: CliContext = {

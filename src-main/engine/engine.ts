@@ -27,6 +27,8 @@ import type { PromptCenter } from './prompts';
 import { ActiveExecution } from './active-execution';
 import { StateLog, type LogSink } from './state-log';
 import { dataDirSpace } from '../platform/disk-space';
+import { sourceHandlers, type RunSource } from '../sources/handlers'; // sources feature
+import type { SourceManager } from '../sources/manager'; // sources feature
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -51,6 +53,8 @@ export interface EngineOptions {
   log?: LogSink;
   /** Largest run accepted (settings.max_tasks_per_run; default 100,000). */
   maxTasksPerRun?: number;
+  /** sources feature: configured sources and each backend's clone_dir. */
+  sources?: { manager: SourceManager | null; cloneDirOf(backend: string): string | null };
   /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
@@ -601,7 +605,7 @@ export class Engine implements EngineApi {
   }
 
   // ------------------------------------------------------------------ actions
-  private createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null): RunSummary {
+  private createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source?: RunSource): RunSummary {
     const now = this.now();
     const id = newRunId((x) => !!this.o.store.getRun(x));
     const logDir = path.dirname(b.defaultLogPaths(id, 'x', 1).output);
@@ -621,6 +625,7 @@ export class Engine implements EngineApi {
         cancel_requested: 0,
         log_dir: logDir,
       });
+      if (source) this.o.store.setRunSource(id, source); // sources feature
       this.o.store.insertTasks(id, doc.tasks.map((t) => ({ task_id: t.id, def_json: JSON.stringify(t), retries_left: t.retries, generated_by: null })));
       for (const t of doc.tasks) this.o.store.appendTransition({ run_id: id, task_id: t.id, attempt: 1, at: now, from_status: null, to_status: 'pending', reason: 'run created' });
       this.changedRuns.add(id);
@@ -860,6 +865,15 @@ export class Engine implements EngineApi {
         return { id, accepted };
       },
       'prompts.list': () => ({ prompts: this.o.prompts.list() }),
+      // sources feature: list/view/sync/run/dry-run (logic in src-main/sources/handlers.ts)
+      ...sourceHandlers({
+        manager: this.o.sources?.manager ?? null,
+        cloneDirOf: (name) => this.o.sources?.cloneDirOf(name) ?? null,
+        requireBackend: (name) => this.requireBackend(name),
+        env: this.o.env,
+        now: this.now,
+        createRun: (doc, b, name, max, source) => this.createRun(doc, b, name, max, source),
+      }),
       'tasks.script': ({ run_id, task_id, attempt }) => {
         const row = this.requireTask(run_id, task_id);
         const n = attempt ?? row.attempt;

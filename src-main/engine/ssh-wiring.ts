@@ -101,6 +101,10 @@ class SshSchedulerBackend implements Backend {
   readFile(p: string) {
     return this.shell.readFile(p);
   }
+  /** sources feature: per-run git checkouts. */
+  runScript(script: string, opts?: { stdin?: string; timeoutMs?: number }) {
+    return this.shell.runScript(script, opts);
+  }
   clusterInfo() {
     return this.shell.clusterInfo();
   }

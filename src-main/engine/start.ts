@@ -16,6 +16,7 @@ import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
 import type { SshOptionsOverride } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
+import { SourceManager } from '../sources/manager'; // sources feature
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -116,8 +117,11 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       prompts,
       commandCounts: (b) => counters.get(b)?.() ?? null,
       maxTasksPerRun: s?.max_tasks_per_run,
+      sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
     });
     engine.start();
+    // Like the original: every source is synced at startup, in the background (failures show on the source).
+    if (config?.sources.length) void engine.invoke('sources.sync', {}).catch(() => undefined); // sources feature
     let closed = false;
     return {
       api: engine,
@@ -139,4 +143,22 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     lock.release();
     throw err;
   }
+}
+
+/** sources feature: the app's clones live in settings.sources_cache_dir, else <data>/sources. */
+function sourcesWiring(config: ScripthutConfig | null, backends: Map<string, Backend>, dataDir: string) {
+  const manager = config
+    ? new SourceManager({
+        sources: config.sources,
+        cacheDir: config.settings.sources_cache_dir ?? path.join(dataDir, 'sources'),
+        backendKind: (name) => backends.get(name)?.kind ?? null,
+      })
+    : null;
+  const cloneDirOf = (name: string): string | null => {
+    const cfg = config?.backends.find((b) => b.name === name) as { clone_dir?: string } | undefined;
+    if (cfg) return cfg.clone_dir || null;
+    // The implicit local backend (no backends configured) uses the schema's default.
+    return backends.get(name)?.kind === 'local' ? '~/scripthut-repos' : null;
+  };
+  return { manager, cloneDirOf };
 }

@@ -74,6 +74,7 @@ export function toRunSummary(run: RunRow, counts: Record<string, number>): RunSu
     status_counts: counts,
     max_concurrent: run.max_concurrent,
     halted_reason: run.halted_reason,
+    source: run.source_name ? { name: run.source_name, repo: run.source_repo ?? null, branch: run.source_branch ?? null, commit: run.source_commit ?? null } : null,
   };
 }
 

@@ -130,4 +130,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX tasks_run_name ON tasks(run_id, json_extract(def_json, '$.name'), task_id, seq);
     `,
   },
+  {
+    version: 7,
+    name: 'runs: the source a run was made from (name, repository, branch, full commit)',
+    sql: `
+      ALTER TABLE runs ADD COLUMN source_name TEXT;
+      ALTER TABLE runs ADD COLUMN source_repo TEXT;
+      ALTER TABLE runs ADD COLUMN source_branch TEXT;
+      ALTER TABLE runs ADD COLUMN source_commit TEXT;
+    `,
+  },
 ];

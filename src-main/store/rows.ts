@@ -14,6 +14,11 @@ export interface RunRow {
   halted_reason: string | null;
   cancel_requested: number;
   log_dir: string | null;
+  /** Set when the run was made from a configured source (migration 7). */
+  source_name?: string | null;
+  source_repo?: string | null;
+  source_branch?: string | null;
+  source_commit?: string | null;
 }
 
 export interface TaskRow {

@@ -78,6 +78,10 @@ export class Store {
     this.st(`INSERT INTO runs (id, workflow_name, title, backend_name, created_at, finished_at, status, attempt, max_concurrent, doc_json, halted_reason, cancel_requested, log_dir)
       VALUES (@id, @workflow_name, @title, @backend_name, @created_at, @finished_at, @status, @attempt, @max_concurrent, @doc_json, @halted_reason, @cancel_requested, @log_dir)`).run(run);
   }
+  /** Which source (and commit) a run was made from; called in the same transaction as insertRun. */
+  setRunSource(id: string, src: { name: string; repo: string | null; branch: string | null; commit: string | null }): void {
+    this.st('UPDATE runs SET source_name = ?, source_repo = ?, source_branch = ?, source_commit = ? WHERE id = ?').run(src.name, src.repo, src.branch, src.commit, id);
+  }
   getRun(id: string): RunRow | undefined {
     return this.st('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   }

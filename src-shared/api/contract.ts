@@ -18,6 +18,7 @@ import {
   RunSummarySchema,
   TaskViewSchema,
 } from './schemas';
+import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -209,6 +210,48 @@ export const calls = {
     input: z.object({}),
     output: z.object({ prompts: z.array(PromptSchema) }),
     http: ['GET', '/prompts'],
+  }),
+  // ---- sources (git repositories and folders holding workflows)
+  'sources.list': call({
+    summary: 'Configured sources with their workflows, last commit, error and warnings (invalid workflow files)',
+    input: z.object({}),
+    output: z.object({ sources: z.array(SourceInfoSchema) }),
+    http: ['GET', '/sources'],
+  }),
+  'sources.view': call({
+    summary: 'One source',
+    input: z.object({ name: z.string().min(1) }),
+    output: SourceInfoSchema,
+    http: ['GET', '/sources/:name'],
+  }),
+  'sources.sync': call({
+    summary: 'Fetch one source (or all) and rediscover its workflows; failures are reported on the source',
+    input: z.object({ name: z.string().min(1).optional() }),
+    output: z.object({ sources: z.array(SourceInfoSchema) }),
+    http: ['POST', '/sources/sync'],
+  }),
+  'sources.run': call({
+    summary: "Start a run of a source's workflow (re-synced first; git: optional branch override, checked out per commit)",
+    input: z.object({
+      name: z.string().min(1),
+      workflow: z.string().min(1),
+      branch: z.string().min(1).max(200).optional(),
+      backend: z.string().min(1).optional(),
+      max_concurrent: z.number().int().positive().optional(),
+    }),
+    output: RunSummarySchema,
+    http: ['POST', '/sources/:name/runs'],
+  }),
+  'sources.dryRun': call({
+    summary: 'What a run of a source workflow would submit: each script, its env with provenance, the DAG; nothing is submitted',
+    input: z.object({
+      name: z.string().min(1),
+      workflow: z.string().min(1),
+      branch: z.string().min(1).max(200).optional(),
+      backend: z.string().min(1).optional(),
+    }),
+    output: DryRunSchema,
+    http: ['POST', '/sources/:name/dry-run'],
   }),
 } as const;
 

@@ -28,6 +28,8 @@ export const RunSummarySchema = z.object({
   status_counts: StatusCountsSchema,
   max_concurrent: z.number().int().nullable(),
   halted_reason: z.string().nullable(),
+  /** The configured source the run was made from (null for a file or an ad-hoc run). */
+  source: z.object({ name: z.string(), repo: z.string().nullable(), branch: z.string().nullable(), commit: z.string().nullable() }).nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 

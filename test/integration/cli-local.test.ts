@@ -215,18 +215,19 @@ describe('every command accepts --json', () => {
     const wf = ledgerWorkflow(sb, 'json', [{ id: 'a' }, { id: 'b', deps: ['a'] }]);
     const runId = await startWorkflow(sb, wf.file);
     expect(await watch(sb, runId)).toBe(0);
-    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no' };
+    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no', 'task run command?': 'true' };
     // Commands that may rightly refuse here (nothing to answer; no cluster info on a local backend): their refusal
     // must still be one JSON document with an error code and message.
     // `db restore` refuses while the engine holds the data folder.
-    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore']);
+    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view']);
     const seen: string[] = [];
     for (const c of COMMANDS) {
       const name = c.path.join(' ');
-      const args = [...c.path, ...c.args.map((a) => {
+      const args = [...c.path, ...c.args.flatMap((a) => {
         const v = placeholder[`${name} ${a}`] ?? placeholder[a];
+        if (!v && a.endsWith('?')) return []; // optional argument: leave it out
         if (!v) throw new Error(`no test value for <${a}> of '${name}'; add one to this test`);
-        return v;
+        return [v];
       })];
       if (name === 'run watch') args.push('--interval', '1');
       const r = await cliJson<{ error?: { code: string; message: string } }>(sb, args, 120_000);

@@ -485,6 +485,11 @@ export class ShellBackend implements Backend {
     return { content, offset, nextOffset: size, missing: false };
   }
 
+  /** sources feature: a one-off script (git checkout of a run's commit); logged like every command, stdin is not. */
+  runScript(script: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+    return this.runner.run(`bash -c ${shq(script)}`, { kind: 'io', stdin: opts.stdin, timeoutMs: opts.timeoutMs ?? 300_000 });
+  }
+
   async readFile(path: string): Promise<string> {
     const res = await this.exec(`cat -- ${shPath(path)}`, 'io');
     if (res.exitCode !== 0) throw new Error(`cannot read ${path} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
