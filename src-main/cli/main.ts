@@ -5,7 +5,6 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { ApiError } from '../../src-shared/api/contract';
 import { defaultDataDir } from '../platform/paths';
-import { startEngine } from '../engine/start';
 import { DataDirLockedError } from '../engine/lock';
 import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
 import { clientForDataDir, EngineNotRunningError, type HttpEngineClient } from '../host/client';
@@ -116,6 +115,8 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   log?.logger.info({ version: env.version, node: process.version, data_dir: dataDir }, 'engine starting');
   let running;
   try {
+    // Loaded on demand: the engine and its backends (the AWS SDK among them) are only needed by `serve`.
+    const { startEngine } = await import('../engine/start');
     running = await startEngine({
       dataDir,
       configPath: values.config,
