@@ -433,6 +433,24 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   {
+    path: ['run', 'cost'],
+    args: ['id'],
+    summary: 'What a run cost: allocation units (backend cost block) or cloud dollars (price snapshot), per task',
+    options: {},
+    async run(ctx) {
+      const c = await ctx.client().invoke('runs.cost', { id: ctx.args[0] });
+      if (ctx.json) printJson(ctx, c);
+      else {
+        const unit = c.currency ?? '';
+        const dated = c.price_date ? ` (prices of ${c.price_date})` : '';
+        ctx.out(`Run ${c.run_id}: ${c.total.toFixed(4)} ${unit}${dated} — ${c.costed_tasks} task(s) costed, ${c.uncosted_tasks} not costed`);
+        const rows = c.tasks.map((t) => [t.task_id, t.cost === null ? '-' : t.cost.toFixed(4), t.reason ?? '']);
+        if (rows.length) ctx.out(table([['TASK', `COST ${unit}`.trim(), 'WHY NOT COSTED'], ...rows]));
+      }
+      return 0;
+    },
+  },
+  {
     path: ['status'],
     args: [],
     summary: "The engine's health and configuration state",

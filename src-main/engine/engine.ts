@@ -24,6 +24,8 @@ import type { EnvResolver } from './env';
 import { generatedTasks } from './generated';
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
+import type { CostSettings } from '../pricing/settings'; // issue 11 (cost)
+import { runCost } from '../usage/run-cost'; // issue 11 (cost)
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -46,6 +48,8 @@ export interface EngineOptions {
   /** How many submissions run at once per backend (default: 4 local, 32 for schedulers, which batch them). */
   submitConcurrency?: number;
   now?: () => string;
+  /** issue 11 (cost): rates, cloud pricing and the price snapshot; absent = nothing is costed. */
+  cost?: CostSettings;
 }
 
 interface Loop {
@@ -777,6 +781,8 @@ export class Engine implements EngineApi {
         const a = this.o.store.getAttempt(run_id, task_id, n);
         return { run_id, task_id, attempt: n, script: a?.script ?? null };
       },
+      // issue 11 (cost): handler entries — logic lives in src-main/usage.
+      'runs.cost': ({ id }) => runCost(this.o.store.db, this.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, this.requireRun(id).backend_name, this.now()),
     };
   }
 

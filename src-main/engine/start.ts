@@ -15,6 +15,7 @@ import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
 import type { SshOptionsOverride } from './ssh-wiring';
+import { costSettingsFrom } from '../pricing/settings';
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -107,6 +108,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
       prompts,
       commandCounts: (b) => counters.get(b)?.() ?? null,
+      cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
     });
     engine.start();
     let closed = false;

@@ -18,6 +18,7 @@ import {
   RunSummarySchema,
   TaskViewSchema,
 } from './schemas';
+import { RunCostSchema } from './schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -208,6 +209,12 @@ export const calls = {
     input: z.object({}),
     output: z.object({ prompts: z.array(PromptSchema) }),
     http: ['GET', '/prompts'],
+  }),
+  'runs.cost': call({
+    summary: 'Cost of a run: allocation units or cloud dollars per task, with why a task could not be costed',
+    input: z.object({ id: RunId }),
+    output: RunCostSchema,
+    http: ['GET', '/runs/:id/cost'],
   }),
 } as const;
 

@@ -234,3 +234,16 @@ export const ClusterInfoSchema = z.object({
   ),
   pending_reasons: z.record(z.string(), z.number().int()),
 });
+
+/** The cost of a run (issue 11): allocation units (backend `cost`) or cloud dollars (price snapshot). */
+export const RunCostSchema = z.object({
+  run_id: z.string(),
+  total: z.number(),
+  currency: z.string().nullable(),
+  basis: z.enum(['allocation', 'cloud']).nullable(),
+  price_date: z.string().nullable(),
+  costed_tasks: z.number().int(),
+  uncosted_tasks: z.number().int(),
+  tasks: z.array(z.object({ task_id: z.string(), cost: z.number().nullable(), reason: z.string().nullable() })),
+});
+export type RunCostView = z.infer<typeof RunCostSchema>;
