@@ -451,6 +451,28 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   {
+    path: ['usage'],
+    args: [],
+    summary: 'CPU-hours and cost per day, backend or workflow (default: last 30 days, by day)',
+    options: {
+      since: { type: 'string', help: 'start date (YYYY-MM-DD or ISO time)' },
+      by: { type: 'string', help: 'day | backend | workflow' },
+      tz: { type: 'string', help: 'IANA time zone for days (default: this machine\'s)' },
+    },
+    async run(ctx) {
+      const tz = (ctx.opts.tz as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz });
+      if (ctx.json) printJson(ctx, u);
+      else {
+        const currencies = [...new Set(u.rows.flatMap((r) => Object.keys(r.cost)))].sort();
+        const dated = u.price_date ? ` (cloud prices of ${u.price_date})` : '';
+        ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${u.total_cpu_hours.toFixed(2)} CPU-hours${dated}`);
+        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
+      }
+      return 0;
+    },
+  },
+  {
     path: ['status'],
     args: [],
     summary: "The engine's health and configuration state",

@@ -18,7 +18,7 @@ import {
   RunSummarySchema,
   TaskViewSchema,
 } from './schemas';
-import { RunCostSchema } from './schemas';
+import { RunCostSchema, UsageReportSchema } from './schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -215,6 +215,17 @@ export const calls = {
     input: z.object({ id: RunId }),
     output: RunCostSchema,
     http: ['GET', '/runs/:id/cost'],
+  }),
+  'usage.summary': call({
+    summary: 'CPU-hours and cost per local day, backend or workflow since a date (default: the last 30 days)',
+    input: z.object({
+      since: z.string().min(1).optional(),
+      by: oneOf(['day', 'backend', 'workflow'] as const, 'grouping').optional(),
+      /** IANA zone the days are counted in (default: the engine's). */
+      tz: z.string().min(1).optional(),
+    }),
+    output: UsageReportSchema,
+    http: ['GET', '/usage'],
   }),
 } as const;
 

@@ -247,3 +247,15 @@ export const RunCostSchema = z.object({
   tasks: z.array(z.object({ task_id: z.string(), cost: z.number().nullable(), reason: z.string().nullable() })),
 });
 export type RunCostView = z.infer<typeof RunCostSchema>;
+
+/** CPU-hours and cost per day, backend or workflow (issue 11). `cost` is keyed by currency label. */
+export const UsageReportSchema = z.object({
+  since: z.string(),
+  until: z.string(),
+  by: z.enum(['day', 'backend', 'workflow']),
+  time_zone: z.string(),
+  price_date: z.string().nullable(),
+  total_cpu_hours: z.number(),
+  rows: z.array(z.object({ key: z.string(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
+});
+export type UsageReportView = z.infer<typeof UsageReportSchema>;
