@@ -5,7 +5,7 @@
 import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { lookupPrice } from '../pricing/snapshot';
-import { splitByLocalDay, checkTimeZone } from './local-days';
+import { splitByLocalDay, checkTimeZone, localDay } from './local-days';
 
 export const USAGE_GROUPS = ['day', 'backend', 'workflow'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -89,13 +89,15 @@ export function usageReport(db: Db, s: CostSettings, q: { since: string; by: Usa
   for (const sl of slices(db, new Date(sinceMs).toISOString())) {
     const start = Math.max(Date.parse(sl.started_at), sinceMs);
     const end = Math.min(sl.finished_at ? Date.parse(sl.finished_at) : nowMs, nowMs);
-    if (!(end > start)) continue;
+    // A task that ran for no measurable time still ran: it is counted, with 0 hours.
+    if (end < start || !Number.isFinite(start)) continue;
     const rk = `${sl.backend_name}\u0000${sl.partition ?? ''}`;
     if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, sl.backend_name, sl.partition));
     const rate = rates.get(rk)!;
     const cpus = Number(sl.cpus) || 1;
     if (q.by === 'day') {
-      splitByLocalDay(start, end, q.timeZone).forEach((b, i) => add(b.day, b.hours * cpus, rate, i === 0));
+      const parts = end > start ? splitByLocalDay(start, end, q.timeZone) : [{ day: localDay(start, q.timeZone), hours: 0 }];
+      parts.forEach((b, i) => add(b.day, b.hours * cpus, rate, i === 0));
     } else {
       add(q.by === 'backend' ? sl.backend_name : sl.workflow_name, ((end - start) / 3_600_000) * cpus, rate, true);
     }

@@ -61,6 +61,15 @@ describe('run cost on the local backend', () => {
     expect(byId.bad!.cost).not.toBeNull(); // failed tasks ran, so they are charged
     expect(byId.after).toEqual({ task_id: 'after', cost: null, reason: 'never started (no start time)' });
     expect(cost.total).toBeCloseTo(byId.two!.cost! + byId.gpu!.cost! + byId.bad!.cost!, 3);
+
+    // The usage history reads the same store: CPU-hours of the charged backend, priced at the same rates.
+    const usage = await h.eng.api.invoke('usage.summary', { by: 'backend', tz: 'UTC' });
+    const charged = usage.rows.find((r) => r.key === 'charged')!;
+    expect(charged.tasks).toBe(3);
+    expect(charged.cpu_hours).toBeCloseTo(hours(item(done, 'two')) * 2 + hours(item(done, 'gpu')) + hours(item(done, 'bad')), 3);
+    expect(charged.cost.SU).toBeCloseTo(cost.total, 2);
+    await expect(h.eng.api.invoke('usage.summary', { tz: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'bad_input' });
+    await expect(h.eng.api.invoke('usage.summary', { by: 'hour' })).rejects.toMatchObject({ code: 'bad_input' });
   });
 
   it('a backend without a cost block: every task uncosted, with the reason; unknown run is not_found', async () => {
