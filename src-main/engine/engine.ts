@@ -26,7 +26,7 @@ import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { PromptCenter } from './prompts';
 import type { CostSettings } from '../pricing/settings'; // issue 11 (cost)
 import { runCost } from '../usage/run-cost'; // issue 11 (cost)
-import { usageSummary } from '../usage/usage-call'; // issue 11 (cost)
+import { usageSummary, usageRightSizing } from '../usage/usage-call'; // issue 11 (cost)
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -785,6 +785,7 @@ export class Engine implements EngineApi {
       // issue 11 (cost): handler entries — logic lives in src-main/usage.
       'runs.cost': ({ id }) => runCost(this.o.store.db, this.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, this.requireRun(id).backend_name, this.now()),
       'usage.summary': (input) => usageSummary(this.o.store.db, this.o.cost, input, this.now()),
+      'usage.rightsizing': (input) => usageRightSizing(this.o.store.db, input, this.now()),
     };
   }
 

@@ -18,7 +18,7 @@ import {
   RunSummarySchema,
   TaskViewSchema,
 } from './schemas';
-import { RunCostSchema, UsageReportSchema } from './schemas';
+import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -226,6 +226,12 @@ export const calls = {
     }),
     output: UsageReportSchema,
     http: ['GET', '/usage'],
+  }),
+  'usage.rightsizing': call({
+    summary: 'Requested vs used (memory, cpus, time) of completed tasks per workflow, with suggested requests',
+    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
+    output: RightSizingSchema,
+    http: ['GET', '/usage/rightsizing'],
   }),
 } as const;
 

@@ -259,3 +259,23 @@ export const UsageReportSchema = z.object({
   rows: z.array(z.object({ key: z.string(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
 });
 export type UsageReportView = z.infer<typeof UsageReportSchema>;
+
+/** Requested vs used per task name of a workflow across runs, with suggested requests (issue 11). */
+export const RightSizingSchema = z.object({
+  since: z.string(),
+  tasks: z.array(
+    z.object({
+      workflow: z.string(),
+      name: z.string(),
+      runs: z.number().int(),
+      memory_requested_gb: z.number().nullable(),
+      memory_max_used_gb: z.number().nullable(),
+      suggested_memory: z.string().nullable(),
+      memory_gb_hours_saved: z.number().nullable(),
+      cpu_efficiency_mean: z.number().nullable(),
+      suggested_cpus: z.number().int().nullable(),
+      time_used_max_fraction: z.number().nullable(),
+      advice: z.array(z.string()),
+    }),
+  ),
+});

@@ -70,6 +70,12 @@ describe('run cost on the local backend', () => {
     expect(charged.cost.SU).toBeCloseTo(cost.total, 2);
     await expect(h.eng.api.invoke('usage.summary', { tz: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'bad_input' });
     await expect(h.eng.api.invoke('usage.summary', { by: 'hour' })).rejects.toMatchObject({ code: 'bad_input' });
+
+    // Right-sizing reads the completed tasks of the window: 'two' and 'gpu' (the failed one is not a size sample).
+    const rs = await h.eng.api.invoke('usage.rightsizing', { workflow: 'costed' });
+    expect(rs.tasks.map((t) => t.name).sort()).toEqual(['Task gpu', 'Task two']);
+    expect(rs.tasks.every((t) => t.workflow === 'costed' && t.runs === 1 && t.memory_requested_gb === 100 / 1024)).toBe(true);
+    await expect(h.eng.api.invoke('usage.rightsizing', { since: 'yesterday' })).rejects.toMatchObject({ code: 'bad_input' });
   });
 
   it('a backend without a cost block: every task uncosted, with the reason; unknown run is not_found', async () => {
