@@ -450,6 +450,46 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   {
+    path: ['run', 'cost'],
+    args: ['id'],
+    summary: 'What a run cost: allocation units (backend cost block) or cloud dollars (price snapshot), per task',
+    options: {},
+    async run(ctx) {
+      const c = await ctx.client().invoke('runs.cost', { id: ctx.args[0] });
+      if (ctx.json) printJson(ctx, c);
+      else {
+        const unit = c.currency ?? '';
+        const dated = c.price_date ? ` (prices of ${c.price_date})` : '';
+        ctx.out(`Run ${c.run_id}: ${c.total.toFixed(4)} ${unit}${dated} — ${c.costed_tasks} task(s) costed, ${c.uncosted_tasks} not costed`);
+        const rows = c.tasks.map((t) => [t.task_id, t.cost === null ? '-' : t.cost.toFixed(4), t.reason ?? '']);
+        if (rows.length) ctx.out(table([['TASK', `COST ${unit}`.trim(), 'WHY NOT COSTED'], ...rows]));
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['usage'],
+    args: [],
+    summary: 'CPU-hours and cost per day, backend or workflow (default: last 30 days, by day)',
+    options: {
+      since: { type: 'string', help: 'start date (YYYY-MM-DD or ISO time)' },
+      by: { type: 'string', help: 'day | backend | workflow' },
+      tz: { type: 'string', help: 'IANA time zone for days (default: this machine\'s)' },
+    },
+    async run(ctx) {
+      const tz = (ctx.opts.tz as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz });
+      if (ctx.json) printJson(ctx, u);
+      else {
+        const currencies = [...new Set(u.rows.flatMap((r) => Object.keys(r.cost)))].sort();
+        const dated = u.price_date ? ` (cloud prices of ${u.price_date})` : '';
+        ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${u.total_cpu_hours.toFixed(2)} CPU-hours${dated}`);
+        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
+      }
+      return 0;
+    },
+  },
+  {
     path: ['status'],
     args: [],
     summary: "The engine's health and configuration state",

@@ -29,6 +29,9 @@ import { StateLog, type LogSink } from './state-log';
 import { dataDirSpace } from '../platform/disk-space';
 import { sourceHandlers, type RunSource } from '../sources/handlers'; // sources feature
 import type { SourceManager } from '../sources/manager'; // sources feature
+import type { CostSettings } from '../pricing/settings'; // issue 11 (cost)
+import { runCost } from '../usage/run-cost'; // issue 11 (cost)
+import { usageSummary, usageRightSizing } from '../usage/usage-call'; // issue 11 (cost)
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -58,6 +61,8 @@ export interface EngineOptions {
   /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
+  /** issue 11 (cost): rates, cloud pricing and the price snapshot; absent = nothing is costed. */
+  cost?: CostSettings;
 }
 
 interface Loop {
@@ -880,6 +885,10 @@ export class Engine implements EngineApi {
         const a = this.o.store.getAttempt(run_id, task_id, n);
         return { run_id, task_id, attempt: n, script: a?.script ?? null };
       },
+      // issue 11 (cost): handler entries — logic lives in src-main/usage.
+      'runs.cost': ({ id }) => runCost(this.o.store.db, this.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, this.requireRun(id).backend_name, this.now()),
+      'usage.summary': (input) => usageSummary(this.o.store.db, this.o.cost, input, this.now()),
+      'usage.rightsizing': (input) => usageRightSizing(this.o.store.db, input, this.now()),
     };
   }
 

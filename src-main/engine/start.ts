@@ -17,6 +17,7 @@ import { PromptCenter } from './prompts';
 import type { SshOptionsOverride } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
 import { SourceManager } from '../sources/manager'; // sources feature
+import { costSettingsFrom } from '../pricing/settings';
 
 export interface StartEngineOptions {
   dataDir: string;
@@ -118,6 +119,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       commandCounts: (b) => counters.get(b)?.() ?? null,
       maxTasksPerRun: s?.max_tasks_per_run,
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
+      cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
     });
     engine.start();
     // Like the original: every source is synced at startup, in the background (failures show on the source).

@@ -131,6 +131,16 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     `,
   },
   {
+    version: 6,
+    name: 'cost evidence on attempts: Slurm AllocTRES and cloud instance usage',
+    // Charge-back needs what the scheduler allocated (AllocTRES, incl. billing) and, for EC2/Batch/ECS, the real
+    // instance time; both are per attempt because every attempt is billed. Nullable: older rows have neither.
+    sql: `
+      ALTER TABLE attempts ADD COLUMN alloc_tres TEXT;
+      ALTER TABLE attempts ADD COLUMN usage_json TEXT;
+    `,
+  },
+  {
     version: 7,
     name: 'runs: the source a run was made from (name, repository, branch, full commit)',
     sql: `

@@ -19,6 +19,7 @@ import {
   TaskViewSchema,
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
+import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -252,6 +253,29 @@ export const calls = {
     }),
     output: DryRunSchema,
     http: ['POST', '/sources/:name/dry-run'],
+  }),
+  'runs.cost': call({
+    summary: 'Cost of a run: allocation units or cloud dollars per task, with why a task could not be costed',
+    input: z.object({ id: RunId }),
+    output: RunCostSchema,
+    http: ['GET', '/runs/:id/cost'],
+  }),
+  'usage.summary': call({
+    summary: 'CPU-hours and cost per local day, backend or workflow since a date (default: the last 30 days)',
+    input: z.object({
+      since: z.string().min(1).optional(),
+      by: oneOf(['day', 'backend', 'workflow'] as const, 'grouping').optional(),
+      /** IANA zone the days are counted in (default: the engine's). */
+      tz: z.string().min(1).optional(),
+    }),
+    output: UsageReportSchema,
+    http: ['GET', '/usage'],
+  }),
+  'usage.rightsizing': call({
+    summary: 'Requested vs used (memory, cpus, time) of completed tasks per workflow, with suggested requests',
+    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
+    output: RightSizingSchema,
+    http: ['GET', '/usage/rightsizing'],
   }),
 } as const;
 

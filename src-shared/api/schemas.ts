@@ -241,3 +241,48 @@ export const ClusterInfoSchema = z.object({
   ),
   pending_reasons: z.record(z.string(), z.number().int()),
 });
+
+/** The cost of a run (issue 11): allocation units (backend `cost`) or cloud dollars (price snapshot). */
+export const RunCostSchema = z.object({
+  run_id: z.string(),
+  total: z.number(),
+  currency: z.string().nullable(),
+  basis: z.enum(['allocation', 'cloud']).nullable(),
+  price_date: z.string().nullable(),
+  costed_tasks: z.number().int(),
+  uncosted_tasks: z.number().int(),
+  tasks: z.array(z.object({ task_id: z.string(), cost: z.number().nullable(), reason: z.string().nullable() })),
+});
+export type RunCostView = z.infer<typeof RunCostSchema>;
+
+/** CPU-hours and cost per day, backend or workflow (issue 11). `cost` is keyed by currency label. */
+export const UsageReportSchema = z.object({
+  since: z.string(),
+  until: z.string(),
+  by: z.enum(['day', 'backend', 'workflow']),
+  time_zone: z.string(),
+  price_date: z.string().nullable(),
+  total_cpu_hours: z.number(),
+  rows: z.array(z.object({ key: z.string(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
+});
+export type UsageReportView = z.infer<typeof UsageReportSchema>;
+
+/** Requested vs used per task name of a workflow across runs, with suggested requests (issue 11). */
+export const RightSizingSchema = z.object({
+  since: z.string(),
+  tasks: z.array(
+    z.object({
+      workflow: z.string(),
+      name: z.string(),
+      runs: z.number().int(),
+      memory_requested_gb: z.number().nullable(),
+      memory_max_used_gb: z.number().nullable(),
+      suggested_memory: z.string().nullable(),
+      memory_gb_hours_saved: z.number().nullable(),
+      cpu_efficiency_mean: z.number().nullable(),
+      suggested_cpus: z.number().int().nullable(),
+      time_used_max_fraction: z.number().nullable(),
+      advice: z.array(z.string()),
+    }),
+  ),
+});

@@ -108,10 +108,26 @@ export function buildConfigSchemas(strict: boolean) {
     proxy_jump: z.string().min(1).optional(),
   });
 
+  // Charge-back rates (issue 11): allocated resources x elapsed, in the centre's own unit; partitions override.
+  const rate = z.number({ error: (iss) => `expected a number ≥ 0, got ${describeValue(iss.input)}.` }).nonnegative({ error: (iss) => `must not be negative, got ${describeValue(iss.input)}.` });
+  const costRates = {
+    per_cpu_hour: rate.optional(),
+    per_gpu_hour: rate.optional(),
+    per_gb_hour: rate.optional(),
+    billing_tres: rate.optional(),
+  };
+  const backendCost = obj({
+    currency: nonEmptyText.default('SU'),
+    ...costRates,
+    partitions: nullAsMissing(z.record(z.string(), obj(costRates)).default({})),
+    monthly_budget: rate.optional(),
+  });
+
   const common = {
     name: nonEmptyText,
     env: envRules,
     env_groups: envGroups,
+    cost: nullAsMissing(backendCost.optional()),
   };
   const maxConcurrent = wholeNumber(1).default(100);
   const schedulerPoll = seconds(5).optional();
@@ -346,7 +362,7 @@ export function buildConfigSchemas(strict: boolean) {
     cache: nullAsMissing(cache.prefault({})),
   });
 
-  return { config, backend, slurm, pbs, local, batch, ec2, ecs, ssh, source, git, pathSource, envRule, stack, agent, pricing, cache, settings };
+  return { config, backend, slurm, pbs, local, batch, ec2, ecs, ssh, source, git, pathSource, envRule, stack, agent, pricing, cache, settings, backendCost };
 }
 
 /** The schemas that produce data (unknown keys stripped). */
@@ -378,6 +394,7 @@ export type SourceConfig = Out<'source'>;
 export type StackConfig = Out<'stack'>;
 export type AgentConfig = Out<'agent'>;
 export type PricingConfig = Out<'pricing'>;
+export type BackendCostConfig = Out<'backendCost'>;
 export type CacheConfig = Out<'cache'>;
 export type Settings = Out<'settings'>;
 export type ScripthutConfig = Omit<Out<'config'>, 'backends'> & { backends: BackendConfig[] };

@@ -1,0 +1,57 @@
+// usage.summary over a year of history: 10,000 runs x 20 tasks spread over 365 days in a temp SQLite file built
+// through the Store. Target: < 100 ms per report (medians; never asserted).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../src-main/store/store';
+import { usageReport, type UsageGroup } from '../src-main/usage/usage-query';
+import type { CostSettings } from '../src-main/pricing/settings';
+import { writeBenchResult, type BenchFigure } from './lib/report';
+import { insertBenchRun, timeMs } from './lib/paged-data';
+
+const RUNS = 10_000;
+const TASKS_PER_RUN = 20;
+const REPS = 9;
+const TARGET_MS = 100;
+const BACKENDS = ['local', 'hpc', 'aws'];
+const WORKFLOWS = ['align', 'call_variants', 'qc', 'report', 'train'];
+const NOW = '2026-01-01T00:00:00.000Z';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-'));
+try {
+  const store = new Store(path.join(dir, 'usage.db'));
+  const t0 = performance.now();
+  const start = Date.parse(NOW) - 365 * 86_400_000;
+  const step = (365 * 86_400_000) / RUNS;
+  for (let r = 0; r < RUNS; r += 500) {
+    store.tx(() => {
+      for (let i = r; i < r + 500; i++) {
+        insertBenchRun(store, `run${String(i).padStart(5, '0')}`, new Date(start + i * step).toISOString(), TASKS_PER_RUN, { backend: BACKENDS[i % BACKENDS.length], workflow: WORKFLOWS[i % WORKFLOWS.length] });
+      }
+    });
+  }
+  const buildS = (performance.now() - t0) / 1000;
+  const cost: CostSettings = { backends: { hpc: { currency: 'SU', per_cpu_hour: 1, partitions: {} } }, pricing: null, snapshot: null, snapshotError: null };
+  const cases: Array<[string, UsageGroup, string, string]> = [
+    ['year by day (UTC)', 'day', '2025-01-01', 'UTC'],
+    ['year by day (Europe/Zurich)', 'day', '2025-01-01', 'Europe/Zurich'],
+    ['year by backend', 'backend', '2025-01-01', 'UTC'],
+    ['year by workflow', 'workflow', '2025-01-01', 'UTC'],
+    ['last 30 days by day', 'day', '2025-12-02', 'UTC'],
+  ];
+  const figures: BenchFigure[] = [];
+  for (const [name, by, since, timeZone] of cases) {
+    let rows = 0;
+    let hours = 0;
+    const t = timeMs(REPS, () => {
+      const u = usageReport(store.db, cost, { since, by, timeZone, now: NOW });
+      rows = u.rows.length;
+      hours = u.total_cpu_hours;
+    });
+    figures.push({ name, value: t.median, unit: 'ms', target: `< ${TARGET_MS} ms`, met: t.median < TARGET_MS, note: `min ${t.min} ms, max ${t.max} ms, ${rows} rows, ${Math.round(hours)} CPU-hours` });
+  }
+  store.close();
+  writeBenchResult('usage', figures, { runs: RUNS, tasks: RUNS * TASKS_PER_RUN, reps: REPS, build_s: Number(buildS.toFixed(1)), platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, loadAverage1m: Number(os.loadavg()[0]?.toFixed(2)) });
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

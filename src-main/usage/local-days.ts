@@ -1,0 +1,58 @@
+// Local-time day buckets in an explicit IANA zone: a task's CPU-hours are split at local midnights, so a day
+// that DST shortens to 23 h (or lengthens to 25 h) gets exactly the hours it had. Pure; the zone is passed in.
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Throws a clear error for a zone the runtime does not know. */
+export function checkTimeZone(tz: string): void {
+  try {
+    formatter(tz);
+  } catch {
+    throw new Error(`Unknown time zone '${tz}' (expected an IANA name such as Europe/Zurich or UTC).`);
+  }
+}
+
+function localParts(ms: number, tz: string): { y: number; m: number; d: number; offsetMs: number } {
+  const p: Record<string, number> = {};
+  for (const part of formatter(tz).formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+  return { y: p.year!, m: p.month!, d: p.day!, offsetMs: asUtc - Math.floor(ms / 1000) * 1000 };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** YYYY-MM-DD of an instant in `tz`. */
+export function localDay(ms: number, tz: string): string {
+  const { y, m, d } = localParts(ms, tz);
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+/** The instant of the local midnight that ends the local day containing `ms`. */
+export function nextLocalMidnight(ms: number, tz: string): number {
+  const { y, m, d, offsetMs } = localParts(ms, tz);
+  const wallMidnight = Date.UTC(y, m - 1, d + 1);
+  // The offset may change before midnight (DST); correct with the offset in force at the first guess.
+  let guess = wallMidnight - offsetMs;
+  guess = wallMidnight - localParts(guess, tz).offsetMs;
+  return guess > ms ? guess : ms + 3_600_000;
+}
+
+/** Hours of [startMs, endMs) falling on each local day. */
+export function splitByLocalDay(startMs: number, endMs: number, tz: string): Array<{ day: string; hours: number }> {
+  const out: Array<{ day: string; hours: number }> = [];
+  let t = startMs;
+  while (t < endMs) {
+    const next = Math.min(nextLocalMidnight(t, tz), endMs);
+    out.push({ day: localDay(t, tz), hours: (next - t) / 3_600_000 });
+    t = next;
+  }
+  return out;
+}
