@@ -9,7 +9,23 @@ import type { Backend, BackendStatus, SubmitRequest, SubmitResult } from '../bac
 import { LoggedRunner } from '../transport/runner';
 import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '../transport/ssh';
 import type { BackendFactoryContext } from './backend-factory';
-import type { ShellWiring } from './start';
+import type { ScripthutConfig } from '../../src-shared/config';
+import type { Store } from '../store/store';
+import type { PromptCenter } from './prompts';
+
+/** What the SSH wiring gets from the engine: where to ask the user, where to log commands. */
+export interface ShellWiring {
+  dataDir: string;
+  prompts: PromptCenter;
+  store: Store;
+  /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
+  registerCounts(backend: string, counts: () => Record<string, number>): void;
+  settings: ScripthutConfig['settings'] | null;
+  /** Test hook: broker options (ssh config path, known_hosts, agent). */
+  sshOptions?: SshOptionsOverride;
+  /** Called when the engine closes (to close shared connections). */
+  onClose(fn: () => Promise<void>): void;
+}
 
 type ShellConfig = Extract<BackendConfig, { type: 'slurm' | 'pbs' }>;
 
