@@ -3,10 +3,12 @@
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { Backend, ScriptContext } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
+import { decide } from '../scheduler/decide';
 import type { RunRow, TaskRow } from '../store/rows';
 import { cancelTask } from './actions';
 import type { EngineParts } from './parts';
 import { submitTag } from './run-factory';
+import { loadRunSnapshot } from './snapshot';
 import { taskDef } from './views';
 
 export async function submitReady(p: EngineParts, b: Backend): Promise<void> {
@@ -142,11 +144,10 @@ async function submitOne(p: EngineParts, b: Backend, run: RunRow, row: TaskRow):
     }
     const msg = (err as Error).message || String(err);
     const at = p.now();
+    // A hard submission error stops the run's further submissions and says why on every task it affects.
     p.uow.commit(() => {
-      const cur = p.store.getTask(run.id, row.task_id);
-      if (cur) p.uow.applyTransition(cur, { taskId: row.task_id, from: cur.status, to: 'failed', reason: `Submission failed: ${msg}`, patch: { status: 'failed', error: `Submission failed: ${msg}`, finishedAt: at } }, at);
-      p.uow.haltRun(run.id, msg, at);
-      p.uow.settleRun(run.id, at);
+      const loaded = loadRunSnapshot(p.store, run.id);
+      if (loaded) p.uow.applyDecision(run.id, loaded.rows, decide(loaded.snapshot, { kind: 'submission_refused', taskId: row.task_id, message: msg }, at), at);
     });
   } finally {
     p.submissions.end(run.id, row.task_id);

@@ -3,6 +3,7 @@
 import type { EventName, EventPayload } from '../../src-shared/api/contract';
 import type { Notification, RunSummary } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import type { Decision } from '../scheduler/decide';
 import type { Transition } from '../scheduler/task-state';
 import type { Store } from '../store/store';
 import type { RunRow, TaskRow } from '../store/rows';
@@ -78,13 +79,33 @@ export class UnitOfWork {
     this.applyTransition(row, { taskId: row.task_id, from: 'pending', to: 'failed', reason: msg, patch: { status: 'failed', error: msg, finishedAt: now } }, now);
   }
 
-  /** A hard submission error stops the run's further submissions and says why on every task it affects. */
-  haltRun(runId: string, reason: string, now: string): void {
-    this.store.updateRun(runId, { halted_reason: reason });
-    const msg = `Submission halted: ${reason}`;
-    for (const t of this.store.listTasks(runId)) {
-      if (t.status === 'pending') this.failPending(t, msg, now);
+  /**
+   * Apply what decide() said for one run, inside the caller's transaction: dropped tasks, transitions (on the
+   * rows the snapshot was made from; a stale one is skipped), the run's fields, new tasks, notifications.
+   */
+  applyDecision(runId: string, rows: Map<string, TaskRow>, d: Decision, now: string): void {
+    if (d.droppedTasks.length) this.store.deleteTasks(runId, d.droppedTasks);
+    // The decision already settled the run; the execution state is rebuilt from the rows on next use.
+    this.active.forget(runId);
+    for (const t of d.transitions) {
+      const row = rows.get(t.taskId);
+      if (row) this.applyTransition(row, t, now, { notify: false });
     }
+    const p = d.runPatch;
+    const fields: Partial<Omit<RunRow, 'id'>> = {};
+    if (p.status !== undefined) fields.status = p.status;
+    if (p.finishedAt !== undefined) fields.finished_at = p.finishedAt;
+    if (p.haltedReason !== undefined) fields.halted_reason = p.haltedReason;
+    if (p.cancelRequested !== undefined) fields.cancel_requested = p.cancelRequested ? 1 : 0;
+    if (p.attempt !== undefined) fields.attempt = p.attempt;
+    if (p.env !== undefined) fields.doc_json = JSON.stringify(p.env);
+    this.store.updateRun(runId, fields);
+    if (d.newTasks.length) {
+      this.store.insertTasks(runId, d.newTasks.map((n) => ({ task_id: n.def.id, def_json: JSON.stringify(n.def), retries_left: n.def.retries, generated_by: n.generatedBy })));
+      for (const n of d.newTasks) this.taskChanged(runId, n.def.id);
+    }
+    this.runChanged(runId);
+    for (const n of d.notifications) this.notify(n);
   }
 
   /** Cascade dependency failures and recompute the run's status (notifying when it finishes). */
