@@ -2,14 +2,13 @@
 // polling, submission, accounting and logs; every command logged and counted; logins, 2FA codes and unknown host
 // keys asked through the contract's prompts.
 import path from 'node:path';
-import type { BackendConfig } from '../../src-shared/config';
+import type { BackendConfig, ScripthutConfig } from '../../src-shared/config';
 import { ShellBackend } from '../backends/shell/shell-backend';
 import type { SchedulerDialect } from '../backends/shell/dialect';
 import type { Backend, BackendStatus, SubmitRequest, SubmitResult } from '../backends/types';
 import { LoggedRunner } from '../transport/runner';
 import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '../transport/ssh';
 import type { BackendFactoryContext } from './backend-factory';
-import type { ScripthutConfig } from '../../src-shared/config';
 import type { Store } from '../store/store';
 import type { PromptCenter } from './prompts';
 
