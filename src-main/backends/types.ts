@@ -2,7 +2,6 @@
 // to backends through this; backends never touch the store.
 import type { BackendKind } from '../../src-shared/model/backend-kinds';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
-import type { ClusterInfo } from './shell/dialect';
 
 export interface SubmitRequest {
   runId: string;
@@ -154,4 +153,25 @@ export interface Backend {
   clusterInfo?(): Promise<ClusterInfo>;
   onJobEnd?(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/** What a scheduler says about its partitions (kept here, not in the dialect, so the dialect can import this file). */
+export interface PartitionInfo {
+  name: string;
+  isDefault: boolean;
+  available: boolean;
+  cpusAllocated: number;
+  cpusIdle: number;
+  cpusOther: number;
+  cpusTotal: number;
+  nodes: number;
+  memPerNodeMb: number | null;
+  timeLimit: string | null;
+  gpusTotal: number;
+}
+
+export interface ClusterInfo {
+  partitions: PartitionInfo[];
+  /** Pending reason → number of pending jobs with it (all users). */
+  pendingReasons: Record<string, number>;
 }

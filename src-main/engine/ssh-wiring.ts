@@ -2,14 +2,29 @@
 // polling, submission, accounting and logs; every command logged and counted; logins, 2FA codes and unknown host
 // keys asked through the contract's prompts.
 import path from 'node:path';
-import type { BackendConfig } from '../../src-shared/config';
+import type { BackendConfig, ScripthutConfig } from '../../src-shared/config';
 import { ShellBackend } from '../backends/shell/shell-backend';
 import type { SchedulerDialect } from '../backends/shell/dialect';
 import type { Backend, BackendStatus, SubmitRequest, SubmitResult } from '../backends/types';
 import { LoggedRunner } from '../transport/runner';
 import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '../transport/ssh';
 import type { BackendFactoryContext } from './backend-factory';
-import type { ShellWiring } from './start';
+import type { Store } from '../store/store';
+import type { PromptCenter } from './prompts';
+
+/** What the SSH wiring gets from the engine: where to ask the user, where to log commands. */
+export interface ShellWiring {
+  dataDir: string;
+  prompts: PromptCenter;
+  store: Store;
+  /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
+  registerCounts(backend: string, counts: () => Record<string, number>): void;
+  settings: ScripthutConfig['settings'] | null;
+  /** Test hook: broker options (ssh config path, known_hosts, agent). */
+  sshOptions?: SshOptionsOverride;
+  /** Called when the engine closes (to close shared connections). */
+  onClose(fn: () => Promise<void>): void;
+}
 
 type ShellConfig = Extract<BackendConfig, { type: 'slurm' | 'pbs' }>;
 

@@ -14,7 +14,9 @@ import type { EngineApi } from './dispatch';
 import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
-import type { SshOptionsOverride } from './ssh-wiring';
+import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
+
+export type { ShellWiring } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
 import { SourceManager } from '../sources/manager'; // sources feature
 import { costSettingsFrom } from '../pricing/settings';
@@ -34,19 +36,6 @@ export interface StartEngineOptions {
   nativeBinding?: string;
 }
 
-/** What the SSH wiring gets from the engine: where to ask the user, where to log commands. */
-export interface ShellWiring {
-  dataDir: string;
-  prompts: PromptCenter;
-  store: Store;
-  /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
-  registerCounts(backend: string, counts: () => Record<string, number>): void;
-  settings: ScripthutConfig['settings'] | null;
-  /** Test hook: broker options (ssh config path, known_hosts, agent). */
-  sshOptions?: SshOptionsOverride;
-  /** Called when the engine closes (to close shared connections). */
-  onClose(fn: () => Promise<void>): void;
-}
 
 export interface RunningEngine {
   api: EngineApi;

@@ -1,7 +1,7 @@
 // What a batch scheduler (Slurm, PBS…) looks like to the shell backend: pure command builders and output parsers,
 // no I/O. Like Nextflow's grid executors, adding a scheduler = one file implementing this + recorded fixtures.
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type { AccountingQuery, ExternalJob, QueueObservation, ScriptContext, Verdict } from '../types';
+import type { AccountingQuery, ClusterInfo, ExternalJob, QueueObservation, ScriptContext, Verdict } from '../types';
 
 export interface DirectiveOptions {
   account?: string | null;
@@ -26,25 +26,7 @@ export interface QueueEntry {
   reason: string | null;
 }
 
-export interface PartitionInfo {
-  name: string;
-  isDefault: boolean;
-  available: boolean;
-  cpusAllocated: number;
-  cpusIdle: number;
-  cpusOther: number;
-  cpusTotal: number;
-  nodes: number;
-  memPerNodeMb: number | null;
-  timeLimit: string | null;
-  gpusTotal: number;
-}
-
-export interface ClusterInfo {
-  partitions: PartitionInfo[];
-  /** Pending reason → number of pending jobs with it (all users). */
-  pendingReasons: Record<string, number>;
-}
+export type { ClusterInfo, PartitionInfo } from '../types';
 
 /** How a job is found again after a crash: its scheduler name carries the idempotency tag. */
 export interface TaggedJob {

@@ -1,0 +1,219 @@
+// The contract's calls, mapped onto actions and queries. The only place that builds snake_case API views.
+import fs from 'node:fs';
+import { ApiError } from '../../src-shared/api/contract';
+import type { Health, LogChunk, RunDetail } from '../../src-shared/api/schemas';
+import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
+import type { WorkflowDocument } from '../../src-shared/workflow/types';
+import type { Backend } from '../backends/types';
+import { pageRuns } from '../store/queries/runs-page';
+import { statusCountsOf } from '../store/queries/status-counts';
+import { pageTasks } from '../store/queries/task-page';
+import { dataDirSpace } from '../platform/disk-space';
+import { cancelRun, createRun, deleteRun, requireRun, requireTask, rerun, type Acted } from './actions';
+import type { Handlers } from './dispatch';
+import type { EngineParts } from './parts';
+import { validateWorkflowInput } from './run-factory';
+import { sourceHandlers } from '../sources/handlers';
+import { runCost } from '../usage/run-cost';
+import { usageRightSizing, usageSummary } from '../usage/usage-call';
+import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
+
+type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
+
+export function backendInfo(p: EngineParts, b: Backend) {
+  const s = b.status();
+  return {
+    name: b.name,
+    type: b.kind,
+    connected: s.state === 'ready' || s.state === 'connected',
+    state: s.state,
+    detail: s.detail,
+    max_concurrent: b.maxConcurrent,
+    in_flight: p.store.inFlightTasks(b.name).length,
+    retry_at: s.retryAt,
+  };
+}
+
+function requireBackend(p: EngineParts, name: string | undefined): Backend {
+  if (!name) {
+    if (p.backends.size === 1) return [...p.backends.values()][0] as Backend;
+    throw new ApiError('bad_input', `Choose a backend with --backend; configured: ${[...p.backends.keys()].join(', ') || '(none)'}.`);
+  }
+  const b = p.backends.get(name);
+  if (!b) throw new ApiError('not_found', `No backend named '${name}'. Configured backends: ${[...p.backends.keys()].join(', ') || '(none)'}.`);
+  return b;
+}
+
+function health(p: EngineParts): Health {
+  const backends = [...p.backends.values()].map((b) => {
+    const s = b.status().state;
+    return { name: b.name, type: b.kind, connected: s === 'ready' || s === 'connected' };
+  });
+  const space = dataDirSpace(p.o.dataDir);
+  return {
+    status: p.o.config.error || space.warning || backends.some((b) => !b.connected) ? 'degraded' : 'ok',
+    version: p.o.version,
+    pid: process.pid,
+    data_dir: p.o.dataDir,
+    config_file: p.o.config.file,
+    config_loaded: !p.o.config.error,
+    config_error: p.o.config.error,
+    starting: null,
+    backends,
+    demo_available: !!p.o.demoWorkflowPath && fs.existsSync(p.o.demoWorkflowPath),
+    config_warnings: p.o.config.warnings ?? [],
+    data_dir_free_bytes: space.free_bytes,
+    disk_warning: space.warning,
+  };
+}
+
+async function readLog(p: EngineParts, input: { run_id: string; task_id: string; type: 'output' | 'error'; tail?: number; offset?: number; attempt?: number }): Promise<LogChunk> {
+  const run = requireRun(p, input.run_id);
+  const row = requireTask(p, run.id, input.task_id);
+  const attemptNo = input.attempt ?? row.attempt;
+  const attempt = p.store.getAttempt(run.id, row.task_id, attemptNo);
+  if (!attempt) throw new ApiError('bad_input', `Task '${row.task_id}' has not been submitted yet (attempt ${attemptNo}); no log exists.`);
+  const file = input.type === 'error' ? attempt.log_error : attempt.log_output;
+  const b = p.backends.get(attempt.backend_name);
+  if (!b) throw new ApiError('unavailable', `Backend '${attempt.backend_name}' is not configured any more; its logs cannot be read.`);
+  const complete = attemptNo < row.attempt || isTerminalTask(row.status);
+  const res = await b.readLog(file ?? '', { tail: input.tail, offset: input.offset });
+  return { run_id: run.id, task_id: row.task_id, attempt: attemptNo, type: input.type, content: res.content, offset: res.offset, next_offset: res.nextOffset, complete, missing: res.missing };
+}
+
+function taskEnv(p: EngineParts, runId: string, taskId: string, attemptNo: number | undefined) {
+  const run = requireRun(p, runId);
+  const row = requireTask(p, runId, taskId);
+  const n = attemptNo ?? row.attempt;
+  const attempt = p.store.getAttempt(runId, taskId, n);
+  if (attempt?.env_json) {
+    const env = JSON.parse(attempt.env_json) as { vars: TaskEnvVars; init: string; warnings: string[] };
+    return { run_id: runId, task_id: taskId, attempt: n, resolved: true, vars: env.vars, init: env.init, warnings: env.warnings };
+  }
+  const b = p.backends.get(run.backend_name);
+  if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not configured; the environment cannot be previewed.`);
+  const env = p.o.env.resolve({ run, def: taskDef(row), backend: b, attempt: n });
+  return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: env.vars, init: env.init, warnings: [...env.warnings, ...env.errors] };
+}
+
+export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Handlers {
+  const woken = <T>(a: Acted<T>): T => {
+    if (a.wake) wake(a.wake);
+    return a.result;
+  };
+  return {
+    health: () => health(p),
+    'backends.list': () => ({ backends: [...p.backends.values()].map((b) => backendInfo(p, b)) }),
+    'backends.status': ({ name }) => backendInfo(p, requireBackend(p, name)),
+    'runs.list': (input) => {
+      const page = pageRuns(p.store.db, input);
+      return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor };
+    },
+    'runs.get': ({ id, ...query }): RunDetail => {
+      const run = requireRun(p, id);
+      const counts = statusCountsOf(p.store.db, id);
+      const page = pageTasks(p.store.db, id, query, counts);
+      const summary = toRunSummary(run, counts);
+      return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
+    },
+    'runs.createFromWorkflow': (input) => {
+      const b = requireBackend(p, input.backend);
+      const s = b.status();
+      if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
+      let doc: WorkflowDocument;
+      let warnings: string[];
+      let name = input.workflow_name;
+      if (input.demo) {
+        if (!p.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
+        ({ doc, warnings } = validateWorkflowInput({ text: fs.readFileSync(p.o.demoWorkflowPath, 'utf8') }, p.maxTasks));
+        name ??= 'demo';
+      } else {
+        if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
+        ({ doc, warnings } = validateWorkflowInput(input, p.maxTasks));
+      }
+      return { ...woken(createRun(p, doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null)), warnings };
+    },
+    'runs.cancel': async ({ id, task }) => {
+      const run = requireRun(p, id);
+      if (isTerminalRun(run.status)) {
+        // History is not rewritten: a finished run keeps its outcome and stores no cancel request.
+        if (task) requireTask(p, id, task);
+        return { run_id: id, cancelled: false, message: `Run '${id}' already finished (${run.status}); nothing to cancel.` };
+      }
+      const { cancelled, errors } = woken(await cancelRun(p, run, task));
+      if (errors.length) throw new ApiError('unavailable', `Some jobs could not be cancelled:\n${errors.join('\n')}`);
+      if (!cancelled && task) {
+        const row = requireTask(p, id, task);
+        return { run_id: id, cancelled, message: `Task '${task}' is ${row.status}; nothing to cancel.` };
+      }
+      return { run_id: id, cancelled };
+    },
+    'runs.rerun': ({ id, failed_only }) => woken(rerun(p, requireRun(p, id), !!failed_only)),
+    'runs.delete': ({ id }) => deleteRun(p, id),
+    'tasks.attempts': ({ run_id, task_id }) => {
+      requireTask(p, run_id, task_id);
+      return { attempts: p.store.listAttempts(run_id, task_id).map(toAttemptView) };
+    },
+    'tasks.log': (input) => readLog(p, input),
+    'tasks.env': ({ run_id, task_id, attempt }) => taskEnv(p, run_id, task_id, attempt),
+    'tasks.summary': async ({ run_id, task_id }) => {
+      const run = requireRun(p, run_id);
+      requireTask(p, run_id, task_id);
+      const b = p.backends.get(run.backend_name);
+      const dir = b?.outputDir(run_id, task_id);
+      if (!b || !dir) return { run_id, task_id, markdown: null };
+      const markdown = await b.readFile(`${dir}/task-summary.md`).catch(() => null);
+      return { run_id, task_id, markdown };
+    },
+    'tasks.transitions': ({ run_id, task_id }) => {
+      requireRun(p, run_id);
+      return { transitions: p.store.listTransitions(run_id, task_id) };
+    },
+    'backends.info': async ({ name }) => {
+      const b = requireBackend(p, name);
+      if (!b.clusterInfo) throw new ApiError('bad_input', `Backend '${b.name}' (${b.kind}) has no cluster information to show.`);
+      const info = await b.clusterInfo();
+      return {
+        backend: b.name,
+        partitions: info.partitions.map((x) => ({ name: x.name, is_default: x.isDefault, available: x.available, cpus_allocated: x.cpusAllocated, cpus_idle: x.cpusIdle, cpus_other: x.cpusOther, cpus_total: x.cpusTotal, nodes: x.nodes, mem_per_node_mb: x.memPerNodeMb, time_limit: x.timeLimit, gpus_total: x.gpusTotal })),
+        pending_reasons: info.pendingReasons,
+      };
+    },
+    'backends.commands': ({ name, limit }) => {
+      const b = requireBackend(p, name);
+      const commands = p.store.listCommands(b.name, limit ?? 200).map((c) => ({ at: c.at, kind: c.kind, command: c.command, exit_code: c.exit_code, duration_ms: c.duration_ms, stdout: c.stdout, stderr: c.stderr, error: c.error }));
+      return { backend: b.name, counts: p.o.commandCounts?.(b.name) ?? {}, commands };
+    },
+    'jobs.external': ({ backend, include_gone }) => ({
+      jobs: p.store
+        .listExternalJobs(backend)
+        .filter((j) => include_gone || !j.gone_at)
+        .map((j) => ({ backend: j.backend_name, job_id: j.job_id, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submitted_at, started_at: j.started_at, first_seen: j.first_seen, last_seen: j.last_seen, gone_at: j.gone_at })),
+    }),
+    'prompts.respond': ({ id, answers }) => {
+      const accepted = p.o.prompts.respond(id, answers);
+      if (!accepted) throw new ApiError('not_found', `No open prompt '${id}' (already answered or expired).`);
+      return { id, accepted };
+    },
+    'prompts.list': () => ({ prompts: p.o.prompts.list() }),
+    // Sources: list/view/sync/run/dry-run (logic in src-main/sources/handlers.ts).
+    ...sourceHandlers({
+      manager: p.o.sources?.manager ?? null,
+      cloneDirOf: (name) => p.o.sources?.cloneDirOf(name) ?? null,
+      requireBackend: (name) => requireBackend(p, name),
+      env: p.o.env,
+      now: p.now,
+      createRun: (doc, b, name, max, source) => woken(createRun(p, doc, b, name, max, source)),
+    }),
+    // Cost and usage (logic in src-main/usage).
+    'runs.cost': ({ id }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now()),
+    'usage.summary': (input) => usageSummary(p.store.db, p.o.cost, input, p.now()),
+    'usage.rightsizing': (input) => usageRightSizing(p.store.db, input, p.now()),
+    'tasks.script': ({ run_id, task_id, attempt }) => {
+      const row = requireTask(p, run_id, task_id);
+      const n = attempt ?? row.attempt;
+      const a = p.store.getAttempt(run_id, task_id, n);
+      return { run_id, task_id, attempt: n, script: a?.script ?? null };
+    },
+  };
+}

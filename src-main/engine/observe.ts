@@ -1,0 +1,145 @@
+// Observe step of a backend's cycle: resolve left-over submission intents, poll, ask accounting for verdicts
+// and apply what was seen. No submissions here.
+import type { EnvRule } from '../../src-shared/workflow/types';
+import type { Backend, Verdict } from '../backends/types';
+import { applyVerdict, expireTimers, needsVerdict, observe, retry, type Transition } from '../scheduler/task-state';
+import type { TaskRow } from '../store/rows';
+import { generatedTasks } from './generated';
+import { taskKey } from './in-flight-submissions';
+import type { EngineParts } from './parts';
+import { tooManyTasks } from './run-factory';
+import { taskDef, toRuntime } from './views';
+
+/** Submission intents left by a previous engine (killed between recording and confirming) are resolved by tag. */
+export async function reconcileIntents(p: EngineParts, b: Backend): Promise<void> {
+  const intents = p.store.inFlightTasks(b.name).filter((t) => t.job_id === null && t.submit_tag && !p.submissions.isSubmitting(t.run_id, t.task_id));
+  if (!intents.length) return;
+  let found: Map<string, string>;
+  try {
+    found = await b.findByTags(intents.map((t) => t.submit_tag as string));
+    p.stateLog.ok(`reconciling submissions on '${b.name}'`);
+  } catch (err) {
+    p.stateLog.failed(`reconciling submissions on '${b.name}'`, (err as Error).message);
+    return;
+  }
+  const now = p.now();
+  p.uow.commit(() => {
+    for (const row of intents) {
+      const jobId = found.get(row.submit_tag as string);
+      if (jobId) {
+        p.store.patchTask(row.run_id, row.task_id, { jobId });
+        p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { job_id: jobId, submit_output: '(recovered after an engine restart)' });
+        p.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: row.attempt, at: now, from_status: 'submitted', to_status: 'submitted', reason: `found job ${jobId} by its tag after a restart` });
+        p.uow.taskChanged(row.run_id, row.task_id);
+      } else {
+        // The backend never received it: submit again under the same attempt (and tag).
+        p.store.db.prepare('DELETE FROM attempts WHERE run_id = ? AND task_id = ? AND attempt = ?').run(row.run_id, row.task_id, row.attempt);
+        p.uow.applyTransition(row, { taskId: row.task_id, from: 'submitted', to: 'pending', reason: 'the submission never reached the backend (engine stopped); submitting again', patch: { status: 'pending', submittedAt: null } }, now);
+        p.store.setSubmitTag(row.run_id, row.task_id, null);
+      }
+    }
+  });
+}
+
+/**
+ * Poll the backend and apply states and verdicts. Returns false when the queue could not be read: then nothing
+ * may be submitted this cycle (timers do not advance on silence either).
+ */
+export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean> {
+  const inflight = p.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
+  // A shared queue is polled even with nothing in flight, so the Jobs view shows the user's other jobs.
+  if (inflight.length === 0 && !b.capabilities.sharedQueue) return true;
+  let poll;
+  try {
+    poll = await b.poll(inflight.map((t) => t.job_id as string));
+    p.stateLog.ok(`poll of '${b.name}'`);
+  } catch (err) {
+    p.stateLog.failed(`poll of '${b.name}'`, (err as Error).message);
+    return false;
+  }
+  if (b.capabilities.sharedQueue) {
+    // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
+    p.store.upsertExternalJobs(
+      b.name,
+      poll.external.map((j) => ({ job_id: j.jobId, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submittedAt, started_at: j.startedAt })),
+      p.now(),
+    );
+  }
+  const now = p.now();
+  const observed: Array<[TaskRow, Transition]> = [];
+  for (const row of inflight) {
+    const t = observe(toRuntime(row), poll.jobs.get(row.job_id as string), now);
+    if (t) observed.push([row, t]);
+  }
+  p.uow.commit(() => {
+    for (const [row, t] of observed) p.uow.applyTransition(row, t, now);
+  });
+
+  // Accounting only for the jobs that need a verdict, in one batch.
+  const fresh = p.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
+  const candidates = fresh.filter((row) => needsVerdict(toRuntime(row), poll.jobs.has(row.job_id as string)));
+  let verdicts = new Map<string, Verdict>();
+  if (candidates.length) {
+    try {
+      verdicts = await b.accounting(candidates.map((row) => ({ jobId: row.job_id as string, submittedAt: row.submitted_at ?? now })));
+      p.stateLog.ok(`accounting on '${b.name}'`);
+    } catch (err) {
+      p.stateLog.failed(`accounting on '${b.name}'`, (err as Error).message);
+      verdicts = new Map();
+    }
+  }
+  // Generators read their file before the verdict is committed, so a run never reads "completed" while its
+  // generated tasks are still missing.
+  const generated = new Map<string, Awaited<ReturnType<typeof generatedTasks>>>();
+  for (const row of candidates) {
+    const v = verdicts.get(row.job_id as string);
+    const def = taskDef(row);
+    if (v?.outcome === 'completed' && def.generates_source) {
+      generated.set(taskKey(row.run_id, row.task_id), await generatedTasks(b, row, def, p.store.listTasks(row.run_id).map(taskDef)));
+    }
+  }
+  const at = p.now();
+  p.uow.commit(() => {
+    for (const row of candidates) {
+      const rt = toRuntime(row);
+      const v = verdicts.get(row.job_id as string);
+      let t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
+      if (!t) continue;
+      let gen = generated.get(taskKey(row.run_id, row.task_id));
+      if (gen?.ok && gen.tasks.length) {
+        // Generated tasks count against the same limit as the ones the run was created with.
+        const total = p.store.runStatusCounts(row.run_id);
+        const have = Object.values(total).reduce((a, n) => a + n, 0);
+        if (have + gen.tasks.length > p.maxTasks) gen = { ok: false, error: `Generated tasks rejected: ${tooManyTasks(have + gen.tasks.length, p.maxTasks).message}` };
+      }
+      if (gen && !gen.ok) {
+        t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
+      }
+      // A failure that will be retried is not announced; only the final failure is.
+      if (!p.uow.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) })) continue;
+      if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
+        // A generated document's env applies to the run's workflow-doc layer, like the original.
+        const run = p.store.getRun(row.run_id);
+        const doc = JSON.parse(run?.doc_json ?? '{}') as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
+        const merged = { env: [...(doc.env ?? []), ...gen.env], env_groups: { ...(doc.env_groups ?? {}), ...gen.envGroups } };
+        p.store.updateRun(row.run_id, { doc_json: JSON.stringify(merged) });
+      }
+      if (gen?.ok && gen.tasks.length) {
+        p.store.insertTasks(
+          row.run_id,
+          gen.tasks.map((d) => ({ task_id: d.id, def_json: JSON.stringify(d), retries_left: d.retries, generated_by: row.task_id })),
+        );
+        for (const d of gen.tasks) p.uow.taskChanged(row.run_id, d.id);
+        p.active.forget(row.run_id);
+      }
+      if (t.to === 'failed') {
+        const after = p.store.getTask(row.run_id, row.task_id);
+        const r = after && retry(toRuntime(after));
+        if (after && r) p.uow.applyTransition(after, r, at);
+      }
+    }
+    for (const runId of new Set(candidates.map((c) => c.run_id))) p.uow.settleRun(runId, at);
+    for (const runId of new Set(observed.map(([r]) => r.run_id))) p.uow.settleRun(runId, at);
+  });
+  return true;
+}

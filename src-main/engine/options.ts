@@ -1,0 +1,42 @@
+// What the engine is built from; kept apart from engine.ts so the parts can name it without importing the facade.
+import type { Health } from '../../src-shared/api/schemas';
+import type { Backend } from '../backends/types';
+import type { Timers } from '../scheduler/task-state';
+import type { Store } from '../store/store';
+import type { EnvResolver } from './env';
+import type { PromptCenter } from './prompts';
+import type { LogSink } from './state-log';
+import type { SourceManager } from '../sources/manager';
+import type { CostSettings } from '../pricing/settings';
+
+export interface EngineConfigInfo {
+  file: string | null;
+  error: Health['config_error'];
+  warnings?: Health['config_warnings'];
+}
+
+export interface EngineOptions {
+  store: Store;
+  backends: Map<string, Backend>;
+  dataDir: string;
+  version: string;
+  timers: Timers;
+  config: EngineConfigInfo;
+  env: EnvResolver;
+  /** Path of the bundled demo workflow, when available. */
+  demoWorkflowPath: string | null;
+  prompts: PromptCenter;
+  /** In-memory command counters of a backend's runner (scheduler RPCs etc.), when it has one. */
+  commandCounts?: (backend: string) => Record<string, number> | null;
+  /** Where the engine's failure lines go (default: stderr); repetitions of one state are not logged. */
+  log?: LogSink;
+  /** Largest run accepted (settings.max_tasks_per_run; default 100,000). */
+  maxTasksPerRun?: number;
+  /** Configured sources and each backend's clone_dir (git/path sources). */
+  sources?: { manager: SourceManager | null; cloneDirOf(backend: string): string | null };
+  /** Rates, cloud pricing and the price snapshot; absent = nothing is costed. */
+  cost?: CostSettings;
+  /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
+  submitConcurrency?: number;
+  now?: () => string;
+}

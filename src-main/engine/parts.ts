@@ -1,0 +1,24 @@
+// The state the engine's parts share, built once by the facade. Every mutable collection lives in one of these
+// objects, each with one owner: the unit of work writes rows, the active execution caches them, the in-flight
+// submissions belong to the submit step.
+import type { Backend } from '../backends/types';
+import type { Store } from '../store/store';
+import type { ActiveExecution } from './active-execution';
+import type { InFlightSubmissions } from './in-flight-submissions';
+import type { EngineOptions } from './options';
+import type { StateLog } from './state-log';
+import type { UnitOfWork } from './unit-of-work';
+
+export interface EngineParts {
+  readonly o: EngineOptions;
+  readonly store: Store;
+  readonly backends: Map<string, Backend>;
+  readonly active: ActiveExecution;
+  readonly uow: UnitOfWork;
+  readonly submissions: InFlightSubmissions;
+  readonly stateLog: StateLog;
+  readonly maxTasks: number;
+  readonly now: () => string;
+  /** False once the engine is closing: no new backend calls. */
+  readonly isOpen: () => boolean;
+}

@@ -1,0 +1,180 @@
+// The only writer of run and task state: one transaction applies transitions, settles runs and collects the
+// events that go out after the commit (never before: a listener must not see a change that could roll back).
+import type { EventName, EventPayload } from '../../src-shared/api/contract';
+import type { Notification, RunSummary } from '../../src-shared/api/schemas';
+import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import type { Decision } from '../scheduler/decide';
+import type { Transition } from '../scheduler/task-state';
+import type { Store } from '../store/store';
+import type { RunRow, TaskRow } from '../store/rows';
+import type { ActiveExecution } from './active-execution';
+import type { EventBus } from './events';
+import { taskKey } from './in-flight-submissions';
+import { toRunSummary, toTaskView } from './views';
+
+export class UnitOfWork {
+  private changedTasks = new Set<string>();
+  private changedRuns = new Set<string>();
+  private notifications: Notification[] = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly active: ActiveExecution,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Run `fn` in one transaction, then send the events it collected. */
+  commit(fn: () => void): void {
+    try {
+      this.store.tx(fn);
+    } catch (err) {
+      // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
+      this.active.clear();
+      throw err;
+    }
+    this.flushEvents();
+  }
+
+  /** For events that are not row changes (a deleted run). */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.bus.emit(event, payload);
+  }
+
+  taskChanged(runId: string, taskId: string): void {
+    this.changedTasks.add(taskKey(runId, taskId));
+  }
+  runChanged(runId: string): void {
+    this.changedRuns.add(runId);
+  }
+  notify(n: Notification): void {
+    this.notifications.push(n);
+  }
+
+  /**
+   * Apply `t` to the task's CURRENT row. A cycle computes transitions from rows read before it awaited the
+   * backend, and a cancel may have committed meanwhile: a terminal state is final within its attempt, and a
+   * transition of another attempt is stale. Returns whether the transition was applied.
+   */
+  applyTransition(row: TaskRow, t: Transition, now: string, opts: { notify?: boolean; current?: boolean } = {}): boolean {
+    const cur = opts.current ? row : this.store.getTask(row.run_id, row.task_id);
+    if (!cur || cur.attempt !== row.attempt) return false;
+    if (isTerminalTask(cur.status) && t.patch.attempt === undefined) return false;
+    t = cur.status === t.from ? t : { ...t, from: cur.status };
+    this.store.patchTask(row.run_id, row.task_id, t.patch);
+    this.active.peek(row.run_id)?.setStatus(row.task_id, t.patch.status ?? t.to, t.patch.attempt);
+    if (t.from !== t.to || t.patch.attempt !== undefined) {
+      this.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: t.patch.attempt ?? row.attempt, at: now, from_status: t.from, to_status: t.to, reason: t.reason });
+    }
+    this.taskChanged(row.run_id, row.task_id);
+    this.runChanged(row.run_id);
+    if (t.to === 'failed' && t.from !== 'failed' && opts.notify !== false) {
+      const run = this.store.getRun(row.run_id);
+      this.notify({ kind: 'task_failed', level: 'error', title: `Task failed: ${row.task_id}`, body: `${run?.workflow_name ?? row.run_id}: ${t.patch.error ?? t.reason}`, run_id: row.run_id, task_id: row.task_id });
+    }
+    return true;
+  }
+
+  /** Fail a pending task (bad environment, unbuildable script, unexpected submit error). */
+  failPending(row: TaskRow, msg: string, now: string): void {
+    this.applyTransition(row, { taskId: row.task_id, from: 'pending', to: 'failed', reason: msg, patch: { status: 'failed', error: msg, finishedAt: now } }, now);
+  }
+
+  /**
+   * Apply what decide() said for one run, inside the caller's transaction: dropped tasks, transitions (on the
+   * rows the snapshot was made from; a stale one is skipped), the run's fields, new tasks, notifications.
+   */
+  applyDecision(runId: string, rows: Map<string, TaskRow>, d: Decision, now: string): void {
+    if (d.droppedTasks.length) this.store.deleteTasks(runId, d.droppedTasks);
+    // The decision already settled the run; the execution state is rebuilt from the rows on next use.
+    this.active.forget(runId);
+    for (const t of d.transitions) {
+      const row = rows.get(t.taskId);
+      if (row) this.applyTransition(row, t, now, { notify: false });
+    }
+    const p = d.runPatch;
+    const fields: Partial<Omit<RunRow, 'id'>> = {};
+    if (p.status !== undefined) fields.status = p.status;
+    if (p.finishedAt !== undefined) fields.finished_at = p.finishedAt;
+    if (p.haltedReason !== undefined) fields.halted_reason = p.haltedReason;
+    if (p.cancelRequested !== undefined) fields.cancel_requested = p.cancelRequested ? 1 : 0;
+    if (p.attempt !== undefined) fields.attempt = p.attempt;
+    if (p.env !== undefined) fields.doc_json = JSON.stringify(p.env);
+    this.store.updateRun(runId, fields);
+    if (d.newTasks.length) {
+      this.store.insertTasks(runId, d.newTasks.map((n) => ({ task_id: n.def.id, def_json: JSON.stringify(n.def), retries_left: n.def.retries, generated_by: n.generatedBy })));
+      for (const n of d.newTasks) this.taskChanged(runId, n.def.id);
+    }
+    this.runChanged(runId);
+    for (const n of d.notifications) this.notify(n);
+  }
+
+  /** Cascade dependency failures and recompute the run's status (notifying when it finishes). */
+  settleRun(runId: string, now: string): void {
+    const run = this.store.getRun(runId);
+    if (!run) return;
+    // A finished run changes only through a rerun, which rebuilds its execution state first; settling it again
+    // (late cancels, a cycle's last verdicts) must not re-read every task.
+    if (isTerminalRun(run.status) && !this.active.peek(runId)) return;
+    const ex = this.active.get(runId);
+    for (const t of ex.cascade(now)) {
+      const row = this.store.getTask(runId, t.taskId);
+      if (row) this.applyTransition(row, t, now, { current: true });
+    }
+    const status = ex.derivedStatus(!!run.cancel_requested);
+    const counts = ex.statusCounts();
+    if (status !== run.status) {
+      const finished = isTerminalRun(status);
+      this.store.updateRun(runId, { status, finished_at: finished ? now : null });
+      this.runChanged(runId);
+      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, counts);
+    }
+    // A finished run needs no execution state; a rerun rebuilds it from the store.
+    if (isTerminalRun(status)) this.active.forget(runId);
+  }
+
+  summary(runId: string): RunSummary | null {
+    const run = this.store.getRun(runId);
+    return run ? toRunSummary(run, this.active.peek(runId)?.statusCounts() ?? this.store.runStatusCounts(runId)) : null;
+  }
+
+  private notifyRunDone(run: RunRow, status: RunStatus, counts: Record<string, number>): void {
+    const done = counts.completed ?? 0;
+    const failed = (counts.failed ?? 0) + (counts.dep_failed ?? 0);
+    if (status === 'completed') this.notify({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflow_name}`, body: `${done} task${done === 1 ? '' : 's'} done`, run_id: run.id, task_id: null });
+    else if (status === 'cancelled') this.notify({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
+    else this.notify({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
+  }
+
+  private flushEvents(): void {
+    const tasks = this.changedTasks;
+    const runs = this.changedRuns;
+    const notes = this.notifications;
+    this.changedTasks = new Set();
+    this.changedRuns = new Set();
+    this.notifications = [];
+    const byRun = new Map<string, string[]>();
+    for (const k of tasks) {
+      const [runId, taskId] = k.split('\u0000') as [string, string];
+      let ids = byRun.get(runId);
+      if (!ids) byRun.set(runId, (ids = []));
+      ids.push(taskId);
+    }
+    for (const [runId, ids] of byRun) {
+      // Bulk changes (cancelling a big run) read the run once instead of one query per task.
+      if (ids.length > 256) {
+        const wanted = new Set(ids);
+        for (const row of this.store.listTasks(runId)) if (wanted.has(row.task_id)) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+        continue;
+      }
+      for (const taskId of ids) {
+        const row = this.store.getTask(runId, taskId);
+        if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      }
+    }
+    for (const runId of runs) {
+      const summary = this.summary(runId);
+      if (summary) this.bus.emit('run.changed', summary);
+    }
+    for (const n of notes) this.bus.emit('notification', n);
+  }
+}

@@ -1,0 +1,186 @@
+// The engine's policy as one pure function: given what is known about a run (snapshot) and what just happened
+// (input), say what changes. No I/O; the engine loads the snapshot and applies the decision in one transaction.
+import type { Notification } from '../../src-shared/api/schemas';
+import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import type { EnvRule, TaskDefinition } from '../../src-shared/workflow/types';
+import { cascadeDepFailures, countStatuses, deriveRunStatus, readyTasks, rerunSelection } from './run-state';
+import { freshAttempt, retry, type TaskRuntime, type Transition } from './task-state';
+
+export interface TaskSnapshot extends TaskRuntime {
+  /** Generator that produced this task, if any. */
+  generatedBy: string | null;
+  /** Retries of the task's definition (a rerun starts from them again). */
+  retries: number;
+}
+
+export interface RunSnapshot {
+  id: string;
+  workflowName: string;
+  status: RunStatus;
+  attempt: number;
+  cancelRequested: boolean;
+  haltedReason: string | null;
+  /** The run's workflow-doc env layer. */
+  env: { env: EnvRule[]; env_groups: Record<string, EnvRule[]> };
+}
+
+export interface Snapshot {
+  run: RunSnapshot;
+  /** The run's tasks the engine loaded: all of them, except for a verdict (then the one task is enough). */
+  tasks: TaskSnapshot[];
+  /** How many tasks the run has now (for the task limit). */
+  taskCount: number;
+}
+
+export type GeneratedOutcome = { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]> } | { ok: false; error: string };
+
+export type DecideInput =
+  /** A job's verdict (or an expired timer) for one task; `generated` when it was a generator that completed. */
+  | { kind: 'verdict'; transition: Transition; generated?: GeneratedOutcome; maxTasks: number; tooMany: (count: number) => string }
+  /** The backend refused a submission outright: the run stops submitting. */
+  | { kind: 'submission_refused'; taskId: string; message: string }
+  /** The user cancels the whole run. */
+  | { kind: 'cancel' }
+  /** The user reruns a finished run. */
+  | { kind: 'rerun'; failedOnly: boolean }
+  /** Recompute the run after other changes: cascade, status, run-finished notification. */
+  | { kind: 'settle' };
+
+export interface DecidedTransition extends Transition {
+  /** Announce this failure? (a failure that will be retried is not). */
+  notify: boolean;
+}
+
+export interface Decision {
+  /** In order; a task may appear twice (failed, then its retry as a new attempt). */
+  transitions: DecidedTransition[];
+  runPatch: { status?: RunStatus; finishedAt?: string | null; haltedReason?: string | null; cancelRequested?: boolean; attempt?: number; env?: RunSnapshot['env'] };
+  notifications: Notification[];
+  /** Pending tasks whose dependencies are complete once the decision is applied (none while the run is stopped). */
+  submissions: string[];
+  /** Generated tasks to insert, with the generator that produced them. */
+  newTasks: Array<{ def: TaskDefinition; generatedBy: string }>;
+  /** Tasks to delete before anything else (a rerun's generated tasks). */
+  droppedTasks: string[];
+  /** In-flight jobs to cancel at the backend, after the pending tasks are cancelled. */
+  jobsToCancel: string[];
+}
+
+function empty(): Decision {
+  return { transitions: [], runPatch: {}, notifications: [], submissions: [], newTasks: [], droppedTasks: [], jobsToCancel: [] };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function decide(snapshot: Snapshot, input: DecideInput, now: string): Decision {
+  const d = empty();
+  const tasks = new Map(snapshot.tasks.map((t) => [t.id, { ...t }] as const));
+  const run = { ...snapshot.run };
+  const push = (t: Transition, notify = true) => {
+    const cur = tasks.get(t.taskId);
+    if (!cur) return;
+    const from = cur.status;
+    d.transitions.push({ ...t, from, notify });
+    Object.assign(cur, t.patch);
+    if (notify && t.to === 'failed' && from !== 'failed') {
+      d.notifications.push({ kind: 'task_failed', level: 'error', title: `Task failed: ${t.taskId}`, body: `${run.workflowName}: ${t.patch.error ?? t.reason}`, run_id: run.id, task_id: t.taskId });
+    }
+  };
+  const failPending = (reason: string) => {
+    for (const t of tasks.values()) {
+      if (t.status === 'pending') push({ taskId: t.id, from: 'pending', to: 'failed', reason, patch: { status: 'failed', error: reason, finishedAt: now } });
+    }
+  };
+
+  switch (input.kind) {
+    case 'verdict': {
+      const row = tasks.get(input.transition.taskId);
+      if (!row) return d;
+      let t = input.transition;
+      let gen = input.generated;
+      if (gen?.ok && gen.tasks.length && snapshot.taskCount + gen.tasks.length > input.maxTasks) {
+        // Generated tasks count against the same limit as the ones the run was created with.
+        gen = { ok: false, error: `Generated tasks rejected: ${input.tooMany(snapshot.taskCount + gen.tasks.length)}` };
+      }
+      if (gen && !gen.ok) t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
+      if (isTerminalTask(row.status)) return d; // a cancel got there first: terminal is final within the attempt
+      const willRetry = t.to === 'failed' && row.retriesLeft > 0;
+      push(t, !willRetry);
+      if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
+        // A generated document's env applies to the run's workflow-doc layer, like the original.
+        d.runPatch.env = { env: [...run.env.env, ...gen.env], env_groups: { ...run.env.env_groups, ...gen.envGroups } };
+      }
+      if (gen?.ok) for (const def of gen.tasks) d.newTasks.push({ def, generatedBy: row.id });
+      if (t.to === 'failed') {
+        // The retry is a new attempt of the same task, not a second announcement.
+        const r = retry(tasks.get(row.id) as TaskRuntime);
+        if (r) push(r);
+      }
+      break;
+    }
+    case 'submission_refused': {
+      const msg = input.message;
+      const cur = tasks.get(input.taskId);
+      if (cur) push({ taskId: cur.id, from: cur.status, to: 'failed', reason: `Submission failed: ${msg}`, patch: { status: 'failed', error: `Submission failed: ${msg}`, finishedAt: now } });
+      d.runPatch.haltedReason = msg;
+      run.haltedReason = msg;
+      failPending(`Submission halted: ${msg}`);
+      break;
+    }
+    case 'cancel': {
+      // Pending first, so nothing new is submitted while the jobs in flight are being cancelled.
+      d.runPatch.cancelRequested = true;
+      run.cancelRequested = true;
+      for (const t of tasks.values()) {
+        if (t.status === 'pending') push({ taskId: t.id, from: 'pending', to: 'cancelled', reason: 'Cancelled by user', patch: { status: 'cancelled', error: 'Cancelled by user', finishedAt: now } });
+      }
+      for (const t of tasks.values()) if (isInFlight(t.status) && t.status !== 'settling') d.jobsToCancel.push(t.id);
+      break;
+    }
+    case 'rerun': {
+      if (!isTerminalRun(run.status)) return d;
+      const selected = rerunSelection([...tasks.values()], input.failedOnly);
+      // Tasks generated by a generator that runs again are dropped; the generator will produce them anew.
+      for (const t of [...tasks.values()]) {
+        if (t.generatedBy && selected.has(t.generatedBy)) {
+          d.droppedTasks.push(t.id);
+          tasks.delete(t.id);
+          selected.delete(t.id);
+        }
+      }
+      for (const t of tasks.values()) {
+        if (selected.has(t.id)) push({ taskId: t.id, from: t.status, to: 'pending', reason: `rerun (run attempt ${run.attempt + 1})`, patch: freshAttempt(t, { retriesLeft: t.retries }) });
+      }
+      Object.assign(d.runPatch, { status: 'pending', finishedAt: null, attempt: run.attempt + 1, cancelRequested: false, haltedReason: null });
+      Object.assign(run, { status: 'pending', attempt: run.attempt + 1, cancelRequested: false, haltedReason: null });
+      d.notifications.push({ kind: 'run_scheduled', level: 'info', title: `Run scheduled: ${run.workflowName}`, body: `${plural(selected.size, 'task')} queued again`, run_id: run.id, task_id: null });
+      break;
+    }
+    case 'settle':
+      break;
+  }
+
+  // Settle: a verdict for one task says nothing about the others, so only a full snapshot is settled here.
+  if (input.kind !== 'verdict' || snapshot.tasks.length === snapshot.taskCount) settle(d, run, tasks, now, push);
+  if (!run.cancelRequested && !run.haltedReason && !isTerminalRun(d.runPatch.status ?? run.status)) d.submissions = readyTasks([...tasks.values()]);
+  return d;
+}
+
+/** Cascade dependency failures, then the run's status; the run-finished notification comes last. */
+function settle(d: Decision, run: RunSnapshot, tasks: Map<string, TaskSnapshot>, now: string, push: (t: Transition, notify?: boolean) => void): void {
+  if (d.newTasks.length) return; // the run grows: its status is settled once the new tasks exist
+  for (const t of cascadeDepFailures([...tasks.values()], now)) push(t, false);
+  const list = [...tasks.values()];
+  const status = deriveRunStatus(list, run.cancelRequested);
+  if (status === run.status) return;
+  const finished = isTerminalRun(status);
+  d.runPatch.status = status;
+  d.runPatch.finishedAt = finished ? now : null;
+  if (!finished || isTerminalRun(run.status)) return;
+  const c = countStatuses(list);
+  const done = c.completed;
+  const failed = c.failed + c.dep_failed;
+  if (status === 'completed') d.notifications.push({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflowName}`, body: `${plural(done, 'task')} done`, run_id: run.id, task_id: null });
+  else if (status === 'cancelled') d.notifications.push({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflowName}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
+  else d.notifications.push({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflowName}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
+}

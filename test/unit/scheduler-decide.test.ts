@@ -1,0 +1,154 @@
+// decide() as a table: each row is a run snapshot plus what happened, and the decision expected.
+import { describe, expect, it } from 'vitest';
+import { decide, type DecideInput, type Decision, type Snapshot, type TaskSnapshot } from '../../src-main/scheduler/decide';
+import type { TaskDefinition } from '../../src-shared/workflow/types';
+import type { TaskStatus } from '../../src-shared/model/status';
+
+const NOW = '2026-01-01T00:00:00.000Z';
+
+function task(id: string, status: TaskStatus, over: Partial<TaskSnapshot> = {}): TaskSnapshot {
+  return { id, deps: [], status, jobId: null, attempt: 1, retriesLeft: 0, submittedAt: null, startedAt: null, finishedAt: null, settlingSince: null, exitCode: null, error: null, pendingReason: null, schedulerState: null, generatedBy: null, retries: 0, ...over };
+}
+
+function snap(tasks: TaskSnapshot[], run: Partial<Snapshot['run']> = {}, taskCount = tasks.length): Snapshot {
+  return { run: { id: 'r1', workflowName: 'wf', status: 'running', attempt: 1, cancelRequested: false, haltedReason: null, env: { env: [], env_groups: {} }, ...run }, tasks, taskCount };
+}
+
+const completed = (id: string): DecideInput => ({ kind: 'verdict', transition: { taskId: id, from: 'settling', to: 'completed', reason: 'exit 0', patch: { status: 'completed', exitCode: 0, finishedAt: NOW } }, maxTasks: 10, tooMany: (n) => `${n} > 10` });
+const failedV = (id: string): DecideInput => ({ kind: 'verdict', transition: { taskId: id, from: 'settling', to: 'failed', reason: 'exit 3', patch: { status: 'failed', exitCode: 3, error: 'Exit code 3', finishedAt: NOW } }, maxTasks: 10, tooMany: (n) => `${n} > 10` });
+const def = (id: string): TaskDefinition => ({ id, name: id, command: 'true', deps: [], retries: 0 }) as unknown as TaskDefinition;
+
+/** The parts of a decision a row states; anything not named must be empty/absent. */
+type Expect = {
+  transitions?: Array<[string, TaskStatus, TaskStatus, boolean?]>; // task, from, to, notify (default true)
+  runPatch?: Decision['runPatch'];
+  notifications?: Array<[string, string]>; // kind, title or body fragment
+  submissions?: string[];
+  newTasks?: Array<[string, string]>;
+  droppedTasks?: string[];
+  jobsToCancel?: string[];
+};
+
+const rows: Array<[string, Snapshot, DecideInput, Expect]> = [
+  [
+    'a completed task makes its dependent ready; the run is not finished',
+    snap([task('a', 'settling'), task('b', 'pending', { deps: ['a'] })]),
+    completed('a'),
+    { transitions: [['a', 'settling', 'completed']], submissions: ['b'] },
+  ],
+  [
+    'the last completion finishes the run and announces it after the transition',
+    snap([task('a', 'completed'), task('b', 'settling', { deps: ['a'] })]),
+    completed('b'),
+    { transitions: [['b', 'settling', 'completed']], runPatch: { status: 'completed', finishedAt: NOW }, notifications: [['run_done', 'Run completed: wf']] },
+  ],
+  [
+    'a failure that will be retried is not announced; the retry is a new attempt',
+    snap([task('a', 'settling', { retriesLeft: 2 })]),
+    failedV('a'),
+    { transitions: [['a', 'settling', 'failed', false], ['a', 'failed', 'pending']], submissions: ['a'] },
+  ],
+  [
+    'the final failure is announced, cascades to dependents (not announced) and finishes the run',
+    snap([task('a', 'settling'), task('b', 'pending', { deps: ['a'] }), task('c', 'pending', { deps: ['b'] })]),
+    failedV('a'),
+    {
+      transitions: [['a', 'settling', 'failed'], ['b', 'pending', 'dep_failed', false], ['c', 'pending', 'dep_failed', false]],
+      runPatch: { status: 'failed', finishedAt: NOW },
+      notifications: [['task_failed', 'Task failed: a'], ['run_done', '0 done · 3 failed']],
+    },
+  ],
+  [
+    'a verdict for a task a cancel already finished changes nothing',
+    snap([task('a', 'cancelled')]),
+    completed('a'),
+    {},
+  ],
+  [
+    'a generator adds its tasks and merges its env into the run; the run is not settled before they exist',
+    snap([task('g', 'settling')], { env: { env: [{ name: 'A', value: '1' } as never], env_groups: { x: [] } } }),
+    { ...(completed('g') as Extract<DecideInput, { kind: 'verdict' }>), generated: { ok: true, tasks: [def('n1'), def('n2')], env: [{ name: 'B', value: '2' } as never], envGroups: { y: [] } } },
+    {
+      transitions: [['g', 'settling', 'completed']],
+      newTasks: [['n1', 'g'], ['n2', 'g']],
+      runPatch: { env: { env: [{ name: 'A', value: '1' } as never, { name: 'B', value: '2' } as never], env_groups: { x: [], y: [] } } },
+    },
+  ],
+  [
+    'a generator whose file is bad fails with the reason',
+    snap([task('g', 'settling')]),
+    { ...(completed('g') as Extract<DecideInput, { kind: 'verdict' }>), generated: { ok: false, error: 'Generated tasks invalid: dup id' } },
+    { transitions: [['g', 'settling', 'failed']], runPatch: { status: 'failed', finishedAt: NOW }, notifications: [['task_failed', 'wf: Generated tasks invalid: dup id'], ['run_done', 'Run finished with failures: wf']] },
+  ],
+  [
+    'generated tasks over the run limit fail the generator',
+    snap([task('g', 'settling')], {}, 9),
+    { ...(completed('g') as Extract<DecideInput, { kind: 'verdict' }>), generated: { ok: true, tasks: [def('n1'), def('n2')], env: [], envGroups: {} } },
+    { transitions: [['g', 'settling', 'failed']], notifications: [['task_failed', 'Generated tasks rejected: 11 > 10']] },
+  ],
+  [
+    'a refused submission halts the run: its pending tasks fail with "Submission halted"',
+    snap([task('a', 'submitted'), task('b', 'pending'), task('c', 'completed'), task('d', 'running')]),
+    { kind: 'submission_refused', taskId: 'a', message: 'sbatch: invalid partition' },
+    {
+      transitions: [['a', 'submitted', 'failed'], ['b', 'pending', 'failed']],
+      runPatch: { haltedReason: 'sbatch: invalid partition' },
+      notifications: [['task_failed', 'Submission failed: sbatch: invalid partition'], ['task_failed', 'Submission halted: sbatch: invalid partition']],
+    },
+  ],
+  [
+    'cancel: pending tasks first, then the jobs in flight (a settling job has finished: its verdict decides)',
+    snap([task('a', 'running'), task('b', 'pending', { deps: ['a'] }), task('c', 'pending'), task('d', 'settling'), task('e', 'completed')]),
+    { kind: 'cancel' },
+    { transitions: [['b', 'pending', 'cancelled'], ['c', 'pending', 'cancelled']], runPatch: { cancelRequested: true }, jobsToCancel: ['a'] },
+  ],
+  [
+    'cancel of a run with nothing in flight finishes it as cancelled',
+    snap([task('a', 'completed'), task('b', 'pending')]),
+    { kind: 'cancel' },
+    { transitions: [['b', 'pending', 'cancelled']], runPatch: { cancelRequested: true, status: 'cancelled', finishedAt: NOW }, notifications: [['run_done', 'Run cancelled: wf']] },
+  ],
+  [
+    'rerun of failed tasks drops what their generator made and resets the rest of the selection',
+    snap([task('g', 'failed', { retries: 1 }), task('n1', 'completed', { generatedBy: 'g' }), task('x', 'completed'), task('y', 'dep_failed', { deps: ['g'] })], { status: 'failed' }),
+    { kind: 'rerun', failedOnly: true },
+    {
+      droppedTasks: ['n1'],
+      transitions: [['g', 'failed', 'pending'], ['y', 'dep_failed', 'pending']],
+      runPatch: { status: 'running', finishedAt: null, attempt: 2, cancelRequested: false, haltedReason: null },
+      notifications: [['run_scheduled', '2 tasks queued again']],
+      submissions: ['g'],
+    },
+  ],
+  [
+    'rerun of a run still going changes nothing',
+    snap([task('a', 'running')]),
+    { kind: 'rerun', failedOnly: false },
+    {},
+  ],
+];
+
+describe('decide', () => {
+  it.each(rows)('%s', (_name, snapshot, input, want) => {
+    const got = decide(snapshot, input, NOW);
+    expect(got.transitions.map((t) => [t.taskId, t.from, t.to, t.notify])).toEqual((want.transitions ?? []).map(([id, from, to, n]) => [id, from, to, n ?? true]));
+    expect(got.runPatch).toEqual(want.runPatch ?? {});
+    expect(got.notifications.length).toBe((want.notifications ?? []).length);
+    (want.notifications ?? []).forEach(([kind, text], i) => {
+      const n = got.notifications[i];
+      expect(n?.kind).toBe(kind);
+      expect(`${n?.title} ${n?.body}`).toContain(text);
+    });
+    if (want.submissions) expect(got.submissions).toEqual(want.submissions);
+    expect(got.newTasks.map((t) => [t.def.id, t.generatedBy])).toEqual(want.newTasks ?? []);
+    expect(got.droppedTasks).toEqual(want.droppedTasks ?? []);
+    expect(got.jobsToCancel).toEqual(want.jobsToCancel ?? []);
+  });
+
+  it('does not change the snapshot it was given', () => {
+    const s = snap([task('a', 'settling'), task('b', 'pending', { deps: ['a'] })]);
+    const copy = structuredClone(s);
+    decide(s, failedV('a'), NOW);
+    expect(s).toEqual(copy);
+  });
+});
