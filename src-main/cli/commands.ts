@@ -2,7 +2,7 @@
 // --json (a test checks this), prompts and notices go to stderr so --json stdout is one document.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, type CallName, type CallOutput } from '../../src-shared/api/contract';
+import { ApiError } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
@@ -13,38 +13,10 @@ import { defaultDataDir } from '../platform/paths';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 
-export interface Client {
-  invoke<N extends CallName>(name: N, input?: unknown): Promise<CallOutput<N>>;
-}
-
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  short?: string;
-  help: string;
-}
-
-export interface CliContext {
-  args: string[];
-  opts: Record<string, string | boolean | undefined>;
-  json: boolean;
-  client: () => Client;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTTY: boolean;
-}
-
-export interface CommandDef {
-  path: string[];
-  args: string[];
-  summary: string;
-  options: Record<string, OptionSpec>;
-  /** How many of `args` are required (default: all); the rest are optional. */
-  minArgs?: number;
-  /** Returns the exit code. */
-  run(ctx: CliContext): Promise<number>;
-}
-
-export class UsageError extends Error {}
+export { UsageError } from './command-def';
+export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
+import { UsageError } from './command-def';
+import type { CliContext, Client, CommandDef } from './command-def';
 
 const fmtTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '-');
 const progress = (r: RunSummary) => `${r.status_counts.completed ?? 0}/${r.task_count}`;

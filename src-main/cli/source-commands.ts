@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import type { DryRun, SourceInfo } from '../../src-shared/api/source-schemas';
 import type { RunSummary } from '../../src-shared/api/schemas';
-import type { CliContext, CommandDef } from './commands';
-import { UsageError } from './commands';
+import type { CliContext, CommandDef } from './command-def';
+import { UsageError } from './command-def';
 
 const printJson = (ctx: CliContext, v: unknown) => ctx.out(JSON.stringify(v, null, 2));
 
