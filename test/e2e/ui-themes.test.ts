@@ -69,6 +69,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     { name: 'run', hash: () => `#/runs/${runId}`, ready: '[data-testid="task-row"]' },
     { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: '[data-testid="task-panel"]' },
     { name: 'backends', hash: () => '#/backends', ready: '[data-testid="backends-page"]' },
+    { name: 'settings', hash: () => '#/settings', ready: '[data-testid="settings-page"]' },
   ];
 
   for (const scheme of ['light', 'dark'] as const) {
@@ -105,4 +106,32 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
       });
     }
   }
+
+  it('Settings: UTC times everywhere, a theme override that beats the OS, both kept across a reload', async () => {
+    const { page } = browser;
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const go = (h: string): Promise<unknown> => page.evaluate((x) => ((globalThis as unknown as { location: { hash: string } }).location.hash = x), h);
+    await go('#/settings');
+    expect(await page.getByTestId('settings-version').textContent()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(await page.getByTestId('settings-config-ok').count()).toBe(1);
+    await page.getByTestId('tz-utc').check();
+    await expect.poll(() => page.getByTestId('tz-example').textContent()).toMatch(/\d\d:\d\d:\d\d UTC$/);
+    await page.getByTestId('theme-dark').check();
+    await expect.poll(() => page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(20, 23, 29)');
+    await page.screenshot({ path: join(SHOTS, 'page-settings-utc-dark-override.png') });
+    await page.reload();
+    await page.getByTestId('settings-page').waitFor(POLL);
+    expect(await page.getByTestId('tz-utc').isChecked()).toBe(true);
+    expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(20, 23, 29)');
+    await go(`#/runs/${runId}`);
+    const started = page.locator('[data-testid="task-row"][data-task-id="prep.fetch"] td').nth(5);
+    await expect.poll(() => started.textContent(), POLL).toMatch(/^\d\d:\d\d:\d\d UTC$/);
+    await go('#/settings');
+    await page.getByTestId('tz-local').check();
+    await page.getByTestId('theme-system').check();
+    await go(`#/runs/${runId}`);
+    await expect.poll(() => started.textContent(), POLL).not.toContain('UTC');
+    expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(245, 246, 248)');
+  });
 });
