@@ -7,7 +7,8 @@ export type Route =
   | { page: 'runs' }
   | { page: 'run'; runId: string; taskId: string | null; tab: TaskTab | null }
   | { page: 'backends'; backend: string | null }
-  | { page: 'settings' };
+  | { page: 'settings' }
+  | { page: 'overview' };
 
 const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', history: 'history' };
 const SLUG_TABS = Object.fromEntries(Object.entries(TAB_SLUGS).map(([k, v]) => [v, k])) as Record<string, TaskTab>;
@@ -37,6 +38,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'backends', backend: dec(parts[1]) };
     case 'settings':
       return { page: 'settings' };
+    case 'overview':
+      return { page: 'overview' };
     default:
       return { page: 'runs' };
   }
@@ -54,5 +57,7 @@ export function formatRoute(r: Route): string {
       return r.backend ? `#/backends/${e(r.backend)}` : '#/backends';
     case 'settings':
       return '#/settings';
+    case 'overview':
+      return '#/overview';
   }
 }

@@ -28,3 +28,9 @@ export async function createBigRun(host: RealHost, n: number): Promise<string> {
 export async function cancelRun(host: RealHost, id: string): Promise<void> {
   await api(host, 'POST', `/runs/${encodeURIComponent(id)}/cancel`, {});
 }
+
+/** Starts any workflow document on the local backend and returns the run id. */
+export async function startRun(host: RealHost, document: unknown, workflowName: string): Promise<string> {
+  const run = await api<{ id: string }>(host, 'POST', '/runs', { document, backend: 'local', workflow_name: workflowName });
+  return run.id;
+}

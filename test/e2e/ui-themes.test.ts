@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
 
@@ -65,6 +66,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
   });
 
   const PAGES: Array<{ name: string; hash: () => string; ready: string }> = [
+    { name: 'overview', hash: () => '#/overview', ready: '[data-testid="overview-backend"]' },
     { name: 'runs', hash: () => '#/runs', ready: '[data-testid="run-row"], [data-testid="welcome"]' },
     { name: 'run', hash: () => `#/runs/${runId}`, ready: '[data-testid="task-row"]' },
     { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: '[data-testid="task-panel"]' },
@@ -133,5 +135,26 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     await go(`#/runs/${runId}`);
     await expect.poll(() => started.textContent(), POLL).not.toContain('UTC');
     expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(245, 246, 248)');
+  });
+
+  it('Overview: backends, the current run, and a failure needing attention that opens its failed task', async () => {
+    const { page } = browser;
+    await page.emulateMedia({ colorScheme: 'light' });
+    const failedRun = await startRun(host, { title: 'Broken nightly', tasks: [{ id: 'ok', command: 'true' }, { id: 'load.db', command: 'exit 7' }] }, 'nightly');
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('overview-page').waitFor(POLL);
+    expect(await page.locator('[data-testid="overview-backend"][data-backend="local"]').getAttribute('data-state')).toBe('ready');
+    // The themes run is still going (train sleeps); the nightly one has failed.
+    await page.locator(`[data-testid="overview-current"][data-run-id="${runId}"]`).waitFor(POLL);
+    const failure = page.locator(`[data-testid="overview-failure"][data-run-id="${failedRun}"]`);
+    await expect.poll(() => failure.locator('[data-testid="overview-failure-task"]').textContent().catch(() => null), POLL).toBe('load.db: Exit code 7');
+    await page.screenshot({ path: join(SHOTS, 'page-overview-failure-light.png') });
+    await failure.click();
+    await page.locator('[data-testid="task-panel"][data-task-id="load.db"]').waitFor(POLL);
+    expect(await page.getByTestId('run-header').getAttribute('data-run-id')).toBe(failedRun);
+    await page.getByTestId('nav-overview').click();
+    await page.locator(`[data-testid="overview-recent"][data-run-id="${failedRun}"]`).click();
+    await page.getByTestId('run-header').waitFor(POLL);
+    expect(await page.getByTestId('run-header').getAttribute('data-run-id')).toBe(failedRun);
   });
 });
