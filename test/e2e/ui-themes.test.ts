@@ -141,6 +141,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     const { page } = browser;
     await page.emulateMedia({ colorScheme: 'light' });
     const failedRun = await startRun(host, { title: 'Broken nightly', tasks: [{ id: 'ok', command: 'true' }, { id: 'load.db', command: 'exit 7' }] }, 'nightly');
+    const otherRun = await startRun(host, { title: 'Broken weekly', tasks: [{ id: 'w', command: 'exit 1' }] }, 'weekly');
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('overview-page').waitFor(POLL);
     expect(await page.locator('[data-testid="overview-backend"][data-backend="local"]').getAttribute('data-state')).toBe('ready');
@@ -148,6 +149,15 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     await page.locator(`[data-testid="overview-current"][data-run-id="${runId}"]`).waitFor(POLL);
     const failure = page.locator(`[data-testid="overview-failure"][data-run-id="${failedRun}"]`);
     await expect.poll(() => failure.locator('[data-testid="overview-failure-task"]').textContent().catch(() => null), POLL).toBe('load.db: Exit code 7');
+    await page.locator(`[data-testid="overview-failure"][data-run-id="${otherRun}"]`).waitFor(POLL);
+    // Two failing runs raise six notifications; at most three are on screen, in the bottom-right corner, clear of
+    // the page's primary actions (top of the window).
+    expect(await page.getByTestId('toast').count()).toBe(3);
+    const vp = page.viewportSize() ?? { width: 0, height: 0 };
+    for (const box of await page.getByTestId('toast').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as { right: number; bottom: number; top: number }))) {
+      expect(box.right).toBeGreaterThan(vp.width - 40);
+      expect(box.top).toBeGreaterThan(vp.height / 2);
+    }
     await page.screenshot({ path: join(SHOTS, 'page-overview-failure-light.png') });
     await failure.click();
     await page.locator('[data-testid="task-panel"][data-task-id="load.db"]').waitFor(POLL);
