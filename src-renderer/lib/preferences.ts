@@ -23,10 +23,17 @@ export function parsePreferences(text: string | null): Preferences {
   }
 }
 
-export function loadPreferences(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): Preferences {
+interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+// Typed by hand: this module is also compiled (for its tests) without the DOM library.
+const browserStorage = (): KeyValueStore | null => (globalThis as { localStorage?: KeyValueStore }).localStorage ?? null;
+
+export function loadPreferences(storage: Pick<KeyValueStore, 'getItem'> | null = browserStorage()): Preferences {
   return parsePreferences(storage?.getItem(KEY) ?? null);
 }
 
-export function savePreferences(p: Preferences, storage: Pick<Storage, 'setItem'> | null = globalThis.localStorage ?? null): void {
+export function savePreferences(p: Preferences, storage: Pick<KeyValueStore, 'setItem'> | null = browserStorage()): void {
   storage?.setItem(KEY, JSON.stringify(p));
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePreferences } from '../../src-renderer/lib/preferences';
 import { groupOf } from '../../src-renderer/lib/task-groups';
-import { PAGE_SIZE, pagesFor, queryInput } from '../../src-renderer/lib/task-pages.svelte';
+import { PAGE_SIZE, pagesFor, queryInput } from '../../src-renderer/lib/task-page-query';
 
 describe('task table paging', () => {
   it('asks for the pages that cover a row window, and none for an empty one', () => {
