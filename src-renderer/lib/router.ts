@@ -8,7 +8,8 @@ export type Route =
   | { page: 'run'; runId: string; taskId: string | null; tab: TaskTab | null }
   | { page: 'backends'; backend: string | null }
   | { page: 'settings' }
-  | { page: 'sources' };
+  | { page: 'sources' }
+  | { page: 'overview' };
 
 const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', history: 'history' };
 const SLUG_TABS = Object.fromEntries(Object.entries(TAB_SLUGS).map(([k, v]) => [v, k])) as Record<string, TaskTab>;
@@ -40,6 +41,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'settings' };
     case 'sources':
       return { page: 'sources' };
+    case 'overview':
+      return { page: 'overview' };
     default:
       return { page: 'runs' };
   }
@@ -59,5 +62,7 @@ export function formatRoute(r: Route): string {
       return '#/settings';
     case 'sources':
       return '#/sources';
+    case 'overview':
+      return '#/overview';
   }
 }

@@ -1,9 +1,22 @@
-// The store speaks UTC ISO; people read local time.
+// The store speaks UTC ISO; people read local time, or UTC when they chose so in Settings.
+
+let utcMode = false;
+/** Every time shown follows this (Settings → Times); the app re-renders its pages when it changes. */
+export function setTimeZoneMode(mode: 'local' | 'utc'): void {
+  utcMode = mode === 'utc';
+}
+
+function formatUtc(d: Date): string {
+  const iso = d.toISOString();
+  const sameDay = iso.slice(0, 10) === new Date().toISOString().slice(0, 10);
+  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 19)} UTC`;
+}
 
 export function formatLocal(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  if (utcMode) return formatUtc(d);
   const now = new Date();
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
   const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -10,7 +10,8 @@ export interface Toast {
 }
 
 const LIFETIME_MS: Record<ToastLevel, number> = { info: 5000, success: 6000, error: 12000 };
-const MAX_VISIBLE = 5;
+/** More would climb up the window over the page; older ones give way to newer. */
+export const MAX_VISIBLE = 3;
 
 let nextId = 1;
 export const toasts = $state<{ items: Toast[] }>({ items: [] });

@@ -1,0 +1,102 @@
+// A run's tasks as the server pages them: only the pages under the visible window are fetched, filter/search/sort
+// are the server's, and live task events patch the rows already loaded. A run of 100,000 tasks therefore costs
+// one page of rows in memory and in the DOM, not the whole run.
+import type { RunDetail, TaskView } from '../../src-shared/api/schemas';
+
+import { PAGE_SIZE, pagesFor, queryInput, type PageFetcher, type TaskQuery } from './task-page-query';
+
+export { PAGE_SIZE, pagesFor, queryInput, type PageFetcher, type ServerSortKey, type TaskQuery } from './task-page-query';
+
+export class TaskPages {
+  /** Tasks matching the query across all pages (the table's row count). */
+  matched = $state(0);
+  /** Bumped whenever loaded rows change, so views re-read `row(i)`. */
+  version = $state(0);
+  error = $state<string | null>(null);
+
+  private pages = new Map<number, TaskView[]>();
+  private inflight = new Map<number, Promise<void>>();
+  /** Bumped by reset: answers to an older query are dropped. */
+  private generation = 0;
+
+  constructor(
+    private runId: string,
+    private fetchPage: PageFetcher,
+    private query: TaskQuery,
+    private onRun: (detail: RunDetail) => void = () => {},
+  ) {}
+
+  /** A new query (or a forced refresh): forget the loaded pages; the caller then asks for its window again. */
+  reset(query: TaskQuery = this.query): void {
+    this.query = query;
+    this.generation++;
+    this.pages.clear();
+    this.inflight.clear();
+    this.version++;
+  }
+
+  /** Re-read the loaded pages in place (rows stay on screen until the new answers land). */
+  refresh(): Promise<void> {
+    const loaded = [...this.pages.keys()];
+    this.generation++;
+    this.inflight.clear();
+    return Promise.all(loaded.map((p) => this.load(p))).then(() => undefined);
+  }
+
+  row(i: number): TaskView | undefined {
+    return this.pages.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE];
+  }
+
+  find(taskId: string): TaskView | undefined {
+    for (const rows of this.pages.values()) {
+      const t = rows.find((r) => r.id === taskId);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** Fetch whatever pages of rows [start, end) are not loaded yet. */
+  ensure(start: number, end: number): Promise<void> {
+    const want = pagesFor(start, Math.max(end, start + 1)).filter((p) => !this.pages.has(p));
+    return Promise.all(want.map((p) => this.inflight.get(p) ?? this.load(p))).then(() => undefined);
+  }
+
+  private load(page: number): Promise<void> {
+    const gen = this.generation;
+    const job = this.fetchPage(queryInput(this.runId, this.query, page * PAGE_SIZE))
+      .then((detail) => {
+        if (gen !== this.generation) return;
+        this.pages.set(page, detail.items);
+        this.matched = detail.matched_items;
+        this.error = null;
+        this.version++;
+        this.onRun(detail);
+      })
+      .catch((err: unknown) => {
+        if (gen === this.generation) this.error = (err as Error).message;
+      })
+      .finally(() => {
+        if (this.inflight.get(page) === job) this.inflight.delete(page);
+      });
+    this.inflight.set(page, job);
+    return job;
+  }
+
+  /** A live change: replace the row wherever it is loaded. Returns whether it was on a loaded page. */
+  patch(task: TaskView): boolean {
+    for (const rows of this.pages.values()) {
+      const i = rows.findIndex((r) => r.id === task.id);
+      if (i >= 0) {
+        rows[i] = task;
+        this.version++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a task change can move rows (filter or sort by a changing field), so loaded pages need re-reading. */
+  get orderDependsOnState(): boolean {
+    return this.query.status.length > 0 || (this.query.sort !== null && this.query.sort !== 'id');
+  }
+}

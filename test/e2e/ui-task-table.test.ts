@@ -1,0 +1,84 @@
+// The task table of a big run against the real headless host: rows come from server pages (a run of 3,000
+// tasks is not cut at the 1,000 of one page), only the visible rows are in the DOM, the status filter and the
+// search go to the server, and dot-named ids group under their first part.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { cancelRun, createBigRun } from './big-run';
+import { ensureRendererBuilt } from './build';
+import { startRealHost, type RealHost } from './real-host';
+
+const skipBrowser = shouldSkipBrowser();
+const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
+const POLL = { timeout: 30_000 };
+const N = 3000;
+
+describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
+  let host: RealHost;
+  let browser: Browser;
+  let runId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    ensureRendererBuilt();
+    host = await startRealHost();
+    runId = await createBigRun(host, N);
+    browser = await openBrowser();
+    await browser.page.goto(host.engine.url);
+    await browser.page.locator('[data-testid="backend-chip"]').first().waitFor(POLL);
+  });
+
+  afterAll(async () => {
+    if (runId) await cancelRun(host, runId).catch(() => {});
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('pages rows from the server and keeps only the visible window in the DOM', async () => {
+    const { page } = browser;
+    await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/runs/${id}`), runId);
+    const rows = page.getByTestId('task-row');
+    await rows.first().waitFor(POLL);
+    expect(await page.getByTestId('task-table').getAttribute('aria-rowcount')).toBe(String(N + 1));
+    const inDom = await rows.count();
+    expect(inDom).toBeGreaterThan(5);
+    expect(inDom).toBeLessThan(200);
+
+    // The last task is beyond the first page of 1,000: scrolling there fetches its page.
+    const scroller = page.getByTestId('task-scroller');
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const last = `g${String((N - 1) % 10).padStart(2, '0')}.task-${String(N - 1).padStart(6, '0')}`;
+    await page.locator(`[data-testid="task-row"][data-task-id="${last}"]`).waitFor(POLL);
+    expect(await rows.count()).toBeLessThan(200);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('filters by status and searches on the server', async () => {
+    const { page } = browser;
+    const chip = page.locator('[data-testid="status-chip"][data-status="running"]');
+    await chip.click();
+    await expect.poll(() => page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id'))), POLL).toEqual(['blocker']);
+    await chip.click();
+    await page.getByTestId('task-search').fill('task-002999');
+    await expect.poll(() => page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id'))), POLL).toEqual(['g09.task-002999']);
+    expect(await page.getByTestId('tasks-shown').textContent()).toBe(`1 of ${N.toLocaleString('en-US')} shown`);
+    await page.getByTestId('task-search').fill('');
+    await expect.poll(() => page.getByTestId('task-table').getAttribute('aria-rowcount'), POLL).toBe(String(N + 1));
+  });
+
+  it('groups dot-named tasks under their first part', async () => {
+    const { page } = browser;
+    await page.getByTestId('task-scroller').evaluate((el) => (el.scrollTop = 0));
+    await page.getByTestId('group-toggle').check();
+    // Grouping orders by id, so a group's tasks are together and its label shows once, on its first row.
+    await expect.poll(() => page.getByTestId('task-group').first().textContent(), POLL).toBe('g00');
+    const labels = await page.getByTestId('task-group').allTextContents();
+    expect(new Set(labels).size).toBe(labels.length);
+    const firstIds = await page.getByTestId('task-row').evaluateAll((els) => els.slice(0, 4).map((e) => e.getAttribute('data-task-id')));
+    expect(firstIds[0]).toBe('blocker');
+    expect(firstIds.slice(1).every((id) => id?.startsWith('g00.'))).toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'tasks-grouped-light.png') });
+    await page.getByTestId('group-toggle').uncheck();
+  });
+});
