@@ -105,6 +105,8 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       const v = verdicts.get(row.job_id as string);
       let t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
       if (!t) continue;
+      // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
+      if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
       let gen = generated.get(taskKey(row.run_id, row.task_id));
       if (gen?.ok && gen.tasks.length) {
         // Generated tasks count against the same limit as the ones the run was created with.

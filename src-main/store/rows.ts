@@ -52,6 +52,9 @@ export interface AttemptRow {
   tag: string;
   job_id: string | null;
   status: TaskStatus;
+  /** Cost evidence (migration 6): cloud instance usage as JSON, and Slurm's AllocTRES; absent on older rows. */
+  usage_json?: string | null;
+  alloc_tres?: string | null;
   script: string | null;
   env_json: string | null;
   submit_output: string | null;

@@ -97,6 +97,9 @@ describe('EC2 backend through the real engine', () => {
     await diamondWithRerun(h, 'aws');
     expect(fake.instances.size).toBe(5);
     expect(running()).toEqual([]);
+    // What each attempt is billed on (instance type, spot or not, real start/stop) is kept with the attempt.
+    const usage = h.eng.store.db.prepare("SELECT usage_json FROM attempts WHERE task_id = 'a'").get() as { usage_json: string | null };
+    expect(JSON.parse(usage.usage_json ?? 'null')).toMatchObject({ instanceType: expect.any(String) });
   });
   it('cancel terminates the instance', async () => {
     h = await startAwsEngine(EC2);
