@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   BatchClient,
   DescribeJobDefinitionsCommand,
+  DescribeJobQueuesCommand,
   DescribeJobsCommand,
   ListJobsCommand,
   RegisterJobDefinitionCommand,
@@ -118,6 +119,19 @@ afterEach(async () => {
 const BATCH = ['- {name: aws, type: batch, aws: {region: eu-west-1, job_queue: main-q}, default_image: "python:3.12"}'];
 
 describe('Batch backend through the real engine', () => {
+  it('with nothing submitted, missing credentials still show as the backend error (with the fix), and nothing is submitted', async () => {
+    batch.on(DescribeJobQueuesCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    h = await startAwsEngine(BATCH);
+    const engine = h;
+    const info = await waitFor(async () => {
+      const { backends } = await engine.eng.api.invoke('backends.list', {});
+      const b = backends.find((x) => x.name === 'aws');
+      return b?.state === 'error' ? b : null;
+    }, 'the idle batch backend to report its credentials');
+    expect(info.detail).toMatch(/credentials/i);
+    expect(batch.commandCalls(SubmitJobCommand)).toHaveLength(0);
+  });
+
   it('a diamond with a failing branch: same states as Slurm, exit codes, logs; failed-only rerun completes', async () => {
     h = await startAwsEngine(BATCH);
     const e = h;

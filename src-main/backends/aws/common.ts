@@ -5,7 +5,9 @@ import { safeSegment } from '../local/spool';
 import { buildScript } from '../script-body';
 import type { BackendCapabilities, ScriptContext, Verdict } from '../types';
 
-export const AWS_CAPABILITIES: BackendCapabilities = { sharedQueue: false, submitConcurrency: 4 };
+// Polled even with nothing in flight: that poll is what finds expired credentials before anything is submitted
+// (the backend shows the fix) and, on EC2, orphaned instances to terminate. It costs one cheap call per cycle.
+export const AWS_CAPABILITIES: BackendCapabilities = { sharedQueue: true, submitConcurrency: 4 };
 
 export function awsLogPaths(dataDir: string, backend: string, runId: string, taskId: string, attempt: number): { output: string; error: string } {
   const base = path.join(dataDir, 'aws-logs', safeSegment(backend), safeSegment(runId), `${safeSegment(taskId)}.${attempt}`);
