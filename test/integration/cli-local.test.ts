@@ -221,7 +221,9 @@ describe('every command accepts --json', () => {
     // `db restore` refuses while the engine holds the data folder.
     const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view']);
     const seen: string[] = [];
-    for (const c of COMMANDS) {
+    // `run delete` goes last: every other command still needs the run.
+    const ordered = [...COMMANDS.filter((c) => c.path.join(' ') !== 'run delete'), ...COMMANDS.filter((c) => c.path.join(' ') === 'run delete')];
+    for (const c of ordered) {
       const name = c.path.join(' ');
       const args = [...c.path, ...c.args.flatMap((a) => {
         const v = placeholder[`${name} ${a}`] ?? placeholder[a];
