@@ -4,6 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import svelte from 'eslint-plugin-svelte';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -20,7 +21,7 @@ const layer = (folder, forbidden, typeOnly = []) => ({
       {
         paths: [noElectron],
         patterns: forbidden.map((f) => ({
-          group: [`**/${f}`, `**/${f}/**`, `!**/${folder}/${f}`, `!**/${folder}/${f}/**`],
+          group: [`**/${f}`, `**/${f}/**`, `!**/${folder}/${f}`, `!**/${folder}/${f}/**`, '!**/src-shared/**'],
           message: `src-main/${folder}/ must not import src-main/${f}/ (see eslint.config.js layering).`,
           allowTypeImports: typeOnly.includes(f),
         })),
@@ -30,7 +31,7 @@ const layer = (folder, forbidden, typeOnly = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', '**/*.svelte', 'src-renderer/dist/**'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', 'src-renderer/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -58,8 +59,14 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'window', 'document', 'process', 'Buffer', 'require', 'navigator', 'localStorage'],
     },
   },
+  ...svelte.configs.recommended,
   {
-    files: ['src-renderer/**/*.ts'],
+    // Components get the TypeScript parser for their <script lang="ts"> and the renderer's layering below.
+    files: ['src-renderer/**/*.svelte', 'src-renderer/**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['src-renderer/**/*.ts', 'src-renderer/**/*.svelte'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [
@@ -75,6 +82,8 @@ export default tseslint.config(
   layer('backends', ['store', 'engine']),
   layer('transport', ['backends', 'engine', 'store']),
   layer('store', ['engine']),
+  // The model floor: plain data shapes (verdicts, observations, transitions…) every layer above may import.
+  layer('model', ['backends', 'cli', 'config', 'electron', 'engine', 'host', 'logging', 'platform', 'pricing', 'scheduler', 'sources', 'store', 'transport', 'usage']),
   {
     files: ['src-main/electron/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -2,7 +2,7 @@
 // file: runs with realistic task definitions, statuses spread over the lifecycle, and times on finished tasks.
 import type { Store } from '../../src-main/store/store';
 import type { TaskStatus } from '../../src-shared/model/status';
-import type { TaskPatch } from '../../src-main/scheduler/task-state';
+import type { TaskPatch } from '../../src-main/model/task-runtime';
 
 const MIX: TaskStatus[] = ['completed', 'completed', 'completed', 'completed', 'completed', 'failed', 'running', 'queued', 'pending', 'dep_failed', 'cancelled', 'settling'];
 

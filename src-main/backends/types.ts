@@ -2,6 +2,10 @@
 // to backends through this; backends never touch the store.
 import type { BackendKind } from '../../src-shared/model/backend-kinds';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
+import type { ClusterInfo } from '../model/cluster-info';
+import type { BackendStatus } from '../model/connection-state';
+import type { QueueObservation } from '../model/queue-observation';
+import type { Verdict } from '../model/verdict';
 
 export interface SubmitRequest {
   runId: string;
@@ -25,16 +29,6 @@ export interface SubmitResult {
   script?: string;
 }
 
-/** What the queue says about a job right now. Absent from the map = not in the queue. */
-export type QueueState = 'pending' | 'running' | 'suspended' | 'completing' | 'left' | 'unknown';
-export interface QueueObservation {
-  state: QueueState;
-  /** Scheduler's own word (PENDING, RUNNING, OUT_OF_MEMORY…). */
-  rawState: string;
-  pendingReason?: string | null;
-  startedAt?: string | null;
-}
-
 export interface ExternalJob {
   jobId: string;
   name: string;
@@ -51,21 +45,6 @@ export interface PollResult {
   jobs: Map<string, QueueObservation>;
   /** Jobs in the queue the app did not submit (for the Jobs view). */
   external: ExternalJob[];
-}
-
-/** Evidence-based final word on a job (accounting, exit-code file, Batch describe…). */
-export interface Verdict {
-  outcome: 'completed' | 'failed' | 'cancelled';
-  exitCode: number | null;
-  /** Human reason for failed/cancelled ("Non-zero exit code", "Out of memory (OOM killed)", "lost: …"). */
-  reason: string | null;
-  schedulerState: string;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  maxRss?: string | null;
-  cpuEfficiency?: number | null;
-  /** Cost inputs (AWS): what the task ran on and for how long. */
-  usage?: { instanceType?: string | null; vcpus?: number | null; memoryMb?: number | null; spot?: boolean | null; startedAt?: string | null; stoppedAt?: string | null };
 }
 
 export interface AccountingQuery {
@@ -100,13 +79,6 @@ export interface ScriptContext {
   logs: { output: string; error: string };
   outputDir: string | null;
   workingDir: string;
-}
-
-export type BackendConnectionState = 'ready' | 'connecting' | 'connected' | 'waiting_for_user' | 'backing_off' | 'error' | 'disabled';
-export interface BackendStatus {
-  state: BackendConnectionState;
-  detail: string | null;
-  retryAt: string | null;
 }
 
 export interface BackendCapabilities {
@@ -153,25 +125,4 @@ export interface Backend {
   clusterInfo?(): Promise<ClusterInfo>;
   onJobEnd?(listener: () => void): () => void;
   close(): Promise<void>;
-}
-
-/** What a scheduler says about its partitions (kept here, not in the dialect, so the dialect can import this file). */
-export interface PartitionInfo {
-  name: string;
-  isDefault: boolean;
-  available: boolean;
-  cpusAllocated: number;
-  cpusIdle: number;
-  cpusOther: number;
-  cpusTotal: number;
-  nodes: number;
-  memPerNodeMb: number | null;
-  timeLimit: string | null;
-  gpusTotal: number;
-}
-
-export interface ClusterInfo {
-  partitions: PartitionInfo[];
-  /** Pending reason → number of pending jobs with it (all users). */
-  pendingReasons: Record<string, number>;
 }

@@ -1,7 +1,9 @@
 // Stands in for a configured backend this build cannot drive (yet), so the engine still starts, history stays
 // browsable, and the user sees why the backend is unavailable instead of a crash.
 import type { BackendKind } from '../../src-shared/model/backend-kinds';
-import type { Backend, BackendCapabilities, BackendStatus, LogRead, PollResult, SubmitResult, Verdict } from './types';
+import type { Backend, BackendCapabilities, LogRead, PollResult, SubmitResult } from './types';
+import type { BackendStatus } from '../model/connection-state';
+import type { Verdict } from '../model/verdict';
 
 export class UnavailableBackend implements Backend {
   readonly pollIntervalMs = 60_000;

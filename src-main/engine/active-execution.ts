@@ -3,7 +3,7 @@
 // date by the engine's one writer, so a cycle costs what changed, not the size of every active run.
 import type { RunStatus, TaskStatus } from '../../src-shared/model/status';
 import { isInFlight } from '../../src-shared/model/status';
-import type { Transition } from '../scheduler/task-state';
+import type { Transition } from '../model/transition';
 import type { TaskRow } from '../store/rows';
 
 interface TaskEntry {

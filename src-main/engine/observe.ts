@@ -1,8 +1,10 @@
 // Observe step of a backend's cycle: resolve left-over submission intents, poll, ask accounting for verdicts
 // and apply what was seen. No submissions here.
 import type { EnvRule } from '../../src-shared/workflow/types';
-import type { Backend, Verdict } from '../backends/types';
-import { applyVerdict, expireTimers, needsVerdict, observe, retry, type Transition } from '../scheduler/task-state';
+import type { Backend } from '../backends/types';
+import type { Verdict } from '../model/verdict';
+import { applyVerdict, expireTimers, needsVerdict, observe, retry } from '../scheduler/task-state';
+import type { Transition } from '../model/transition';
 import type { TaskRow } from '../store/rows';
 import { generatedTasks } from './generated';
 import { taskKey } from './in-flight-submissions';

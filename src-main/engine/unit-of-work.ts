@@ -4,7 +4,7 @@ import type { EventName, EventPayload } from '../../src-shared/api/contract';
 import type { Notification, RunSummary } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
 import type { Decision } from '../scheduler/decide';
-import type { Transition } from '../scheduler/task-state';
+import type { Transition } from '../model/transition';
 import type { Store } from '../store/store';
 import type { RunRow, TaskRow } from '../store/rows';
 import type { ActiveExecution } from './active-execution';

@@ -2,7 +2,7 @@
 import type { AttemptView, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalTask } from '../../src-shared/model/status';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
-import type { TaskRuntime } from '../scheduler/task-state';
+import type { TaskRuntime } from '../model/task-runtime';
 import type { AttemptRow, RunRow, TaskRow } from '../store/rows';
 
 export function taskDef(row: TaskRow): TaskDefinition {

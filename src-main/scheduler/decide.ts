@@ -4,7 +4,9 @@ import type { Notification } from '../../src-shared/api/schemas';
 import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
 import type { EnvRule, TaskDefinition } from '../../src-shared/workflow/types';
 import { cascadeDepFailures, countStatuses, deriveRunStatus, readyTasks, rerunSelection } from './run-state';
-import { freshAttempt, retry, type TaskRuntime, type Transition } from './task-state';
+import { freshAttempt, retry } from './task-state';
+import type { TaskRuntime } from '../model/task-runtime';
+import type { Transition } from '../model/transition';
 
 export interface TaskSnapshot extends TaskRuntime {
   /** Generator that produced this task, if any. */

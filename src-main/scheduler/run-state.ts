@@ -1,7 +1,8 @@
 // Run-level rules (pure): dependency cascade, readiness, run status, rerun selection.
 import type { RunStatus, TaskStatus } from '../../src-shared/model/status';
 import { isInFlight, isTerminalTask } from '../../src-shared/model/status';
-import type { TaskRuntime, Transition } from './task-state';
+import type { TaskRuntime } from '../model/task-runtime';
+import type { Transition } from '../model/transition';
 
 const BLOCKING: ReadonlySet<TaskStatus> = new Set(['failed', 'dep_failed', 'cancelled']);
 

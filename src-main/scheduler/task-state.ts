@@ -1,34 +1,10 @@
 // The evidence-based task state machine (pure). A job that leaves the queue is *settling*, never completed:
 // only a verdict (accounting, exit-code file) makes it completed/failed/cancelled. Timers cover missing evidence.
 import type { TaskStatus } from '../../src-shared/model/status';
-import type { QueueObservation, Verdict } from '../backends/types';
-
-export interface TaskRuntime {
-  id: string;
-  deps: string[];
-  status: TaskStatus;
-  jobId: string | null;
-  attempt: number;
-  retriesLeft: number;
-  submittedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  settlingSince: string | null;
-  exitCode: number | null;
-  error: string | null;
-  pendingReason: string | null;
-  schedulerState: string | null;
-}
-
-export type TaskPatch = Partial<Omit<TaskRuntime, 'id' | 'deps'>> & { maxRss?: string | null; cpuEfficiency?: number | null };
-
-export interface Transition {
-  taskId: string;
-  from: TaskStatus;
-  to: TaskStatus;
-  reason: string;
-  patch: TaskPatch;
-}
+import type { QueueObservation } from '../model/queue-observation';
+import type { TaskPatch, TaskRuntime } from '../model/task-runtime';
+import type { Transition } from '../model/transition';
+import type { Verdict } from '../model/verdict';
 
 export interface Timers {
   /** A submitted job neither in the queue nor in accounting after this long failed ("no record"). */

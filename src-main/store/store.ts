@@ -4,8 +4,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { openDatabase, type OpenOptions } from './db';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
-import type { TaskPatch } from '../scheduler/task-state';
-import type { CommandLogEntry } from '../transport/runner';
+import type { TaskPatch } from '../model/task-runtime';
+import type { CommandLogEntry } from '../model/command-log-entry';
 
 const TASK_PATCH_COLUMNS: Record<string, string> = {
   status: 'status',

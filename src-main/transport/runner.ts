@@ -1,6 +1,5 @@
 // One runner interface for local shells and SSH connections. Backends build commands; runners execute them.
-
-export type CommandKind = 'scheduler' | 'io' | 'other' | 'aws';
+import type { CommandKind, CommandLogEntry } from '../model/command-log-entry';
 
 export interface RunOptions {
   /** Data written to the command's stdin (scripts travel this way or as quoted heredocs). */
@@ -24,18 +23,6 @@ export interface CommandRunner {
   readonly label: string;
   run(command: string, opts?: RunOptions): Promise<RunResult>;
   close(): Promise<void>;
-}
-
-export interface CommandLogEntry {
-  backend: string;
-  at: string;
-  command: string;
-  kind: CommandKind;
-  exitCode: number;
-  durationMs: number;
-  stdout: string;
-  stderr: string;
-  error: string | null;
 }
 
 export type CommandLogSink = (entry: CommandLogEntry) => void;

@@ -14,7 +14,10 @@ export class TaskPages {
   version = $state(0);
   error = $state<string | null>(null);
 
+  // Deliberately plain maps: views re-read rows when `version` is bumped, so 100,000 rows stay unproxied.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private pages = new Map<number, TaskView[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping of requests, never rendered
   private inflight = new Map<number, Promise<void>>();
   /** Bumped by reset: answers to an older query are dropped. */
   private generation = 0;

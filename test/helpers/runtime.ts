@@ -1,6 +1,6 @@
 // Builders for the pure scheduler's inputs, so table-driven tests state only the fields that matter.
-import type { TaskRuntime } from '../../src-main/scheduler/task-state';
-import type { Verdict } from '../../src-main/backends/types';
+import type { TaskRuntime } from '../../src-main/model/task-runtime';
+import type { Verdict } from '../../src-main/model/verdict';
 
 export const T0 = '2024-01-01T00:00:00.000Z';
 

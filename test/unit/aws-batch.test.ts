@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchBackend } from '../../src-main/backends/aws/batch-backend';
-import type { CommandLogEntry } from '../../src-main/transport/runner';
+import type { CommandLogEntry } from '../../src-main/model/command-log-entry';
 import type { SubmitRequest } from '../../src-main/backends/types';
 import { awsError, awsTask, fixture } from '../helpers/aws-fixtures';
 

@@ -12,7 +12,7 @@ import { GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommand
 import { Ec2Backend, type Ec2BackendConfig } from '../../src-main/backends/aws/ec2-backend';
 import { LOG_CHUNK_BYTES } from '../../src-main/backends/aws/ec2-user-data';
 import type { SubmitRequest } from '../../src-main/backends/types';
-import type { CommandLogEntry } from '../../src-main/transport/runner';
+import type { CommandLogEntry } from '../../src-main/model/command-log-entry';
 import { awsError, awsTask, fixture } from '../helpers/aws-fixtures';
 
 const recorded = fixture<Record<string, Instance & { LaunchTime: string }>>('ec2-instances.json');

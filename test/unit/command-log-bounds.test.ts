@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/store/store';
 import { SshBroker } from '../../src-main/transport/ssh/broker';
-import { LoggedRunner, type CommandLogEntry } from '../../src-main/transport/runner';
+import { LoggedRunner } from '../../src-main/transport/runner';
+import type { CommandLogEntry } from '../../src-main/model/command-log-entry';
 
 const dirs: string[] = [];
 function tmp(): string {

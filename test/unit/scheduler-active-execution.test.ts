@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskStatus } from '../../src-shared/model/status';
 import { RunExecution } from '../../src-main/engine/active-execution';
 import { cascadeDepFailures, deriveRunStatus, readyTasks } from '../../src-main/scheduler/run-state';
-import type { TaskRuntime } from '../../src-main/scheduler/task-state';
+import type { TaskRuntime } from '../../src-main/model/task-runtime';
 import type { TaskRow } from '../../src-main/store/rows';
 
 function row(id: string, seq: number, status: TaskStatus = 'pending'): TaskRow {

@@ -1,7 +1,7 @@
 // Run-level rules: cascade, readiness, run status and which tasks a rerun resets.
 import { describe, expect, it } from 'vitest';
 import { cascadeDepFailures, deriveRunStatus, readyTasks, rerunSelection } from '../../src-main/scheduler/run-state';
-import type { TaskRuntime } from '../../src-main/scheduler/task-state';
+import type { TaskRuntime } from '../../src-main/model/task-runtime';
 import type { TaskStatus } from '../../src-shared/model/status';
 import { at, rt } from '../helpers/runtime';
 

@@ -1,6 +1,6 @@
 // The evidence-based task state machine: what a user sees for each thing the queue or accounting says.
 import { describe, expect, it } from 'vitest';
-import type { QueueObservation } from '../../src-main/backends/types';
+import type { QueueObservation } from '../../src-main/model/queue-observation';
 import { applyVerdict, expireTimers, freshAttempt, needsVerdict, observe, retry, type Timers } from '../../src-main/scheduler/task-state';
 import { TASK_STATUSES, type TaskStatus } from '../../src-shared/model/status';
 import { at, rt, T0, verdict, withJob } from '../helpers/runtime';

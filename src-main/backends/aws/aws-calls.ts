@@ -3,7 +3,7 @@
 // expired credentials -> error with the command that fixes it). While backing off, calls are refused locally so
 // a throttled account is not hammered further.
 import type { CommandLogSink } from '../../transport/runner';
-import type { BackendStatus } from '../types';
+import type { BackendStatus } from '../../model/connection-state';
 
 const THROTTLE_NAMES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ThrottledException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
 const CREDENTIAL_NAMES = new Set([

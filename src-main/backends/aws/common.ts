@@ -3,7 +3,8 @@
 import path from 'node:path';
 import { safeSegment } from '../local/spool';
 import { buildScript } from '../script-body';
-import type { BackendCapabilities, ScriptContext, Verdict } from '../types';
+import type { BackendCapabilities, ScriptContext } from '../types';
+import type { Verdict } from '../../model/verdict';
 
 // Polled even with nothing in flight: that poll is what finds expired credentials before anything is submitted
 // (the backend shows the fix) and, on EC2, orphaned instances to terminate. It costs one cheap call per cycle.

@@ -15,20 +15,10 @@ import {
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type {
-  AccountingQuery,
-  Backend,
-  BackendCapabilities,
-  BackendStatus,
-  LogRead,
-  LogReadOptions,
-  PollResult,
-  QueueObservation,
-  ScriptContext,
-  SubmitRequest,
-  SubmitResult,
-  Verdict,
-} from '../types';
+import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
+import type { BackendStatus } from '../../model/connection-state';
+import type { QueueObservation } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
 import { AwsCalls } from './aws-calls';
 import type { AwsBackendDeps } from './batch-backend';
 import { awsClientConfig, type AwsBlock } from './client-config';

@@ -2,8 +2,11 @@
 // `qstat -x -f` (PBS Pro history; Torque prints XML of the jobs it still keeps) with `tracejob` for jobs qstat has
 // forgotten, qdel, pbsnodes + `qstat -Q -f` for cluster info. Pure: no I/O. Formats: test/fixtures/pbs/.
 import { cmd, shq } from '../../transport/quote';
-import type { AccountingQuery, ExternalJob, QueueState, ScriptContext, Verdict } from '../types';
-import { defineDialect, type ClusterInfo, type DirectiveOptions, type PartitionInfo, type QueueEntry, type SchedulerDialect, type TaggedJob } from '../shell/dialect';
+import type { AccountingQuery, ExternalJob, ScriptContext } from '../types';
+import type { QueueState } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
+import { defineDialect, type DirectiveOptions, type QueueEntry, type SchedulerDialect, type TaggedJob } from '../shell/dialect';
+import type { ClusterInfo, PartitionInfo } from '../../model/cluster-info';
 
 export type PbsFlavor = 'torque' | 'pro';
 

@@ -1,8 +1,11 @@
 // The Slurm dialect: #SBATCH directives, and the exact commands/parsers for sbatch, squeue, sacct, scontrol,
 // scancel and sinfo. Pure: no I/O. Formats recorded from a real Slurm 22.05 (test/fixtures/slurm/).
 import { cmd, shq } from '../../transport/quote';
-import type { AccountingQuery, ExternalJob, QueueObservation, QueueState, ScriptContext, Verdict } from '../types';
-import { defineDialect, type ClusterInfo, type DirectiveOptions, type PartitionInfo, type QueueEntry, type SchedulerDialect, type TaggedJob } from '../shell/dialect';
+import type { AccountingQuery, ExternalJob, ScriptContext } from '../types';
+import type { QueueObservation, QueueState } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
+import { defineDialect, type DirectiveOptions, type QueueEntry, type SchedulerDialect, type TaggedJob } from '../shell/dialect';
+import type { ClusterInfo, PartitionInfo } from '../../model/cluster-info';
 
 // Explicit env on each part of compound commands: runners prefix only the first simple command.
 const SCHED_ENV = 'TZ=UTC LC_ALL=C';

@@ -9,20 +9,10 @@ import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
 import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import { explainLostOnFullDisk } from '../../platform/disk-space';
-import type {
-  AccountingQuery,
-  Backend,
-  BackendCapabilities,
-  BackendStatus,
-  LogRead,
-  LogReadOptions,
-  PollResult,
-  QueueObservation,
-  ScriptContext,
-  SubmitRequest,
-  SubmitResult,
-  Verdict,
-} from '../types';
+import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
+import type { BackendStatus } from '../../model/connection-state';
+import type { QueueObservation } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
 import { readLogFile } from './log-reader';
 import { jobUmask } from '../../platform/private-data-dir';
 import { isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';

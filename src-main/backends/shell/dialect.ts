@@ -1,7 +1,10 @@
 // What a batch scheduler (Slurm, PBS…) looks like to the shell backend: pure command builders and output parsers,
 // no I/O. Like Nextflow's grid executors, adding a scheduler = one file implementing this + recorded fixtures.
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type { AccountingQuery, ClusterInfo, ExternalJob, QueueObservation, ScriptContext, Verdict } from '../types';
+import type { AccountingQuery, ExternalJob, ScriptContext } from '../types';
+import type { ClusterInfo } from '../../model/cluster-info';
+import type { QueueObservation } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
 
 export interface DirectiveOptions {
   account?: string | null;
@@ -25,8 +28,6 @@ export interface QueueEntry {
   submittedAt: string | null;
   reason: string | null;
 }
-
-export type { ClusterInfo, PartitionInfo } from '../types';
 
 /** How a job is found again after a crash: its scheduler name carries the idempotency tag. */
 export interface TaggedJob {

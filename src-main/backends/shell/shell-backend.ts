@@ -6,22 +6,14 @@ import type { BackendKind } from '../../../src-shared/model/backend-kinds';
 import { buildScript as buildScriptBody } from '../script-body';
 import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import { heredoc, shPath, shq } from '../../transport/quote';
-import type { CommandKind, CommandRunner, RunResult } from '../../transport/runner';
-import type {
-  AccountingQuery,
-  Backend,
-  BackendCapabilities,
-  BackendStatus,
-  LogRead,
-  LogReadOptions,
-  PollResult,
-  QueueObservation,
-  ScriptContext,
-  SubmitRequest,
-  SubmitResult,
-  Verdict,
-} from '../types';
-import type { ClusterInfo, SchedulerDialect } from './dialect';
+import type { CommandRunner, RunResult } from '../../transport/runner';
+import type { CommandKind } from '../../model/command-log-entry';
+import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
+import type { BackendStatus } from '../../model/connection-state';
+import type { QueueObservation } from '../../model/queue-observation';
+import type { Verdict } from '../../model/verdict';
+import type { SchedulerDialect } from './dialect';
+import type { ClusterInfo } from '../../model/cluster-info';
 
 export interface ShellBackendOptions {
   maxConcurrent: number;

@@ -1,0 +1,21 @@
+// One task of a run as the state machine sees it, and the partial update a transition writes back.
+import type { TaskStatus } from '../../src-shared/model/status';
+
+export interface TaskRuntime {
+  id: string;
+  deps: string[];
+  status: TaskStatus;
+  jobId: string | null;
+  attempt: number;
+  retriesLeft: number;
+  submittedAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  settlingSince: string | null;
+  exitCode: number | null;
+  error: string | null;
+  pendingReason: string | null;
+  schedulerState: string | null;
+}
+
+export type TaskPatch = Partial<Omit<TaskRuntime, 'id' | 'deps'>> & { maxRss?: string | null; cpuEfficiency?: number | null };
