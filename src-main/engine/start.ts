@@ -109,6 +109,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       maxTasksPerRun: s?.max_tasks_per_run,
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
+      stacks: config?.stacks ?? [], // stacks feature
     });
     engine.start();
     // Like the original: every source is synced at startup, in the background (failures show on the source).
