@@ -66,6 +66,6 @@ function rules(value: unknown, where: string, field: string): EnvRule[] {
  * stacks travel with the run (they win over the app's stacks of the same name when a task's env names them).
  */
 export function applyOverlay(doc: WorkflowDocument, overlay: RepoOverlay, label = 'scripthut.yaml'): WorkflowDocument {
-  const stacks = overlay.stacks.length ? initsByName(parseOverlayStacks(overlay.stacks, label)) : undefined;
+  const stacks = overlay.stacks.length ? initsByName(parseOverlayStacks(overlay.stacks, label), null) : undefined;
   return { ...doc, env: [...overlay.env, ...doc.env], env_groups: { ...overlay.env_groups, ...doc.env_groups }, ...(stacks ? { stacks: { ...doc.stacks, ...stacks } } : {}) };
 }

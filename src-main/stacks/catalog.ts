@@ -1,13 +1,12 @@
 // Which stacks exist and where: the app's own (scripthut.yaml `stacks:`), plus, when a source is named, the ones
 // its repository's scripthut.yaml defines (those win by name). Each comes with its content hash and build folder.
-import fs from 'node:fs';
 import { ApiError } from '../../src-shared/api/contract';
 import type { StackConfig } from '../../src-shared/config';
 import type { Backend } from '../backends/types';
 import type { SourceManager } from '../sources/manager';
 import { OverlayError, parseOverlay } from '../sources/overlay';
 import { stackHash } from './hash';
-import { parseOverlayStacks, StackDefinitionError } from './overlay-stacks';
+import { parseOverlayStacks, readLocalFile, StackDefinitionError } from './overlay-stacks';
 import { stackDir } from './scripts';
 
 export interface StackEntry {
@@ -24,16 +23,8 @@ export interface CatalogDeps {
   sources: SourceManager | null;
 }
 
-function readLocal(file: string): Buffer | null {
-  try {
-    return fs.readFileSync(file);
-  } catch {
-    return null;
-  }
-}
-
 function entry(config: StackConfig, source: string | null, files: Map<string, Buffer | null>): StackEntry {
-  const hash = stackHash(config, (f) => (files.has(f) ? (files.get(f) ?? null) : readLocal(f)));
+  const hash = stackHash(config, (f) => (files.has(f) ? (files.get(f) ?? null) : readLocalFile(f)));
   return { config, source, hash, dir: stackDir(config.cache_dir, config.name, hash) };
 }
 
