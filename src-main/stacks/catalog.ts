@@ -64,7 +64,7 @@ export async function requireStack(d: CatalogDeps, name: string, source?: string
 
 /** Backends a stack may be built on: its `backends:` list, else every backend that can run shell commands. */
 export function stackBackends(s: StackEntry, backends: Map<string, Backend>): string[] {
-  if (s.config.backends.length) return s.config.backends.filter((n) => backends.has(n));
+  if (s.config.backends.length) return s.config.backends.filter((n) => typeof backends.get(n)?.runScript === 'function');
   return [...backends.values()].filter((b) => typeof b.runScript === 'function').map((b) => b.name);
 }
 

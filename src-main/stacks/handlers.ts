@@ -69,6 +69,8 @@ export function stackHandlers(d: StackHandlerDeps): Pick<Handlers, StackCalls> {
         const allowed = stackBackends(s, d.backends);
         const missing = s.config.backends.filter((n) => !d.backends.has(n));
         if (missing.length) warnings.push(`stack '${s.config.name}': backend${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not configured`);
+        const shell = s.config.backends.filter((n) => d.backends.has(n) && !allowed.includes(n));
+        if (shell.length) warnings.push(`stack '${s.config.name}': ${shell.join(', ')} cannot run shell commands (stacks are built on local, Slurm and PBS backends)`);
         const states = allowed.map((backend) => {
           const row = rows.find((r) => r.stack_name === s.config.name && r.backend_name === backend && r.source_name === (s.source ?? ''));
           const runStatus = row?.install_run_id ? d.runStatus(row.install_run_id) : null;
