@@ -214,6 +214,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       backends: p.backends,
       now: p.now,
       runStatus: (id) => p.store.getRun(id)?.status ?? null,
+      runFinishedAt: (id) => p.store.getRun(id)?.finished_at ?? null,
       createRun: (doc, b, name) => woken(createRun(p, doc, b, name, null)),
     }),
     // Cost and usage (logic in src-main/usage).

@@ -17,6 +17,8 @@ export interface StackHandlerDeps extends CatalogDeps {
   backends: Map<string, Backend>;
   now(): string;
   runStatus(id: string): RunStatus | null;
+  /** When a run finished (null while it runs or when it is gone). */
+  runFinishedAt(id: string): string | null;
   createRun(doc: WorkflowDocument, b: Backend, workflowName: string): RunSummary;
 }
 
@@ -63,6 +65,15 @@ export function stackHandlers(d: StackHandlerDeps): Pick<Handlers, StackCalls> {
   return {
     'stacks.list': async ({ source }) => {
       const entries = await listStacks(d, source);
+      // An install that ended after the last check is checked now (one command each), so the list shows what it
+      // built without the user asking; an unreachable backend keeps the last known state.
+      for (const row of listStackStates(d.db)) {
+        const ended = row.install_run_id ? d.runFinishedAt(row.install_run_id) : null;
+        if (!ended || (row.checked_at && row.checked_at >= ended)) continue;
+        const s = entries.find((e) => e.config.name === row.stack_name && (e.source ?? '') === row.source_name);
+        const b = d.backends.get(row.backend_name);
+        if (s && b?.runScript) await check(s, b).catch(() => undefined);
+      }
       const rows = listStackStates(d.db);
       const warnings: string[] = [];
       const stacks: StackInfo[] = entries.map((s) => {

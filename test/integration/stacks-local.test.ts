@@ -135,6 +135,10 @@ describe('stacks on the local backend', () => {
     expect(rebuilt.status).toBe('completed');
     expect(fs.existsSync(path.join(dir, 'marker'))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.ready'))).toBe(true);
+    // The list checks a stack whose install ended after its last check, without being asked.
+    const state = (await eng.api.invoke('stacks.list', {})).stacks[0]!.states[0]!;
+    expect(state).toMatchObject({ state: 'ready', install_run_status: 'completed' });
+    expect(state.checked_at! >= rebuilt.finished_at!).toBe(true);
   });
 
   it('an install can be cancelled like any run; the half-built folder then checks as installing', async () => {
