@@ -46,7 +46,7 @@ export function createRun(p: EngineParts, doc: WorkflowDocument, b: Backend, wor
       status: 'pending',
       attempt: 1,
       max_concurrent: maxConcurrent,
-      doc_json: JSON.stringify({ env: doc.env, env_groups: doc.env_groups }),
+      doc_json: JSON.stringify({ env: doc.env, env_groups: doc.env_groups, ...(doc.stacks ? { stacks: doc.stacks } : {}) }),
       halted_reason: null,
       cancel_requested: 0,
       log_dir: logDir,

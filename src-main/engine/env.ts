@@ -28,7 +28,7 @@ export interface EnvResolver {
 export function makeEnvResolver(cfg: EnvLayersConfig): EnvResolver {
   return {
     resolve({ run, def, backend, attempt }) {
-      const doc = JSON.parse(run.doc_json) as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
+      const doc = JSON.parse(run.doc_json) as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]>; stacks?: Record<string, { init: string }> };
       const be = cfg.backends[backend.name] ?? { env: [], envGroups: {} };
       return resolveEnv({
         seed: {
@@ -49,7 +49,8 @@ export function makeEnvResolver(cfg: EnvLayersConfig): EnvResolver {
           { source: 'server', groups: cfg.envGroups },
           { source: 'workflow-doc', groups: doc.env_groups ?? {} },
         ],
-        stacks: cfg.stacks,
+        // A repository's stacks (recorded on the run) win over the app's of the same name.
+        stacks: { ...cfg.stacks, ...(doc.stacks ?? {}) },
         task: { id: def.id, env: def.env },
       });
     },

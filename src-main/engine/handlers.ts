@@ -14,6 +14,7 @@ import type { Handlers } from './dispatch';
 import type { EngineParts } from './parts';
 import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
+import { stackHandlers } from '../stacks/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
@@ -204,6 +205,17 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       env: p.o.env,
       now: p.now,
       createRun: (doc, b, name, max, source) => woken(createRun(p, doc, b, name, max, source)),
+    }),
+    // Stacks: list/check/install/delete (logic in src-main/stacks/handlers.ts).
+    ...stackHandlers({
+      db: p.store.db,
+      stacks: p.o.stacks ?? [],
+      sources: p.o.sources?.manager ?? null,
+      backends: p.backends,
+      now: p.now,
+      runStatus: (id) => p.store.getRun(id)?.status ?? null,
+      runFinishedAt: (id) => p.store.getRun(id)?.finished_at ?? null,
+      createRun: (doc, b, name) => woken(createRun(p, doc, b, name, null)),
     }),
     // Cost and usage (logic in src-main/usage).
     'runs.cost': ({ id }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now()),

@@ -125,7 +125,7 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
         // A generated document's env applies to the run's workflow-doc layer, like the original.
         const run = p.store.getRun(row.run_id);
         const doc = JSON.parse(run?.doc_json ?? '{}') as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
-        const merged = { env: [...(doc.env ?? []), ...gen.env], env_groups: { ...(doc.env_groups ?? {}), ...gen.envGroups } };
+        const merged = { ...doc, env: [...(doc.env ?? []), ...gen.env], env_groups: { ...(doc.env_groups ?? {}), ...gen.envGroups } };
         p.store.updateRun(row.run_id, { doc_json: JSON.stringify(merged) });
       }
       if (gen?.ok && gen.tasks.length) {

@@ -8,6 +8,7 @@ import type { PromptCenter } from './prompts';
 import type { LogSink } from './state-log';
 import type { SourceManager } from '../sources/manager';
 import type { CostSettings } from '../pricing/settings';
+import type { StackConfig } from '../../src-shared/config';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -39,4 +40,6 @@ export interface EngineOptions {
   /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
+  /** stacks feature: the app's own stack definitions (scripthut.yaml `stacks:`, input_files already absolute). */
+  stacks?: StackConfig[];
 }

@@ -18,6 +18,7 @@ import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
 
 export type { ShellWiring } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
+import { readLocalFile, stackInit } from '../stacks/overlay-stacks';
 import { SourceManager } from '../sources/manager'; // sources feature
 import { costSettingsFrom } from '../pricing/settings';
 
@@ -55,7 +56,7 @@ function envLayers(config: ScripthutConfig | null): EnvLayersConfig {
     backends[b.name] = { env: withEnv.env ?? [], envGroups: withEnv.env_groups ?? {} };
   }
   const stacks: EnvLayersConfig['stacks'] = {};
-  for (const s of config?.stacks ?? []) stacks[s.name] = { init: s.init ?? '' };
+  for (const s of config?.stacks ?? []) stacks[s.name] = { init: stackInit(s, readLocalFile) }; // stacks feature: + STACK_DIR
   return { env: (config?.env ?? []) as EnvRule[], envGroups: (config?.env_groups ?? {}) as Record<string, EnvRule[]>, backends, stacks };
 }
 
@@ -109,6 +110,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       maxTasksPerRun: s?.max_tasks_per_run,
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
+      stacks: config?.stacks ?? [], // stacks feature
     });
     engine.start();
     // Like the original: every source is synced at startup, in the background (failures show on the source).

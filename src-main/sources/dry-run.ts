@@ -31,7 +31,7 @@ export function buildDryRun(args: {
     status: 'pending',
     attempt: 1,
     max_concurrent: null,
-    doc_json: JSON.stringify({ env: doc.env, env_groups: doc.env_groups }),
+    doc_json: JSON.stringify({ env: doc.env, env_groups: doc.env_groups, ...(doc.stacks ? { stacks: doc.stacks } : {}) }),
     halted_reason: null,
     cancel_requested: 0,
     log_dir: null,

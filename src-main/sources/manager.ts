@@ -137,6 +137,35 @@ export class SourceManager {
     };
   }
 
+  /**
+   * stacks feature: the repository's own scripthut.yaml at the source's current commit (fetched first for git),
+   * with a reader for files named relative to the repository root (stack input_files). Null text = no file.
+   */
+  async repoConfig(name: string): Promise<{ text: string | null; label: string; readFile(rel: string): Promise<Buffer | null> }> {
+    const cfg = this.config(name);
+    await this.serial(cfg.name, () => this.syncOne(cfg));
+    const st = this.status.get(cfg.name)!;
+    if (st.error) throw new ApiError('unavailable', `Source '${cfg.name}': ${st.error}`);
+    const label = `${cfg.name}: ${OVERLAY_FILE}`;
+    if (cfg.type === 'path') {
+      const read = (rel: string): Buffer | null => {
+        try {
+          return fs.readFileSync(path.resolve(cfg.path, rel));
+        } catch {
+          return null;
+        }
+      };
+      return { text: read(OVERLAY_FILE)?.toString('utf8') ?? null, label, readFile: async (rel) => read(rel) };
+    }
+    const cache = this.cache(cfg);
+    const commit = st.last_commit as string;
+    const readGit = async (rel: string): Promise<Buffer | null> => {
+      const text = await cache.readFile(commit, rel.replace(/^\.\//, '')).catch(() => null);
+      return text === null ? null : Buffer.from(text, 'utf8');
+    };
+    return { text: (await readGit(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile: readGit };
+  }
+
   /** The app's bare clone of a git source (the run checkout is made from it). */
   cacheDirOf(name: string): string {
     return path.join(this.o.cacheDir, safeDirName(this.config(name).name));

@@ -2,6 +2,7 @@
 // (a repository must not be able to redefine backends or sources). Errors name the file and line.
 import { isMap, isSeq, parseDocument, LineCounter } from 'yaml';
 import type { EnvRule, WorkflowDocument } from '../../src-shared/workflow/types';
+import { initsByName, parseOverlayStacks } from '../stacks/overlay-stacks';
 
 export const OVERLAY_KEYS = ['env', 'env_groups', 'stacks'] as const;
 
@@ -60,7 +61,11 @@ function rules(value: unknown, where: string, field: string): EnvRule[] {
   return value as EnvRule[];
 }
 
-/** The overlay's env goes before the document's; its groups only fill names the document does not define. */
-export function applyOverlay(doc: WorkflowDocument, overlay: RepoOverlay): WorkflowDocument {
-  return { ...doc, env: [...overlay.env, ...doc.env], env_groups: { ...overlay.env_groups, ...doc.env_groups } };
+/**
+ * The overlay's env goes before the document's; its groups only fill names the document does not define; its
+ * stacks travel with the run (they win over the app's stacks of the same name when a task's env names them).
+ */
+export function applyOverlay(doc: WorkflowDocument, overlay: RepoOverlay, label = 'scripthut.yaml'): WorkflowDocument {
+  const stacks = overlay.stacks.length ? initsByName(parseOverlayStacks(overlay.stacks, label), null) : undefined;
+  return { ...doc, env: [...overlay.env, ...doc.env], env_groups: { ...overlay.env_groups, ...doc.env_groups }, ...(stacks ? { stacks: { ...doc.stacks, ...stacks } } : {}) };
 }

@@ -38,7 +38,7 @@ export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunReques
   let { doc } = validateWorkflowInput({ text: wf.text });
   if (wf.overlay_text !== null) {
     try {
-      doc = applyOverlay(doc, parseOverlay(wf.overlay_text, `${wf.source}: scripthut.yaml`));
+      doc = applyOverlay(doc, parseOverlay(wf.overlay_text, `${wf.source}: scripthut.yaml`), `${wf.source}: scripthut.yaml`);
     } catch (err) {
       if (!dryRun) throw new ApiError('bad_input', `${(err as Error).message} Nothing was submitted.`);
       warnings.push(`${(err as Error).message} (a run would fail)`);

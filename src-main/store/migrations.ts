@@ -150,4 +150,26 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       ALTER TABLE runs ADD COLUMN source_commit TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'stack_states: the last check of each stack on each backend, and its latest install run',
+    // A check is a remote command; the Stacks page lists what was last seen instead of asking every cluster on
+    // every render. source_name is '' for the app's own stacks (a repository's scripthut.yaml may define more).
+    sql: `
+      CREATE TABLE stack_states (
+        stack_name TEXT NOT NULL,
+        backend_name TEXT NOT NULL,
+        source_name TEXT NOT NULL DEFAULT '',
+        hash TEXT NOT NULL,
+        state TEXT NOT NULL,
+        path TEXT NOT NULL,
+        last_built TEXT,
+        size_bytes INTEGER,
+        error TEXT,
+        checked_at TEXT,
+        install_run_id TEXT,
+        PRIMARY KEY (stack_name, backend_name, source_name)
+      );
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ export type Route =
   | { page: 'backends'; backend: string | null }
   | { page: 'settings' }
   | { page: 'sources' }
+  | { page: 'stacks' }
   | { page: 'overview' };
 
 const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', history: 'history' };
@@ -41,6 +42,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'settings' };
     case 'sources':
       return { page: 'sources' };
+    case 'stacks':
+      return { page: 'stacks' };
     case 'overview':
       return { page: 'overview' };
     default:
@@ -62,6 +65,8 @@ export function formatRoute(r: Route): string {
       return '#/settings';
     case 'sources':
       return '#/sources';
+    case 'stacks':
+      return '#/stacks';
     case 'overview':
       return '#/overview';
   }

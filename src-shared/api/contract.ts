@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -276,6 +277,31 @@ export const calls = {
     input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
+  }),
+  // ---- stacks (software environments built once per content hash, used by tasks via env `stacks: [name]`)
+  'stacks.list': call({
+    summary: "Defined stacks (the app's and, with source, a repository's) with each backend's last checked state",
+    input: z.object({ source: z.string().min(1).optional() }),
+    output: z.object({ stacks: z.array(StackInfoSchema), warnings: z.array(z.string()) }),
+    http: ['GET', '/stacks'],
+  }),
+  'stacks.check': call({
+    summary: 'Ask a backend (one command) whether a stack is missing, installing or ready, with last-built time and size',
+    input: z.object({ name: z.string().min(1), backend: z.string().min(1).optional(), source: z.string().min(1).optional() }),
+    output: StackStatusSchema,
+    http: ['GET', '/stacks/:name/check'],
+  }),
+  'stacks.install': call({
+    summary: 'Build a stack on a backend as a one-task run (skipped inside the task when already ready, unless rebuild)',
+    input: z.object({ name: z.string().min(1), backend: z.string().min(1).optional(), source: z.string().min(1).optional(), rebuild: z.boolean().optional() }),
+    output: RunSummarySchema,
+    http: ['POST', '/stacks/:name/install'],
+  }),
+  'stacks.delete': call({
+    summary: "Remove every build of a stack from a backend (<cache_dir>/<name>)",
+    input: z.object({ name: z.string().min(1), backend: z.string().min(1).optional(), source: z.string().min(1).optional() }),
+    output: z.object({ name: z.string(), backend: z.string(), deleted: z.literal(true) }),
+    http: ['DELETE', '/stacks/:name'],
   }),
 } as const;
 

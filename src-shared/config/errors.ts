@@ -169,6 +169,9 @@ function crossFieldWarnings(config: ScripthutConfig, root: unknown): LocatedConf
   config.stacks.forEach((stack, i) => {
     stack.backends.forEach((name, j) => {
       if (!backendNames.includes(name)) warnings.push(located(['stacks', i, 'backends', j], root, unknownBackend(name)));
+      // stacks feature: builds and checks are shell commands; AWS backends have no shell to run them in.
+      const kind = config.backends.find((b) => b.name === name)?.type;
+      if (kind === 'batch' || kind === 'ec2' || kind === 'ecs') warnings.push(located(['stacks', i, 'backends', j], root, `'${name}' is a ${kind} backend; stacks are built only on local, Slurm and PBS backends, so this entry is ignored.`));
     });
   });
   const groups = Object.keys(config.env_groups);

@@ -33,6 +33,8 @@ export interface WorkflowDocument {
   tasks: TaskDefinition[];
   env: EnvRule[];
   env_groups: Record<string, EnvRule[]>;
+  /** Stacks a repository's scripthut.yaml defines (name → init); they win over the app's own. */
+  stacks?: Record<string, { init: string }>;
 }
 
 /** One problem found while validating a workflow document; `task`/`field` locate it for the UI. */

@@ -30,6 +30,7 @@ import {
   type JobMeta,
 } from './spool';
 import { supervisorScript } from './supervisor';
+import { runLocalScript, type ScriptResult } from './run-script';
 
 export interface LocalBackendOptions {
   name: string;
@@ -273,6 +274,11 @@ export class LocalBackend implements Backend {
     } catch (e) {
       throw new Error(`local backend '${this.name}': cannot read ${full}: ${(e as Error).message}`);
     }
+  }
+
+  /** stacks feature: a one-off script on this machine (stack check/delete), like the shell backends' runScript. */
+  runScript(script: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ScriptResult> {
+    return runLocalScript(script, { ...opts, loginShell: this.loginShell });
   }
 
   async close(): Promise<void> {
