@@ -14,6 +14,7 @@ import type { Handlers } from './dispatch';
 import type { EngineParts } from './parts';
 import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
+import { outputHandlers } from '../outputs/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
@@ -215,5 +216,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       const a = p.store.getAttempt(run_id, task_id, n);
       return { run_id, task_id, attempt: n, script: a?.script ?? null };
     },
+    // Task outputs (logic in src-main/outputs).
+    ...outputHandlers(p.outputs, (r, t) => void requireTask(p, r, t), (r) => void requireRun(p, r)),
   };
 }

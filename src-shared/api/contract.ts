@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -276,6 +277,25 @@ export const calls = {
     input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
+  }),
+  // Task outputs ($SCRIPTHUT_OUTPUT_DIR, $SCRIPTHUT_TASK_SUMMARY, $SCRIPTHUT_RUN_SUMMARY), collected when a task finishes.
+  'outputs.list': call({
+    summary: "The files a run's tasks (or one task) left in $SCRIPTHUT_OUTPUT_DIR, and what was skipped",
+    input: z.object({ run_id: RunId, task_id: TaskId.optional() }),
+    output: OutputListSchema,
+    http: ['GET', '/runs/:run_id/outputs'],
+  }),
+  'outputs.file': call({
+    summary: "One output file's bytes (base64), by its path inside the task's output folder (at most 5 MiB)",
+    input: z.object({ run_id: RunId, task_id: TaskId, path: z.string().max(4096) }),
+    output: OutputFileSchema,
+    http: ['GET', '/runs/:run_id/tasks/:task_id/outputs/file'],
+  }),
+  'outputs.summary': call({
+    summary: 'The run summary: the $SCRIPTHUT_RUN_SUMMARY fragments of its tasks, in task order',
+    input: z.object({ run_id: RunId }),
+    output: RunOutputSummarySchema,
+    http: ['GET', '/runs/:run_id/outputs/summary'],
   }),
 } as const;
 

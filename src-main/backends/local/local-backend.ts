@@ -14,6 +14,9 @@ import type {
   Backend,
   BackendCapabilities,
   BackendStatus,
+  FileListing,
+  FileRead,
+  ListFilesOptions,
   LogRead,
   LogReadOptions,
   PollResult,
@@ -40,6 +43,7 @@ import {
   type JobMeta,
 } from './spool';
 import { supervisorScript } from './supervisor';
+import { listLocalFiles, readLocalFiles } from './local-files';
 
 export interface LocalBackendOptions {
   name: string;
@@ -283,6 +287,14 @@ export class LocalBackend implements Backend {
     } catch (e) {
       throw new Error(`local backend '${this.name}': cannot read ${full}: ${(e as Error).message}`);
     }
+  }
+
+  listFiles(dir: string, opts: ListFilesOptions): Promise<FileListing> {
+    return listLocalFiles(dir, opts);
+  }
+
+  readFiles(dir: string, paths: string[], maxBytes: number): Promise<FileRead[]> {
+    return readLocalFiles(dir, paths, maxBytes);
   }
 
   async close(): Promise<void> {
