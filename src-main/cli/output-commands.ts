@@ -11,8 +11,7 @@ function size(n: number): string {
 export const OUTPUT_COMMANDS: CommandDef[] = [
   {
     path: ['run', 'outputs'],
-    args: ['id', 'task'],
-    minArgs: 1,
+    args: ['id', 'task?'],
     summary: 'Files the tasks of a run (or one task) wrote to $SCRIPTHUT_OUTPUT_DIR, and what was skipped',
     options: {},
     async run(ctx) {

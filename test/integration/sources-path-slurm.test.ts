@@ -54,14 +54,15 @@ describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () =>
   });
 
   it('lists the remote folder and reads its workflows over SSH, naming broken files and missing folders', async () => {
+    const count = async (needle: string) => (await e.api.invoke('backends.commands', { name: 'hpc', limit: 500 })).commands.filter((c) => c.command.includes(needle)).length;
+    const [listsBefore, readsBefore] = [await count('find "$D"'), await count('base64 -w0')];
     const [proj, missing] = await e.api.invoke('sources.sync', {}).then((r) => r.sources);
     expect(proj?.error).toBeNull();
     expect(proj?.workflows).toEqual(['workflows/job.json']); // nested/deep.json is outside the glob
     expect(proj?.warnings.join('\n')).toMatch(/workflows\/broken\.json: not a valid workflow/);
     expect(missing?.error).toMatch(/folder '.*\/nope' does not exist on backend 'hpc'/);
-    const cmds = (await e.api.invoke('backends.commands', { name: 'hpc', limit: 500 })).commands;
-    expect(cmds.filter((c) => c.command.includes('find "$D"')).length).toBe(2); // one listing per source
-    expect(cmds.filter((c) => c.command.includes('base64 -w0')).length).toBe(1); // one read for proj's two workflows
+    expect((await count('find "$D"')) - listsBefore).toBe(2); // one listing per source
+    expect((await count('base64 -w0')) - readsBefore).toBe(1); // one read for both of proj's workflow files
   });
 
   it('runs a workflow of the folder on the cluster, inside the folder', async () => {
