@@ -55,6 +55,7 @@ describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () =>
 
   it('lists the remote folder and reads its workflows over SSH, naming broken files and missing folders', async () => {
     const count = async (needle: string) => (await e.api.invoke('backends.commands', { name: 'hpc', limit: 500 })).commands.filter((c) => c.command.includes(needle)).length;
+    await e.api.invoke('sources.sync', {}); // after the engine's own start-up sync
     const [listsBefore, readsBefore] = [await count('find "$D"'), await count('base64 -w0')];
     const [proj, missing] = await e.api.invoke('sources.sync', {}).then((r) => r.sources);
     expect(proj?.error).toBeNull();
