@@ -159,7 +159,10 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
     'tasks.env': ({ run_id, task_id, attempt }) => taskEnv(p, run_id, task_id, attempt),
     'tasks.summary': async ({ run_id, task_id }) => {
       const run = requireRun(p, run_id);
-      requireTask(p, run_id, task_id);
+      const row = requireTask(p, run_id, task_id);
+      // A finished task's summary was copied into the data folder: it still shows after the cluster purged it.
+      const kept = isTerminalTask(row.status) ? await p.outputs.keptTaskSummary(run_id, task_id) : null;
+      if (kept !== null) return { run_id, task_id, markdown: kept };
       const b = p.backends.get(run.backend_name);
       const dir = b?.outputDir(run_id, task_id);
       if (!b || !dir) return { run_id, task_id, markdown: null };

@@ -10,7 +10,7 @@ import type { Backend } from '../backends/types';
 import { expandHome, safeSegment } from '../backends/local/spool';
 import type { Store } from '../store/store';
 import { fetchBatches, planCollection } from './collection-plan';
-import { checkOutputPath, OUTPUT_LIMITS, OutputPathError, outputMime, RUN_SUMMARY_FILE } from './output-path';
+import { checkOutputPath, OUTPUT_LIMITS, OutputPathError, outputMime, RUN_SUMMARY_FILE, TASK_SUMMARY_FILE } from './output-path';
 import { OutputStore, type CollectionRecord } from './output-store';
 
 export interface CollectorDeps {
@@ -139,12 +139,21 @@ export class OutputCollector {
         }
       }
     }
-    return this.save({
+    const saved = this.save({
       ...base,
       hasRunSummary: stored.has(RUN_SUMMARY_FILE),
       notes: listing.exists ? notes : [],
       outputs: plan.outputs.map((o) => ({ path: o.path, size: o.size, kind: o.kind, stored: stored.has(o.path), skipped: o.skipped })),
     });
+    // The run was deleted while the files were copied: its folder is already gone, so are these copies.
+    if (!saved && !inPlace) await rm(dest, { recursive: true, force: true });
+    return saved;
+  }
+
+  /** The kept copy of a task's $SCRIPTHUT_TASK_SUMMARY, or null (not collected, or not written). */
+  async keptTaskSummary(runId: string, taskId: string): Promise<string | null> {
+    if (!this.rows.output(runId, taskId, TASK_SUMMARY_FILE)?.stored) return null;
+    return (await this.readKept(runId, taskId, TASK_SUMMARY_FILE))?.toString('utf8') ?? null;
   }
 
   private save(c: CollectionRecord): CollectionRecord | null {

@@ -3,6 +3,7 @@
 import type { OutputFile } from '../../src-shared/api/output-schemas';
 import { bridge, saveBlob } from './engine';
 import { relativeImageSources } from './markdown';
+import { resolveRelative } from './output-format';
 
 export function decodeBytes(f: OutputFile): Uint8Array {
   const bin = atob(f.content_base64);
@@ -31,28 +32,6 @@ export async function downloadOutput(runId: string, taskId: string, path: string
   saveBlob(new Blob([decodeBytes(f) as BlobPart], { type: f.mime }), path.slice(path.lastIndexOf('/') + 1) || 'output');
 }
 
-/**
- * `src` of an image in the markdown file `fromFile` → the output path it names (`plots/a.png` from
- * `report/summary.md` → `report/plots/a.png`), or null when it leaves the output folder.
- */
-export function resolveRelative(fromFile: string, src: string): string | null {
-  let clean = src.split(/[?#]/)[0] ?? '';
-  try {
-    clean = decodeURIComponent(clean);
-  } catch {
-    return null;
-  }
-  const parts = fromFile.includes('/') ? fromFile.slice(0, fromFile.lastIndexOf('/')).split('/') : [];
-  for (const seg of clean.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return null;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.length ? parts.join('/') : null;
-}
-
 /** The data: URLs of a markdown file's relative images, fetched from the task's outputs (missing ones left out). */
 export async function markdownImages(runId: string, taskId: string, fromFile: string, markdown: string): Promise<Map<string, string>> {
   const map = new Map<string, string>();
@@ -66,45 +45,4 @@ export async function markdownImages(runId: string, taskId: string, fromFile: st
     }),
   );
   return map;
-}
-
-/** CSV (RFC 4180 quotes) or TSV text → rows; at most `maxRows`. */
-export function parseDelimited(text: string, sep: ',' | '\t', maxRows = 500): { rows: string[][]; truncated: boolean } {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const src = text.replace(/\r\n?/g, '\n');
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i] as string;
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"' && cell === '' && sep === ',') quoted = true;
-    else if (c === sep) {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      if (rows.length > maxRows) break;
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  const truncated = rows.length > maxRows;
-  return { rows: rows.slice(0, maxRows), truncated };
-}
-
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 }

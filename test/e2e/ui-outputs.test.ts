@@ -11,6 +11,11 @@ import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
+/** The two fields of an <img> read in the page (this file compiles without the DOM types). */
+interface Img {
+  naturalWidth: number;
+  src: string;
+}
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
 const POLL = { timeout: 30_000 };
 // An 8x8 red PNG.
@@ -67,7 +72,7 @@ describe.skipIf(skipBrowser)('Task outputs (real host)', () => {
     await expect.poll(async () => page.getByTestId('run-summary-section').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id'))), POLL).toEqual(['train', 'evaluate']);
     expect(await card.textContent()).toContain('final loss 0.25');
     expect(await card.textContent()).toContain('accuracy 97%');
-    await expect.poll(async () => card.locator('img').evaluateAll((els) => els.map((e) => ((e as HTMLImageElement).naturalWidth > 0 ? (e as HTMLImageElement).src.slice(0, 22) : 'broken'))), POLL).toEqual(['data:image/png;base64,']);
+    await expect.poll(async () => card.locator('img').evaluateAll((els) => els.map((e) => ((e as unknown as Img).naturalWidth > 0 ? (e as unknown as Img).src.slice(0, 22) : 'broken'))), POLL).toEqual(['data:image/png;base64,']);
     await page.screenshot({ path: join(SHOTS, 'outputs-run-summary.png') });
   });
 
@@ -81,11 +86,11 @@ describe.skipIf(skipBrowser)('Task outputs (real host)', () => {
     const md = view.getByTestId('output-markdown');
     await md.locator('table').waitFor(POLL);
     expect(await md.locator('h1').textContent()).toBe('Training report');
-    await expect.poll(async () => md.locator('img').evaluateAll((els) => els.map((e) => (e as HTMLImageElement).naturalWidth)), POLL).toEqual([8]);
+    await expect.poll(async () => md.locator('img').evaluateAll((els) => els.map((e) => (e as unknown as Img).naturalWidth)), POLL).toEqual([8]);
     // The hostile <img onerror> in the task's markdown is sanitised: no handler ran, and it shows as a note.
     expect(await page.title()).not.toBe('1');
     expect(await md.locator('.blocked-image').count()).toBe(1);
-    await expect.poll(async () => view.getByTestId('output-image').evaluate((e) => (e as HTMLImageElement).naturalWidth), POLL).toBe(8);
+    await expect.poll(async () => view.getByTestId('output-image').evaluate((e) => (e as unknown as Img).naturalWidth), POLL).toBe(8);
     const table = view.getByTestId('output-table');
     await table.waitFor(POLL);
     expect(await table.locator('th').allTextContents()).toEqual(['epoch', 'loss', 'note']);

@@ -1,7 +1,7 @@
 // The window's output helpers that need no browser: a markdown image's src → the output it names (never outside
 // the task's folder), and CSV/TSV text → table rows.
 import { describe, expect, it } from 'vitest';
-import { parseDelimited, resolveRelative } from '../../src-renderer/lib/outputs';
+import { parseDelimited, resolveRelative } from '../../src-renderer/lib/output-format';
 
 describe('resolveRelative', () => {
   it.each([
