@@ -103,5 +103,7 @@ describe.skipIf(shouldSkipSlurm())('task outputs on a real Slurm over SSH', () =
     );
     expect(gone?.code).toBe('not_found');
     expect(gone?.message).toMatch(/no longer in .* on 'hpc'/);
+    // The Summary tab of a finished task reads the kept copy too.
+    expect((await e.api.invoke('tasks.summary', { run_id: runId, task_id: 'train' })).markdown).toBe('# Training\n\n![loss](plots/loss.png)\n');
   });
 });
