@@ -36,6 +36,9 @@ export function buildScript(ctx: ScriptContext, shape: ScriptShape): string {
   if (ctx.outputDir) {
     lines.push(exportLine('SCRIPTHUT_OUTPUT_DIR', ctx.outputDir));
     lines.push('export SCRIPTHUT_TASK_SUMMARY="$SCRIPTHUT_OUTPUT_DIR/task-summary.md"');
+    // The run-summary fragment lives in the task's own folder: one listing finds it, and its relative images
+    // resolve against the same files as the task's summary.
+    lines.push('export SCRIPTHUT_RUN_SUMMARY="$SCRIPTHUT_OUTPUT_DIR/.run-summary.md"');
     lines.push('mkdir -p "$SCRIPTHUT_OUTPUT_DIR" 2>/dev/null || true');
   }
   lines.push(`cd ${shPath(ctx.workingDir)} || { echo ${shq(`ScriptHut: cannot cd to ${ctx.workingDir}`)} >&2; exit 1; }`);

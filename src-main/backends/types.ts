@@ -119,10 +119,37 @@ export interface Backend {
    * gone from history when this is called, and a failure only leaves files behind.
    */
   removeRunFiles?(runId: string, jobIds: string[]): Promise<void>;
+  /** outputs + path sources: the files under a folder, in one command; absent = no file access (AWS). */
+  listFiles?(dir: string, opts: ListFilesOptions): Promise<FileListing>;
+  /** outputs + path sources: the bytes of files under `dir` (relative paths), in one command per call. */
+  readFiles?(dir: string, paths: string[], maxBytes: number): Promise<FileRead[]>;
   /** sources feature: run one shell script on the backend (per-run git checkouts); absent = not a shell backend. */
   runScript?(script: string, opts?: { stdin?: string; timeoutMs?: number }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Partitions, free CPUs/GPUs and the pending-reason tally, where the scheduler can tell. */
   clusterInfo?(): Promise<ClusterInfo>;
   onJobEnd?(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+export interface ListFilesOptions {
+  /** Levels below `dir` that are listed (1 = only its own files). */
+  maxDepth: number;
+  /** At most this many entries (a listing that reached it was cut). */
+  limit: number;
+  /** Top-level names reported whatever the limit (the run-summary fragment). */
+  always?: string[];
+}
+
+export interface FileListing {
+  /** False when the folder does not exist (the task wrote nothing, or it was purged). */
+  exists: boolean;
+  /** Paths relative to `dir` with forward slashes, regular files only (symlinks are not followed). */
+  files: Array<{ path: string; size: number }>;
+}
+
+export interface FileRead {
+  path: string;
+  status: 'ok' | 'missing' | 'too_large';
+  size: number | null;
+  bytes: Buffer | null;
 }

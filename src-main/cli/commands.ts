@@ -13,6 +13,7 @@ import { defaultDataDir } from '../platform/paths';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 import { STACK_COMMANDS } from './stack-commands';
+import { OUTPUT_COMMANDS } from './output-commands';
 
 export { UsageError } from './command-def';
 export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
@@ -521,6 +522,7 @@ export const COMMANDS: CommandDef[] = [
   },
   ...SOURCE_COMMANDS,
   ...STACK_COMMANDS,
+  ...OUTPUT_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

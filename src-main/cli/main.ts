@@ -133,7 +133,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     throw err;
   }
   const api = withLogFile(running.api, log?.file ?? null);
-  const host = await startHost({ api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version, logs: { store: running.store, backends: running.backends } });
+  const host = await startHost({ api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version, logs: { store: running.store, backends: running.backends }, outputs: running.engine.outputs });
   writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, url: host.url, version: env.version, started_at: new Date().toISOString() });
   const health = await api.invoke('health', {});
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir, log_file: log?.file ?? null }) + '\n');

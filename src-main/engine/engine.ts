@@ -1,7 +1,7 @@
 // The engine's facade: implements the contract, owns the event bus and wires the parts (handlers -> actions,
 // one loop per backend -> observe/submit, all writes through the unit of work). Every state change is a row
 // change inside one transaction; events go out after the commit.
-import type { CallOutput } from '../../src-shared/api/contract';
+import type { CallOutput, EventPayload } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers } from './dispatch';
 import { dispatch } from './dispatch';
@@ -15,6 +15,7 @@ import { DEFAULT_MAX_TASKS_PER_RUN } from './run-factory';
 import { StateLog } from './state-log';
 import { UnitOfWork } from './unit-of-work';
 import { taskDef } from './views';
+import { OutputCollector } from '../outputs/collector';
 
 export type { EngineConfigInfo, EngineOptions } from './options';
 
@@ -26,6 +27,9 @@ export class Engine implements EngineApi {
   private closed = false;
 
   constructor(private readonly o: EngineOptions) {
+    const now = o.now ?? (() => new Date().toISOString());
+    const stateLog = new StateLog(o.log);
+    const outputs = new OutputCollector({ store: o.store, backends: o.backends, dataDir: o.dataDir, now, log: (m) => stateLog.failed('task outputs', m) });
     const active = new ActiveExecution(
       (runId) => o.store.listTasks(runId),
       (row) => taskDef(row).deps,
@@ -37,10 +41,11 @@ export class Engine implements EngineApi {
       active,
       uow: new UnitOfWork(o.store, active, this.bus),
       submissions: new InFlightSubmissions(),
-      stateLog: new StateLog(o.log),
+      stateLog,
       maxTasks: o.maxTasksPerRun ?? DEFAULT_MAX_TASKS_PER_RUN,
-      now: o.now ?? (() => new Date().toISOString()),
+      now,
       isOpen: () => !this.closed,
+      outputs,
     };
     this.handlers = makeHandlers(this.parts, (name) => this.wake(name));
   }
@@ -48,11 +53,26 @@ export class Engine implements EngineApi {
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {
     return dispatch(this.handlers, name, input);
   }
+  /** Task outputs (the host serves their bytes on a raw route). */
+  get outputs(): OutputCollector {
+    return this.parts.outputs;
+  }
   subscribe(listener: Parameters<EventBus['subscribe']>[0]): () => void {
     return this.bus.subscribe(listener);
   }
 
   start(): void {
+    // Outputs are collected after a task's verdict is committed, off the loop (a slow cluster never holds it up).
+    this.bus.subscribe((e) => {
+      if (e.event === 'task.changed') {
+        const p = e.payload as EventPayload<'task.changed'>;
+        if (p.task.status === 'completed' || p.task.status === 'failed') this.parts.outputs.enqueue(p.run_id, p.task.id);
+      } else if (e.event === 'run.deleted') {
+        const id = (e.payload as EventPayload<'run.deleted'>).id;
+        void this.parts.outputs.removeRun(id).catch((err: unknown) => this.parts.stateLog.failed(`removing the kept outputs of run '${id}'`, (err as Error).message));
+      }
+    });
+    this.parts.outputs.catchUp(new Date(Date.parse(this.parts.now()) - 24 * 3600_000).toISOString());
     this.o.prompts.onChange((e) => {
       if (e.opened) this.bus.emit('prompt', e.opened);
       if (e.closed) this.bus.emit('prompt.closed', { id: e.closed });
@@ -68,9 +88,11 @@ export class Engine implements EngineApi {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.parts.outputs.stop();
     this.o.prompts.cancelAll();
     for (const loop of this.loops.values()) loop.stop();
-    // Let a step in progress finish its transaction before the store closes.
+    // Let a step in progress finish its transaction before the store closes (and a collection its copy).
+    await Promise.race([this.parts.outputs.idle(), new Promise((r) => setTimeout(r, 5000))]);
     for (let i = 0; i < 100 && this.anyBusy(); i++) await new Promise((r) => setTimeout(r, 50));
     await Promise.all([...this.o.backends.values()].map((b) => b.close().catch(() => undefined)));
   }

@@ -15,6 +15,7 @@ import type { EngineParts } from './parts';
 import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
 import { stackHandlers } from '../stacks/handlers';
+import { outputHandlers } from '../outputs/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
@@ -159,7 +160,10 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
     'tasks.env': ({ run_id, task_id, attempt }) => taskEnv(p, run_id, task_id, attempt),
     'tasks.summary': async ({ run_id, task_id }) => {
       const run = requireRun(p, run_id);
-      requireTask(p, run_id, task_id);
+      const row = requireTask(p, run_id, task_id);
+      // A finished task's summary was copied into the data folder: it still shows after the cluster purged it.
+      const kept = isTerminalTask(row.status) ? await p.outputs.keptTaskSummary(run_id, task_id) : null;
+      if (kept !== null) return { run_id, task_id, markdown: kept };
       const b = p.backends.get(run.backend_name);
       const dir = b?.outputDir(run_id, task_id);
       if (!b || !dir) return { run_id, task_id, markdown: null };
@@ -227,5 +231,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       const a = p.store.getAttempt(run_id, task_id, n);
       return { run_id, task_id, attempt: n, script: a?.script ?? null };
     },
+    // Task outputs (logic in src-main/outputs).
+    ...outputHandlers(p.outputs, (r, t) => void requireTask(p, r, t), (r) => void requireRun(p, r)),
   };
 }

@@ -124,6 +124,13 @@ class SshSchedulerBackend implements Backend {
   clusterInfo() {
     return this.shell.clusterInfo();
   }
+  /** outputs + path sources: one command to list a folder, one to read files. */
+  listFiles(dir: string, opts: Parameters<NonNullable<Backend['listFiles']>>[1]) {
+    return this.shell.listFiles(dir, opts);
+  }
+  readFiles(dir: string, paths: string[], maxBytes: number) {
+    return this.shell.readFiles(dir, paths, maxBytes);
+  }
   close() {
     return this.shell.close();
   }

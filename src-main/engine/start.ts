@@ -20,6 +20,7 @@ export type { ShellWiring } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
 import { readLocalFile, stackInit } from '../stacks/overlay-stacks';
 import { SourceManager } from '../sources/manager'; // sources feature
+import { remoteFilesOf } from '../sources/remote-path';
 import { costSettingsFrom } from '../pricing/settings';
 
 export interface StartEngineOptions {
@@ -145,6 +146,7 @@ function sourcesWiring(config: ScripthutConfig | null, backends: Map<string, Bac
         sources: config.sources,
         cacheDir: config.settings.sources_cache_dir ?? path.join(dataDir, 'sources'),
         backendKind: (name) => backends.get(name)?.kind ?? null,
+        backendFiles: (name) => remoteFilesOf(backends.get(name)),
       })
     : null;
   const cloneDirOf = (name: string): string | null => {

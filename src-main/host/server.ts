@@ -13,6 +13,7 @@ import { checkHostAndOrigin } from './request-guards';
 import { BodyTooLargeError, MAX_BODY_BYTES, parseJsonObject, readBody } from './json-body';
 import { SIGN_IN_PATH, SignInLinks } from './sign-in-links';
 import { RAW_LOG_ROUTE, RawLogTooLargeError, serveRawLog, type RawLogSources } from './raw-log';
+import { RAW_OUTPUT_ROUTE, serveRawOutput, type RawOutputSource } from './raw-output';
 
 export interface HostOptions {
   api: EngineApi;
@@ -22,6 +23,8 @@ export interface HostOptions {
   version: string;
   /** Where whole task logs are streamed from (GET .../log/raw); without it that route answers 503. */
   logs?: RawLogSources;
+  /** Where task output files are read from (GET .../outputs/raw); without it that route answers 503. */
+  outputs?: RawOutputSource;
   /** Clock for the sign-in links' 60 s lifetime (tests). */
   now?: () => number;
 }
@@ -129,6 +132,12 @@ export async function startHost(o: HostOptions): Promise<Host> {
         if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
         if (!o.logs) throw new ApiError('unavailable', 'This host was started without log access.');
         await serveRawLog(o.logs, apiPath, url.searchParams, res);
+        return;
+      }
+      if (req.method === 'GET' && RAW_OUTPUT_ROUTE.test(apiPath)) {
+        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!o.outputs) throw new ApiError('unavailable', 'This host was started without access to task outputs.');
+        await serveRawOutput(o.outputs, apiPath, url.searchParams, res);
         return;
       }
       const match = matchRoute(req.method ?? 'GET', apiPath);

@@ -8,6 +8,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import { branchNameProblem } from './branch-name';
 import { discoverWorkflows, matchWorkflowFiles, workflowName, type DiscoveredWorkflow } from './discover';
 import { GitCache } from './git-cache';
+import { listRemoteWorkflowFiles, readRemoteTexts, type RemoteFiles } from './remote-path';
 
 export interface SourceStatus {
   name: string;
@@ -48,6 +49,8 @@ export interface SourceManagerOptions {
   cacheDir: string;
   /** Backend kind by name: path sources can only be read where the app has the filesystem (local). */
   backendKind: (name: string) => string | null;
+  /** File access of a non-local backend (SSH: one command to list, one to read), for path sources there. */
+  backendFiles?: (name: string) => RemoteFiles | null;
   now?: () => string;
 }
 
@@ -91,18 +94,32 @@ export class SourceManager {
       if (st.error) throw new ApiError('unavailable', `Source '${cfg.name}': ${st.error}`);
       const wf = findWorkflow(st.workflows, file, cfg.name);
       const root = cfg.path;
-      const overlayPath = path.join(root, OVERLAY_FILE);
+      const remote = this.remoteFiles(cfg);
+      let text: string;
+      let overlay: string | null;
+      if (remote) {
+        const [wfText, overlayText] = await readRemoteTexts(remote, root, [wf.file, OVERLAY_FILE]).catch((err: Error) => {
+          throw new ApiError('unavailable', `Source '${cfg.name}': ${err.message}`);
+        });
+        if (wfText === null || wfText === undefined) throw new ApiError('not_found', `Source '${cfg.name}': ${wf.file} is no longer in ${root} on backend '${cfg.backend}'.`);
+        text = wfText;
+        overlay = overlayText ?? null;
+      } else {
+        const overlayPath = path.join(root, OVERLAY_FILE);
+        text = fs.readFileSync(path.join(root, wf.file), 'utf8');
+        overlay = fs.existsSync(overlayPath) ? fs.readFileSync(overlayPath, 'utf8') : null;
+      }
       return {
         source: cfg.name,
         type: 'path',
         file: wf.file,
         workflow_name: wf.name,
-        text: fs.readFileSync(path.join(root, wf.file), 'utf8'),
+        text,
         repo: null,
         branch: null,
         commit: null,
         root,
-        overlay_text: fs.existsSync(overlayPath) ? fs.readFileSync(overlayPath, 'utf8') : null,
+        overlay_text: overlay,
       };
     }
     const wanted = branch ?? cfg.branch;
@@ -166,6 +183,12 @@ export class SourceManager {
     return { text: (await readGit(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile: readGit };
   }
 
+  /** The backend that holds a path source's folder (name and kind), null for git sources. */
+  folderBackend(name: string): { name: string; kind: string | null } | null {
+    const cfg = this.config(name);
+    return cfg.type === 'path' ? { name: cfg.backend, kind: this.o.backendKind(cfg.backend) } : null;
+  }
+
   /** The app's bare clone of a git source (the run checkout is made from it). */
   cacheDirOf(name: string): string {
     return path.join(this.o.cacheDir, safeDirName(this.config(name).name));
@@ -198,7 +221,7 @@ export class SourceManager {
   private async syncOne(cfg: SourceConfig): Promise<void> {
     const prev = this.status.get(cfg.name)!;
     try {
-      const next = cfg.type === 'git' ? await this.syncGit(cfg) : this.syncPath(cfg);
+      const next = cfg.type === 'git' ? await this.syncGit(cfg) : await this.syncPath(cfg);
       this.status.set(cfg.name, { ...prev, ...next, synced_at: this.now(), error: null });
     } catch (err) {
       // Keep the last good listing (offline browsing); say why it could not be refreshed.
@@ -221,10 +244,21 @@ export class SourceManager {
     return discoverWorkflows(cfg.name, texts);
   }
 
-  private syncPath(cfg: PathSourceConfig): Partial<SourceStatus> {
+  /** The backend's file access when the folder is on another machine (SSH), else null (read it here). */
+  private remoteFiles(cfg: PathSourceConfig): RemoteFiles | null {
+    return this.o.backendKind(cfg.backend) === 'local' ? null : (this.o.backendFiles?.(cfg.backend) ?? null);
+  }
+
+  private async syncPath(cfg: PathSourceConfig): Promise<Partial<SourceStatus>> {
     const kind = this.o.backendKind(cfg.backend);
     if (kind === null) throw new Error(`no backend named '${cfg.backend}' is configured (sources: ${cfg.name}: backend)`);
-    if (kind !== 'local') throw new Error(`path sources on a ${kind} backend ('${cfg.backend}') are not supported yet in ScriptHut Desktop; only folders on the local backend can be read`);
+    if (kind !== 'local') {
+      const remote = this.remoteFiles(cfg);
+      if (!remote) throw new Error(`path sources need a backend whose files the app can read; '${cfg.backend}' is a ${kind} backend (use a git source, or a slurm/pbs/local backend)`);
+      const files = await listRemoteWorkflowFiles(remote, cfg.path, cfg.workflows_glob, cfg.backend);
+      const texts = await readRemoteTexts(remote, cfg.path, files);
+      return { ...discoverWorkflows(cfg.name, files.map((file, i) => ({ file, text: texts[i] ?? '' }))) };
+    }
     if (!fs.existsSync(cfg.path) || !fs.statSync(cfg.path).isDirectory()) throw new Error(`folder '${cfg.path}' does not exist on backend '${cfg.backend}'`);
     const files = matchWorkflowFiles(listFilesUnder(cfg.path), cfg.workflows_glob);
     return { ...discoverWorkflows(cfg.name, files.map((file) => ({ file, text: fs.readFileSync(path.join(cfg.path, file), 'utf8') }))) };

@@ -46,7 +46,12 @@ export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunReques
   }
   let root: string;
   if (wf.type === 'path') {
-    if (b.kind !== 'local' || wf.root === null) throw new ApiError('bad_input', `Path source '${wf.source}' can only run on the backend that holds its folder; '${b.name}' is a ${b.kind} backend.`);
+    const holder = deps.manager.folderBackend(wf.source);
+    // The jobs read the folder where it is: on its own backend, or on any local backend when that one is local.
+    const sameMachine = holder !== null && (b.name === holder.name || (b.kind === 'local' && holder.kind === 'local'));
+    if (wf.root === null || !sameMachine) {
+      throw new ApiError('bad_input', `Path source '${wf.source}' can only run on the backend that holds its folder ('${holder?.name ?? '?'}'); '${b.name}' is a ${b.kind} backend.`);
+    }
     root = wf.root;
   } else {
     const commit = wf.commit as string;

@@ -172,4 +172,32 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 9,
+    name: 'task outputs: the listing collected when a task finished, and what was copied into the data folder',
+    sql: `
+      CREATE TABLE task_output_collections (
+        run_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        collected_at TEXT NOT NULL,
+        has_run_summary INTEGER NOT NULL DEFAULT 0,
+        notes_json TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        PRIMARY KEY (run_id, task_id),
+        FOREIGN KEY (run_id, task_id) REFERENCES tasks(run_id, task_id) ON DELETE CASCADE
+      );
+      CREATE TABLE task_outputs (
+        run_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        stored INTEGER NOT NULL DEFAULT 0,
+        skipped TEXT,
+        PRIMARY KEY (run_id, task_id, path),
+        FOREIGN KEY (run_id, task_id) REFERENCES tasks(run_id, task_id) ON DELETE CASCADE
+      );
+    `,
+  },
 ];

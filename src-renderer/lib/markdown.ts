@@ -36,10 +36,16 @@ function installHooks(): void {
 }
 
 /** Images the window cannot show become a short text note instead of a broken-image icon. */
-function replaceBlockedImages(root: DocumentFragment): void {
+function replaceBlockedImages(root: DocumentFragment, images?: ReadonlyMap<string, string>): void {
   for (const img of Array.from(root.querySelectorAll('img'))) {
     const src = img.getAttribute('src') ?? '';
     if (INLINE_IMAGE.test(src)) continue;
+    // A task's own image (relative src), fetched by the caller as a data: URL: shown in place.
+    const inline = images?.get(src);
+    if (inline) {
+      img.setAttribute('src', inline);
+      continue;
+    }
     const note = root.ownerDocument.createElement('span');
     note.className = 'blocked-image';
     note.title = src ? `Image not shown (only embedded data: images can be displayed): ${src}` : 'Image not shown';
@@ -48,17 +54,34 @@ function replaceBlockedImages(root: DocumentFragment): void {
   }
 }
 
-/** Markdown → sanitized HTML, safe for {@html}. */
-export function renderMarkdown(markdown: string): string {
+function sanitizedFragment(markdown: string): DocumentFragment {
   installHooks();
   const html = parser.parse(markdown, { async: false });
-  const fragment = DOMPurify.sanitize(html, {
+  return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select'],
     FORBID_ATTR: ['style'],
     RETURN_DOM_FRAGMENT: true,
   });
-  replaceBlockedImages(fragment);
+}
+
+/** The relative image sources of a markdown text (`![](plots/a.png)`), as written: they name the task's outputs. */
+export function relativeImageSources(markdown: string): string[] {
+  const out = new Set<string>();
+  for (const img of Array.from(sanitizedFragment(markdown).querySelectorAll('img'))) {
+    const src = img.getAttribute('src') ?? '';
+    if (src && !/^[a-z][a-z0-9+.-]*:/i.test(src) && !src.startsWith('/') && !src.startsWith('#')) out.add(src);
+  }
+  return [...out];
+}
+
+/**
+ * Markdown → sanitized HTML, safe for {@html}. `images` maps a relative src to the data: URL of that output
+ * (fetched by the caller); other images stay blocked by the CSP and show as a note.
+ */
+export function renderMarkdown(markdown: string, images?: ReadonlyMap<string, string>): string {
+  const fragment = sanitizedFragment(markdown);
+  replaceBlockedImages(fragment, images);
   const box = fragment.ownerDocument.createElement('div');
   box.append(fragment);
   return box.innerHTML;

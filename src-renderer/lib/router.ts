@@ -1,7 +1,7 @@
 // Hash routes: every page and selection has an address, so Back/Forward work and a reload keeps the open run.
 // Hashes (not paths) because the renderer is served as a file in Electron and by the host in a browser.
 
-export type TaskTab = 'output' | 'error' | 'script' | 'env' | 'summary' | 'history';
+export type TaskTab = 'output' | 'error' | 'script' | 'env' | 'summary' | 'outputs' | 'history';
 
 export type Route =
   | { page: 'runs' }
@@ -12,7 +12,7 @@ export type Route =
   | { page: 'stacks' }
   | { page: 'overview' };
 
-const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', history: 'history' };
+const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', outputs: 'outputs', history: 'history' };
 const SLUG_TABS = Object.fromEntries(Object.entries(TAB_SLUGS).map(([k, v]) => [v, k])) as Record<string, TaskTab>;
 
 function dec(s: string | undefined): string | null {

@@ -21,6 +21,7 @@ import {
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
+import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -302,6 +303,25 @@ export const calls = {
     input: z.object({ name: z.string().min(1), backend: z.string().min(1).optional(), source: z.string().min(1).optional() }),
     output: z.object({ name: z.string(), backend: z.string(), deleted: z.literal(true) }),
     http: ['DELETE', '/stacks/:name'],
+  }),
+  // Task outputs ($SCRIPTHUT_OUTPUT_DIR, $SCRIPTHUT_TASK_SUMMARY, $SCRIPTHUT_RUN_SUMMARY), collected when a task finishes.
+  'outputs.list': call({
+    summary: "The files a run's tasks (or one task) left in $SCRIPTHUT_OUTPUT_DIR, and what was skipped",
+    input: z.object({ run_id: RunId, task_id: TaskId.optional() }),
+    output: OutputListSchema,
+    http: ['GET', '/runs/:run_id/outputs'],
+  }),
+  'outputs.file': call({
+    summary: "One output file's bytes (base64), by its path inside the task's output folder (at most 5 MiB)",
+    input: z.object({ run_id: RunId, task_id: TaskId, path: z.string().max(4096) }),
+    output: OutputFileSchema,
+    http: ['GET', '/runs/:run_id/tasks/:task_id/outputs/file'],
+  }),
+  'outputs.summary': call({
+    summary: 'The run summary: the $SCRIPTHUT_RUN_SUMMARY fragments of its tasks, in task order',
+    input: z.object({ run_id: RunId }),
+    output: RunOutputSummarySchema,
+    http: ['GET', '/runs/:run_id/outputs/summary'],
   }),
 } as const;
 

@@ -264,6 +264,12 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       const ids = tasks.map((t, i) => String((t as { id?: unknown }).id ?? `task-${i}`));
       return send(res, 200, summary(createDemo(String(body.workflow_name ?? 'workflow'), ids, false)));
     }
+    // Task outputs: the fake tasks write none.
+    const om = /^\/runs\/([^/]+)\/outputs(\/summary)?$/.exec(path);
+    if (om && runs.has(decodeURIComponent(om[1] as string))) {
+      const runId = decodeURIComponent(om[1] as string);
+      return send(res, 200, om[2] ? { run_id: runId, markdown: null, sections: [] } : { run_id: runId, outputs: [], collections: [] });
+    }
     const m = /^\/runs\/([^/]+)(?:\/(cancel|rerun|transitions)|\/tasks\/([^/]+)\/(logs|script|attempts|env|summary))?$/.exec(path);
     const run = m ? runs.get(decodeURIComponent(m[1] as string)) : undefined;
     if (!m || !run) return send(res, 404, { code: 'not_found', message: `no such route or run: ${path}` });

@@ -215,12 +215,13 @@ describe('every command accepts --json', () => {
     const wf = ledgerWorkflow(sb, 'json', [{ id: 'a' }, { id: 'b', deps: ['a'] }]);
     const runId = await startWorkflow(sb, wf.file);
     expect(await watch(sb, runId)).toBe(0);
-    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no', 'task run command?': 'true' };
+    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no', 'task run command?': 'true', 'run output path': 'task-summary.md' };
     // Commands that may rightly refuse here (nothing to answer; no cluster info on a local backend): their refusal
     // must still be one JSON document with an error code and message.
     // `db restore` refuses while the engine holds the data folder.
     // `stack check|install|delete local`: this config defines no stacks, so the name is refused (not_found).
-    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view', 'stack check', 'stack install', 'stack delete']);
+    // `run output`: the ledger tasks write no output files.
+    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view', 'stack check', 'stack install', 'stack delete', 'run output']);
     const seen: string[] = [];
     // `run delete` goes last: every other command still needs the run.
     const ordered = [...COMMANDS.filter((c) => c.path.join(' ') !== 'run delete'), ...COMMANDS.filter((c) => c.path.join(' ') === 'run delete')];

@@ -9,7 +9,7 @@ import { normaliseNewlines } from '../../transport/quote';
 import { buildScript } from '../script-body';
 import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import { explainLostOnFullDisk } from '../../platform/disk-space';
-import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
+import type { AccountingQuery, Backend, BackendCapabilities, FileListing, FileRead, ListFilesOptions, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
 import type { BackendStatus } from '../../model/connection-state';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
@@ -31,6 +31,7 @@ import {
 } from './spool';
 import { supervisorScript } from './supervisor';
 import { runLocalScript, type ScriptResult } from './run-script';
+import { listLocalFiles, readLocalFiles } from './local-files';
 
 export interface LocalBackendOptions {
   name: string;
@@ -279,6 +280,14 @@ export class LocalBackend implements Backend {
   /** stacks feature: a one-off script on this machine (stack check/delete), like the shell backends' runScript. */
   runScript(script: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<ScriptResult> {
     return runLocalScript(script, { ...opts, loginShell: this.loginShell });
+  }
+
+  listFiles(dir: string, opts: ListFilesOptions): Promise<FileListing> {
+    return listLocalFiles(dir, opts);
+  }
+
+  readFiles(dir: string, paths: string[], maxBytes: number): Promise<FileRead[]> {
+    return readLocalFiles(dir, paths, maxBytes);
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,8 @@ import { taskFileName } from '../../../src-shared/workflow/task-file-name';
 import { heredoc, shPath, shq } from '../../transport/quote';
 import type { CommandRunner, RunResult } from '../../transport/runner';
 import type { CommandKind } from '../../model/command-log-entry';
-import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
+import { listFilesCommand, parseFileListing, parseReadFiles, readFilesCommand } from './remote-files';
+import type { AccountingQuery, Backend, BackendCapabilities, FileListing, FileRead, ListFilesOptions, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
 import type { BackendStatus } from '../../model/connection-state';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
@@ -486,6 +487,19 @@ export class ShellBackend implements Backend {
     const res = await this.exec(`cat -- ${shPath(path)}`, 'io');
     if (res.exitCode !== 0) throw new Error(`cannot read ${path} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
     return res.stdout;
+  }
+
+  async listFiles(dir: string, opts: ListFilesOptions): Promise<FileListing> {
+    const res = await this.exec(listFilesCommand(dir, opts), 'io');
+    if (res.exitCode !== 0) throw new Error(`cannot list ${dir} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
+    return parseFileListing(res.stdout);
+  }
+
+  async readFiles(dir: string, paths: string[], maxBytes: number): Promise<FileRead[]> {
+    if (paths.length === 0) return [];
+    const res = await this.exec(readFilesCommand(dir, paths, maxBytes), 'io');
+    if (res.exitCode !== 0) throw new Error(`cannot read files under ${dir} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
+    return parseReadFiles(res.stdout, paths);
   }
 
   async close(): Promise<void> {

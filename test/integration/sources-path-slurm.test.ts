@@ -1,0 +1,84 @@
+// A path source on an SSH backend (the real Slurm harness): the folder lives on the cluster side and is only
+// reachable through the backend. It is listed with one remote command, its workflow files are read with one more,
+// and a run of it executes with working dirs inside that folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunDetail } from '../../src-shared/api/schemas';
+import { startEngine, type RunningEngine } from '../../src-main/engine/start';
+import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () => {
+  let cluster: SlurmCluster;
+  let dir: string;
+  let folder: string;
+  let e: RunningEngine;
+
+  beforeAll(async () => {
+    cluster = await startSlurmCluster();
+    dir = fs.mkdtempSync('/tmp/sh-pathsrc-slurm-');
+    fs.chmodSync(dir, 0o755);
+    folder = path.join(dir, 'project');
+    fs.mkdirSync(path.join(folder, 'workflows', 'nested'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'sub'));
+    fs.writeFileSync(path.join(folder, 'sub', 'data.txt'), 'from-the-folder\n');
+    fs.writeFileSync(path.join(folder, 'workflows', 'job.json'), JSON.stringify({ title: 'Job', tasks: [{ id: 'read', command: 'cat data.txt > result.txt', working_dir: 'sub', memory: '100M', time_limit: '5:00' }] }));
+    fs.writeFileSync(path.join(folder, 'workflows', 'broken.json'), '{"tasks": [');
+    fs.writeFileSync(path.join(folder, 'workflows', 'nested', 'deep.json'), JSON.stringify({ tasks: [{ id: 'x', command: 'true' }] }));
+    fs.writeFileSync(path.join(folder, 'scripthut.yaml'), 'env:\n  - set: {FROM_OVERLAY: "yes"}\n');
+    execFileSync('chown', ['-R', `${cluster.user}:`, folder]);
+    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    const config = path.join(dir, 'scripthut.yaml');
+    fs.writeFileSync(
+      config,
+      `backends:\n  - name: hpc\n    type: slurm\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n` +
+        `sources:\n  - {name: proj, type: path, backend: hpc, path: ${folder}, workflows_glob: "workflows/*.json"}\n  - {name: missing, type: path, backend: hpc, path: ${dir}/nope}\n`,
+    );
+    e = await startEngine({
+      dataDir: path.join(dir, 'data'),
+      configPath: config,
+      version: 'test',
+      makeShellBackend: makeShellBackendFactory,
+      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await e?.close().catch(() => undefined);
+    await cluster?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the remote folder and reads its workflows over SSH, naming broken files and missing folders', async () => {
+    const count = async (needle: string) => (await e.api.invoke('backends.commands', { name: 'hpc', limit: 500 })).commands.filter((c) => c.command.includes(needle)).length;
+    await e.api.invoke('sources.sync', {}); // after the engine's own start-up sync
+    const [listsBefore, readsBefore] = [await count('find "$D"'), await count('base64 -w0')];
+    const [proj, missing] = await e.api.invoke('sources.sync', {}).then((r) => r.sources);
+    expect(proj?.error).toBeNull();
+    expect(proj?.workflows).toEqual(['workflows/job.json']); // nested/deep.json is outside the glob
+    expect(proj?.warnings.join('\n')).toMatch(/workflows\/broken\.json: not a valid workflow/);
+    expect(missing?.error).toMatch(/folder '.*\/nope' does not exist on backend 'hpc'/);
+    expect((await count('find "$D"')) - listsBefore).toBe(2); // one listing per source
+    expect((await count('base64 -w0')) - readsBefore).toBe(1); // one read for both of proj's workflow files
+  });
+
+  it('runs a workflow of the folder on the cluster, inside the folder', async () => {
+    const run = await e.api.invoke('sources.run', { name: 'proj', workflow: 'job', backend: 'hpc' });
+    const end = Date.now() + 120_000;
+    let r: RunDetail;
+    for (;;) {
+      r = await e.api.invoke('runs.get', { id: run.id });
+      if (['completed', 'failed', 'cancelled'].includes(r.status) || Date.now() > end) break;
+      e.engine.wake('hpc');
+      await sleep(500);
+    }
+    expect(r.status, JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))).toBe('completed');
+    expect(fs.readFileSync(path.join(folder, 'sub', 'result.txt'), 'utf8')).toBe('from-the-folder\n');
+    const env = await e.api.invoke('tasks.env', { run_id: run.id, task_id: 'read' });
+    expect(env.vars.find((v) => v.name === 'FROM_OVERLAY')?.value).toBe('yes');
+  });
+});
