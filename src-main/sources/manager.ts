@@ -165,6 +165,15 @@ export class SourceManager {
     if (st.error) throw new ApiError('unavailable', `Source '${cfg.name}': ${st.error}`);
     const label = `${cfg.name}: ${OVERLAY_FILE}`;
     if (cfg.type === 'path') {
+      const remote = this.remoteFiles(cfg);
+      if (remote) {
+        // The folder is on an SSH backend: read the overlay and input files there, not on this machine.
+        const readRemote = async (rel: string): Promise<Buffer | null> => {
+          const [text] = await readRemoteTexts(remote, cfg.path, [rel.replace(/^\.\//, '')]);
+          return text === null || text === undefined ? null : Buffer.from(text, 'utf8');
+        };
+        return { text: (await readRemote(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile: readRemote };
+      }
       const read = (rel: string): Buffer | null => {
         try {
           return fs.readFileSync(path.resolve(cfg.path, rel));
