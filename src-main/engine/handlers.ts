@@ -17,6 +17,8 @@ import { sourceHandlers } from '../sources/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
+import { GRAPH_TASK_LIMIT, runGraph } from '../../src-shared/model/run-graph';
+import { runTaskEdges } from '../store/queries/run-graph';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
@@ -214,6 +216,11 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       const n = attempt ?? row.attempt;
       const a = p.store.getAttempt(run_id, task_id, n);
       return { run_id, task_id, attempt: n, script: a?.script ?? null };
+    },
+    // The DAG view (src-shared/model/run-graph.ts shapes it).
+    'runs.graph': ({ id, level, max_tasks }) => {
+      requireRun(p, id);
+      return runGraph(id, runTaskEdges(p.store.db, id), level ?? 'auto', max_tasks ?? GRAPH_TASK_LIMIT);
     },
   };
 }

@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { RunGraphSchema } from './graph-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -276,6 +277,16 @@ export const calls = {
     input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
+  }),
+  'runs.graph': call({
+    summary: 'A run\'s dependency graph (ids, states, edges); by task group when the run has more than max_tasks tasks (default 2000)',
+    input: z.object({
+      id: RunId,
+      level: oneOf(['auto', 'task', 'group'] as const, 'graph level').optional(),
+      max_tasks: z.coerce.number().int().positive().optional(),
+    }),
+    output: RunGraphSchema,
+    http: ['GET', '/runs/:id/graph'],
   }),
 } as const;
 
