@@ -17,8 +17,8 @@ import { sourceHandlers } from '../sources/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
-import { GRAPH_TASK_LIMIT, runGraph } from '../../src-shared/model/run-graph';
-import { runTaskEdges } from '../store/queries/run-graph';
+import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
+import { filteredTaskIds, runTaskEdges } from '../store/queries/run-graph';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
@@ -221,6 +221,11 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
     'runs.graph': ({ id, level, max_tasks }) => {
       requireRun(p, id);
       return runGraph(id, runTaskEdges(p.store.db, id), level ?? 'auto', max_tasks ?? GRAPH_TASK_LIMIT);
+    },
+    'runs.groups': ({ id, status, q }) => {
+      requireRun(p, id);
+      const ids = filteredTaskIds(p.store.db, id, { status, q });
+      return { run_id: id, matched: ids.length, segments: groupSegments(ids) };
     },
   };
 }

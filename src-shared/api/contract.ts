@@ -20,7 +20,7 @@ import {
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
-import { RunGraphSchema } from './graph-schemas';
+import { GroupSegmentsSchema, RunGraphSchema } from './graph-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -287,6 +287,12 @@ export const calls = {
     }),
     output: RunGraphSchema,
     http: ['GET', '/runs/:id/graph'],
+  }),
+  'runs.groups': call({
+    summary: 'The task groups (dot-named ids) of a run in id order with their sizes, under the same filters as runs.get',
+    input: z.object({ id: RunId, status: z.string().optional(), q: z.string().optional() }),
+    output: GroupSegmentsSchema,
+    http: ['GET', '/runs/:id/groups'],
   }),
 } as const;
 

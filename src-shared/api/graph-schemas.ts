@@ -19,3 +19,11 @@ export const RunGraphSchema = z.object({
   /** [from, to]: `to` depends on `from`. */
   edges: z.array(z.tuple([z.string(), z.string()])),
 });
+
+export const GroupSegmentsSchema = z.object({
+  run_id: z.string(),
+  /** Tasks matching the filters. */
+  matched: z.number().int(),
+  /** In task-id order (the grouped table's order): runs of one group, or of ungrouped tasks (group null). */
+  segments: z.array(z.object({ group: z.string().nullable(), count: z.number().int() })),
+});

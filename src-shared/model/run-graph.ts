@@ -115,3 +115,24 @@ export function runGraph(runId: string, tasks: readonly TaskEdgeInput[], level: 
   const byGroup = level === 'group' || (level === 'auto' && tasks.length > maxTasks);
   return byGroup ? groupGraph(runId, tasks, maxTasks) : taskGraph(runId, tasks);
 }
+
+/** Consecutive tasks (in id order) of one group, or of no group (group null). */
+export interface GroupSegment {
+  group: string | null;
+  count: number;
+}
+
+/**
+ * Ids sorted by id → runs of one group. A group's ids share the prefix `group.`, so in id order they are
+ * together; neighbouring ungrouped ids merge into one null segment.
+ */
+export function groupSegments(sortedIds: Iterable<string>): GroupSegment[] {
+  const out: GroupSegment[] = [];
+  let last: GroupSegment | undefined;
+  for (const id of sortedIds) {
+    const g = groupOfTask(id);
+    if (last && last.group === g) last.count++;
+    else out.push((last = { group: g, count: 1 }));
+  }
+  return out;
+}

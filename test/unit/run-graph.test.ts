@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calls } from '../../src-shared/api/contract';
-import { GRAPH_TASK_LIMIT, OTHER_TASKS, groupGraph, groupState, runGraph, taskGraph, type TaskEdgeInput } from '../../src-shared/model/run-graph';
-import { runTaskEdges } from '../../src-main/store/queries/run-graph';
+import { GRAPH_TASK_LIMIT, OTHER_TASKS, groupGraph, groupSegments, groupState, runGraph, taskGraph, type TaskEdgeInput } from '../../src-shared/model/run-graph';
+import { filteredTaskIds, runTaskEdges } from '../../src-main/store/queries/run-graph';
 import { Store } from '../../src-main/store/store';
 import type { TaskStatus } from '../../src-shared/model/status';
 
@@ -120,7 +120,15 @@ describe('runs.graph store read (real SQLite file)', () => {
       ['prep', 'align'],
       ['align', 'report'],
     ]);
-    store.close?.();
+    // runs.groups: ids in id order under the table's filters, cut into group segments.
+    expect(filteredTaskIds(store.db, 'run00001', {})).toEqual(['align.a', 'align.b', 'prep', 'report']);
+    expect(filteredTaskIds(store.db, 'run00001', { status: 'pending' })).toEqual(['align.b', 'report']);
+    expect(filteredTaskIds(store.db, 'run00001', { q: 'ali' })).toEqual(['align.a', 'align.b']);
+    expect(groupSegments(filteredTaskIds(store.db, 'run00001', {}))).toEqual([
+      { group: 'align', count: 2 },
+      { group: null, count: 2 },
+    ]);
+    expect(() => filteredTaskIds(store.db, 'run00001', { status: 'runing' })).toThrow("Unknown task status 'runing'");
   });
 
   it('the call refuses a bad level with the allowed ones', () => {
