@@ -73,9 +73,13 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
 
   it('Graph: one node per task in its status colours, one edge per dependency; a click opens the task', async () => {
     const { page } = browser;
+    // The layout runs in a worker (dagre takes seconds on big graphs), which the CSP must allow.
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
     await page.getByTestId('run-view-graph').click();
     const nodes = page.getByTestId('dag-node');
     await expect.poll(() => nodes.count(), POLL).toBe(5);
+    expect(workers.some((u) => u.includes('graph-layout.worker'))).toBe(true);
     expect(await page.getByTestId('run-graph').getAttribute('data-level')).toBe('task');
     const states = await nodes.evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-node-id'), e.getAttribute('data-status')])));
     expect(states).toEqual({ prep: 'completed', 'align.a': 'completed', 'align.b': 'completed', 'align.c': 'failed', report: 'completed' });
