@@ -2,8 +2,12 @@
 // that wait behind a sleeping first task so nothing changes under the measurement):
 //  1. time from opening the run page to its first task rows (cold, then again warm);
 //  2. main-thread long tasks (> 50 ms each) while scrolling through the table: 60 wheel-sized steps, then 40
-//     jumps to random places (each waits until its rows are shown), and the rows in the DOM meanwhile.
-// Figures go to bench/results/ui-table.json; nothing is asserted.
+//     jumps to random places (each waits until its rows are shown), and the rows in the DOM meanwhile;
+//  3. where the first open's time goes (the runs.get request as the page saw it vs the rest), a cold page load
+//     straight into the run, frames per second while wheel-scrolling, and the Graph (group level) and Timeline
+//     tabs' first paint, with the engine's own answer times for runs.graph and runs.groups.
+// Figures go to bench/results/ui-table.json with the machine's load average; nothing is asserted.
+import { cpus, loadavg } from 'node:os';
 import { writeBenchResult, type BenchFigure } from './lib/report';
 import { openBrowser, shouldSkipBrowser } from '../test/e2e/browser';
 import { cancelRun, createBigRun } from '../test/e2e/big-run';
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
     return;
   }
   ensureRendererBuilt();
+  const loadBefore = loadavg();
   const host = await startRealHost();
   const browser = await openBrowser();
   const { page } = browser;
@@ -35,13 +40,38 @@ async function main(): Promise<void> {
     await page.goto(host.engine.url);
     await page.locator('[data-testid="backend-chip"]').first().waitFor({ timeout: 30_000 });
 
-    const open = async (): Promise<number> => {
+    // Where an open's time went, as the page saw it: from the hash change to the runs.get request leaving, the
+    // request itself (engine + transfer + JSON), and what is left until the first row is painted (render).
+    interface OpenParts {
+      ms: number;
+      beforeRequest: number;
+      request: number;
+      bytes: number;
+      after: number;
+    }
+    const open = async (): Promise<OpenParts> => {
       await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
       await page.locator('[data-testid="run-header"]').waitFor({ state: 'detached', timeout: 30_000 });
       const t = Date.now();
-      await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/runs/${id}`), runId);
+      const t0 = await page.evaluate((id) => {
+        const g = globalThis as unknown as { location: { hash: string }; performance: { now(): number; clearResourceTimings(): void } };
+        g.performance.clearResourceTimings();
+        const now = g.performance.now();
+        g.location.hash = `#/runs/${id}`;
+        return now;
+      }, runId);
       await page.locator('[data-testid="task-row"]').first().waitFor({ timeout: 60_000 });
-      return Date.now() - t;
+      const ms = Date.now() - t;
+      const r = await page.evaluate(
+        ({ id, t0 }) => {
+          const g = globalThis as unknown as { performance: { now(): number; getEntriesByType(t: string): Array<{ name: string; startTime: number; responseEnd: number; encodedBodySize: number }> } };
+          const e = g.performance.getEntriesByType('resource').find((x) => x.name.includes(`/api/v1/runs/${id}?`) && x.startTime >= t0);
+          return e ? { start: e.startTime - t0, end: e.responseEnd - t0, bytes: e.encodedBodySize, now: g.performance.now() - t0 } : null;
+        },
+        { id: runId, t0 },
+      );
+      if (!r) return { ms, beforeRequest: -1, request: -1, bytes: -1, after: -1 };
+      return { ms, beforeRequest: Math.round(r.start), request: Math.round(r.end - r.start), bytes: r.bytes, after: Math.round(ms - r.end) };
     };
     // The engine's own answer time for the first page, taken just before each open, to tell UI from server time.
     const serverPage = async (): Promise<number> => {
@@ -57,9 +87,17 @@ async function main(): Promise<void> {
       }
     };
     const serverColdMs = await serverPage();
-    const coldMs = await open();
+    const cold = await open();
+    const coldMs = cold.ms;
     const serverWarmMs = await serverPage();
-    const warmMs = await open();
+    const warm = await open();
+    const warmMs = warm.ms;
+
+    // A reload straight into the run: the app boots (bundle, health, backends, event stream) and opens the run.
+    const l0 = Date.now();
+    await page.reload();
+    await page.locator('[data-testid="task-row"]').first().waitFor({ timeout: 60_000 });
+    const reloadMs = Date.now() - l0;
     const rowCount = await page.getByTestId('task-table').getAttribute('aria-rowcount');
 
     await page.evaluate(() => {
@@ -78,6 +116,18 @@ async function main(): Promise<void> {
     const scroller = page.getByTestId('task-scroller');
     await scroller.hover();
     let maxDom = 0;
+    // Frames painted while wheel-scrolling (requestAnimationFrame callbacks per second).
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { __frames: number; __counting: boolean; requestAnimationFrame(f: () => void): void };
+      w.__frames = 0;
+      w.__counting = true;
+      const tick = (): void => {
+        if (!w.__counting) return;
+        w.__frames++;
+        w.requestAnimationFrame(tick);
+      };
+      w.requestAnimationFrame(tick);
+    });
     const s0 = Date.now();
     for (let i = 0; i < 60; i++) {
       await page.mouse.wheel(0, 400);
@@ -85,6 +135,12 @@ async function main(): Promise<void> {
       maxDom = Math.max(maxDom, await page.getByTestId('task-row').count());
     }
     const wheelMs = Date.now() - s0;
+    const frames = await page.evaluate(() => {
+      const w = globalThis as unknown as { __frames: number; __counting: boolean };
+      w.__counting = false;
+      return w.__frames;
+    });
+    const fps = Math.round((frames / (wheelMs / 1000)) * 10) / 10;
     const wheel = await read();
 
     const jumpTimes: number[] = [];
@@ -98,12 +154,37 @@ async function main(): Promise<void> {
     }
     const all = await read();
     jumpTimes.sort((a, b) => a - b);
+
+    // The other tabs on the same 100,000-task run: the group-level graph and the timeline's first bars.
+    const g0 = Date.now();
+    await page.getByTestId('run-view-graph').click();
+    await page.locator('[data-testid="dag-node"]').first().waitFor({ timeout: 60_000 });
+    const graphMs = Date.now() - g0;
+    const graphNodes = await page.getByTestId('dag-node').count();
+    const tl0 = Date.now();
+    await page.getByTestId('run-view-timeline').click();
+    await page.locator('[data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
+    const timelineMs = Date.now() - tl0;
+    await page.getByTestId('run-view-table').click();
+    const serverCall = async (path: string): Promise<{ ms: number; bytes: number }> => {
+      const t = Date.now();
+      const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs/${runId}${path}`, { headers: { authorization: `Bearer ${host.engine.token}` } });
+      const text = await res.text();
+      return { ms: Date.now() - t, bytes: text.length };
+    };
+    const graphServer = await serverCall('/graph');
+    const groupsServer = await serverCall('/groups');
     const median = jumpTimes[Math.floor(jumpTimes.length / 2)] ?? 0;
     const round = (n: number): number => Math.round(n * 10) / 10;
     const figures: BenchFigure[] = [
       { name: 'create_run', value: createMs, unit: 'ms', note: `POST /runs with ${TASKS.toLocaleString('en-US')} tasks (engine, not UI)` },
       { name: 'first_rows_cold', value: coldMs, unit: 'ms', target: '< 1000 ms', met: coldMs < 1000, note: 'hash change to the first task row shown, first open' },
       { name: 'first_rows_warm', value: warmMs, unit: 'ms', target: '< 1000 ms', met: warmMs < 1000, note: 'the same, opened again' },
+      { name: 'cold_before_request', value: cold.beforeRequest, unit: 'ms', note: 'first open: hash change to the runs.get request leaving (page JS)' },
+      { name: 'cold_request', value: cold.request, unit: 'ms', note: `first open: the runs.get page of 500 rows as the page saw it (engine + transfer + JSON), ${cold.bytes} bytes` },
+      { name: 'cold_after_request', value: cold.after, unit: 'ms', note: 'first open: response to the first row painted (Svelte render, layout)' },
+      { name: 'warm_request', value: warm.request, unit: 'ms', note: 'the same request on the warm open' },
+      { name: 'reload_into_run', value: reloadMs, unit: 'ms', target: '< 1000 ms', met: reloadMs < 1000, note: 'page reload on #/runs/ID to the first task row (app boot included)' },
       { name: 'server_first_page_cold', value: serverColdMs, unit: 'ms', note: 'GET /runs/:id?limit=500 straight from Node, just before the cold open (engine still busy with the new run)' },
       { name: 'server_first_page_warm', value: serverWarmMs, unit: 'ms', note: 'the same just before the warm open' },
       { name: 'table_rows', value: Number(rowCount) - 1, unit: 'rows' },
@@ -113,8 +194,19 @@ async function main(): Promise<void> {
       { name: 'jump_to_rows_max', value: jumpTimes[jumpTimes.length - 1] ?? 0, unit: 'ms' },
       { name: 'scroll_longtask_total', value: round(all.totalMs), unit: 'ms', note: `wheel and jumps together (${all.count} long tasks, max ${round(all.maxMs)} ms)` },
       { name: 'rows_in_dom_max', value: maxDom, unit: 'rows' },
+      { name: 'wheel_scroll_fps', value: fps, unit: 'fps', target: '>= 30 fps', met: fps >= 30, note: `${frames} animation frames over the 60 wheel steps` },
+      { name: 'graph_tab_first_nodes', value: graphMs, unit: 'ms', target: '< 1000 ms', met: graphMs < 1000, note: `Graph tab to its first node: group level, ${graphNodes} nodes` },
+      { name: 'timeline_tab_first_bars', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: 'Timeline tab to its first row' },
+      { name: 'server_runs_graph', value: graphServer.ms, unit: 'ms', note: `GET /runs/:id/graph (group level) straight from Node, ${graphServer.bytes} bytes` },
+      { name: 'server_runs_groups', value: groupsServer.ms, unit: 'ms', note: `GET /runs/:id/groups (every id read in id order) straight from Node, ${groupsServer.bytes} bytes` },
     ];
-    writeBenchResult('ui-table', figures, { tasks: TASKS, chromium: browser.context.browser()?.version() ?? null });
+    writeBenchResult('ui-table', figures, {
+      tasks: TASKS,
+      chromium: browser.context.browser()?.version() ?? null,
+      loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
+      loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100),
+      cores: cpus().length,
+    });
   } finally {
     if (runId) await cancelRun(host, runId).catch(() => {});
     await browser.close();

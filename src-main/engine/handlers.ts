@@ -19,6 +19,8 @@ import { outputHandlers } from '../outputs/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
+import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
+import { filteredTaskIds, runTaskEdges } from '../store/queries/run-graph';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
@@ -233,5 +235,15 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
     },
     // Task outputs (logic in src-main/outputs).
     ...outputHandlers(p.outputs, (r, t) => void requireTask(p, r, t), (r) => void requireRun(p, r)),
+    // The DAG view (src-shared/model/run-graph.ts shapes it).
+    'runs.graph': ({ id, level, max_tasks }) => {
+      requireRun(p, id);
+      return runGraph(id, runTaskEdges(p.store.db, id), level ?? 'auto', max_tasks ?? GRAPH_TASK_LIMIT);
+    },
+    'runs.groups': ({ id, status, q }) => {
+      requireRun(p, id);
+      const ids = filteredTaskIds(p.store.db, id, { status, q });
+      return { run_id: id, matched: ids.length, segments: groupSegments(ids) };
+    },
   };
 }

@@ -12,6 +12,15 @@ function formatUtc(d: Date): string {
   return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 19)} UTC`;
 }
 
+// One formatter per shape, made once: toLocale*String with options builds a new ICU formatter on every call,
+// which is most of the cost of painting a screenful of table rows.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(undefined, options)));
+  return f;
+}
+
 export function formatLocal(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -19,9 +28,10 @@ export function formatLocal(iso: string | null | undefined): string {
   if (utcMode) return formatUtc(d);
   const now = new Date();
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
-  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = formatter('time', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
   if (sameDay) return time;
-  const date = d.toLocaleDateString(undefined, { year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric', month: 'short', day: 'numeric' });
+  const thisYear = d.getFullYear() === now.getFullYear();
+  const date = formatter(thisYear ? 'day' : 'day-year', { year: thisYear ? undefined : 'numeric', month: 'short', day: 'numeric' }).format(d);
   return `${date} ${time}`;
 }
 
@@ -30,7 +40,7 @@ export function formatLocalFull(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const local = d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+  const local = formatter('full', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(d);
   return `${local} · ${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }
 

@@ -22,6 +22,7 @@ import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
+import { GroupSegmentsSchema, RunGraphSchema } from './graph-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -322,6 +323,22 @@ export const calls = {
     input: z.object({ run_id: RunId }),
     output: RunOutputSummarySchema,
     http: ['GET', '/runs/:run_id/outputs/summary'],
+  }),
+  'runs.graph': call({
+    summary: 'A run\'s dependency graph (ids, states, edges); by task group when the run has more than max_tasks tasks (default 2000)',
+    input: z.object({
+      id: RunId,
+      level: oneOf(['auto', 'task', 'group'] as const, 'graph level').optional(),
+      max_tasks: z.coerce.number().int().positive().optional(),
+    }),
+    output: RunGraphSchema,
+    http: ['GET', '/runs/:id/graph'],
+  }),
+  'runs.groups': call({
+    summary: 'The task groups (dot-named ids) of a run in id order with their sizes, under the same filters as runs.get',
+    input: z.object({ id: RunId, status: z.string().optional(), q: z.string().optional() }),
+    output: GroupSegmentsSchema,
+    http: ['GET', '/runs/:id/groups'],
   }),
 } as const;
 

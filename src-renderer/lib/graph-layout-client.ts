@@ -1,0 +1,33 @@
+// The DAG view's way to the layout: in a worker when the page can start one, in place otherwise (a layout is
+// still better late than never).
+import type { RunGraph } from '../../src-shared/model/run-graph';
+import { layoutGraph, type GraphLayout } from './graph-layout';
+
+type Answer = { ok: true; layout: GraphLayout } | { ok: false; error: string };
+
+export function layoutOffThread(graph: RunGraph): { done: Promise<GraphLayout>; cancel: () => void } {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    return { done: Promise.resolve().then(() => layoutGraph(graph)), cancel: () => {} };
+  }
+  const done = new Promise<GraphLayout>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<Answer>) => {
+      worker.terminate();
+      if (e.data.ok) resolve(e.data.layout);
+      else reject(new Error(e.data.error));
+    };
+    worker.onerror = () => {
+      // A worker the CSP or the protocol refused: lay out here instead.
+      worker.terminate();
+      try {
+        resolve(layoutGraph(graph));
+      } catch (err) {
+        reject(err as Error);
+      }
+    };
+    worker.postMessage(graph);
+  });
+  return { done, cancel: () => worker.terminate() };
+}

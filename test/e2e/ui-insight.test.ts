@@ -1,0 +1,190 @@
+// Run insight against the real headless host and real local jobs: the DAG view (edges from the run's
+// dependencies, nodes in status colours, a click opens the task), the Gantt timeline (wait and run bars from
+// the recorded times, a click opens the task), collapsible task groups kept across a reload, the CPU/memory
+// columns, and a 3,000-task run drawn by group. Screenshots in light and dark go to test/e2e/artifacts/ and
+// axe-core must find no serious or critical violation in either.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { cancelRun, createBigRun, startRun } from './big-run';
+import { ensureRendererBuilt } from './build';
+import { startRealHost, type RealHost } from './real-host';
+
+const skipBrowser = shouldSkipBrowser();
+const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
+const POLL = { timeout: 60_000 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const WORKFLOW = {
+  title: 'Insight checks',
+  tasks: [
+    { id: 'prep', command: 'sleep 1' },
+    { id: 'align.a', command: 'sleep 1', deps: ['prep'] },
+    { id: 'align.b', command: 'true', deps: ['prep'] },
+    { id: 'align.c', command: 'exit 3', deps: ['prep'] },
+    { id: 'report', command: 'true', deps: ['align.a', 'align.b'] },
+  ],
+};
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: string[] }>;
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: Violation[] };
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
+
+const go = (page: Page, hash: string): Promise<unknown> => page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
+const hashOf = (page: Page): Promise<string> => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
+
+describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (real host)', () => {
+  let host: RealHost;
+  let browser: Browser;
+  let runId = '';
+  let bigId = '';
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    ensureRendererBuilt();
+    host = await startRealHost();
+    runId = await startRun(host, WORKFLOW, 'insight');
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(host.engine.url);
+    await page.locator('[data-testid="backend-chip"]').first().waitFor(POLL);
+    await go(page, `#/runs/${runId}`);
+    // Every task settled: report completes, align.c fails (its dependants: none).
+    await page.locator('[data-testid="task-row"][data-task-id="report"][data-status="completed"]').waitFor(POLL);
+    await page.locator('[data-testid="task-row"][data-task-id="align.c"][data-status="failed"]').waitFor(POLL);
+  });
+
+  afterAll(async () => {
+    if (bigId) await cancelRun(host, bigId).catch(() => {});
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('Graph: one node per task in its status colours, one edge per dependency; a click opens the task', async () => {
+    const { page } = browser;
+    // The layout runs in a worker (dagre takes seconds on big graphs), which the CSP must allow.
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await page.getByTestId('run-view-graph').click();
+    const nodes = page.getByTestId('dag-node');
+    await expect.poll(() => nodes.count(), POLL).toBe(5);
+    expect(workers.some((u) => u.includes('graph-layout.worker'))).toBe(true);
+    expect(await page.getByTestId('run-graph').getAttribute('data-level')).toBe('task');
+    const states = await nodes.evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-node-id'), e.getAttribute('data-status')])));
+    expect(states).toEqual({ prep: 'completed', 'align.a': 'completed', 'align.b': 'completed', 'align.c': 'failed', report: 'completed' });
+    const edges = await page.getByTestId('dag-edge').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`).sort());
+    expect(edges).toEqual(['align.a>report', 'align.b>report', 'prep>align.a', 'prep>align.b', 'prep>align.c']);
+    // Dependencies are laid out to the left of what depends on them.
+    const x = async (id: string): Promise<number> => (await page.locator(`[data-testid="dag-node"][data-node-id="${id}"]`).boundingBox())?.x ?? NaN;
+    expect(await x('prep')).toBeLessThan(await x('align.a'));
+    expect(await x('align.a')).toBeLessThan(await x('report'));
+    // The failed node is painted in the palette's failed colours (the badge's AA-checked pair).
+    const fill = await page.locator('[data-testid="dag-node"][data-node-id="align.c"] rect').getAttribute('fill');
+    expect(fill).toBe('#fae7e7');
+
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(SHOTS, `insight-graph-${scheme}.png`) });
+      expect(await seriousViolations(page), `graph in ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.locator('[data-testid="dag-node"][data-node-id="align.c"]').click();
+    await page.locator('[data-testid="task-panel"][data-task-id="align.c"]').waitFor(POLL);
+    expect(await hashOf(page)).toBe(`#/runs/${runId}/tasks/align.c`);
+    // The graph stays the run's view while the task is open.
+    expect(await page.getByTestId('run-graph').count()).toBe(1);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('Timeline: wait and run bars from each task’s own times; a click opens the task', async () => {
+    const { page } = browser;
+    await go(page, `#/runs/${runId}`);
+    await page.getByTestId('run-view-timeline').click();
+    const rows = page.getByTestId('gantt-row');
+    await expect.poll(() => rows.count(), POLL).toBe(5);
+    const prep = page.locator('[data-testid="gantt-row"][data-task-id="prep"]');
+    // `sleep 1` ran for at least a second; every task that ran has both bars.
+    expect(Number(await prep.getAttribute('data-run-ms'))).toBeGreaterThanOrEqual(900);
+    expect(Number(await prep.getAttribute('data-wait-ms'))).toBeGreaterThanOrEqual(0);
+    expect(await page.locator('[data-testid="gantt-row"] [data-testid="gantt-run"]').count()).toBe(5);
+    expect(await page.locator('[data-testid="gantt-row"] [data-testid="gantt-wait"]').count()).toBe(5);
+    // report started after align.a finished, so its bar starts to the right of prep's.
+    const left = async (id: string): Promise<number> => (await page.locator(`[data-testid="gantt-row"][data-task-id="${id}"] [data-testid="gantt-run"]`).boundingBox())?.x ?? NaN;
+    expect(await left('report')).toBeGreaterThan(await left('prep'));
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: join(SHOTS, `insight-timeline-${scheme}.png`) });
+      expect(await seriousViolations(page), `timeline in ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await prep.click();
+    await page.locator('[data-testid="task-panel"][data-task-id="prep"]').waitFor(POLL);
+    expect(await hashOf(page)).toBe(`#/runs/${runId}/tasks/prep`);
+  });
+
+  it('Tasks: groups collapse and expand, kept across a reload; CPU and memory columns are there', async () => {
+    const { page } = browser;
+    await go(page, `#/runs/${runId}`);
+    await page.getByTestId('run-view-table').click();
+    expect(await page.locator('[data-testid="task-table"] th').allTextContents()).toEqual(expect.arrayContaining(['CPU', 'Memory']));
+    await page.getByTestId('group-toggle').check();
+    const header = page.locator('[data-testid="group-row"][data-group="align"]');
+    await header.waitFor(POLL);
+    expect(await header.textContent()).toContain('3 tasks');
+    const ids = () => page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    await expect.poll(ids, POLL).toEqual(['prep', 'align.a', 'align.b', 'align.c', 'report'].sort((a, b) => (a < b ? -1 : 1)));
+    await header.getByTestId('group-header').click();
+    await expect.poll(ids, POLL).toEqual(['prep', 'report']);
+    expect(await header.getAttribute('data-collapsed')).toBe('true');
+    expect(await header.getByTestId('group-header').getAttribute('aria-expanded')).toBe('false');
+    await page.screenshot({ path: join(SHOTS, 'insight-groups-collapsed-light.png') });
+
+    await page.reload();
+    await page.locator('[data-testid="group-row"][data-group="align"][data-collapsed="true"]').waitFor(POLL);
+    await expect.poll(ids, POLL).toEqual(['prep', 'report']);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'insight-groups-collapsed-dark.png') });
+    expect(await seriousViolations(page), 'collapsed groups in dark').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('[data-testid="group-row"][data-group="align"] [data-testid="group-header"]').click();
+    await expect.poll(ids, POLL).toHaveLength(5);
+    await page.getByTestId('group-toggle').uncheck();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('a 3,000-task run is drawn by group; a group opens the table filtered to it', async () => {
+    const { page } = browser;
+    bigId = await createBigRun(host, 3000);
+    await go(page, `#/runs/${bigId}`);
+    await page.getByTestId('run-view-graph').click();
+    await expect.poll(() => page.getByTestId('run-graph').getAttribute('data-level'), POLL).toBe('group');
+    const nodes = page.getByTestId('dag-node');
+    await expect.poll(() => nodes.count(), POLL).toBe(11);
+    expect(await page.getByTestId('graph-grouped').textContent()).toContain('3,000 tasks');
+    await page.locator('[data-testid="dag-node"][data-node-id="g03"]').click();
+    await expect.poll(() => page.getByTestId('tasks-shown').textContent(), POLL).toBe('300 of 3,000 shown');
+    const ids = await page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    expect(ids.length).toBeGreaterThan(5);
+    expect(ids.every((id) => id?.startsWith('g03.'))).toBe(true);
+    // Collapsing the only group leaves its header and no task rows, with nothing fetched for it.
+    await page.locator('[data-testid="group-row"][data-group="g03"] [data-testid="group-header"]').click();
+    await expect.poll(() => page.getByTestId('task-row').count(), POLL).toBe(0);
+    expect(await page.getByTestId('task-table').getAttribute('aria-rowcount')).toBe('2');
+    await page.screenshot({ path: join(SHOTS, 'insight-big-group-light.png') });
+    expect(browser.problems).toEqual([]);
+  });
+});
