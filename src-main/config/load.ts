@@ -121,7 +121,7 @@ function kindOf(st: fs.Stats): string {
 }
 
 /** Read only a regular file of at most MAX_CONFIG_BYTES: /dev/zero would grow without end, a FIFO would hang. */
-function readConfigText(file: string): string {
+export function readConfigText(file: string): string {
   const notRegular = (st: fs.Stats) => new Error(st.isDirectory() ? 'it is a directory, not a file' : `it is ${kindOf(st)}, not a regular file`);
   const tooBig = (size: number) => new Error(`${file} is ${size} bytes; a config file may be at most 1 MB (${MAX_CONFIG_BYTES} bytes). Is this the right file?`);
   const before = fs.statSync(file);

@@ -8,6 +8,7 @@ import type { PromptCenter } from './prompts';
 import type { LogSink } from './state-log';
 import type { SourceManager } from '../sources/manager';
 import type { CostSettings } from '../pricing/settings';
+import type { ConfigControl } from './config-control';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -39,4 +40,6 @@ export interface EngineOptions {
   /** How many submissions run at once per backend (default: the backend's capabilities.submitConcurrency). */
   submitConcurrency?: number;
   now?: () => string;
+  /** Reading, saving and applying the config file (config.get / config.save); absent = not editable. */
+  configControl?: ConfigControl;
 }

@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { ConfigDocumentSchema, ConfigSaveResultSchema, MAX_CONFIG_TEXT } from './config-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -276,6 +277,18 @@ export const calls = {
     input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
+  }),
+  'config.get': call({
+    summary: 'The configuration in effect: file path (or why the defaults are in use), its text, problems and warnings',
+    input: z.object({}),
+    output: ConfigDocumentSchema,
+    http: ['GET', '/config'],
+  }),
+  'config.save': call({
+    summary: 'Validate a new config text, write it (0600, previous kept as .bak) and apply it without restarting',
+    input: z.object({ text: z.string().max(MAX_CONFIG_TEXT), dry_run: z.boolean().optional() }),
+    output: ConfigSaveResultSchema,
+    http: ['POST', '/config'],
   }),
 } as const;
 
