@@ -12,6 +12,7 @@ import { acquireDataDirLock } from '../engine/lock';
 import { defaultDataDir } from '../platform/paths';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
+import { CONFIG_COMMANDS } from './config-commands';
 
 export { UsageError } from './command-def';
 export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
@@ -519,6 +520,7 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   ...SOURCE_COMMANDS,
+  ...CONFIG_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

@@ -55,7 +55,7 @@ function configDocument(p: EngineParts): ConfigDocument {
     exists,
     text,
     defaults_reason: defaultsReason,
-    error: info.error,
+    config_error: info.error,
     warnings: info.warnings ?? [],
     editable: !!control,
   };

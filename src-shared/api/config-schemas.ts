@@ -27,7 +27,8 @@ export const ConfigDocumentSchema = z.object({
   text: z.string(),
   /** Why the defaults are in use, when they are ("no config file found", or the file's problems). */
   defaults_reason: z.string().nullable(),
-  error: ConfigErrorSchema.nullable(),
+  // Named like health's field: a top-level `error` means a failed call to CLI --json readers.
+  config_error: ConfigErrorSchema.nullable(),
   warnings: z.array(z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable() })),
   /** False when this engine cannot edit its config (e.g. a test engine without a config file source). */
   editable: z.boolean(),
