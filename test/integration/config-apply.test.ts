@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('config.get', () => {
   it('shows the file in effect and its text', async () => {
     const doc = await h.eng.api.invoke('config.get', {});
-    expect(doc).toMatchObject({ file: configPath, target: configPath, exists: true, defaults_reason: null, error: null, editable: true });
+    expect(doc).toMatchObject({ file: configPath, target: configPath, exists: true, defaults_reason: null, config_error: null, editable: true });
     expect(doc.text).toBe(fs.readFileSync(configPath, 'utf8'));
   });
 });
