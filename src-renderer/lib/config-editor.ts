@@ -2,7 +2,8 @@
 // src-shared/config (the same checks the engine runs on load and save). No eval anywhere: it runs under the CSP.
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { defaultHighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
@@ -35,6 +36,16 @@ const appTheme = EditorView.theme({
   '.cm-tooltip': { backgroundColor: 'var(--surface)', color: 'var(--text)', border: '1px solid var(--border-strong)' },
 });
 
+// YAML colours from the theme's variables (CodeMirror's default style is dark blue keys: unreadable in dark mode).
+const yamlColours = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: 'var(--accent-text)' },
+  { tag: [tags.string, tags.special(tags.string)], color: 'var(--text)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--warn-text)' },
+  { tag: tags.comment, color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.punctuation, tags.separator, tags.operator], color: 'var(--muted)' },
+  { tag: [tags.meta, tags.labelName, tags.typeName], color: 'var(--muted)' },
+]);
+
 export interface ConfigEditorHandle {
   view: EditorView;
   setText(text: string): void;
@@ -55,7 +66,7 @@ export function mountConfigEditor(parent: HTMLElement, text: string, onText: (te
         EditorState.tabSize.of(2),
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         yaml(),
-        syntaxHighlighting(defaultHighlightStyle),
+        syntaxHighlighting(yamlColours),
         lintGutter(),
         appTheme,
         EditorView.contentAttributes.of({ 'aria-label': label, 'data-testid': 'config-editor-content' }),

@@ -2,6 +2,7 @@
 // shows a diagnostic on the right line, fixing it and saving writes the file and applies it without a restart,
 // so the new backend shows on the Backends page served by the same engine process.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
@@ -11,6 +12,8 @@ import { startRealHost, type RealHost } from './real-host';
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WITH_WARNING = `${['backends:', '  - name: local', '    type: local', '  - name: extra', '    type: local', '    max_concurrent: 2', 'settings:', '  poll_intervall: 5'].join('\n')}\n`;
 
 const BROKEN = ['backends:', '  - name: extra', '    type: local', '    max_concurrent: ten', ''].join('\n');
 const FIXED = ['backends:', '  - name: local', '    type: local', '  - name: extra', '    type: local', '    max_concurrent: 2', ''].join('\n');
@@ -79,5 +82,29 @@ describe.skipIf(skipBrowser)('Settings: config editor (real host)', () => {
     const engineFile = JSON.parse(readFileSync(join(host.dataDir, 'engine.json'), 'utf8')) as { pid: number };
     expect(engineFile.pid).toBe(pid);
     expect(browser.problems).toEqual([]);
+  });
+
+  it('a saved warning shows in the config banner, readable in dark mode (axe: no serious contrast problem)', async () => {
+    const { page } = browser;
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('theme-dark').check();
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(WITH_WARNING);
+    const warn = page.locator('[data-testid="config-diagnostic"][data-severity="warning"]');
+    await warn.first().waitFor(POLL);
+    expect(await warn.getAttribute('data-line')).toBe('8');
+    await page.getByTestId('config-save').click();
+    await page.getByTestId('config-save-result').waitFor(POLL);
+    // The engine's health now carries the warning: the banner says which file and line.
+    const banner = page.getByTestId('config-warnings');
+    await banner.waitFor(POLL);
+    expect(await banner.innerText()).toContain('line 8');
+    expect(await banner.innerText()).toContain(join(host.configHome, 'scripthut', 'scripthut.yaml'));
+    await page.screenshot({ path: join(SHOTS, 'settings-dark-warning.png') });
+    await page.evaluate(AXE);
+    const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> };
+    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(serious).toEqual([]);
   });
 });
