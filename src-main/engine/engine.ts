@@ -65,7 +65,7 @@ export class Engine implements EngineApi {
   }
 
   /** Start driving a backend that is (now) in the map: its loop, its status events, its job-end wake-ups. */
-  private attach(b: Backend): void {
+  private attach(b: Backend, announce = false): void {
     if (!this.loops.has(b.name)) this.loops.set(b.name, new BackendLoop(this.parts, b.name));
     const offStatus = b.onStatusChange(() => this.bus.emit('backend.changed', backendInfo(this.parts, b)));
     // A job that ended has a verdict now: run the cycle at once instead of waiting for the next poll.
@@ -74,7 +74,8 @@ export class Engine implements EngineApi {
       if (typeof offStatus === 'function') offStatus();
       if (typeof offEnd === 'function') offEnd();
     });
-    this.bus.emit('backend.changed', backendInfo(this.parts, b));
+    // A backend added or rebuilt by a config change: windows add or refresh its card.
+    if (announce) this.bus.emit('backend.changed', backendInfo(this.parts, b));
     this.wake(b.name);
   }
 
@@ -98,13 +99,13 @@ export class Engine implements EngineApi {
       this.unwatch.get(name)?.();
       const next = build(name);
       this.o.backends.set(name, next);
-      this.attach(next);
+      this.attach(next, true);
       if (old) retired.push({ name, backend: old });
     }
     for (const name of plan.added) {
       const b = build(name);
       this.o.backends.set(name, b);
-      this.attach(b);
+      this.attach(b, true);
     }
     // Close an old object only after the cycle that may still be using it is over (bounded: a hung call must
     // not hang the save).
