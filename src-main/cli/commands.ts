@@ -14,6 +14,7 @@ import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 import { STACK_COMMANDS } from './stack-commands';
 import { OUTPUT_COMMANDS } from './output-commands';
+import { CONFIG_COMMANDS } from './config-commands';
 
 export { UsageError } from './command-def';
 export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
@@ -523,6 +524,7 @@ export const COMMANDS: CommandDef[] = [
   ...SOURCE_COMMANDS,
   ...STACK_COMMANDS,
   ...OUTPUT_COMMANDS,
+  ...CONFIG_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

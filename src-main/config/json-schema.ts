@@ -2,7 +2,7 @@
 // resources/scripthut.schema.json so editors (the YAML language server's `# yaml-language-server: $schema=`)
 // can complete and check config files; scripts/build-main.mjs rewrites it and a unit test keeps it current.
 import { z } from 'zod';
-import { configSchemas } from '../../src-shared/config';
+import { configSchemas } from '../../src-shared/config/schema';
 
 export const CONFIG_SCHEMA_ID = 'https://scripthut.org/schema/scripthut.schema.json';
 

@@ -3,10 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, YAMLError } from 'yaml';
-import { defaultConfig, validateConfig } from '../../src-shared/config';
-import type { ConfigIssue, LocatedConfigIssue, PathSegment, ScripthutConfig } from '../../src-shared/config';
+import type { YAMLError } from 'yaml';
+import { checkConfigText, defaultConfig, yamlReason } from '../../src-shared/config';
+import type { ConfigDiagnostic, ConfigIssue, ScripthutConfig } from '../../src-shared/config';
 import { defaultConfigPath } from '../platform/paths';
 import { expandConfigPaths } from './expand-paths';
 
@@ -81,39 +80,31 @@ export function loadConfig(opts: LoadConfigOptions = {}): LoadedConfig {
 
 /** Parse the text of a config file; `file` is used for messages, relative stack input files and `~`. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = process.env, cpuCount = os.cpus().length): LoadedConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length) {
-    const issues = doc.errors.map((e) => yamlIssue(e));
-    const first = doc.errors[0]!;
+  const checked = checkConfigText(text, { cpuCount });
+  if (checked.yamlErrors.length) {
+    const errs = checked.yamlErrors;
+    const issues = errs.map((e) => yamlIssue(e));
+    const first = errs[0]!;
     // prettyErrors puts a source excerpt with a caret after the first line of the message.
     const excerpt = first.message.split('\n').slice(1).join('\n').replace(/^\n+|\s+$/g, '');
-    const lines = doc.errors.map((e) => `${file}:${where(e)}: YAML syntax error: ${reasonOf(e)}`);
+    const lines = errs.map((e) => `${file}:${where(e)}: YAML syntax error: ${yamlReason(e)}`);
     const message = `${lines.join('\n')}${excerpt ? `\n\n${excerpt}` : ''}`;
     return { ok: false, error: { file, message, issues } };
   }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    const message = `${file} could not be read as YAML: ${(e as Error).message}`;
+  if (checked.syntaxError) {
+    const message = `${file} ${checked.errors[0]?.message ?? 'could not be read as YAML'}`;
     return { ok: false, error: { file, message, issues: [{ path: '', message }] } };
   }
-  const result = validateConfig(data, { cpuCount });
-  const lineOf = (issue: LocatedConfigIssue) => locate(doc, issue.segments, lineCounter)?.line;
-  const at = (issue: LocatedConfigIssue) => {
-    const line = lineOf(issue);
-    return line ? `line ${line}: ` : '';
-  };
-  const warnings = result.warnings.map((w) => `${file}${lineOf(w) ? `:${lineOf(w)}` : ''}: ${w.message}`);
-  const warningDetails = result.warnings.map((w) => ({ path: w.path, message: w.message, line: lineOf(w) ?? null }));
-  if (!result.ok) {
-    const lines = result.issues.map((i) => `  ${at(i)}${i.message}`);
-    const count = result.issues.length === 1 ? '1 problem' : `${result.issues.length} problems`;
+  const at = (d: ConfigDiagnostic) => (d.line ? `line ${d.line}: ` : '');
+  const warnings = checked.warnings.map((w) => `${file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  const warningDetails = checked.warnings.map((w) => ({ path: w.path, message: w.message, line: w.line }));
+  if (!checked.config) {
+    const lines = checked.errors.map((i) => `  ${at(i)}${i.message}`);
+    const count = checked.errors.length === 1 ? '1 problem' : `${checked.errors.length} problems`;
     const message = `${file} has ${count}:\n${lines.join('\n')}`;
-    return { ok: false, error: { file, message, issues: result.issues.map(({ path: p, message: m }) => ({ path: p, message: m })) } };
+    return { ok: false, error: { file, message, issues: checked.errors.map(({ path: p, message: m }) => ({ path: p, message: m })) } };
   }
-  const config = expandConfigPaths(result.config, { home: homeDir(env), configDir: path.dirname(file) });
+  const config = expandConfigPaths(checked.config, { home: homeDir(env), configDir: path.dirname(file) });
   return { ok: true, config, file, warnings, warningDetails };
 }
 
@@ -130,7 +121,7 @@ function kindOf(st: fs.Stats): string {
 }
 
 /** Read only a regular file of at most MAX_CONFIG_BYTES: /dev/zero would grow without end, a FIFO would hang. */
-function readConfigText(file: string): string {
+export function readConfigText(file: string): string {
   const notRegular = (st: fs.Stats) => new Error(st.isDirectory() ? 'it is a directory, not a file' : `it is ${kindOf(st)}, not a regular file`);
   const tooBig = (size: number) => new Error(`${file} is ${size} bytes; a config file may be at most 1 MB (${MAX_CONFIG_BYTES} bytes). Is this the right file?`);
   const before = fs.statSync(file);
@@ -173,39 +164,8 @@ function where(e: YAMLError): string {
   return pos ? `${pos.line}:${pos.col}` : '?';
 }
 
-/** The error's first line without the " at line L, column C:" that prettyErrors appends. */
-function reasonOf(e: YAMLError): string {
-  const first = e.message.split('\n')[0] ?? e.message;
-  return first.replace(/ at line \d+, column \d+:?$/, '');
-}
-
 function yamlIssue(e: YAMLError): ConfigIssue {
   const pos = e.linePos?.[0];
   const loc = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-  return { path: '', message: `${loc}YAML syntax error: ${reasonOf(e)}` };
-}
-
-/** 1-based line/column of the deepest YAML node on the path (the key's line for mapping entries). */
-function locate(doc: Document, segments: readonly PathSegment[], lc: LineCounter): { line: number; col: number } | undefined {
-  let node: unknown = doc.contents;
-  let offset: number | undefined = rangeStart(node);
-  for (const seg of segments) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
-      if (!pair) break;
-      offset = rangeStart(pair.key) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      node = node.items[seg];
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset === undefined ? undefined : lc.linePos(offset);
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
-  return range ? range[0] : undefined;
+  return { path: '', message: `${loc}YAML syntax error: ${yamlReason(e)}` };
 }

@@ -4,6 +4,7 @@ import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } fr
 import type { EngineApi } from '../engine/dispatch';
 import { defaultDataDir } from '../platform/paths';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { deepLinkInArgv, installDeepLinks } from './deep-link';
 import { forwardEvents, registerIpc } from './ipc';
 import { showEngineNotifications } from './notifications';
 import { createMainWindow, revealWindow } from './window';
@@ -76,7 +77,13 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, shell));
 
   let win: BrowserWindow | null = null;
-  app.on('second-instance', () => revealWindow(win));
+  const links = installDeepLinks(app, { window: () => win, reveal: () => revealWindow(win), defaultApp: process.defaultApp === true });
+  // Windows and Linux start a second process for a scripthut:// link; it quits and its argv lands here.
+  app.on('second-instance', (_event, argv: string[] | undefined) => {
+    const link = deepLinkInArgv(argv ?? []);
+    if (link) links.open(link);
+    else revealWindow(win);
+  });
 
   await app.whenReady();
 
@@ -102,7 +109,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   ];
 
   const openWindow = (): void => {
-    win = createMainWindow({ preloadPath: opts.preloadPath, iconPath: opts.iconPath });
+    win = createMainWindow({ preloadPath: opts.preloadPath, iconPath: opts.iconPath, url: links.initialUrl() });
     win.on('closed', () => {
       win = null;
     });

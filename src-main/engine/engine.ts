@@ -7,6 +7,9 @@ import type { EngineApi, Handlers } from './dispatch';
 import { dispatch } from './dispatch';
 import { EventBus } from './events';
 import { backendInfo, makeHandlers } from './handlers';
+import { configHandlers } from './config-handlers';
+import type { BackendPlan } from './backend-plan';
+import type { Backend } from '../backends/types';
 import { InFlightSubmissions } from './in-flight-submissions';
 import { BackendLoop } from './loop';
 import type { EngineOptions } from './options';
@@ -22,6 +25,7 @@ export type { EngineConfigInfo, EngineOptions } from './options';
 export class Engine implements EngineApi {
   private readonly bus = new EventBus();
   private readonly loops = new Map<string, BackendLoop>();
+  private readonly unwatch = new Map<string, () => void>();
   private readonly handlers: Handlers;
   private readonly parts: EngineParts;
   private closed = false;
@@ -47,7 +51,7 @@ export class Engine implements EngineApi {
       isOpen: () => !this.closed,
       outputs,
     };
-    this.handlers = makeHandlers(this.parts, (name) => this.wake(name));
+    this.handlers = { ...makeHandlers(this.parts, (name) => this.wake(name)), ...configHandlers(this.parts, this) };
   }
 
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {
@@ -77,13 +81,57 @@ export class Engine implements EngineApi {
       if (e.opened) this.bus.emit('prompt', e.opened);
       if (e.closed) this.bus.emit('prompt.closed', { id: e.closed });
     });
-    for (const b of this.o.backends.values()) {
-      this.loops.set(b.name, new BackendLoop(this.parts, b.name));
-      b.onStatusChange(() => this.bus.emit('backend.changed', backendInfo(this.parts, b)));
-      // A job that ended has a verdict now: run the cycle at once instead of waiting for the next poll.
-      b.onJobEnd?.(() => this.wake(b.name));
-      this.wake(b.name);
+    for (const b of this.o.backends.values()) this.attach(b);
+  }
+
+  /** Start driving a backend that is (now) in the map: its loop, its status events, its job-end wake-ups. */
+  private attach(b: Backend, announce = false): void {
+    if (!this.loops.has(b.name)) this.loops.set(b.name, new BackendLoop(this.parts, b.name));
+    const offStatus = b.onStatusChange(() => this.bus.emit('backend.changed', backendInfo(this.parts, b)));
+    // A job that ended has a verdict now: run the cycle at once instead of waiting for the next poll.
+    const offEnd = b.onJobEnd?.(() => this.wake(b.name));
+    this.unwatch.set(b.name, () => {
+      if (typeof offStatus === 'function') offStatus();
+      if (typeof offEnd === 'function') offEnd();
+    });
+    // A backend added or rebuilt by a config change: windows add or refresh its card.
+    if (announce) this.bus.emit('backend.changed', backendInfo(this.parts, b));
+    this.wake(b.name);
+  }
+
+  /**
+   * Apply a new config's backends in place. Unchanged backends keep their object, connection and loop; a changed
+   * one is swapped in the map (its loop looks the backend up every cycle) and the old object is closed once the
+   * cycle in progress is over; a removed one loses its loop. Runs live in the store, so the new object adopts them.
+   */
+  async applyBackends(plan: BackendPlan, build: (name: string) => Backend): Promise<void> {
+    const retired: Array<{ name: string; backend: Backend }> = [];
+    for (const name of plan.removed) {
+      const old = this.o.backends.get(name);
+      this.unwatch.get(name)?.();
+      this.unwatch.delete(name);
+      this.loops.get(name)?.stop();
+      this.o.backends.delete(name);
+      if (old) retired.push({ name, backend: old });
     }
+    for (const name of plan.changed) {
+      const old = this.o.backends.get(name);
+      this.unwatch.get(name)?.();
+      const next = build(name);
+      this.o.backends.set(name, next);
+      this.attach(next, true);
+      if (old) retired.push({ name, backend: old });
+    }
+    for (const name of plan.added) {
+      const b = build(name);
+      this.o.backends.set(name, b);
+      this.attach(b, true);
+    }
+    // Close an old object only after the cycle that may still be using it is over (bounded: a hung call must
+    // not hang the save).
+    for (let i = 0; i < 250 && retired.some((r) => this.loops.get(r.name)?.busy); i++) await new Promise((r) => setTimeout(r, 20));
+    for (const name of plan.removed) if (!this.o.backends.has(name)) this.loops.delete(name);
+    await Promise.all(retired.map((r) => r.backend.close().catch(() => undefined)));
   }
 
   async close(): Promise<void> {

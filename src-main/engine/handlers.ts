@@ -100,7 +100,7 @@ function taskEnv(p: EngineParts, runId: string, taskId: string, attemptNo: numbe
   return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: env.vars, init: env.init, warnings: [...env.warnings, ...env.errors] };
 }
 
-export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Handlers {
+export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {
   const woken = <T>(a: Acted<T>): T => {
     if (a.wake) wake(a.wake);
     return a.result;

@@ -9,6 +9,7 @@ import type { LogSink } from './state-log';
 import type { SourceManager } from '../sources/manager';
 import type { CostSettings } from '../pricing/settings';
 import type { StackConfig } from '../../src-shared/config';
+import type { ConfigControl } from './config-control';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -42,4 +43,6 @@ export interface EngineOptions {
   now?: () => string;
   /** stacks feature: the app's own stack definitions (scripthut.yaml `stacks:`, input_files already absolute). */
   stacks?: StackConfig[];
+  /** Reading, saving and applying the config file (config.get / config.save); absent = not editable. */
+  configControl?: ConfigControl;
 }

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import type { ScripthutConfig } from '../../src-shared/config';
 import type { EnvRule } from '../../src-shared/workflow/types';
 import { loadConfig } from '../config/load';
+import { defaultConfigPath } from '../platform/paths';
+import { makeConfigControl } from './config-control';
 import { Store } from '../store/store';
 import { buildBackends, type BackendFactoryContext } from './backend-factory';
 import { Engine } from './engine';
@@ -83,13 +85,14 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       sshOptions: opts.sshOptions,
       onClose: (fn) => closers.push(fn),
     };
-    const backends = buildBackends(config, {
+    const factory: BackendFactoryContext = {
       dataDir: opts.dataDir,
       settings: config?.settings ?? null,
       makeShellBackend: opts.makeShellBackend?.(wiring),
       commandLog: (e) => store.appendCommand(e),
       registerCounts: wiring.registerCounts,
-    });
+    };
+    const backends = buildBackends(config, factory);
     const s = config?.settings;
     const timers: Timers = {
       noRecordMs: (s?.no_record_seconds ?? 300) * 1000,
@@ -112,6 +115,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
       stacks: config?.stacks ?? [], // stacks feature
+      configControl: makeConfigControl({ target: configTarget(opts, loaded), current: config, env: opts.env ?? process.env, factory, envLayers }),
     });
     engine.start();
     // Like the original: every source is synced at startup, in the background (failures show on the source).
@@ -137,6 +141,15 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     lock.release();
     throw err;
   }
+}
+
+/** Where the settings editor saves: the file named or loaded, else the user config file (created on save). */
+function configTarget(opts: StartEngineOptions, loaded: ReturnType<typeof loadConfig>): string {
+  const env = opts.env ?? process.env;
+  const named = opts.configPath ?? env.SCRIPTHUT_CONFIG;
+  if (named) return path.resolve(named);
+  const file = loaded.ok ? loaded.file : loaded.error.file;
+  return file ?? defaultConfigPath(env);
 }
 
 /** sources feature: the app's clones live in settings.sources_cache_dir, else <data>/sources. */

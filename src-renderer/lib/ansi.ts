@@ -43,12 +43,17 @@ function color256(n: number): string {
 
 /** Apply one SGR parameter list ("1;31", "38;5;208", "") to a state. */
 export function applySgr(state: SgrState, params: string): SgrState {
-  const s = { ...state };
-  const codes = params === '' ? [0] : params.split(/[;:]/).map((p) => (p === '' ? 0 : Number(p)));
+  // Reset is most of what logs write (after every coloured word): answer it without allocating.
+  if (params === '' || params === '0') return PLAIN;
+  // A literal copy, not a spread: this runs for every escape of a followed log (thousands a second).
+  const s: SgrState = { fg: state.fg, bg: state.bg, bold: state.bold, dim: state.dim, italic: state.italic, underline: state.underline, inverse: state.inverse };
+  const codes = params.includes(';') || params.includes(':') ? params.split(/[;:]/).map((p) => (p === '' ? 0 : Number(p))) : [Number(params)];
   for (let i = 0; i < codes.length; i++) {
     const c = codes[i] ?? 0;
-    if (c === 0) Object.assign(s, PLAIN);
-    else if (c === 1) s.bold = true;
+    if (c === 0) {
+      s.fg = s.bg = null;
+      s.bold = s.dim = s.italic = s.underline = s.inverse = false;
+    } else if (c === 1) s.bold = true;
     else if (c === 2) s.dim = true;
     else if (c === 3) s.italic = true;
     else if (c === 4) s.underline = true;
@@ -129,6 +134,16 @@ export function parseLine(raw: string, start: SgrState = PLAIN): { segments: Seg
   }
   push(line.slice(last));
   return { segments, end: state };
+}
+
+/** The SGR state at the end of a line, without building its segments (following a log reads every line). */
+export function sgrStateAfter(raw: string, start: SgrState = PLAIN): SgrState {
+  if (!raw.includes('\x1b')) return start;
+  const line = lastRedraw(raw);
+  let state = start;
+  ESCAPES.lastIndex = 0;
+  for (let m = ESCAPES.exec(line); m; m = ESCAPES.exec(line)) if (m[2] === 'm') state = applySgr(state, m[1] ?? '');
+  return state;
 }
 
 /** Text without escape sequences (for search and copy). */

@@ -1,11 +1,28 @@
 // The lines of a followed log, held once and capped: appends split only the new text, the oldest lines are
 // dropped past the cap (and counted, so the view can say so), and the ANSI state at each line start is kept so
 // a colour opened on one line carries on to the next. The view renders only the rows in sight.
-import { isPlain, parseLine, PLAIN, stripAnsi, type Segment, type SgrState } from './ansi';
+//
+// Storage is one string per append plus an Int32Array of where its lines start, not one string per line: a
+// followed log at ~1 MB/s is ~17,000 lines a second, and 100,000 separate line strings made the garbage collector
+// stall the page for 100-250 ms at a time (bench/ui-log.bench.ts). Lines are cut out only when shown or searched.
+import { isPlain, parseLine, PLAIN, sgrStateAfter, stripAnsi, type Segment, type SgrState } from './ansi';
+
+interface Chunk {
+  text: string;
+  /** Start offset of each complete line in `text`; line k ends at starts[k + 1] - 1 (the '\n'). */
+  starts: Int32Array;
+  /** Lines in this chunk. */
+  n: number;
+  /** Index (counting every line ever appended) of the chunk's first line. */
+  base: number;
+}
 
 export class LogLines {
-  private lines: string[] = [];
-  private starts: Array<SgrState | null> = [];
+  private chunks: Chunk[] = [];
+  /** Lines ever completed (dropped ones included). */
+  private total = 0;
+  /** SGR state at the start of lines that do not start plain, by absolute index (insertion order = index order). */
+  private starts = new Map<number, SgrState>();
   private partial = '';
   private partialStart: SgrState = PLAIN;
   /** Lines dropped from the front because of the cap. */
@@ -16,8 +33,9 @@ export class LogLines {
   constructor(readonly maxLines: number) {}
 
   clear(): void {
-    this.lines = [];
-    this.starts = [];
+    this.chunks = [];
+    this.total = 0;
+    this.starts = new Map();
     this.partial = '';
     this.partialStart = PLAIN;
     this.dropped = 0;
@@ -26,32 +44,79 @@ export class LogLines {
 
   append(text: string): void {
     if (!text) return;
-    const parts = (this.partial + text).split('\n');
-    this.partial = parts.pop() ?? '';
+    const all = this.partial ? this.partial + text : text;
+    const last = all.lastIndexOf('\n');
+    if (last < 0) {
+      this.partial = all;
+      this.version++;
+      return;
+    }
+    const chunkText = all.slice(0, last + 1);
+    let n = 0;
+    for (let at = chunkText.indexOf('\n'); at >= 0; at = chunkText.indexOf('\n', at + 1)) n++;
+    // starts[n] = the chunk's length, so line k always ends at starts[k + 1] - 1 (its '\n').
+    const starts = new Int32Array(n + 1);
+    for (let k = 0, at = 0; k < n; k++) {
+      starts[k] = at;
+      at = chunkText.indexOf('\n', at) + 1;
+    }
+    starts[n] = chunkText.length;
+    // Colour carried across lines: only a line holding an escape can change it, so only those are read.
     let state = this.partialStart;
-    for (const raw of parts) {
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      this.starts.push(isPlain(state) ? null : state);
-      this.lines.push(line);
-      if (line.includes('\x1b')) state = parseLine(line, state).end;
+    let esc = chunkText.indexOf('\x1b');
+    for (let k = 0; k < n; k++) {
+      if (!isPlain(state)) this.starts.set(this.total + k, state);
+      const end = (starts[k + 1] ?? 0) - 1;
+      if (esc >= 0 && esc < end) {
+        state = sgrStateAfter(chunkText.slice(starts[k] ?? 0, end), state);
+        esc = chunkText.indexOf('\x1b', end);
+      }
     }
+    this.chunks.push({ text: chunkText, starts, n, base: this.total });
+    this.total += n;
+    this.partial = all.slice(last + 1);
     this.partialStart = state;
-    const over = this.lines.length - this.maxLines;
-    if (over > 0) {
-      this.lines.splice(0, over);
-      this.starts.splice(0, over);
-      this.dropped += over;
-    }
+    this.trim();
     this.version++;
+  }
+
+  private trim(): void {
+    const over = this.total - this.dropped - this.maxLines;
+    if (over <= 0) return;
+    this.dropped += over;
+    while (this.chunks.length && (this.chunks[0]!.base + this.chunks[0]!.n) <= this.dropped) this.chunks.shift();
+    for (const key of this.starts.keys()) {
+      if (key >= this.dropped) break;
+      this.starts.delete(key);
+    }
   }
 
   /** Lines held, counting an unfinished last line. */
   get count(): number {
-    return this.lines.length + (this.partial ? 1 : 0);
+    return this.total - this.dropped + (this.partial ? 1 : 0);
   }
 
   raw(i: number): string {
-    return i < this.lines.length ? (this.lines[i] ?? '') : this.partial;
+    const abs = this.dropped + i;
+    if (abs >= this.total) return this.partial;
+    const c = this.chunkOf(abs);
+    if (!c) return '';
+    const k = abs - c.base;
+    const from = c.starts[k] ?? 0;
+    const to = (c.starts[k + 1] ?? c.text.length) - 1;
+    const line = c.text.slice(from, to);
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+  }
+
+  private chunkOf(abs: number): Chunk | undefined {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.chunks[mid]?.base ?? 0) <= abs) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.chunks[lo];
   }
 
   text(i: number): string {
@@ -59,7 +124,8 @@ export class LogLines {
   }
 
   segments(i: number): Segment[] {
-    const start = i < this.lines.length ? (this.starts[i] ?? PLAIN) : this.partialStart;
+    const abs = this.dropped + i;
+    const start = abs >= this.total ? this.partialStart : (this.starts.get(abs) ?? PLAIN);
     return parseLine(this.raw(i), start).segments;
   }
 

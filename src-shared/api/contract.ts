@@ -23,6 +23,7 @@ import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 import { GroupSegmentsSchema, RunGraphSchema } from './graph-schemas';
+import { ConfigDocumentSchema, ConfigSaveResultSchema, MAX_CONFIG_TEXT } from './config-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -339,6 +340,18 @@ export const calls = {
     input: z.object({ id: RunId, status: z.string().optional(), q: z.string().optional() }),
     output: GroupSegmentsSchema,
     http: ['GET', '/runs/:id/groups'],
+  }),
+  'config.get': call({
+    summary: 'The configuration in effect: file path (or why the defaults are in use), its text, problems and warnings',
+    input: z.object({}),
+    output: ConfigDocumentSchema,
+    http: ['GET', '/config'],
+  }),
+  'config.save': call({
+    summary: 'Validate a new config text, write it (0600, previous kept as .bak) and apply it without restarting',
+    input: z.object({ text: z.string().max(MAX_CONFIG_TEXT), dry_run: z.boolean().optional() }),
+    output: ConfigSaveResultSchema,
+    http: ['POST', '/config'],
   }),
 } as const;
 

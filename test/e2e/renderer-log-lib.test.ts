@@ -47,6 +47,43 @@ describe('LogLines', () => {
     expect(b.text(0)).toBe('3');
   });
 
+  it('matches a line-by-line reading for any way the text is cut into appends, across the cap', () => {
+    // Reference: the whole text split at once, colours carried line to line with parseLine.
+    const pieces = ['plain', `${ESC}[31mred`, 'still red', `${ESC}[0mreset`, `${ESC}[1;44mbold on blue`, 'x\r', '', `${ESC}[0m`, 'tail'];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let round = 0; round < 30; round++) {
+      const lines = Array.from({ length: 40 + rnd(60) }, () => pieces[rnd(pieces.length)] ?? '');
+      const text = lines.join('\n') + (rnd(2) ? '\n' : '');
+      const cap = 10 + rnd(50);
+      const b = new LogLines(cap);
+      for (let at = 0; at < text.length; ) {
+        const len = 1 + rnd(40);
+        b.append(text.slice(at, at + len));
+        at += len;
+      }
+      const all = text.split('\n');
+      const finished = all.slice(0, -1);
+      const partial = all[all.length - 1] ?? '';
+      const expected: Array<{ raw: string; start: ReturnType<typeof parseLine>['end'] }> = [];
+      let state = parseLine('').end;
+      for (const [k, raw] of [...finished, ...(partial ? [partial] : [])].entries()) {
+        // A finished line loses the '\r' of a CRLF; the unfinished last line is shown as it is so far.
+        const line = k < finished.length && raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        expected.push({ raw: line, start: state });
+        state = parseLine(line, state).end;
+      }
+      const keptFinished = Math.min(finished.length, cap);
+      const kept = expected.slice(finished.length - keptFinished);
+      expect(b.count, `round ${round}`).toBe(kept.length);
+      expect(b.dropped).toBe(finished.length - keptFinished);
+      kept.forEach((e, i) => {
+        expect(b.raw(i), `round ${round} line ${i}`).toBe(e.raw);
+        expect(b.segments(i)).toEqual(parseLine(e.raw, e.start).segments);
+      });
+    }
+  });
+
   it('finds lines and the first error line', () => {
     const b = new LogLines(100);
     b.append('start\nall good\nTraceback (most recent call last):\nValueError: x\n');

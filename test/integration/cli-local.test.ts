@@ -208,6 +208,37 @@ describe('a broken config', () => {
   });
 });
 
+describe('config show / config apply', () => {
+  it('shows the config in effect, refuses a file with problems (located), applies a good one without a restart', async () => {
+    const sb = sandbox();
+    const engine = await start(sb);
+    const shown = await cliJson<{ file: string | null; defaults_reason: string | null; target: string }>(sb, ['config', 'show']);
+    expect(shown.code).toBe(0);
+    expect(shown.body.file).toBeNull();
+    expect(shown.body.defaults_reason).toContain('no configuration file was found');
+    const bad = path.join(sb.root, 'bad.yaml');
+    fs.writeFileSync(bad, 'backends:\n  - name: two\n    type: local\n    max_concurrent: ten\n');
+    const refused = await cli(sb, ['config', 'apply', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${bad}:4: error: backends[0] ('two').max_concurrent`);
+    const good = path.join(sb.root, 'good.yaml');
+    fs.writeFileSync(good, 'backends:\n  - {name: local, type: local}\n  - {name: two, type: local, max_concurrent: 2}\n');
+    const dry = await cli(sb, ['config', 'apply', good, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('would be saved');
+    const ok = await cli(sb, ['config', 'apply', good]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('added two');
+    const status = await cliJson<{ pid: number; backends: Array<{ name: string }>; config_file: string }>(sb, ['status']);
+    expect(status.body.pid).toBe(engine.pid);
+    expect(status.body.backends.map((b) => b.name).sort()).toEqual(['local', 'two']);
+    expect(status.body.config_file).toBe(path.join(sb.configDir, 'scripthut', 'scripthut.yaml'));
+    const text = await cli(sb, ['config', 'show']);
+    expect(text.stdout.trim()).toBe(fs.readFileSync(good, 'utf8').trim());
+    await stopServe(engine);
+  });
+});
+
 describe('every command accepts --json', () => {
   it('prints one JSON document for each leaf of the command table', async () => {
     const sb = sandbox();
@@ -215,7 +246,9 @@ describe('every command accepts --json', () => {
     const wf = ledgerWorkflow(sb, 'json', [{ id: 'a' }, { id: 'b', deps: ['a'] }]);
     const runId = await startWorkflow(sb, wf.file);
     expect(await watch(sb, runId)).toBe(0);
-    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no', 'task run command?': 'true', 'run output path': 'task-summary.md' };
+    const applied = path.join(sb.root, 'applied.yaml');
+    fs.writeFileSync(applied, '# the built-in defaults, written by the --json test\n');
+    const placeholder: Record<string, string> = { file: wf.file, id: runId, task: 'a', name: 'local', 'prompts answer id': 'no-such-prompt', answer: 'no', 'task run command?': 'true', 'config apply file': applied, 'run output path': 'task-summary.md' };
     // Commands that may rightly refuse here (nothing to answer; no cluster info on a local backend): their refusal
     // must still be one JSON document with an error code and message.
     // `db restore` refuses while the engine holds the data folder.

@@ -29,6 +29,10 @@ const fake = vi.hoisted(() => {
     getURL() {
       return this.url;
     }
+    loadURL(url: string) {
+      this.url = url;
+      return Promise.resolve();
+    }
     isDestroyed() {
       return false;
     }
@@ -85,6 +89,10 @@ const fake = vi.hoisted(() => {
       return Promise.resolve();
     },
     getVersion: () => '1.2.3',
+    setAsDefaultProtocolClient: (scheme: string) => {
+      log.push(`protocolClient:${scheme}`);
+      return true;
+    },
   });
   const ipcMain = { handlers: new Map<string, Fn>(), handle: (ch: string, fn: Fn) => ipcMain.handlers.set(ch, fn), removeHandler: (ch: string) => ipcMain.handlers.delete(ch) };
   const protocol = {
@@ -216,6 +224,19 @@ describe('desktop startup', () => {
     const first = await launch();
     fake.app.emit('second-instance');
     expect(first.win?.focused).toBe(1);
+  });
+
+  it('registers scripthut:// before ready; a link in a second launch routes the window to the run', async () => {
+    const first = await launch();
+    expect(fake.log.indexOf('protocolClient:scripthut')).toBeGreaterThanOrEqual(0);
+    expect(fake.log.indexOf('protocolClient:scripthut')).toBeLessThan(fake.log.indexOf('whenReady'));
+    fake.app.emit('second-instance', {}, ['/opt/ScriptHut/scripthut-desktop', 'scripthut://run/r-42/task/train']);
+    expect(first.win?.webContents.getURL()).toBe('app://scripthut/index.html#/runs/r-42/tasks/train');
+    expect(first.win?.focused).toBe(1);
+    const event = { preventDefault: vi.fn() };
+    fake.app.emit('open-url', event, 'scripthut://run/r-43');
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(first.win?.webContents.getURL()).toBe('app://scripthut/index.html#/runs/r-43');
   });
 
   it('shows who owns the data folder and quits when the engine is locked', async () => {
