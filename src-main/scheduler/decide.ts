@@ -28,7 +28,7 @@ export interface RunSnapshot {
 
 export interface Snapshot {
   run: RunSnapshot;
-  /** The run's tasks the engine loaded: all of them, except for a verdict (then the one task is enough). */
+  /** The run's tasks the engine loaded: all of them, or only those the input is about (then the run is not settled). */
   tasks: TaskSnapshot[];
   /** How many tasks the run has now (for the task limit). */
   taskCount: number;
@@ -162,8 +162,10 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
       break;
   }
 
-  // Settle: a verdict for one task says nothing about the others, so only a full snapshot is settled here.
-  if (input.kind !== 'verdict' || snapshot.tasks.length === snapshot.taskCount) settle(d, run, tasks, now, push);
+  // Settle: a snapshot of some tasks (a verdict's one task, a cancel's jobs in flight) says nothing about the
+  // others, so only a full snapshot is settled here; the caller settles the rest.
+  if (snapshot.tasks.length < snapshot.taskCount) return d;
+  settle(d, run, tasks, now, push);
   if (!run.cancelRequested && !run.haltedReason && !isTerminalRun(d.runPatch.status ?? run.status)) d.submissions = readyTasks([...tasks.values()]);
   return d;
 }

@@ -123,6 +123,12 @@ const rows: Array<[string, Snapshot, DecideInput, Expect]> = [
     { transitions: [['p', 'pending', 'cancelled']], runPatch: { cancelRequested: true }, jobsToCancel: ['q', 's', 'r'] },
   ],
   [
+    'cancel on a snapshot of the jobs in flight only (how the engine asks) lists them and settles nothing',
+    snap([task('r', 'running', { jobId: '9' }), task('s', 'settling', { jobId: '8' })], {}, 6),
+    { kind: 'cancel' },
+    { runPatch: { cancelRequested: true }, jobsToCancel: ['r'], submissions: [] },
+  ],
+  [
     'cancel of a run already being cancelled cancels nothing twice',
     snap([task('a', 'cancelled'), task('b', 'settling')], { cancelRequested: true }),
     { kind: 'cancel' },
