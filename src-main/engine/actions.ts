@@ -11,7 +11,7 @@ import type { RunRow, TaskRow } from '../store/rows';
 import type { EngineParts } from './parts';
 import type { RunSource } from '../sources/handlers';
 import { newRunId } from './run-factory';
-import { loadRunSnapshot } from './snapshot';
+import { loadRunSnapshot, partialRunSnapshot } from './snapshot';
 
 export interface Acted<T> {
   result: T;
@@ -108,13 +108,17 @@ export async function cancelRun(p: EngineParts, run: RunRow, taskId?: string): P
       p.uow.taskChanged(run.id, id);
     }
   });
-  const rows = p.store.inFlightTasks(run.backend_name).filter((x) => x.run_id === run.id);
+  // Which jobs to stop, and in what order, is decide()'s: it sees only the run's tasks in flight here.
+  const inflight = p.store.inFlightTasks(run.backend_name).filter((x) => x.run_id === run.id);
+  const taskCount = Object.values(p.store.runStatusCounts(run.id)).reduce((a, n) => a + n, 0);
+  const cur = p.store.getRun(run.id) ?? run;
+  const plan = decide(partialRunSnapshot(cur, inflight, taskCount).snapshot, { kind: 'cancel' }, p.now());
   const errors: string[] = [];
-  for (const r of rows) {
+  for (const id of plan.jobsToCancel) {
     try {
-      await cancelTask(p, run, r.task_id);
+      await cancelTask(p, run, id);
     } catch (err) {
-      errors.push(`${r.task_id}: ${(err as Error).message}`);
+      errors.push(`${id}: ${(err as Error).message}`);
     }
   }
   p.uow.commit(() => p.uow.settleRun(run.id, p.now()));

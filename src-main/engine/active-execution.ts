@@ -4,6 +4,7 @@
 import type { RunStatus, TaskStatus } from '../../src-shared/model/status';
 import { isInFlight } from '../../src-shared/model/status';
 import type { Transition } from '../model/transition';
+import { cascadeFrom } from '../scheduler/run-state';
 import type { TaskRow } from '../store/rows';
 
 interface TaskEntry {
@@ -104,24 +105,11 @@ export class RunExecution {
 
   /** Pending tasks downstream of a newly failed/dep_failed/cancelled task become dep_failed (transitively). */
   cascade(now: string): Transition[] {
-    const out: Transition[] = [];
-    const queue = this.blockedRoots;
+    const roots = this.blockedRoots;
     this.blockedRoots = [];
-    for (let i = 0; i < queue.length; i++) {
-      const cause = this.tasks.get(queue[i] as string);
-      if (!cause || !BLOCKING.has(cause.status)) continue;
-      for (const id of this.dependents.get(cause.id) ?? []) {
-        const dep = this.tasks.get(id);
-        if (!dep || dep.status !== 'pending') continue;
-        const what = cause.status === 'cancelled' ? 'was cancelled' : 'failed';
-        const reason = `Dependency '${cause.id}' ${what}`;
-        out.push({ taskId: dep.id, from: 'pending', to: 'dep_failed', reason, patch: { status: 'dep_failed', error: reason, finishedAt: now } });
-        // setStatus queues it as a root of its own, so its dependents follow in this same pass.
-        this.setStatus(dep.id, 'dep_failed');
-        queue.push(...this.blockedRoots);
-        this.blockedRoots = [];
-      }
-    }
+    const out = cascadeFrom(roots, { dependents: (id) => this.dependents.get(id) ?? [], status: (id) => this.tasks.get(id)?.status, markDepFailed: (id) => this.setStatus(id, 'dep_failed') }, now);
+    // setStatus queued each new dep_failed task as a root; the cascade already followed them.
+    this.blockedRoots = [];
     return out;
   }
 

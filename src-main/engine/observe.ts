@@ -1,15 +1,16 @@
 // Observe step of a backend's cycle: resolve left-over submission intents, poll, ask accounting for verdicts
 // and apply what was seen. No submissions here.
-import type { EnvRule } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
 import type { Verdict } from '../model/verdict';
-import { applyVerdict, expireTimers, needsVerdict, observe, retry } from '../scheduler/task-state';
+import { decide, type DecideInput } from '../scheduler/decide';
+import { applyVerdict, expireTimers, needsVerdict, observe } from '../scheduler/task-state';
 import type { Transition } from '../model/transition';
 import type { TaskRow } from '../store/rows';
 import { generatedTasks } from './generated';
 import { taskKey } from './in-flight-submissions';
 import type { EngineParts } from './parts';
 import { tooManyTasks } from './run-factory';
+import { partialRunSnapshot } from './snapshot';
 import { taskDef, toRuntime } from './views';
 
 /** Submission intents left by a previous engine (killed between recording and confirming) are resolved by tag. */
@@ -103,44 +104,21 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
   const at = p.now();
   p.uow.commit(() => {
     for (const row of candidates) {
-      const rt = toRuntime(row);
+      // The row as it is now: a cancel or a rerun may have committed while accounting was asked.
+      const cur = p.store.getTask(row.run_id, row.task_id);
+      const run = cur && cur.attempt === row.attempt ? p.store.getRun(row.run_id) : undefined;
+      if (!cur || !run) continue;
+      const rt = toRuntime(cur);
       const v = verdicts.get(row.job_id as string);
-      let t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
+      const t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
       if (!t) continue;
       // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
       if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
-      let gen = generated.get(taskKey(row.run_id, row.task_id));
-      if (gen?.ok && gen.tasks.length) {
-        // Generated tasks count against the same limit as the ones the run was created with.
-        const total = p.store.runStatusCounts(row.run_id);
-        const have = Object.values(total).reduce((a, n) => a + n, 0);
-        if (have + gen.tasks.length > p.maxTasks) gen = { ok: false, error: `Generated tasks rejected: ${tooManyTasks(have + gen.tasks.length, p.maxTasks).message}` };
-      }
-      if (gen && !gen.ok) {
-        t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
-      }
-      // A failure that will be retried is not announced; only the final failure is.
-      if (!p.uow.applyTransition(row, t, at, { notify: !(t.to === 'failed' && row.retries_left > 0) })) continue;
-      if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {
-        // A generated document's env applies to the run's workflow-doc layer, like the original.
-        const run = p.store.getRun(row.run_id);
-        const doc = JSON.parse(run?.doc_json ?? '{}') as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
-        const merged = { ...doc, env: [...(doc.env ?? []), ...gen.env], env_groups: { ...(doc.env_groups ?? {}), ...gen.envGroups } };
-        p.store.updateRun(row.run_id, { doc_json: JSON.stringify(merged) });
-      }
-      if (gen?.ok && gen.tasks.length) {
-        p.store.insertTasks(
-          row.run_id,
-          gen.tasks.map((d) => ({ task_id: d.id, def_json: JSON.stringify(d), retries_left: d.retries, generated_by: row.task_id })),
-        );
-        for (const d of gen.tasks) p.uow.taskChanged(row.run_id, d.id);
-        p.active.forget(row.run_id);
-      }
-      if (t.to === 'failed') {
-        const after = p.store.getTask(row.run_id, row.task_id);
-        const r = after && retry(toRuntime(after));
-        if (after && r) p.uow.applyTransition(after, r, at);
-      }
+      // Retry announcements, generated tasks and their limit are decide()'s; the run is settled below, once per run.
+      const loaded = partialRunSnapshot(run, [cur], p.active.get(row.run_id).size);
+      const gen = generated.get(taskKey(row.run_id, row.task_id));
+      const input: DecideInput = { kind: 'verdict', transition: t, maxTasks: p.maxTasks, tooMany: (n) => tooManyTasks(n, p.maxTasks).message, ...(gen ? { generated: gen } : {}) };
+      p.uow.applyDecision(row.run_id, loaded.rows, decide(loaded.snapshot, input, at), at);
     }
     for (const runId of new Set(candidates.map((c) => c.run_id))) p.uow.settleRun(runId, at);
     for (const runId of new Set(observed.map(([r]) => r.run_id))) p.uow.settleRun(runId, at);

@@ -2,8 +2,8 @@
 // events that go out after the commit (never before: a listener must not see a change that could roll back).
 import type { EventName, EventPayload } from '../../src-shared/api/contract';
 import type { Notification, RunSummary } from '../../src-shared/api/schemas';
-import { isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
-import type { Decision } from '../scheduler/decide';
+import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
+import { runStatusChange, type Decision } from '../scheduler/decide';
 import type { Transition } from '../model/transition';
 import type { Store } from '../store/store';
 import type { RunRow, TaskRow } from '../store/rows';
@@ -85,8 +85,9 @@ export class UnitOfWork {
    */
   applyDecision(runId: string, rows: Map<string, TaskRow>, d: Decision, now: string): void {
     if (d.droppedTasks.length) this.store.deleteTasks(runId, d.droppedTasks);
-    // The decision already settled the run; the execution state is rebuilt from the rows on next use.
-    this.active.forget(runId);
+    // The transitions below keep the execution state current; a run that changes shape (tasks dropped or added,
+    // a new run attempt) or finishes has it rebuilt from the rows on next use.
+    if (d.droppedTasks.length || d.newTasks.length || d.runPatch.attempt !== undefined || (d.runPatch.status && isTerminalRun(d.runPatch.status))) this.active.forget(runId);
     for (const t of d.transitions) {
       const row = rows.get(t.taskId);
       if (row) this.applyTransition(row, t, now, { notify: false });
@@ -98,7 +99,11 @@ export class UnitOfWork {
     if (p.haltedReason !== undefined) fields.halted_reason = p.haltedReason;
     if (p.cancelRequested !== undefined) fields.cancel_requested = p.cancelRequested ? 1 : 0;
     if (p.attempt !== undefined) fields.attempt = p.attempt;
-    if (p.env !== undefined) fields.doc_json = JSON.stringify(p.env);
+    if (p.env !== undefined) {
+      // The run's document also keeps other fields (e.g. a repository's stacks): only env and env_groups change.
+      const doc = JSON.parse(this.store.getRun(runId)?.doc_json ?? '{}') as Record<string, unknown>;
+      fields.doc_json = JSON.stringify({ ...doc, ...p.env });
+    }
     this.store.updateRun(runId, fields);
     if (d.newTasks.length) {
       this.store.insertTasks(runId, d.newTasks.map((n) => ({ task_id: n.def.id, def_json: JSON.stringify(n.def), retries_left: n.def.retries, generated_by: n.generatedBy })));
@@ -121,12 +126,11 @@ export class UnitOfWork {
       if (row) this.applyTransition(row, t, now, { current: true });
     }
     const status = ex.derivedStatus(!!run.cancel_requested);
-    const counts = ex.statusCounts();
-    if (status !== run.status) {
-      const finished = isTerminalRun(status);
-      this.store.updateRun(runId, { status, finished_at: finished ? now : null });
+    const change = runStatusChange({ id: run.id, workflowName: run.workflow_name, status: run.status }, status, ex.statusCounts(), now);
+    if (change.runPatch.status) {
+      this.store.updateRun(runId, { status, finished_at: change.runPatch.finishedAt ?? null });
       this.runChanged(runId);
-      if (finished && !isTerminalRun(run.status)) this.notifyRunDone(run, status, counts);
+      for (const n of change.notifications) this.notify(n);
     }
     // A finished run needs no execution state; a rerun rebuilds it from the store.
     if (isTerminalRun(status)) this.active.forget(runId);
@@ -135,14 +139,6 @@ export class UnitOfWork {
   summary(runId: string): RunSummary | null {
     const run = this.store.getRun(runId);
     return run ? toRunSummary(run, this.active.peek(runId)?.statusCounts() ?? this.store.runStatusCounts(runId)) : null;
-  }
-
-  private notifyRunDone(run: RunRow, status: RunStatus, counts: Record<string, number>): void {
-    const done = counts.completed ?? 0;
-    const failed = (counts.failed ?? 0) + (counts.dep_failed ?? 0);
-    if (status === 'completed') this.notify({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflow_name}`, body: `${done} task${done === 1 ? '' : 's'} done`, run_id: run.id, task_id: null });
-    else if (status === 'cancelled') this.notify({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
-    else this.notify({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflow_name}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
   }
 
   private flushEvents(): void {

@@ -1,7 +1,7 @@
 // The engine's policy as one pure function: given what is known about a run (snapshot) and what just happened
 // (input), say what changes. No I/O; the engine loads the snapshot and applies the decision in one transaction.
 import type { Notification } from '../../src-shared/api/schemas';
-import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus } from '../../src-shared/model/status';
+import { isInFlight, isTerminalRun, isTerminalTask, type RunStatus, type TaskStatus } from '../../src-shared/model/status';
 import type { EnvRule, TaskDefinition } from '../../src-shared/workflow/types';
 import { cascadeDepFailures, countStatuses, deriveRunStatus, readyTasks, rerunSelection } from './run-state';
 import { freshAttempt, retry } from './task-state';
@@ -28,7 +28,7 @@ export interface RunSnapshot {
 
 export interface Snapshot {
   run: RunSnapshot;
-  /** The run's tasks the engine loaded: all of them, except for a verdict (then the one task is enough). */
+  /** The run's tasks the engine loaded: all of them, or only those the input is about (then the run is not settled). */
   tasks: TaskSnapshot[];
   /** How many tasks the run has now (for the task limit). */
   taskCount: number;
@@ -162,8 +162,10 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
       break;
   }
 
-  // Settle: a verdict for one task says nothing about the others, so only a full snapshot is settled here.
-  if (input.kind !== 'verdict' || snapshot.tasks.length === snapshot.taskCount) settle(d, run, tasks, now, push);
+  // Settle: a snapshot of some tasks (a verdict's one task, a cancel's jobs in flight) says nothing about the
+  // others, so only a full snapshot is settled here; the caller settles the rest.
+  if (snapshot.tasks.length < snapshot.taskCount) return d;
+  settle(d, run, tasks, now, push);
   if (!run.cancelRequested && !run.haltedReason && !isTerminalRun(d.runPatch.status ?? run.status)) d.submissions = readyTasks([...tasks.values()]);
   return d;
 }
@@ -173,16 +175,26 @@ function settle(d: Decision, run: RunSnapshot, tasks: Map<string, TaskSnapshot>,
   if (d.newTasks.length) return; // the run grows: its status is settled once the new tasks exist
   for (const t of cascadeDepFailures([...tasks.values()], now)) push(t, false);
   const list = [...tasks.values()];
-  const status = deriveRunStatus(list, run.cancelRequested);
-  if (status === run.status) return;
+  const change = runStatusChange(run, deriveRunStatus(list, run.cancelRequested), countStatuses(list), now);
+  Object.assign(d.runPatch, change.runPatch);
+  d.notifications.push(...change.notifications);
+}
+
+/**
+ * The run's new status and, when it has just finished, its announcement (nothing when the status stays). The
+ * one rule for both settles: decide() on a loaded run, the engine's unit of work on its in-memory counts.
+ */
+export function runStatusChange(run: Pick<RunSnapshot, 'id' | 'workflowName' | 'status'>, status: RunStatus, counts: Partial<Record<TaskStatus, number>>, now: string): Pick<Decision, 'runPatch' | 'notifications'> {
+  const out: Pick<Decision, 'runPatch' | 'notifications'> = { runPatch: {}, notifications: [] };
+  if (status === run.status) return out;
   const finished = isTerminalRun(status);
-  d.runPatch.status = status;
-  d.runPatch.finishedAt = finished ? now : null;
-  if (!finished || isTerminalRun(run.status)) return;
-  const c = countStatuses(list);
-  const done = c.completed;
-  const failed = c.failed + c.dep_failed;
-  if (status === 'completed') d.notifications.push({ kind: 'run_done', level: 'success', title: `Run completed: ${run.workflowName}`, body: `${plural(done, 'task')} done`, run_id: run.id, task_id: null });
-  else if (status === 'cancelled') d.notifications.push({ kind: 'run_done', level: 'info', title: `Run cancelled: ${run.workflowName}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
-  else d.notifications.push({ kind: 'run_done', level: 'error', title: `Run finished with failures: ${run.workflowName}`, body: `${done} done · ${failed} failed`, run_id: run.id, task_id: null });
+  out.runPatch = { status, finishedAt: finished ? now : null };
+  if (!finished || isTerminalRun(run.status)) return out;
+  const done = counts.completed ?? 0;
+  const failed = (counts.failed ?? 0) + (counts.dep_failed ?? 0);
+  const note = (level: Notification['level'], title: string, body: string): Notification => ({ kind: 'run_done', level, title: `${title}: ${run.workflowName}`, body, run_id: run.id, task_id: null });
+  if (status === 'completed') out.notifications.push(note('success', 'Run completed', `${plural(done, 'task')} done`));
+  else if (status === 'cancelled') out.notifications.push(note('info', 'Run cancelled', `${done} done · ${failed} failed`));
+  else out.notifications.push(note('error', 'Run finished with failures', `${done} done · ${failed} failed`));
+  return out;
 }

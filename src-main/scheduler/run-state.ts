@@ -18,24 +18,42 @@ function dependentsIndex(tasks: readonly TaskRuntime[]): Map<string, TaskRuntime
   return index;
 }
 
+/** What the cascade needs to know about a run's tasks; `markDepFailed` records its own changes as it goes. */
+export interface CascadeGraph {
+  dependents(taskId: string): readonly string[];
+  status(taskId: string): TaskStatus | undefined;
+  markDepFailed(taskId: string): void;
+}
+
+/**
+ * Pending tasks downstream of the given failed/dep_failed/cancelled tasks become dep_failed, breadth first from
+ * the roots: every task comes after the task it depends on (dependency order), so history reads cause → effect.
+ * The one cascade of the app: decide() runs it on a loaded run, the engine on its in-memory execution state.
+ */
+export function cascadeFrom(roots: readonly string[], g: CascadeGraph, now: string): Transition[] {
+  const out: Transition[] = [];
+  const queue = [...roots];
+  for (let i = 0; i < queue.length; i++) {
+    const cause = queue[i] as string;
+    const causeStatus = g.status(cause);
+    if (!causeStatus || !BLOCKING.has(causeStatus)) continue;
+    for (const id of g.dependents(cause)) {
+      if (g.status(id) !== 'pending') continue;
+      const reason = `Dependency '${cause}' ${causeStatus === 'cancelled' ? 'was cancelled' : 'failed'}`;
+      g.markDepFailed(id);
+      out.push({ taskId: id, from: 'pending', to: 'dep_failed', reason, patch: { status: 'dep_failed', error: reason, finishedAt: now } });
+      queue.push(id);
+    }
+  }
+  return out;
+}
+
 /** Pending tasks downstream of a failed/dep_failed/cancelled task become dep_failed (transitively). */
 export function cascadeDepFailures(tasks: readonly TaskRuntime[], now: string): Transition[] {
   const dependents = dependentsIndex(tasks);
   const status = new Map(tasks.map((t) => [t.id, t.status] as const));
-  const out: Transition[] = [];
-  const queue = tasks.filter((t) => BLOCKING.has(t.status));
-  for (let i = 0; i < queue.length; i++) {
-    const cause = queue[i] as TaskRuntime;
-    for (const dep of dependents.get(cause.id) ?? []) {
-      if (status.get(dep.id) !== 'pending') continue;
-      const what = status.get(cause.id) === 'cancelled' ? 'was cancelled' : 'failed';
-      const reason = `Dependency '${cause.id}' ${what}`;
-      status.set(dep.id, 'dep_failed');
-      out.push({ taskId: dep.id, from: 'pending', to: 'dep_failed', reason, patch: { status: 'dep_failed', error: reason, finishedAt: now } });
-      queue.push({ ...dep, status: 'dep_failed' });
-    }
-  }
-  return out;
+  const roots = tasks.filter((t) => BLOCKING.has(t.status)).map((t) => t.id);
+  return cascadeFrom(roots, { dependents: (id) => (dependents.get(id) ?? []).map((t) => t.id), status: (id) => status.get(id), markDepFailed: (id) => status.set(id, 'dep_failed') }, now);
 }
 
 /** Pending tasks whose dependencies are all completed, in workflow order. */

@@ -53,6 +53,18 @@ describe('RunExecution agrees with the whole-run rules', () => {
     }
   });
 
+  it('cascades in the same dependency order and with the same reasons as decide() (one cascade rule)', () => {
+    const deps = new Map<string, string[]>([['a', []], ['e', ['c', 'd']], ['b', ['a']], ['c', ['b']], ['d', ['a']]]);
+    const ids = [...deps.keys()];
+    const ex = new RunExecution(ids.map((id, i) => row(id, i)), (r) => deps.get(r.task_id) ?? []);
+    ex.setStatus('a', 'failed');
+    const got = ex.cascade('now').map((t) => [t.taskId, t.reason]);
+    const whole = cascadeDepFailures(ids.map((id) => runtime(id, deps.get(id) ?? [], id === 'a' ? 'failed' : 'pending')), 'now').map((t) => [t.taskId, t.reason]);
+    expect(got).toEqual([['b', "Dependency 'a' failed"], ['d', "Dependency 'a' failed"], ['c', "Dependency 'b' failed"], ['e', "Dependency 'd' failed"]]);
+    expect(got).toEqual(whole);
+    expect(ex.cascade('now')).toEqual([]);
+  });
+
   it('offers ready tasks in workflow order, at most as many as asked', () => {
     const ex = new RunExecution([row('c', 2), row('a', 0), row('b', 1, 'completed')], () => []);
     expect(ex.readyIds(10)).toEqual(['a', 'c']);

@@ -27,6 +27,8 @@ type Expect = {
   newTasks?: Array<[string, string]>;
   droppedTasks?: string[];
   jobsToCancel?: string[];
+  /** Reasons of the transitions, in order, when the row states them. */
+  reasons?: string[];
 };
 
 const rows: Array<[string, Snapshot, DecideInput, Expect]> = [
@@ -109,6 +111,65 @@ const rows: Array<[string, Snapshot, DecideInput, Expect]> = [
     { transitions: [['b', 'pending', 'cancelled']], runPatch: { cancelRequested: true, status: 'cancelled', finishedAt: NOW }, notifications: [['run_done', 'Run cancelled: wf']] },
   ],
   [
+    'a verdict on a one-task snapshot of a bigger run leaves settling the run to the caller (no cascade, no status)',
+    snap([task('a', 'settling')], {}, 5),
+    failedV('a'),
+    { transitions: [['a', 'settling', 'failed']], notifications: [['task_failed', 'Task failed: a']] },
+  ],
+  [
+    'cancel lists every job in flight in workflow order, a submission still waiting for its job id too',
+    snap([task('q', 'queued', { jobId: '7' }), task('p', 'pending'), task('s', 'submitted'), task('r', 'running', { jobId: '9' })]),
+    { kind: 'cancel' },
+    { transitions: [['p', 'pending', 'cancelled']], runPatch: { cancelRequested: true }, jobsToCancel: ['q', 's', 'r'] },
+  ],
+  [
+    'cancel on a snapshot of the jobs in flight only (how the engine asks) lists them and settles nothing',
+    snap([task('r', 'running', { jobId: '9' }), task('s', 'settling', { jobId: '8' })], {}, 6),
+    { kind: 'cancel' },
+    { runPatch: { cancelRequested: true }, jobsToCancel: ['r'], submissions: [] },
+  ],
+  [
+    'cancel of a run already being cancelled cancels nothing twice',
+    snap([task('a', 'cancelled'), task('b', 'settling')], { cancelRequested: true }),
+    { kind: 'cancel' },
+    { runPatch: { cancelRequested: true } },
+  ],
+  [
+    'settle: a failed task\'s dependents become dep_failed in dependency order, each after what it depends on',
+    snap([task('a', 'failed'), task('e', 'pending', { deps: ['c', 'd'] }), task('b', 'pending', { deps: ['a'] }), task('c', 'pending', { deps: ['b'] }), task('d', 'pending', { deps: ['a'] })]),
+    { kind: 'settle' },
+    {
+      transitions: [['b', 'pending', 'dep_failed', false], ['d', 'pending', 'dep_failed', false], ['c', 'pending', 'dep_failed', false], ['e', 'pending', 'dep_failed', false]],
+      reasons: ["Dependency 'a' failed", "Dependency 'a' failed", "Dependency 'b' failed", "Dependency 'd' failed"],
+      runPatch: { status: 'failed', finishedAt: NOW },
+      notifications: [['run_done', '0 done · 5 failed']],
+    },
+  ],
+  [
+    'settle: dependents of a cancelled task say so; a task already finished is left as it is',
+    snap([task('a', 'cancelled'), task('b', 'pending', { deps: ['a'] }), task('c', 'completed', { deps: ['a'] }), task('d', 'running')], { cancelRequested: true }),
+    { kind: 'settle' },
+    { transitions: [['b', 'pending', 'dep_failed', false]], reasons: ["Dependency 'a' was cancelled"] },
+  ],
+  [
+    'settle: a run with work in flight and nothing new changes nothing and submits what is ready',
+    snap([task('a', 'running'), task('b', 'completed'), task('c', 'pending', { deps: ['b'] }), task('d', 'pending', { deps: ['a'] })]),
+    { kind: 'settle' },
+    { submissions: ['c'] },
+  ],
+  [
+    'settle: the last task done finishes the run once; a finished run is not announced again',
+    snap([task('a', 'completed'), task('b', 'completed')], { status: 'completed' }),
+    { kind: 'settle' },
+    {},
+  ],
+  [
+    'settle: a pending run whose first task started reads running (no announcement)',
+    snap([task('a', 'submitted'), task('b', 'pending', { deps: ['a'] })], { status: 'pending' }),
+    { kind: 'settle' },
+    { runPatch: { status: 'running', finishedAt: null }, submissions: [] },
+  ],
+  [
     'rerun of failed tasks drops what their generator made and resets the rest of the selection',
     snap([task('g', 'failed', { retries: 1 }), task('n1', 'completed', { generatedBy: 'g' }), task('x', 'completed'), task('y', 'dep_failed', { deps: ['g'] })], { status: 'failed' }),
     { kind: 'rerun', failedOnly: true },
@@ -143,6 +204,7 @@ describe('decide', () => {
     expect(got.newTasks.map((t) => [t.def.id, t.generatedBy])).toEqual(want.newTasks ?? []);
     expect(got.droppedTasks).toEqual(want.droppedTasks ?? []);
     expect(got.jobsToCancel).toEqual(want.jobsToCancel ?? []);
+    if (want.reasons) expect(got.transitions.map((t) => t.reason)).toEqual(want.reasons);
   });
 
   it('does not change the snapshot it was given', () => {
