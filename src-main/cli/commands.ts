@@ -398,7 +398,7 @@ export const COMMANDS: CommandDef[] = [
       const { prompts } = await ctx.client().invoke('prompts.list', {});
       if (ctx.json) printJson(ctx, { prompts });
       else if (!prompts.length) ctx.out('No backend is waiting for you.');
-      else for (const p of prompts) ctx.out(`${p.id}  ${p.backend}  ${p.kind}: ${p.title}\n    ${p.instructions.replace(/\n/g, '\n    ')}${p.prompts.map((q) => `\n    > ${q.prompt}`).join('')}`);
+      else for (const p of prompts) ctx.out(`${p.id}  ${p.backend}  ${p.kind}: ${p.title}\n    ${p.instructions.replace(/\n/g, '\n    ')}${p.prompts.map((q) => `\n    > ${q.prompt}`).join('')}${p.can_remember ? '\n    (answer with --remember to keep it in the OS keychain)' : ''}`);
       return 0;
     },
   },
@@ -407,7 +407,10 @@ export const COMMANDS: CommandDef[] = [
     args: ['id', 'answer'],
     minArgs: 1,
     summary: "Answer a backend's question (asked with no echo; or --stdin; for a host key: yes or no)",
-    options: { stdin: { type: 'boolean', help: 'read the answer from the first line of stdin' } },
+    options: {
+      stdin: { type: 'boolean', help: 'read the answer from the first line of stdin' },
+      remember: { type: 'boolean', help: 'remember this key passphrase in the OS keychain (only an engine run by the desktop app has one)' },
+    },
     async run(ctx) {
       let answer = ctx.args[1];
       if (answer !== undefined) {
@@ -415,7 +418,7 @@ export const COMMANDS: CommandDef[] = [
       } else if (ctx.opts.stdin) answer = await readLineFromStdin(process.stdin);
       else answer = await readHidden('Answer (not shown): ', { stdin: process.stdin, stderr: process.stderr });
       const decline = /^(no|n)$/i.test(answer);
-      const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer] });
+      const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer], ...(ctx.opts.remember ? { remember: true } : {}) });
       if (ctx.json) printJson(ctx, res);
       else ctx.out(decline ? 'Declined.' : 'Answered.');
       return 0;
