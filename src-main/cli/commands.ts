@@ -9,7 +9,7 @@ import { forTerminal } from './terminal-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 import { padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
-import { defaultDataDir } from '../platform/paths';
+import { resolveDataDir } from '../config/settings-defaults';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 
@@ -526,7 +526,7 @@ export const COMMANDS: CommandDef[] = [
 
 function cliDataDir(ctx: CliContext): string {
   const given = ctx.opts['data-dir'];
-  return typeof given === 'string' && given ? path.resolve(given) : defaultDataDir();
+  return resolveDataDir(typeof given === 'string' && given ? given : undefined);
 }
 
 export { isTerminalTask };

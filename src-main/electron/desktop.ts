@@ -2,7 +2,7 @@
 // through the engine's contract (ipc.ts); this file only wires Electron's pieces together.
 import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron';
 import type { EngineApi } from '../engine/dispatch';
-import { defaultDataDir } from '../platform/paths';
+import { resolveDataDir } from '../config/settings-defaults';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { forwardEvents, registerIpc } from './ipc';
 import { showEngineNotifications } from './notifications';
@@ -69,7 +69,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
     app.quit();
     return null;
   }
-  const dataDir = opts.dataDir ?? defaultDataDir();
+  const dataDir = opts.dataDir ?? resolveDataDir(undefined, { configPath: opts.configPath });
   // Electron's own files (cache, local storage) go next to the engine's, not into ~/.config/<productName>.
   app.setPath('userData', dataDir);
   registerAppScheme(protocol);

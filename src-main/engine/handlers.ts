@@ -188,6 +188,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
       jobs: p.store
         .listExternalJobs(backend)
         .filter((j) => include_gone || !j.gone_at)
+        .filter((j) => !p.o.filterUser || j.user === p.o.filterUser)
         .map((j) => ({ backend: j.backend_name, job_id: j.job_id, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submitted_at, started_at: j.started_at, first_seen: j.first_seen, last_seen: j.last_seen, gone_at: j.gone_at })),
     }),
     'prompts.respond': ({ id, answers, remember }) => {

@@ -111,6 +111,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       prompts,
       commandCounts: (b) => counters.get(b)?.() ?? null,
       maxTasksPerRun: s?.max_tasks_per_run,
+      filterUser: s?.filter_user ?? null,
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
     });
