@@ -55,6 +55,8 @@ export interface AccountingQuery {
 export interface LogReadOptions {
   tail?: number;
   offset?: number;
+  /** Offset reads: at most this many bytes (default and upper bound: the backend's one-read cap). */
+  maxBytes?: number;
 }
 export interface LogRead {
   content: string;
@@ -63,6 +65,8 @@ export interface LogRead {
   /** Byte offset to continue from (file size at the time of reading, when known). */
   nextOffset: number;
   missing: boolean;
+  /** The file's size when it was read, where the backend knows it (a capped read ends before it). */
+  size?: number;
 }
 
 export interface ScriptContext {

@@ -9,7 +9,7 @@ import { forTerminal } from './terminal-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 import { padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
-import { defaultDataDir } from '../platform/paths';
+import { resolveDataDir } from '../config/settings-defaults';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 import { STACK_COMMANDS } from './stack-commands';
@@ -401,7 +401,7 @@ export const COMMANDS: CommandDef[] = [
       const { prompts } = await ctx.client().invoke('prompts.list', {});
       if (ctx.json) printJson(ctx, { prompts });
       else if (!prompts.length) ctx.out('No backend is waiting for you.');
-      else for (const p of prompts) ctx.out(`${p.id}  ${p.backend}  ${p.kind}: ${p.title}\n    ${p.instructions.replace(/\n/g, '\n    ')}${p.prompts.map((q) => `\n    > ${q.prompt}`).join('')}`);
+      else for (const p of prompts) ctx.out(`${p.id}  ${p.backend}  ${p.kind}: ${p.title}\n    ${p.instructions.replace(/\n/g, '\n    ')}${p.prompts.map((q) => `\n    > ${q.prompt}`).join('')}${p.can_remember ? '\n    (answer with --remember to keep it in the OS keychain)' : ''}`);
       return 0;
     },
   },
@@ -410,7 +410,10 @@ export const COMMANDS: CommandDef[] = [
     args: ['id', 'answer'],
     minArgs: 1,
     summary: "Answer a backend's question (asked with no echo; or --stdin; for a host key: yes or no)",
-    options: { stdin: { type: 'boolean', help: 'read the answer from the first line of stdin' } },
+    options: {
+      stdin: { type: 'boolean', help: 'read the answer from the first line of stdin' },
+      remember: { type: 'boolean', help: 'remember this key passphrase in the OS keychain (only an engine run by the desktop app has one)' },
+    },
     async run(ctx) {
       let answer = ctx.args[1];
       if (answer !== undefined) {
@@ -418,7 +421,7 @@ export const COMMANDS: CommandDef[] = [
       } else if (ctx.opts.stdin) answer = await readLineFromStdin(process.stdin);
       else answer = await readHidden('Answer (not shown): ', { stdin: process.stdin, stderr: process.stderr });
       const decline = /^(no|n)$/i.test(answer);
-      const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer] });
+      const res = await ctx.client().invoke('prompts.respond', { id: ctx.args[0], answers: decline ? null : [answer], ...(ctx.opts.remember ? { remember: true } : {}) });
       if (ctx.json) printJson(ctx, res);
       else ctx.out(decline ? 'Declined.' : 'Answered.');
       return 0;
@@ -529,7 +532,7 @@ export const COMMANDS: CommandDef[] = [
 
 function cliDataDir(ctx: CliContext): string {
   const given = ctx.opts['data-dir'];
-  return typeof given === 'string' && given ? path.resolve(given) : defaultDataDir();
+  return resolveDataDir(typeof given === 'string' && given ? given : undefined);
 }
 
 export { isTerminalTask };

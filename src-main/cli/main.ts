@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { ApiError } from '../../src-shared/api/contract';
-import { defaultDataDir } from '../platform/paths';
+import { resolveDataDir, resolveServerPort } from '../config/settings-defaults';
 import { DataDirLockedError } from '../engine/lock';
 import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
 import { clientForDataDir, EngineNotRunningError, type HttpEngineClient } from '../host/client';
@@ -105,12 +105,14 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('scripthut serve [--port N] [--config FILE] [--data-dir DIR] [--open]\n  --port 0 picks a free port; the URL and token are printed and written to <data-dir>/engine.json\n');
+    process.stdout.write('scripthut serve [--port N] [--config FILE] [--data-dir DIR] [--open]\n  --port 0 picks a free port (the default, unless the config sets settings.server_port); the URL and token are printed and written to <data-dir>/engine.json\n');
     return 0;
   }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got '${values.port}'`);
-  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+  const flagPort = values.port === undefined ? undefined : Number(values.port);
+  if (flagPort !== undefined && (!Number.isInteger(flagPort) || flagPort < 0 || flagPort > 65535)) throw new UsageError(`--port must be 0..65535, got '${values.port}'`);
+  // Flags win; else settings.server_port / settings.data_dir of the config this engine will load.
+  const port = resolveServerPort(flagPort, { configPath: values.config });
+  const dataDir = resolveDataDir(values['data-dir'], { configPath: values.config });
   const log = openEngineLog(dataDir);
   log?.logger.info({ version: env.version, node: process.version, data_dir: dataDir }, 'engine starting');
   let running;
@@ -220,7 +222,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       throw new UsageError(explainParseError(err as Error, cmd));
     }
     if (positionals.length < (cmd.minArgs ?? cmd.args.filter((a) => !a.endsWith('?')).length) || positionals.length > cmd.args.length) throw new UsageError(`Expected ${cmd.args.map((a) => `<${a}>`).join(' ') || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}.\n\n${commandHelp(cmd)}`);
-    const dataDir = globals.dataDir ? path.resolve(globals.dataDir) : defaultDataDir();
+    const dataDir = resolveDataDir(globals.dataDir);
     const say = (t: string) => process.stderr.write(t + '\n');
     const ctx: CliContext = {
       args: positionals,

@@ -2,13 +2,15 @@
 // through the engine's contract (ipc.ts); this file only wires Electron's pieces together.
 import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } from 'electron';
 import type { EngineApi } from '../engine/dispatch';
-import { defaultDataDir } from '../platform/paths';
+import { resolveDataDir } from '../config/settings-defaults';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
 import { deepLinkInArgv, installDeepLinks } from './deep-link';
 import { forwardEvents, registerIpc } from './ipc';
 import { showEngineNotifications } from './notifications';
 import { createMainWindow, revealWindow } from './window';
 import { denyAllPermissions, installNavigationGuards } from './security';
+import { asDamagedDatabase, recoverDamagedDatabase, type Recovery } from './damaged-db';
+import { DAMAGED_DB_EXIT_CODE } from '../store/integrity';
 
 export interface EngineHandle {
   api: EngineApi;
@@ -68,7 +70,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
     app.quit();
     return null;
   }
-  const dataDir = opts.dataDir ?? defaultDataDir();
+  const dataDir = opts.dataDir ?? resolveDataDir(undefined, { configPath: opts.configPath });
   // Electron's own files (cache, local storage) go next to the engine's, not into ~/.config/<productName>.
   app.setPath('userData', dataDir);
   registerAppScheme(protocol);
@@ -87,15 +89,34 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
 
   await app.whenReady();
 
-  let engine: EngineHandle;
-  try {
-    engine = await opts.startEngine({ dataDir, configPath: opts.configPath, version: app.getVersion() });
-  } catch (err) {
-    const { title, message } = explainStartFailure(err);
-    dialog.showErrorBox(title, message);
-    app.quit();
-    return null;
+  let engine: EngineHandle | null = null;
+  const restoredBackups = new Set<string>();
+  while (!engine) {
+    try {
+      engine = await opts.startEngine({ dataDir, configPath: opts.configPath, version: app.getVersion() });
+    } catch (err) {
+      const damaged = asDamagedDatabase(err);
+      if (damaged) {
+        let recovery: Recovery;
+        try {
+          recovery = await recoverDamagedDatabase((o) => dialog.showMessageBox(o), dataDir, damaged, restoredBackups);
+        } catch (fixErr) {
+          dialog.showErrorBox('ScriptHut could not repair its database', `${(fixErr as Error).message}\n\n${(err as Error).message}`);
+          app.exit(DAMAGED_DB_EXIT_CODE);
+          return null;
+        }
+        if (recovery.action !== 'quit') continue;
+        // Same exit code as the CLI's for a damaged database, so scripts and supervisors can tell.
+        app.exit(DAMAGED_DB_EXIT_CODE);
+        return null;
+      }
+      const { title, message } = explainStartFailure(err);
+      dialog.showErrorBox(title, message);
+      app.quit();
+      return null;
+    }
   }
+  const running: EngineHandle = engine;
 
   // The page needs no camera, geolocation, etc.; notifications are shown by this process.
   denyAllPermissions(session.defaultSession);
@@ -103,9 +124,9 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
 
   const trusted = () => (win && !win.isDestroyed() ? win.webContents : null);
   const cleanups = [
-    registerIpc(ipcMain, { api: engine.api, trustedContents: trusted, onRefused: (r) => console.warn(`ScriptHut IPC: ${r}`) }),
-    forwardEvents(engine.api, trusted),
-    showEngineNotifications(engine.api, () => revealWindow(win)),
+    registerIpc(ipcMain, { api: running.api, trustedContents: trusted, onRefused: (r) => console.warn(`ScriptHut IPC: ${r}`) }),
+    forwardEvents(running.api, trusted),
+    showEngineNotifications(running.api, () => revealWindow(win)),
   ];
 
   const openWindow = (): void => {
@@ -131,11 +152,11 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
     event.preventDefault();
     closed = true;
     for (const cleanup of cleanups) cleanup();
-    engine
+    running
       .close()
       .catch((err: unknown) => console.error(`ScriptHut: engine did not close cleanly: ${String(err)}`))
       .finally(() => app.quit());
   });
 
-  return { window: () => win, engine };
+  return { window: () => win, engine: running };
 }

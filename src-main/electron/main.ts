@@ -1,7 +1,7 @@
 // Electron entry point (bundled to out/electron/main.cjs by scripts/build-main.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
-import { app } from 'electron';
+import { app, safeStorage } from 'electron';
 import { startEngine } from '../engine/start';
 import { makeShellBackendFactory } from '../engine/ssh-wiring';
 import { createFileLogger, installConsoleSink, logProcessFailures, type FileLogger } from '../logging/logger';
@@ -10,6 +10,7 @@ import { withLogFile } from '../logging/health-log-file';
 import { configPathFromArgv, startDesktop } from './desktop';
 import { checkForUpdates } from './updater';
 import { runCli } from '../cli/main';
+import { openKeychain } from './keychain';
 
 // In the bundle this file is out/electron/main.cjs: the preload sits beside it, the renderer in ../renderer,
 // and resources/ (icon, demo workflow) at the app root, inside app.asar once packaged.
@@ -62,7 +63,10 @@ function startApp(): void {
       } catch (err) {
         console.error('ScriptHut Desktop: cannot open the log file; logging to the console only:', err);
       }
-      const engine = await startEngine({ ...opts, resourcesDir, makeShellBackend: makeShellBackendFactory, nativeBinding: electronSqliteBinding() });
+      // Key passphrases are only remembered when the OS keychain really encrypts them; otherwise never offered.
+      const keychain = openKeychain(safeStorage, opts.dataDir);
+      if (!keychain.store) console.info(`ScriptHut Desktop: key passphrases cannot be remembered: ${keychain.reason}.`);
+      const engine = await startEngine({ ...opts, resourcesDir, makeShellBackend: makeShellBackendFactory, nativeBinding: electronSqliteBinding(), passphrases: keychain.store });
       void checkForUpdates((message, err) => (err ? console.error(message, err) : console.info(message)));
       return { ...engine, api: withLogFile(engine.api, fileLogger?.file ?? null) };
     },

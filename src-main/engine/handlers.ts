@@ -195,10 +195,11 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       jobs: p.store
         .listExternalJobs(backend)
         .filter((j) => include_gone || !j.gone_at)
+        .filter((j) => !p.o.filterUser || j.user === p.o.filterUser)
         .map((j) => ({ backend: j.backend_name, job_id: j.job_id, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submitted_at, started_at: j.started_at, first_seen: j.first_seen, last_seen: j.last_seen, gone_at: j.gone_at })),
     }),
-    'prompts.respond': ({ id, answers }) => {
-      const accepted = p.o.prompts.respond(id, answers);
+    'prompts.respond': ({ id, answers, remember }) => {
+      const accepted = p.o.prompts.respond(id, answers, remember ?? false);
       if (!accepted) throw new ApiError('not_found', `No open prompt '${id}' (already answered or expired).`);
       return { id, accepted };
     },

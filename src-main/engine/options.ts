@@ -34,6 +34,8 @@ export interface EngineOptions {
   log?: LogSink;
   /** Largest run accepted (settings.max_tasks_per_run; default 100,000). */
   maxTasksPerRun?: number;
+  /** settings.filter_user: the queue's external jobs are listed for this user only (null = every user). */
+  filterUser?: string | null;
   /** Configured sources and each backend's clone_dir (git/path sources). */
   sources?: { manager: SourceManager | null; cloneDirOf(backend: string): string | null };
   /** Rates, cloud pricing and the price snapshot; absent = nothing is costed. */

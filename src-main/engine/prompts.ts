@@ -3,7 +3,15 @@
 import crypto from 'node:crypto';
 import type { Prompt } from '../../src-shared/api/schemas';
 
-type Pending = { prompt: Prompt; resolve: (answers: string[] | null) => void; timer: NodeJS.Timeout };
+import { ApiError } from '../../src-shared/api/contract';
+
+export interface PromptAnswer {
+  answers: string[] | null;
+  /** The user asked for the passphrase to be remembered (only ever true on a prompt with can_remember). */
+  remember: boolean;
+}
+
+type Pending = { prompt: Prompt; resolve: (a: PromptAnswer) => void; timer: NodeJS.Timeout };
 
 export class PromptCenter {
   private pending = new Map<string, Pending>();
@@ -17,7 +25,12 @@ export class PromptCenter {
   }
 
   /** Ask; resolves with the answers, or null if the user declined or nobody answered in time. */
-  ask(p: Omit<Prompt, 'id' | 'created_at'>): Promise<string[] | null> {
+  async ask(p: Omit<Prompt, 'id' | 'created_at'>): Promise<string[] | null> {
+    return (await this.askFull(p)).answers;
+  }
+
+  /** Ask, and also learn whether the user wants the answer remembered. */
+  askFull(p: Omit<Prompt, 'id' | 'created_at'>): Promise<PromptAnswer> {
     const prompt: Prompt = { ...p, id: crypto.randomBytes(8).toString('hex'), created_at: new Date().toISOString() };
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.finish(prompt.id, null), this.timeoutMs);
@@ -27,8 +40,17 @@ export class PromptCenter {
     });
   }
 
-  respond(id: string, answers: string[] | null): boolean {
-    return this.finish(id, answers);
+  respond(id: string, answers: string[] | null, remember = false): boolean {
+    const p = this.pending.get(id);
+    if (p && remember && answers !== null && !p.prompt.can_remember) {
+      throw new ApiError(
+        'bad_input',
+        p.prompt.kind === 'passphrase'
+          ? 'remember: passphrases can only be remembered in the OS keychain of the desktop app; this engine has no keychain (headless `scripthut serve`, or no secret service is running). Answer without remember.'
+          : `remember: only key passphrases can be remembered, not ${p.prompt.kind} answers.`,
+      );
+    }
+    return this.finish(id, answers, remember && answers !== null);
   }
 
   list(): Prompt[] {
@@ -39,12 +61,12 @@ export class PromptCenter {
     for (const id of [...this.pending.keys()]) this.finish(id, null);
   }
 
-  private finish(id: string, answers: string[] | null): boolean {
+  private finish(id: string, answers: string[] | null, remember = false): boolean {
     const p = this.pending.get(id);
     if (!p) return false;
     this.pending.delete(id);
     clearTimeout(p.timer);
-    p.resolve(answers);
+    p.resolve({ answers, remember });
     for (const l of this.listeners) l({ closed: id });
     return true;
   }

@@ -12,6 +12,7 @@ import { SshBroker, isSshError, type SshBrokerOptions, type SshStatus } from '..
 import type { BackendFactoryContext } from './backend-factory';
 import type { Store } from '../store/store';
 import type { PromptCenter } from './prompts';
+import type { PassphraseStore } from '../secrets/passphrase-store';
 
 /** What the SSH wiring gets from the engine: where to ask the user, where to log commands. */
 export interface ShellWiring {
@@ -21,6 +22,8 @@ export interface ShellWiring {
   /** Register a backend's command counters (scheduler RPCs) so the contract can report them. */
   registerCounts(backend: string, counts: () => Record<string, number>): void;
   settings: ScripthutConfig['settings'] | null;
+  /** The OS keychain for key passphrases (desktop app only; headless has none). */
+  passphrases?: PassphraseStore | null;
   /** Test hook: broker options (ssh config path, known_hosts, agent). */
   sshOptions?: SshOptionsOverride;
   /** Called when the engine closes (to close shared connections). */
@@ -142,8 +145,8 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
   const getBroker = (): SshBroker =>
     (broker ??= new SshBroker({
       appKnownHostsPath: path.join(w.dataDir, 'known_hosts'),
-      onPrompt: (req) =>
-        w.prompts.ask({
+      onPrompt: async (req) => {
+        const reply = await w.prompts.askFull({
           backend: req.cluster,
           kind: req.prompts.length === 1 && /passphrase/i.test(req.prompts[0]?.prompt ?? '') ? 'passphrase' : 'keyboard-interactive',
           title: req.title || `Log in to ${req.cluster}`,
@@ -151,7 +154,11 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
           prompts: req.prompts,
           fingerprint: null,
           host: null,
-        }),
+          can_remember: !!req.canRemember,
+        });
+        return reply.answers === null ? null : { answers: reply.answers, remember: reply.remember };
+      },
+      passphrases: w.passphrases ?? null,
       onUnknownHostKey: async (req) => {
         const answer = await w.prompts.ask({
           backend: req.cluster,
@@ -202,4 +209,4 @@ export function makeShellBackendFactory(w: ShellWiring): BackendFactoryContext['
   };
 }
 
-export type SshOptionsOverride = Partial<Omit<SshBrokerOptions, 'onPrompt' | 'onUnknownHostKey' | 'onStatus'>>;
+export type SshOptionsOverride = Partial<Omit<SshBrokerOptions, 'onPrompt' | 'onUnknownHostKey' | 'onStatus' | 'passphrases'>>;

@@ -16,6 +16,7 @@ import type { EngineApi } from './dispatch';
 import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
+import type { PassphraseStore } from '../secrets/passphrase-store';
 import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
 
 export type { ShellWiring } from './ssh-wiring';
@@ -35,6 +36,8 @@ export interface StartEngineOptions {
   /** Extra wiring for SSH backends (the SSH broker lives outside the engine core). */
   makeShellBackend?: (wiring: ShellWiring) => BackendFactoryContext['makeShellBackend'];
   sshOptions?: SshOptionsOverride;
+  /** The OS keychain for SSH key passphrases (the desktop app passes one; headless has none). */
+  passphrases?: PassphraseStore | null;
   /** Test hook: override the timers from the config. */
   timers?: Partial<Timers>;
   nativeBinding?: string;
@@ -83,6 +86,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       registerCounts: (b, c) => counters.set(b, c),
       settings: config?.settings ?? null,
       sshOptions: opts.sshOptions,
+      passphrases: opts.passphrases ?? null,
       onClose: (fn) => closers.push(fn),
     };
     const factory: BackendFactoryContext = {
@@ -112,6 +116,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       prompts,
       commandCounts: (b) => counters.get(b)?.() ?? null,
       maxTasksPerRun: s?.max_tasks_per_run,
+      filterUser: s?.filter_user ?? null,
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
       stacks: config?.stacks ?? [], // stacks feature

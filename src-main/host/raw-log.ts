@@ -1,14 +1,14 @@
 // GET /api/v1/runs/:run_id/tasks/:task_id/log/raw[?type=error&attempt=N]: a task's whole log as a download.
 // The contract's tasks.log returns JSON strings, so a 700 MB log meant a 700 MB buffer, a string over V8's limit
 // and a 500. Local logs are streamed from disk in constant memory; remote logs are read with the backend's
-// bounded read and refused with 413 when larger (read them with tail/offset, or on the cluster).
+// bounded reads one after another, so memory stays at one chunk whatever the log's size.
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../src-shared/api/contract';
 import { API_PREFIX } from '../../src-shared/api/routes';
-import type { Backend } from '../backends/types';
+import type { Backend, LogRead } from '../backends/types';
 import { expandHome } from '../backends/local/spool';
 import type { Store } from '../store/store';
 
@@ -68,15 +68,53 @@ export async function serveRawLog(src: RawLogSources, apiPath: string, query: UR
     return;
   }
 
+  // Remote logs go out chunk by chunk (each one a capped range read), so a 700 MB log never sits in memory.
+  // The length is not announced: a chunk is text decoded and encoded again, not the file's raw bytes.
   const first = await backend.readLog(file, { offset: 0 });
   if (first.missing) throw new ApiError('not_found', `The log ${file} does not exist (yet).`);
-  const more = await backend.readLog(file, { offset: first.nextOffset });
-  if (more.content.length > 0 && more.offset === first.nextOffset) {
-    throw new RawLogTooLargeError(
-      `The log ${file} on ${backend.name} is larger than ${Math.round(first.nextOffset / (1024 * 1024))} MB, more than one download from a remote backend may be. ` +
-        `Read it in pieces (tasks.log with offset, \`scripthut run logs --tail N\`), or copy it from the cluster.`,
-    );
+  res.writeHead(200, headers);
+  try {
+    await streamRemoteLog(backend, file, first, (text) => writeChunk(res, text));
+    res.end();
+  } catch (err) {
+    // Headers are gone already: the client sees a cut transfer, the log says why.
+    console.warn(`[raw-log] ${backend.name} ${file}: ${(err as Error).message}`);
+    res.destroy();
   }
-  res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(first.content)) });
-  res.end(first.content);
+}
+
+/**
+ * Hand out a remote log from `first` on, one bounded read at a time, up to the size it had when the download
+ * started (a log still growing is cut there, like local ones).
+ */
+export async function streamRemoteLog(backend: Pick<Backend, 'readLog'>, file: string, first: LogRead, write: (text: string) => Promise<void>): Promise<number> {
+  const end = first.size ?? first.nextOffset;
+  let chunk = first;
+  let reads = 1;
+  for (;;) {
+    if (chunk.content.length > 0) await write(chunk.content);
+    if (chunk.nextOffset >= end || chunk.nextOffset <= chunk.offset) return reads;
+    const at = chunk.nextOffset;
+    chunk = await backend.readLog(file, { offset: at });
+    reads += 1;
+    // The file was truncated or replaced while being read: what was sent cannot be continued honestly.
+    if (chunk.missing || chunk.offset !== at) throw new Error('the log was truncated or replaced during the download');
+  }
+}
+
+function writeChunk(res: http.ServerResponse, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.destroyed) return reject(new Error('the client went away'));
+    if (res.write(text)) return resolve();
+    const onDrain = () => {
+      res.off('close', onClose);
+      resolve();
+    };
+    const onClose = () => {
+      res.off('drain', onDrain);
+      reject(new Error('the client went away'));
+    };
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }

@@ -79,3 +79,18 @@ export function restoreBackup(dataDir: string, backupFile: string, now = new Dat
   fs.copyFileSync(src, target);
   return { restored: target, previous };
 }
+
+/**
+ * Move the database (and its -wal/-shm) aside so a new, empty one is created on the next start; the damaged
+ * file is kept as scripthut.db.damaged-<time> for a later repair or restore. No engine may be running.
+ */
+export function setAsideDatabase(dataDir: string, now = new Date()): { keptAs: string | null } {
+  const target = path.join(dataDir, 'scripthut.db');
+  if (!fs.existsSync(target)) return { keptAs: null };
+  const keptAs = `${target}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
+  fs.renameSync(target, keptAs);
+  for (const side of ['-wal', '-shm']) {
+    if (fs.existsSync(target + side)) fs.renameSync(target + side, keptAs + side);
+  }
+  return { keptAs };
+}

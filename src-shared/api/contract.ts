@@ -206,7 +206,7 @@ export const calls = {
   }),
   'prompts.respond': call({
     summary: 'Answer a prompt from a backend (2FA code, key passphrase, or accepting an unknown host key)',
-    input: z.object({ id: z.string().min(1), answers: z.array(z.string()).nullable() }),
+    input: z.object({ id: z.string().min(1), answers: z.array(z.string()).nullable(), remember: OptBool }),
     output: z.object({ id: z.string(), accepted: z.boolean() }),
     http: ['POST', '/prompts/:id'],
   }),

@@ -219,6 +219,8 @@ export const PromptSchema = z.object({
   fingerprint: z.string().nullable(),
   host: z.string().nullable(),
   created_at: z.string(),
+  /** passphrase prompts in the desktop app: the answer may carry `remember: true` (kept in the OS keychain). */
+  can_remember: z.boolean().optional(),
 });
 export type Prompt = z.infer<typeof PromptSchema>;
 

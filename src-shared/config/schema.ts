@@ -331,7 +331,8 @@ export function buildConfigSchemas(strict: boolean) {
   const settings = obj({
     poll_interval: seconds(5).default(60),
     server_host: z.string().default('127.0.0.1'),
-    server_port: wholeNumber(0, 65535).default(8000),
+    // Deliberate difference: unset means `scripthut serve` picks a free port (the original's default was 8000).
+    server_port: wholeNumber(0, 65535).optional(),
     // Deliberate difference: unset means the platform data folder (src-main/platform/paths.ts defaultDataDir).
     data_dir: z.string().min(1).optional(),
     sources_cache_dir: z.string().nullable().default(null),

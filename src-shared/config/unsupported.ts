@@ -11,9 +11,6 @@ export interface UnsupportedKey {
 }
 
 export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
-  { scope: 'config', path: ['settings', 'server_port'], instead: 'the headless host picks its port from --port' },
-  { scope: 'config', path: ['settings', 'data_dir'], instead: 'the data folder is the platform default or --data-dir' },
-  { scope: 'config', path: ['settings', 'filter_user'], instead: 'queues show every user\'s jobs' },
   { scope: 'task', path: ['image'], instead: 'on local, Slurm and PBS backends the task runs without a container image; AWS Batch, ECS and EC2 backends use it' },
   { scope: 'task', path: ['inputs'], instead: 'inputs are not staged' },
   { scope: 'task', path: ['outputs'], instead: 'outputs are not collected' },

@@ -64,6 +64,31 @@ describe.skipIf(skipBrowser)('backend prompts', () => {
     expect(browser.problems).toEqual([]);
   });
 
+  it('offers "remember in the OS keychain" only on passphrase prompts that allow it, and sends remember when ticked', async () => {
+    const { page } = browser;
+    const before = responses().length;
+    host.openPrompt(prompt({ id: 'p-headless', kind: 'passphrase', title: 'Key passphrase', prompts: [{ prompt: "Enter passphrase for key '/k':", echo: false }] }));
+    await page.goto(host.url);
+    const plain = page.locator('[data-testid="prompt-dialog"][data-prompt-id="p-headless"]');
+    await plain.waitFor();
+    expect(await plain.getByTestId('prompt-remember').count()).toBe(0);
+    await page.keyboard.type('pw1');
+    await page.keyboard.press('Enter');
+    await plain.waitFor({ state: 'detached' });
+
+    host.openPrompt(prompt({ id: 'p-keychain', kind: 'passphrase', title: 'Key passphrase', prompts: [{ prompt: "Enter passphrase for key '/k':", echo: false }], can_remember: true }));
+    const dialog = page.locator('[data-testid="prompt-dialog"][data-prompt-id="p-keychain"]');
+    await dialog.waitFor(POLL);
+    const remember = dialog.getByTestId('prompt-remember');
+    expect(await remember.isChecked()).toBe(false);
+    await dialog.getByTestId('prompt-input').fill('pw2');
+    await remember.check();
+    await dialog.getByTestId('prompt-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(responses().slice(before).map((c) => c.body)).toEqual([{ answers: ['pw1'] }, { answers: ['pw2'], remember: true }]);
+    expect(browser.problems).toEqual([]);
+  });
+
   it('shows a host key with its fingerprint; Reject declines it', async () => {
     const { page } = browser;
     host.openPrompt(

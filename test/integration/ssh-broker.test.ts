@@ -2,20 +2,16 @@
 // connection, ~/.ssh/config aliases, ProxyJump, host-key policy, reconnect, timeouts, passphrases, ssh-agent,
 // certificates. Keyboard-interactive runs against an in-process ssh2 server (sshd without PAM cannot do it).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshBroker, type SshBrokerOptions, type SshStatus } from '../../src-main/transport/ssh';
 import type { PromptRequest } from '../../src-main/transport/ssh/auth';
 import type { UnknownHostKeyRequest } from '../../src-main/transport/ssh/host-key-check';
-import { ensureTestUser, killPid, makeClientKey, sshdAvailable, startSshd, type SshdHandle } from '../harness/sshd';
+import { killPid, makeClientKey, startSshd, type SshdHandle } from '../harness/sshd';
+import { makeSshTestBed, sshdTestsEnabled, SSH_TEST_USER as USER, type SshTestBed } from '../helpers/ssh-harness';
 
-const required = process.env.SCRIPTHUT_REQUIRE_SLURM === '1';
-const available = sshdAvailable();
-if (!available && !required) console.warn('ssh-broker integration tests SKIPPED: /usr/sbin/sshd missing or not root (apt-get install openssh-server)');
-
-const USER = 'shtest';
+const { run: runsHere, available } = sshdTestsEnabled('ssh-broker integration tests');
 
 function knownHostsLineFor(sshd: SshdHandle): string {
   const [type, key] = sshd.hostPublicKey.split(/\s+/);
@@ -41,10 +37,10 @@ function killSessionsOf(pid: number): void {
   }
 }
 
-describe.skipIf(!available && !required)('SshBroker against OpenSSH', () => {
+describe.skipIf(!runsHere)('SshBroker against OpenSSH', () => {
+  let bed: SshTestBed;
   let dir: string;
-  let home: string;
-  let key: { privateKeyPath: string; publicKey: string };
+  let key: SshTestBed['key'];
   let encKeyPath: string;
   let agentKeyPath: string;
   let certKeyPath: string;
@@ -53,37 +49,16 @@ describe.skipIf(!available && !required)('SshBroker against OpenSSH', () => {
   let jump: SshdHandle;
   let certSshd: SshdHandle;
   let userKnownHosts: string;
-  const brokers: SshBroker[] = [];
 
   function broker(extra: Partial<SshBrokerOptions> = {}): SshBroker {
-    const b = new SshBroker({
-      userKnownHostsPath: userKnownHosts,
-      appKnownHostsPath: join(mkdtempSync(join(dir, 'app-')), 'known_hosts'),
-      sshConfigPath: join(dir, 'no-such-config'),
-      agentSocket: null,
-      env: { home, localUser: USER },
-      onPrompt: async () => {
-        throw new Error('no prompt expected');
-      },
-      onUnknownHostKey: async () => {
-        throw new Error('no host-key question expected');
-      },
-      ...extra,
-    });
-    brokers.push(b);
-    return b;
+    return bed.broker({ userKnownHostsPath: userKnownHosts, ...extra });
   }
   const target = () => ({ host: '127.0.0.1', port: sshd.port, user: USER, keyPath: key.privateKeyPath });
 
   beforeAll(async () => {
     if (!available) throw new Error('SCRIPTHUT_REQUIRE_SLURM=1 but sshd is unavailable: install openssh-server and run as root');
-    ensureTestUser(USER);
-    dir = mkdtempSync(join(tmpdir(), 'ssh-broker-'));
-    // sshd reads authorized_keys as the login user: the folder must be traversable by it.
-    chmodSync(dir, 0o755);
-    home = join(dir, 'home');
-    mkdirSync(join(home, '.ssh'), { recursive: true });
-    key = makeClientKey(join(dir, 'client'));
+    bed = makeSshTestBed('ssh-broker-');
+    ({ dir, key } = bed);
     encKeyPath = join(dir, 'id_encrypted');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'correct horse', '-f', encKeyPath]);
     agentKeyPath = join(dir, 'id_agent');
@@ -103,7 +78,7 @@ describe.skipIf(!available && !required)('SshBroker against OpenSSH', () => {
   });
 
   afterAll(async () => {
-    for (const b of brokers) await b.close();
+    await bed?.closeBrokers();
     await sshd?.stop();
     await jump?.stop();
     await certSshd?.stop();

@@ -1,56 +1,32 @@
 // A cluster's own known_hosts file (config `ssh.known_hosts`) and UserKnownHostsFile from ~/.ssh/config are
 // trusted, read-only, against a real OpenSSH server: no host-key prompt for a key listed there, and nothing is
 // written to them.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshBroker, type SshBrokerOptions } from '../../src-main/transport/ssh';
-import { ensureTestUser, makeClientKey, sshdAvailable, startSshd, type SshdHandle } from '../harness/sshd';
+import { startSshd, type SshdHandle } from '../harness/sshd';
+import { makeSshTestBed, sshdTestsEnabled, SSH_TEST_USER as USER, type SshTestBed } from '../helpers/ssh-harness';
 
-const required = process.env.SCRIPTHUT_REQUIRE_SLURM === '1';
-const available = sshdAvailable();
-if (!available && !required) console.warn('ssh known_hosts integration tests SKIPPED: /usr/sbin/sshd missing or not root');
+const enabled = sshdTestsEnabled('ssh known_hosts integration tests');
 
-const USER = 'shtest';
-
-describe.skipIf(!available && !required)('known_hosts files named by the config', () => {
+describe.skipIf(!enabled.run)('known_hosts files named by the config', () => {
+  let bed: SshTestBed;
   let dir: string;
-  let home: string;
-  let key: { privateKeyPath: string; publicKey: string };
+  let key: SshTestBed['key'];
   let sshd: SshdHandle;
   let clusterKnownHosts: string;
-  const brokers: SshBroker[] = [];
   const questions: string[] = [];
+  const broker: SshTestBed['broker'] = (extra) => bed.broker(extra);
 
-  function broker(extra: Partial<SshBrokerOptions> = {}): SshBroker {
-    const b = new SshBroker({
-      userKnownHostsPath: null,
-      appKnownHostsPath: join(mkdtempSync(join(dir, 'app-')), 'known_hosts'),
-      sshConfigPath: join(dir, 'no-such-config'),
-      agentSocket: null,
-      env: { home, localUser: USER },
-      onPrompt: async () => {
-        throw new Error('no prompt expected');
-      },
+  beforeAll(async () => {
+    if (!enabled.available) throw new Error('SCRIPTHUT_REQUIRE_SLURM=1 but sshd is unavailable');
+    bed = makeSshTestBed('ssh-known-files-', {
       onUnknownHostKey: async (req) => {
         questions.push(`${req.host}:${req.port}`);
         return false;
       },
-      ...extra,
     });
-    brokers.push(b);
-    return b;
-  }
-
-  beforeAll(async () => {
-    if (!available) throw new Error('SCRIPTHUT_REQUIRE_SLURM=1 but sshd is unavailable');
-    ensureTestUser(USER);
-    dir = mkdtempSync(join(tmpdir(), 'ssh-known-files-'));
-    chmodSync(dir, 0o755);
-    home = join(dir, 'home');
-    mkdirSync(join(home, '.ssh'), { recursive: true });
-    key = makeClientKey(join(dir, 'client'));
+    ({ dir, key } = bed);
     sshd = await startSshd({ dir: join(dir, 'sshd'), user: USER, authorizedKeys: [key.publicKey] });
     const [type, blob] = sshd.hostPublicKey.split(/\s+/);
     clusterKnownHosts = join(dir, 'cluster_known_hosts');
@@ -58,7 +34,7 @@ describe.skipIf(!available && !required)('known_hosts files named by the config'
   });
 
   afterAll(async () => {
-    for (const b of brokers) await b.close();
+    await bed?.closeBrokers();
     await sshd?.stop();
   });
 
@@ -75,7 +51,7 @@ describe.skipIf(!available && !required)('known_hosts files named by the config'
 
   it('trusts UserKnownHostsFile from ~/.ssh/config (with ~ expanded) without asking', async () => {
     questions.length = 0;
-    const inHome = join(home, '.ssh', 'site_known_hosts');
+    const inHome = join(bed.home, '.ssh', 'site_known_hosts');
     writeFileSync(inHome, readFileSync(clusterKnownHosts, 'utf8'));
     const config = join(dir, 'ssh_config');
     writeFileSync(config, `Host cluster\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${USER}\n  UserKnownHostsFile /nonexistent/known_hosts ~/.ssh/site_known_hosts\n`);

@@ -25,23 +25,12 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-describe('unsupported config keys', () => {
-  it('each gets a located "not supported yet" warning with its YAML line', () => {
+describe('config keys that used to be unsupported', () => {
+  it('server_port, filter_user and data_dir are used now: no warning; clone_dir neither', () => {
     const r = parseConfigText(CONFIG, '/etc/scripthut.yaml', { HOME: '/home/u' }, 2);
     if (!r.ok) throw new Error(r.error.message);
-    const byPath = new Map(r.warningDetails.map((w) => [w.path, w]));
-    // clone_dir is used by git sources now: no warning.
-    expect(byPath.has('backends[0].clone_dir')).toBe(false);
-    expect(byPath.get('settings.server_port')).toMatchObject({ line: 6, message: expect.stringMatching(/is not supported yet/) });
-    expect(byPath.get('settings.filter_user')?.line).toBe(7);
-    expect(byPath.get('settings.data_dir')?.line).toBe(8);
-    expect(r.warnings).toContain(`/etc/scripthut.yaml:6: ${byPath.get('settings.server_port')?.message}`);
-  });
-
-  it('does not warn about defaults the user never wrote', () => {
-    const r = parseConfigText('backends:\n  - {name: local, type: local}\n', '/c.yaml', { HOME: '/home/u' }, 2);
-    if (!r.ok) throw new Error(r.error.message);
-    expect(r.warningDetails.filter((w) => /not supported yet/.test(w.message))).toEqual([]);
+    expect(r.warningDetails).toEqual([]);
+    expect(r.config.settings).toMatchObject({ server_port: 9000, filter_user: 'alice', data_dir: '/tmp/elsewhere' });
   });
 });
 
@@ -62,7 +51,7 @@ describe('the engine reports them', () => {
     const eng: RunningEngine = await startEngine({ dataDir: path.join(root, 'data'), configPath, version: 'test' });
     cleanups.push(() => eng.close());
     const health = await eng.api.invoke('health', {});
-    expect(health.config_warnings).toContainEqual({ path: 'settings.server_port', line: 6, message: expect.stringMatching(/is not supported yet/) });
+    expect(health.config_warnings.filter((w) => /is not supported yet/.test(w.message))).toEqual([]);
     const run = await eng.api.invoke('runs.createFromWorkflow', { document: [{ id: 'a', command: 'true', inputs: ['x'], colour: 'red' }] });
     expect(run.warnings).toContainEqual(expect.stringMatching(/'inputs' is not supported yet/));
     expect(run.warnings).toContainEqual(expect.stringMatching(/unknown field 'colour'/));

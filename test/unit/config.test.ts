@@ -30,8 +30,8 @@ function backend<T extends BackendConfig['type']>(config: ScripthutConfig, name:
 describe('valid files', () => {
   it('loads a config with every backend kind, source kind and section', () => {
     const { config, warnings } = okConfig(load('full.yaml'));
-    // settings.data_dir is accepted but not acted on yet (src-shared/config/unsupported.ts): said so, located.
-    expect(warnings).toEqual([expect.stringMatching(/full\.yaml:\d+: settings\.data_dir: is not supported yet/)]);
+    // settings.data_dir is used now (the data folder when no --data-dir): no warning left.
+    expect(warnings).toEqual([]);
     expect(config.backends.map((b) => `${b.name}:${b.type}`)).toEqual([
       'hpc:slurm',
       'torque:pbs',
@@ -87,11 +87,12 @@ describe('valid files', () => {
       settling_timeout_seconds: 600,
       local_poll_interval_ms: 1000,
       server_host: '127.0.0.1',
-      server_port: 8000,
       cli_autostart: 'ask',
       sources_cache_dir: null,
     });
     expect(config.settings.data_dir).toBeUndefined();
+    // Unset means `scripthut serve` picks a free port.
+    expect(config.settings.server_port).toBeUndefined();
     expect(config.agent).toMatchObject({ cpus: 2, memory: '8G', time_limit: '12:00:00', clone_full_history: true, env_group: null });
     expect(config.cache).toEqual({ enabled: false, store: null, tool: 'aws' });
     expect(config.pricing).toBeNull();

@@ -1,4 +1,7 @@
 // The desktop shell's wiring, with a stand-in for the `electron` module (the real binary cannot run here).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, type EngineEvent } from '../../src-shared/api/contract';
 import type { EngineApi } from '../../src-main/engine/dispatch';
@@ -83,6 +86,7 @@ const fake = vi.hoisted(() => {
     lock: true,
     requestSingleInstanceLock: () => app.lock,
     quit: () => log.push('app.quit'),
+    exit: (code: number) => log.push(`app.exit:${code}`),
     setPath: (name: string, value: string) => log.push(`setPath:${name}=${value}`),
     whenReady: () => {
       log.push('whenReady');
@@ -102,7 +106,15 @@ const fake = vi.hoisted(() => {
   const opened: string[] = [];
   const shell = { openExternal: async (url: string) => void opened.push(url) };
   const errors: { title: string; message: string }[] = [];
-  const dialog = { showErrorBox: (title: string, message: string) => errors.push({ title, message }) };
+  const boxes: Array<{ message: string; detail: string; buttons: string[]; cancelId: number }> = [];
+  const boxAnswers: number[] = [];
+  const dialog = {
+    showErrorBox: (title: string, message: string) => errors.push({ title, message }),
+    showMessageBox: async (o: { message: string; detail: string; buttons: string[]; cancelId: number }) => {
+      boxes.push(o);
+      return { response: boxAnswers.shift() ?? o.cancelId, checkboxChecked: false };
+    },
+  };
   type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void;
   type PermissionCheckHandler = (contents: unknown, permission: string, origin: string, details: unknown) => boolean;
   const session = {
@@ -126,6 +138,8 @@ const fake = vi.hoisted(() => {
     log.length = 0;
     opened.length = 0;
     errors.length = 0;
+    boxes.length = 0;
+    boxAnswers.length = 0;
     app.handlers.clear();
     app.lock = true;
     ipcMain.handlers.clear();
@@ -134,7 +148,7 @@ const fake = vi.hoisted(() => {
     session.defaultSession.requestHandler = null;
     session.defaultSession.checkHandler = null;
   }
-  return { FakeWebContents, log, app, ipcMain, protocol, shell, dialog, session, contextBridge, ipcRenderer, exposed, opened, errors, reset, FakeBrowserWindow, FakeNotification };
+  return { FakeWebContents, log, app, ipcMain, protocol, shell, dialog, session, contextBridge, ipcRenderer, exposed, opened, errors, boxes, boxAnswers, reset, FakeBrowserWindow, FakeNotification };
 });
 
 vi.mock('electron', () => ({
@@ -151,6 +165,7 @@ vi.mock('electron', () => ({
 }));
 
 const { startDesktop } = await import('../../src-main/electron/desktop');
+const { Store } = await import('../../src-main/store/store');
 const { CONTENT_SECURITY_POLICY } = await import('../../src-main/electron/security');
 const { EVENT_CHANNEL, INVOKE_CHANNEL } = await import('../../src-main/electron/channels');
 
@@ -263,6 +278,78 @@ describe('desktop startup', () => {
     const again = vi.fn();
     fake.app.emit('before-quit', { preventDefault: again });
     expect(again).not.toHaveBeenCalled();
+  });
+});
+
+describe('damaged history database (exit code 4)', () => {
+  // A real data folder and the real store: the stand-in engine start opens the database like startEngine does.
+  let dataDir: string;
+  const db = () => path.join(dataDir, 'scripthut.db');
+  const openEngine = (engine = fakeEngine()) =>
+    vi.fn(async (o: { dataDir: string }) => {
+      new Store(path.join(o.dataDir, 'scripthut.db')).close();
+      return { api: engine.api, close: engine.close };
+    });
+  const damage = () => fs.writeFileSync(db(), Buffer.alloc(8192, 0x5a));
+
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-damaged-'));
+    const good = new Store(db());
+    good.close();
+    fs.mkdirSync(path.join(dataDir, 'backups'));
+    fs.copyFileSync(db(), path.join(dataDir, 'backups', 'scripthut-2026-11-29.db'));
+    damage();
+  });
+
+  it('names the file and, on "Restore the latest backup", restores it and starts', async () => {
+    fake.boxAnswers.push(0);
+    const startEngine = openEngine();
+    const desktop = await startDesktop({ startEngine, preloadPath: '/p.cjs', rendererDir: '/r', dataDir });
+    expect(desktop).not.toBeNull();
+    expect(fake.boxes).toHaveLength(1);
+    expect(fake.boxes[0]?.message).toContain(db());
+    expect(fake.boxes[0]?.buttons).toEqual(['Restore the latest backup (2026-11-29)', 'Start with a new database (the damaged one is kept)', 'Quit']);
+    expect(startEngine).toHaveBeenCalledTimes(2);
+    expect(fs.readFileSync(db())).toEqual(fs.readFileSync(path.join(dataDir, 'backups', 'scripthut-2026-11-29.db')));
+    const kept = fs.readdirSync(dataDir).filter((n) => n.startsWith('scripthut.db.before-restore-'));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dataDir, kept[0]!))).toEqual(Buffer.alloc(8192, 0x5a));
+    expect(fake.FakeBrowserWindow.created).toHaveLength(1);
+  });
+
+  it('on "Start with a new database" keeps the damaged file aside and starts on an empty one', async () => {
+    fake.boxAnswers.push(1);
+    const desktop = await startDesktop({ startEngine: openEngine(), preloadPath: '/p.cjs', rendererDir: '/r', dataDir });
+    expect(desktop).not.toBeNull();
+    const kept = fs.readdirSync(dataDir).filter((n) => /^scripthut\.db\.damaged-/.test(n));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(dataDir, kept[0]!))).toEqual(Buffer.alloc(8192, 0x5a));
+    expect(fs.readFileSync(db()).subarray(0, 15).toString()).toBe('SQLite format 3');
+  });
+
+  it('on "Quit" changes nothing and exits with code 4, like the CLI', async () => {
+    fake.boxAnswers.push(2);
+    const startEngine = openEngine();
+    expect(await startDesktop({ startEngine, preloadPath: '/p.cjs', rendererDir: '/r', dataDir })).toBeNull();
+    expect(fake.log).toContain('app.exit:4');
+    expect(startEngine).toHaveBeenCalledTimes(1);
+    expect(fs.readFileSync(db())).toEqual(Buffer.alloc(8192, 0x5a));
+    expect(fake.FakeBrowserWindow.created).toHaveLength(0);
+  });
+
+  it('without a backup offers only a new database or quitting; a damaged backup is not offered twice', async () => {
+    fs.rmSync(path.join(dataDir, 'backups'), { recursive: true });
+    await startDesktop({ startEngine: openEngine(), preloadPath: '/p.cjs', rendererDir: '/r', dataDir });
+    expect(fake.boxes[0]?.buttons).toEqual(['Start with a new database (the damaged one is kept)', 'Quit']);
+    expect(fake.boxes[0]?.detail).toMatch(/There is no backup in/);
+
+    fake.reset();
+    fs.mkdirSync(path.join(dataDir, 'backups'));
+    fs.writeFileSync(path.join(dataDir, 'backups', 'scripthut-2026-11-28.db'), Buffer.alloc(4096, 0x5a));
+    fake.boxAnswers.push(0, 0);
+    const desktop = await startDesktop({ startEngine: openEngine(), preloadPath: '/p.cjs', rendererDir: '/r', dataDir });
+    expect(fake.boxes.map((b) => b.buttons[0])).toEqual(['Restore the latest backup (2026-11-28)', 'Start with a new database (the damaged one is kept)']);
+    expect(desktop).not.toBeNull();
   });
 });
 

@@ -111,7 +111,7 @@ describe('ShellBackend (Slurm) over a scripted runner', () => {
     // 100-byte file; the backend asked for its last window (the whole file) and keeps the last 2 lines.
     const body = 'a\nbb\nccc\n';
     const b = backend(new ScriptedRunner([[/SCRIPTHUT_LOG_SIZE/, { stdout: `SCRIPTHUT_LOG_SIZE ${body.length}\n0\n${body}` }]]));
-    expect(await b.readLog('~/x.log', { tail: 2 })).toEqual({ content: 'bb\nccc\n', offset: 2, nextOffset: body.length, missing: false });
+    expect(await b.readLog('~/x.log', { tail: 2 })).toEqual({ content: 'bb\nccc\n', offset: 2, nextOffset: body.length, missing: false, size: body.length });
   });
 
   it('marks the backend in error when the runner cannot reach the host, and ready again after', async () => {

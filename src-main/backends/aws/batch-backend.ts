@@ -14,17 +14,13 @@ import {
 } from '@aws-sdk/client-batch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type { CommandLogSink } from '../../transport/runner';
-import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
-import type { BackendStatus } from '../../model/connection-state';
+import type { AccountingQuery, Backend, LogRead, LogReadOptions, PollResult, SubmitRequest, SubmitResult } from '../types';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
-import { AwsCalls } from './aws-calls';
-import { awsClientConfig, type AwsBlock } from './client-config';
+import type { AwsBlock } from './client-config';
 import { fetchLogStream } from './cloudwatch-logs';
-import { AWS_CAPABILITIES, awsLogPaths, awsScript, envFromScript, exitVerdict, isoOrNull } from './common';
-import { LogIndex, readMirrored, writeMirror } from './log-cache';
-import path from 'node:path';
+import { AwsBackendBase, type AwsBackendDeps, envFromScript, exitVerdict, isoOrNull } from './common';
+import { readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, awsName, chunks, gpuCount, memoryMiB, shortHash, timeLimitSeconds } from './resources';
 
 export interface BatchBackendConfig {
@@ -39,13 +35,7 @@ export interface BatchBackendConfig {
   poll_interval?: number;
 }
 
-export interface AwsBackendDeps {
-  dataDir: string;
-  commandLog?: CommandLogSink;
-  /** Default poll interval (s) from settings.poll_interval. */
-  pollSeconds?: number;
-  now?: () => number;
-}
+export type { AwsBackendDeps };
 
 export const CANCEL_REASON = 'Cancelled by ScriptHut';
 /** How long a job may be missing from DescribeJobs right after submission before it counts as vanished. */
@@ -54,51 +44,18 @@ const VANISH_GRACE_MS = 5 * 60_000;
 const PENDING = new Set(['SUBMITTED', 'PENDING', 'RUNNABLE']);
 const RUNNING = new Set(['STARTING', 'RUNNING']);
 
-export class BatchBackend implements Backend {
+export class BatchBackend extends AwsBackendBase<BatchBackendConfig> implements Backend {
   readonly kind: BackendKind = 'batch';
-  readonly capabilities: BackendCapabilities = AWS_CAPABILITIES;
-  readonly maxConcurrent: number;
-  /** Mutable so tests can poll fast; production follows poll_interval. */
-  pollIntervalMs: number;
-  readonly calls: AwsCalls;
   private readonly batch: BatchClient;
   private readonly logs: CloudWatchLogsClient;
   private readonly definitions = new Map<string, string>();
-  private readonly now: () => number;
-  private readonly logIndex: LogIndex;
 
-  constructor(
-    private readonly cfg: BatchBackendConfig,
-    private readonly deps: AwsBackendDeps,
-  ) {
-    this.now = deps.now ?? Date.now;
-    this.maxConcurrent = cfg.max_concurrent;
-    this.pollIntervalMs = (cfg.poll_interval ?? deps.pollSeconds ?? 30) * 1000;
-    this.calls = new AwsCalls({ backend: cfg.name, profile: cfg.aws.profile, sink: deps.commandLog, now: this.now });
-    const clientCfg = awsClientConfig(cfg.aws);
-    this.batch = new BatchClient(clientCfg);
-    this.logs = new CloudWatchLogsClient(clientCfg);
-    this.logIndex = new LogIndex(path.join(deps.dataDir, 'aws-logs', cfg.name.replace(/[^A-Za-z0-9_.-]/g, '_'), 'by-job'));
+  constructor(cfg: BatchBackendConfig, deps: AwsBackendDeps) {
+    super(cfg, deps, 'AWS Batch');
+    this.batch = new BatchClient(this.clientConfig);
+    this.logs = new CloudWatchLogsClient(this.clientConfig);
   }
 
-  get name(): string {
-    return this.cfg.name;
-  }
-  status(): BackendStatus {
-    return this.calls.status();
-  }
-  onStatusChange(listener: (s: BackendStatus) => void): () => void {
-    return this.calls.onStatusChange(listener);
-  }
-  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    return awsLogPaths(this.deps.dataDir, this.cfg.name, runId, taskId, attempt);
-  }
-  outputDir(): string | null {
-    return null;
-  }
-  buildScript(ctx: ScriptContext): string {
-    return awsScript(ctx, 'AWS Batch');
-  }
 
   /** Batch job names allow [A-Za-z0-9_-] up to 128: the tag, made safe (findByTags searches by it). */
   jobNameForTag(tag: string): string {

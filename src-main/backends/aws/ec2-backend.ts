@@ -12,18 +12,14 @@ import {
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
 import { GetCommandInvocationCommand, ListCommandInvocationsCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
-import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
-import type { BackendStatus } from '../../model/connection-state';
+import type { AccountingQuery, Backend, LogRead, LogReadOptions, PollResult, SubmitRequest, SubmitResult } from '../types';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
-import { AwsCalls } from './aws-calls';
-import type { AwsBackendDeps } from './batch-backend';
-import { awsClientConfig, type AwsBlock } from './client-config';
-import { AWS_CAPABILITIES, awsLogPaths, awsScript, exitVerdict, isoOrNull } from './common';
+import type { AwsBlock } from './client-config';
+import { AwsBackendBase, type AwsBackendDeps, exitVerdict, isoOrNull } from './common';
 import { LOG_CHUNK_BYTES, PROBE_COMMAND, USER_DATA_LIMIT, ec2UserData, logChunkCommand, parseProbe } from './ec2-user-data';
-import { LogIndex, readMirrored, writeMirror } from './log-cache';
+import { readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, chunks, shortHash, timeLimitSeconds } from './resources';
 import { dataFolderOwnerId } from './owner-id';
 
@@ -50,16 +46,10 @@ const CANCELLED_TAG = 'scripthut:cancelled';
 const ORPHAN_GRACE_MS = 10 * 60_000;
 const GONE = new Set(['shutting-down', 'terminated', 'stopping', 'stopped']);
 
-export class Ec2Backend implements Backend {
+export class Ec2Backend extends AwsBackendBase<Ec2BackendConfig> implements Backend {
   readonly kind: BackendKind = 'ec2';
-  readonly capabilities: BackendCapabilities = AWS_CAPABILITIES;
-  readonly maxConcurrent: number;
-  pollIntervalMs: number;
-  readonly calls: AwsCalls;
   private readonly ec2: EC2Client;
   private readonly ssm: SSMClient;
-  private readonly now: () => number;
-  private readonly logIndex: LogIndex;
   /** Exit codes read from instances (the file the user-data wrote). */
   private readonly exits = new Map<string, { exitCode: number; finishedAt: string | null }>();
   /** The SSM probe sent last cycle, read back this cycle. */
@@ -70,42 +60,16 @@ export class Ec2Backend implements Backend {
   /** How long to wait for an SSM command to finish (log reads). */
   ssmWaitMs = 60_000;
 
-  constructor(
-    private readonly cfg: Ec2BackendConfig,
-    private readonly deps: AwsBackendDeps,
-  ) {
-    this.now = deps.now ?? Date.now;
-    this.maxConcurrent = Math.min(cfg.max_concurrent, cfg.max_instances);
-    this.pollIntervalMs = (cfg.poll_interval ?? deps.pollSeconds ?? 30) * 1000;
-    this.calls = new AwsCalls({ backend: cfg.name, profile: cfg.aws.profile, sink: deps.commandLog, now: this.now });
-    const clientCfg = awsClientConfig(cfg.aws);
-    this.ec2 = new EC2Client(clientCfg);
-    this.ssm = new SSMClient(clientCfg);
-    this.logIndex = new LogIndex(path.join(deps.dataDir, 'aws-logs', cfg.name.replace(/[^A-Za-z0-9_.-]/g, '_'), 'by-job'));
+  constructor(cfg: Ec2BackendConfig, deps: AwsBackendDeps) {
+    super(cfg, deps, 'AWS EC2', Math.min(cfg.max_concurrent, cfg.max_instances));
+    this.ec2 = new EC2Client(this.clientConfig);
+    this.ssm = new SSMClient(this.clientConfig);
     this.ownerId = dataFolderOwnerId(deps.dataDir);
   }
 
   /** This data folder's id, tagged on every instance it launches (see owner-id.ts). */
   private readonly ownerId: string;
 
-  get name(): string {
-    return this.cfg.name;
-  }
-  status(): BackendStatus {
-    return this.calls.status();
-  }
-  onStatusChange(listener: (s: BackendStatus) => void): () => void {
-    return this.calls.onStatusChange(listener);
-  }
-  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    return awsLogPaths(this.deps.dataDir, this.cfg.name, runId, taskId, attempt);
-  }
-  outputDir(): string | null {
-    return null;
-  }
-  buildScript(ctx: ScriptContext): string {
-    return awsScript(ctx, 'AWS EC2');
-  }
 
   instanceTypeFor(partition: string | null): string {
     const types = this.cfg.instance_types;

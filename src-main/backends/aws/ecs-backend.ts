@@ -13,18 +13,14 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
-import type { AccountingQuery, Backend, BackendCapabilities, LogRead, LogReadOptions, PollResult, ScriptContext, SubmitRequest, SubmitResult } from '../types';
-import type { BackendStatus } from '../../model/connection-state';
+import type { AccountingQuery, Backend, LogRead, LogReadOptions, PollResult, SubmitRequest, SubmitResult } from '../types';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
-import { AwsCalls } from './aws-calls';
-import type { AwsBackendDeps } from './batch-backend';
-import { awsClientConfig, type AwsBlock } from './client-config';
+import type { AwsBlock } from './client-config';
 import { fetchLogStream } from './cloudwatch-logs';
-import { AWS_CAPABILITIES, awsLogPaths, awsScript, envFromScript, exitVerdict, isoOrNull } from './common';
-import { LogIndex, readMirrored, writeMirror } from './log-cache';
+import { AwsBackendBase, type AwsBackendDeps, envFromScript, exitVerdict, isoOrNull } from './common';
+import { readMirrored, writeMirror } from './log-cache';
 import { TAG_KEYS, chunks, gpuCount, memoryMiB, shortHash } from './resources';
 
 export interface EcsBackendConfig {
@@ -54,50 +50,18 @@ export const ecsTaskId = (arn: string) => arn.split('/').pop() ?? arn;
 /** startedBy allows 36 characters: a digest of the tag. */
 export const startedByFor = (tag: string) => `sh-${shortHash(tag, 32)}`;
 
-export class EcsBackend implements Backend {
+export class EcsBackend extends AwsBackendBase<EcsBackendConfig> implements Backend {
   readonly kind: BackendKind = 'ecs';
-  readonly capabilities: BackendCapabilities = AWS_CAPABILITIES;
-  readonly maxConcurrent: number;
-  pollIntervalMs: number;
-  readonly calls: AwsCalls;
   private readonly ecs: ECSClient;
   private readonly logs: CloudWatchLogsClient;
-  private readonly now: () => number;
-  private readonly logIndex: LogIndex;
   private readonly definitions = new Map<string, string>();
 
-  constructor(
-    private readonly cfg: EcsBackendConfig,
-    private readonly deps: AwsBackendDeps,
-  ) {
-    this.now = deps.now ?? Date.now;
-    this.maxConcurrent = cfg.max_concurrent;
-    this.pollIntervalMs = (cfg.poll_interval ?? deps.pollSeconds ?? 30) * 1000;
-    this.calls = new AwsCalls({ backend: cfg.name, profile: cfg.aws.profile, sink: deps.commandLog, now: this.now });
-    const clientCfg = awsClientConfig(cfg.aws);
-    this.ecs = new ECSClient(clientCfg);
-    this.logs = new CloudWatchLogsClient(clientCfg);
-    this.logIndex = new LogIndex(path.join(deps.dataDir, 'aws-logs', cfg.name.replace(/[^A-Za-z0-9_.-]/g, '_'), 'by-job'));
+  constructor(cfg: EcsBackendConfig, deps: AwsBackendDeps) {
+    super(cfg, deps, 'AWS ECS');
+    this.ecs = new ECSClient(this.clientConfig);
+    this.logs = new CloudWatchLogsClient(this.clientConfig);
   }
 
-  get name(): string {
-    return this.cfg.name;
-  }
-  status(): BackendStatus {
-    return this.calls.status();
-  }
-  onStatusChange(listener: (s: BackendStatus) => void): () => void {
-    return this.calls.onStatusChange(listener);
-  }
-  defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
-    return awsLogPaths(this.deps.dataDir, this.cfg.name, runId, taskId, attempt);
-  }
-  outputDir(): string | null {
-    return null;
-  }
-  buildScript(ctx: ScriptContext): string {
-    return awsScript(ctx, 'AWS ECS');
-  }
   private get cluster(): string {
     return this.cfg.aws.cluster_name;
   }

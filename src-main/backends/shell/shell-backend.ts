@@ -15,6 +15,8 @@ import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
 import type { SchedulerDialect } from './dialect';
 import type { ClusterInfo } from '../../model/cluster-info';
+import { MAX_READ_BYTES, MAX_WHOLE_READ_BYTES } from '../local/log-reader';
+import { ApiError } from '../../../src-shared/api/contract';
 
 export interface ShellBackendOptions {
   maxConcurrent: number;
@@ -50,6 +52,7 @@ interface QueuedSubmit {
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
 const MISSING = 'SCRIPTHUT_LOG_MISSING';
 const SIZE = 'SCRIPTHUT_LOG_SIZE';
+const TOO_BIG = 'SCRIPTHUT_LOG_TOO_BIG';
 
 function oneLine(text: string, max = 2000): string {
   const t = text.trim();
@@ -433,17 +436,20 @@ export class ShellBackend implements Backend {
     const preamble = `f=${f}; if [ ! -f "$f" ]; then echo ${MISSING}; exit 0; fi; s=$(wc -c < "$f" | tr -d ' '); echo "${SIZE} $s"`;
     let body: string;
     let tailLines: number | null = null;
+    // Same bounds as local logs: one read never pulls more than MAX_READ_BYTES over the connection, and a whole
+    // read of a huge log is refused (it would be one string past V8's limit); the size check runs remotely.
+    const cap = Math.max(1, Math.floor(opts.maxBytes ?? MAX_READ_BYTES));
     if (opts.offset !== undefined && opts.offset !== null) {
       const o = Math.max(0, Math.floor(opts.offset));
       // A file smaller than the offset was truncated or replaced: start again from 0.
-      body = `o=${o}; [ "$o" -gt "$s" ] && o=0; echo "$o"; tail -c +$((o+1)) "$f" | head -c $((s-o))`;
+      body = `o=${o}; [ "$o" -gt "$s" ] && o=0; echo "$o"; n=$((s-o)); [ "$n" -gt ${cap} ] && n=${cap}; tail -c +$((o+1)) "$f" | head -c "$n"`;
     } else if (opts.tail !== undefined && opts.tail !== null) {
       tailLines = Math.max(0, Math.floor(opts.tail));
       // Read only a window at the end (tail -c seeks), then keep the last N lines here.
-      const window = Math.min(8 * 1024 * 1024, Math.max(65536, tailLines * 2048));
+      const window = Math.min(MAX_READ_BYTES, Math.max(65536, tailLines * 2048));
       body = `w=${window}; [ "$w" -gt "$s" ] && w=$s; echo $((s-w)); tail -c +$((s-w+1)) "$f" | head -c "$w"`;
     } else {
-      body = `echo 0; head -c "$s" "$f"`;
+      body = `if [ "$s" -gt ${MAX_WHOLE_READ_BYTES} ]; then echo ${TOO_BIG}; exit 0; fi; echo 0; head -c "$s" "$f"`;
     }
     const res = await this.exec(`${preamble}; ${body}`, 'io');
     if (res.exitCode !== 0) throw new Error(`cannot read log ${path} on ${this.runner.label} (exit ${res.exitCode}): ${oneLine(res.stderr)}`);
@@ -452,12 +458,16 @@ export class ShellBackend implements Backend {
     const first = out.indexOf('\n');
     const second = out.indexOf('\n', first + 1);
     const size = Number(/^\S+ (\d+)/.exec(out.slice(0, first))?.[1]);
+    if (out.slice(first + 1, second) === TOO_BIG) {
+      throw new ApiError('bad_input', `The log ${path} on ${this.name} is ${Math.round(size / (1024 * 1024))} MB, too large to read whole; read its tail or from an offset, or download it from GET /api/v1/runs/<run>/tasks/<task>/log/raw.`);
+    }
     const start = Number(out.slice(first + 1, second));
     if (first < 0 || second < 0 || !Number.isFinite(size) || !Number.isFinite(start)) {
       throw new Error(`cannot read log ${path} on ${this.runner.label}: unexpected reply ${JSON.stringify(out.slice(0, 200))}`);
     }
     let content = out.slice(second + 1);
     let offset = start;
+    let nextOffset = size;
     if (tailLines !== null) {
       const bytes = Buffer.from(content, 'utf8');
       let cut = 0;
@@ -474,8 +484,10 @@ export class ShellBackend implements Backend {
       }
       content = bytes.subarray(cut).toString('utf8');
       offset = start + cut;
+    } else if (opts.offset !== undefined && opts.offset !== null && size - start > cap) {
+      ({ content, nextOffset } = cappedChunk(content, start, cap));
     }
-    return { content, offset, nextOffset: size, missing: false };
+    return { content, offset, nextOffset, missing: false, size };
   }
 
   /** sources feature: a one-off script (git checkout of a run's commit); logged like every command, stdin is not. */
@@ -505,6 +517,20 @@ export class ShellBackend implements Backend {
   async close(): Promise<void> {
     if (this.opts.closeRunner !== false) await this.runner.close();
   }
+}
+
+/**
+ * The part of a capped read that can be handed out: up to its last line end, so a character split by the cap is
+ * not decoded in halves (a newline byte never sits inside a UTF-8 sequence). The bytes before it are counted
+ * exactly only when they decoded cleanly; otherwise (no newline, or invalid UTF-8) the whole chunk goes out.
+ */
+export function cappedChunk(content: string, start: number, cap: number): { content: string; nextOffset: number } {
+  const lastNewline = content.lastIndexOf('\n');
+  if (lastNewline >= 0) {
+    const kept = content.slice(0, lastNewline + 1);
+    if (!kept.includes('\uFFFD')) return { content: kept, nextOffset: start + Buffer.byteLength(kept) };
+  }
+  return { content, nextOffset: start + cap };
 }
 
 /** Split a batched submit command's stdout into per-submission results by its marker lines. */

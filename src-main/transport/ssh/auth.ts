@@ -6,16 +6,25 @@ import type { AnyAuthMethod, AuthHandlerMiddleware, AuthenticationType, ParsedKe
 import { utils } from './ssh2-module';
 import { certifiedKey } from './certificate-auth';
 import { SshError } from './errors';
+import type { PassphraseStore } from '../../secrets/passphrase-store';
 
 export interface PromptRequest {
   cluster: string;
   title: string;
   instructions: string;
   prompts: Array<{ prompt: string; echo: boolean }>;
+  /** A key passphrase prompt that may be answered with "remember" (a keychain is there). */
+  canRemember?: boolean;
 }
 
-/** Answers in prompt order, or null when the user cancelled. */
-export type PromptCallback = (req: PromptRequest) => Promise<string[] | null>;
+/** Answers with the user's wish to have the passphrase remembered in the OS keychain. */
+export interface PromptReply {
+  answers: string[];
+  remember: boolean;
+}
+
+/** Answers in prompt order (or a PromptReply), or null when the user cancelled. */
+export type PromptCallback = (req: PromptRequest) => Promise<string[] | PromptReply | null>;
 
 export interface AuthPlan {
   cluster: string;
@@ -29,6 +38,8 @@ export interface AuthPlan {
   onPrompt: PromptCallback;
   /** Decrypted keys by path, shared across connection attempts. */
   keyCache: Map<string, ParsedKey>;
+  /** Passphrases remembered in the OS keychain (desktop app only); null = none, never offer to remember. */
+  passphrases?: PassphraseStore | null;
   /** Called around every wait for a person, so the broker can show `waiting_for_user` and pause its timers. */
   waitingForUser: (waiting: boolean) => void;
 }
@@ -37,18 +48,53 @@ type Attempt = { label: string; method: AuthenticationType; make: () => Promise<
 
 const MAX_INTERACTIVE_TRIES = 3;
 
+// The keychain is a convenience: failing to read or write it must never stop a login.
+function forgetQuietly(store: PassphraseStore, path: string): void {
+  try {
+    store.forget(path);
+  } catch (err) {
+    console.warn(`[ssh] could not forget the remembered passphrase of ${path}: ${(err as Error).message}`);
+  }
+}
+function rememberQuietly(store: PassphraseStore, path: string, passphrase: string): void {
+  try {
+    store.remember(path, passphrase);
+  } catch (err) {
+    console.warn(`[ssh] could not remember the passphrase of ${path} in the keychain: ${(err as Error).message}`);
+  }
+}
+
 /** Builds ssh2's authHandler plus a way to know why login failed. */
 export function buildAuthHandler(plan: AuthPlan): { handler: AuthHandlerMiddleware; tried: string[]; cancelled: () => SshError | null } {
   const tried: string[] = [];
   let cancelled: SshError | null = null;
 
-  const ask = async (req: Omit<PromptRequest, 'cluster'>): Promise<string[] | null> => {
+  const askFull = async (req: Omit<PromptRequest, 'cluster'>): Promise<PromptReply | null> => {
     plan.waitingForUser(true);
     try {
-      return await plan.onPrompt({ cluster: plan.cluster, ...req });
+      const reply = await plan.onPrompt({ cluster: plan.cluster, ...req });
+      return reply === null ? null : Array.isArray(reply) ? { answers: reply, remember: false } : reply;
     } finally {
       plan.waitingForUser(false);
     }
+  };
+  const ask = async (req: Omit<PromptRequest, 'cluster'>): Promise<string[] | null> => (await askFull(req))?.answers ?? null;
+
+  /** The keychain's passphrase for this key when it opens it; a wrong or unreadable one is forgotten. */
+  const rememberedKey = (path: string, data: Buffer): { key: ReturnType<typeof utils.parseKey> | null; discarded: boolean } => {
+    const store = plan.passphrases;
+    if (!store) return { key: null, discarded: false };
+    let stored: string | null;
+    try {
+      stored = store.get(path);
+    } catch {
+      return { key: null, discarded: false };
+    }
+    if (stored === null) return { key: null, discarded: false };
+    const parsed = utils.parseKey(data, stored);
+    if (!(parsed instanceof Error)) return { key: parsed, discarded: false };
+    forgetQuietly(store, path);
+    return { key: null, discarded: true };
   };
 
   const loadKey = async (path: string): Promise<ParsedKey | null> => {
@@ -58,14 +104,21 @@ export function buildAuthHandler(plan: AuthPlan): { handler: AuthHandlerMiddlewa
     const data = readFileSync(path);
     let parsed = utils.parseKey(data);
     if (parsed instanceof Error && /passphrase/i.test(parsed.message)) {
+      const remembered = rememberedKey(path, data);
+      if (remembered.key) parsed = remembered.key;
       for (let i = 0; i < 3 && parsed instanceof Error; i++) {
-        const answer = await ask({
+        const why = i > 0 ? 'Wrong passphrase. ' : remembered.discarded ? 'The passphrase remembered in the keychain no longer opens this key; it was forgotten. ' : '';
+        const reply = await askFull({
           title: 'Key passphrase',
-          instructions: `${i === 0 ? '' : 'Wrong passphrase. '}The private key ${path} is encrypted (logging in to ${plan.where}).`,
+          instructions: `${why}The private key ${path} is encrypted (logging in to ${plan.where}).`,
           prompts: [{ prompt: `Enter passphrase for key '${path}':`, echo: false }],
+          canRemember: !!plan.passphrases,
         });
-        if (answer === null || answer[0] === undefined || answer[0] === '') return null;
-        parsed = utils.parseKey(data, answer[0]);
+        const answer = reply?.answers[0];
+        if (reply === null || answer === undefined || answer === '') return null;
+        parsed = utils.parseKey(data, answer);
+        // Only a passphrase that opened the key is kept.
+        if (!(parsed instanceof Error) && reply.remember && plan.passphrases) rememberQuietly(plan.passphrases, path, answer);
       }
     }
     if (parsed instanceof Error) return null;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Client, ParsedKey } from 'ssh2';
 import { withSchedulerEnv, type CommandRunner, type RunOptions, type RunResult } from '../runner';
 import type { PromptCallback } from './auth';
+import type { PassphraseStore } from '../../secrets/passphrase-store';
 import { Backoff } from './backoff';
 import { ChannelLimiter } from './channel-limiter';
 import { connectHop } from './connect';
@@ -47,6 +48,8 @@ export interface SshBrokerOptions {
   /** The app's own known_hosts (accepted keys are appended here). */
   appKnownHostsPath: string;
   onPrompt: PromptCallback;
+  /** Key passphrases remembered in the OS keychain (desktop app); absent = never remembered nor offered. */
+  passphrases?: PassphraseStore | null;
   onUnknownHostKey: UnknownHostKeyCallback;
   onStatus?: (cluster: string, status: SshStatus) => void;
   /** Concurrent channels per connection (sshd's MaxSessions defaults to 10). Default 8. */
@@ -237,6 +240,7 @@ export class SshBroker {
         hostKeys: this.hostKeys,
         onPrompt: this.opts.onPrompt,
         keyCache: this.keyCache,
+        passphrases: this.opts.passphrases ?? null,
         agent: agentSocket,
         connectTimeoutMs: target.connectTimeout ? target.connectTimeout * 1000 : (this.opts.connectTimeoutMs ?? 15_000),
         waitingForUser: (on: boolean) => {

@@ -10,12 +10,14 @@ import { SshError } from './errors';
 import type { HostKeyChecker } from './host-key-check';
 import { hostKeyAlgorithmOrder } from './known-hosts';
 import type { ResolvedSshTarget } from './ssh-config';
+import type { PassphraseStore } from '../../secrets/passphrase-store';
 
 export interface HopContext {
   cluster: string;
   hostKeys: HostKeyChecker;
   onPrompt: PromptCallback;
   keyCache: Map<string, ParsedKey>;
+  passphrases?: PassphraseStore | null;
   agent: string | null;
   connectTimeoutMs: number;
   waitingForUser: (waiting: boolean) => void;
@@ -106,6 +108,7 @@ function login(hop: ResolvedSshTarget, ctx: HopContext, sock: Duplex): Promise<S
       agent: hop.identitiesOnly ? null : ctx.agent,
       onPrompt: ctx.onPrompt,
       keyCache: ctx.keyCache,
+      passphrases: ctx.passphrases ?? null,
       waitingForUser: waiting,
     });
     client.once('ready', () => {
