@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEngine } from '../src-main/engine/start';
+import { statusCountsOf } from '../src-main/store/queries/status-counts';
 import { writeBenchResult } from './lib/report';
 
 const N = Number(process.env.SCRIPTHUT_BENCH_CANCEL_N ?? 100_000);
@@ -23,7 +24,7 @@ try {
   const t0 = performance.now();
   const res = await eng.api.invoke('runs.cancel', { id: run.id });
   const cancelS = (performance.now() - t0) / 1000;
-  const counts = eng.store.runStatusCounts(run.id);
+  const counts = statusCountsOf(eng.store.db, run.id);
   if (!res.cancelled || (counts.cancelled ?? 0) !== N) throw new Error(`expected ${N} cancelled tasks, got ${JSON.stringify(counts)}`);
   writeBenchResult(
     'cancel',

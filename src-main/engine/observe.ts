@@ -110,8 +110,7 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       let gen = generated.get(taskKey(row.run_id, row.task_id));
       if (gen?.ok && gen.tasks.length) {
         // Generated tasks count against the same limit as the ones the run was created with.
-        const total = p.store.runStatusCounts(row.run_id);
-        const have = Object.values(total).reduce((a, n) => a + n, 0);
+        const have = p.active.get(row.run_id).size;
         if (have + gen.tasks.length > p.maxTasks) gen = { ok: false, error: `Generated tasks rejected: ${tooManyTasks(have + gen.tasks.length, p.maxTasks).message}` };
       }
       if (gen && !gen.ok) {
