@@ -13,7 +13,7 @@ import { writeBenchResult } from './lib/report';
 
 const N = Number(process.env.SCRIPTHUT_BENCH_READERS_N ?? 400);
 const READERS = Number(process.env.SCRIPTHUT_BENCH_READERS ?? 50);
-const THINK_MS = Number(process.env.SCRIPTHUT_BENCH_READERS_THINK_MS ?? 100);
+const THINK_MS = Number(process.env.SCRIPTHUT_BENCH_READERS_THINK_MS ?? 1000);
 const round = (x: number) => Math.round(x * 100) / 100;
 
 // The readers live in their own process so their HTTP client work is not counted as the engine's.
