@@ -103,6 +103,20 @@ export class RunExecution {
     if (BLOCKING.has(to)) this.blockedRoots.push(taskId);
   }
 
+  /**
+   * Every pending task becomes `to` (a whole run cancelled in one statement). Nothing is left pending, so no
+   * cascade can follow from these tasks and none is queued.
+   */
+  finishPending(to: TaskStatus): void {
+    for (const t of this.tasks.values()) {
+      if (t.status !== 'pending') continue;
+      this.count('pending', -1);
+      this.count(to, 1);
+      t.status = to;
+    }
+    this.ready.clear();
+  }
+
   /** Pending tasks downstream of a newly failed/dep_failed/cancelled task become dep_failed (transitively). */
   cascade(now: string): Transition[] {
     const roots = this.blockedRoots;

@@ -111,11 +111,13 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
     'backends.status': ({ name }) => backendInfo(p, requireBackend(p, name)),
     'runs.list': (input) => {
       const page = pageRuns(p.store.db, input);
-      return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor };
+      // Runs still executing are counted in memory (exact and current); the SQL counts serve finished runs.
+      return { runs: page.runs.map((r) => toRunSummary(r.run, p.active.peek(r.run.id)?.statusCounts() ?? r.counts)), total: page.total, next_cursor: page.nextCursor };
     },
     'runs.get': ({ id, ...query }): RunDetail => {
       const run = requireRun(p, id);
-      const counts = statusCountsOf(p.store.db, id);
+      // The in-memory counts of a run being executed, so readers do not re-count it after every change.
+      const counts = p.active.peek(id)?.statusCounts() ?? statusCountsOf(p.store.db, id);
       const page = pageTasks(p.store.db, id, query, counts);
       const summary = toRunSummary(run, counts);
       return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };

@@ -10,10 +10,18 @@ import type { RunRow, TaskRow } from '../store/rows';
 import type { ActiveExecution } from './active-execution';
 import type { EventBus } from './events';
 import { taskKey } from './in-flight-submissions';
+import { statusCountsOf } from '../store/queries/status-counts';
 import { toRunSummary, toTaskView } from './views';
+
+/** Above this many changed tasks in one run and one commit, one tasks.changed event replaces the task.changed ones. */
+export const BULK_EVENT_THRESHOLD = 256;
 
 export class UnitOfWork {
   private changedTasks = new Set<string>();
+  /** Runs with many tasks changed by one statement (ids not collected): run id → how many. */
+  private bulkTasks = new Map<string, number>();
+  /** Counts of runs that finished in this commit (their execution state is gone), for the run.changed event. */
+  private finishedCounts = new Map<string, Record<string, number>>();
   private changedRuns = new Set<string>();
   private notifications: Notification[] = [];
 
@@ -30,6 +38,7 @@ export class UnitOfWork {
     } catch (err) {
       // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
       this.active.clear();
+      this.finishedCounts.clear();
       throw err;
     }
     this.flushEvents();
@@ -42,6 +51,11 @@ export class UnitOfWork {
 
   taskChanged(runId: string, taskId: string): void {
     this.changedTasks.add(taskKey(runId, taskId));
+  }
+  /** `count` tasks of the run changed in one statement; views are told to refetch. */
+  tasksChangedInBulk(runId: string, count: number): void {
+    this.bulkTasks.set(runId, (this.bulkTasks.get(runId) ?? 0) + count);
+    this.changedRuns.add(runId);
   }
   runChanged(runId: string): void {
     this.changedRuns.add(runId);
@@ -126,26 +140,38 @@ export class UnitOfWork {
       if (row) this.applyTransition(row, t, now, { current: true });
     }
     const status = ex.derivedStatus(!!run.cancel_requested);
-    const change = runStatusChange({ id: run.id, workflowName: run.workflow_name, status: run.status }, status, ex.statusCounts(), now);
+    const counts = ex.statusCounts();
+    const change = runStatusChange({ id: run.id, workflowName: run.workflow_name, status: run.status }, status, counts, now);
     if (change.runPatch.status) {
       this.store.updateRun(runId, { status, finished_at: change.runPatch.finishedAt ?? null });
       this.runChanged(runId);
       for (const n of change.notifications) this.notify(n);
     }
     // A finished run needs no execution state; a rerun rebuilds it from the store.
-    if (isTerminalRun(status)) this.active.forget(runId);
+    if (isTerminalRun(status)) {
+      this.finishedCounts.set(runId, counts);
+      this.active.forget(runId);
+    }
   }
 
+  /**
+   * A run's summary with counts from its in-memory execution state; a run that just finished has its last counts
+   * kept until the events go out, and only runs read from history are counted in SQL.
+   */
   summary(runId: string): RunSummary | null {
     const run = this.store.getRun(runId);
-    return run ? toRunSummary(run, this.active.peek(runId)?.statusCounts() ?? this.store.runStatusCounts(runId)) : null;
+    if (!run) return null;
+    const counts = this.active.peek(runId)?.statusCounts() ?? this.finishedCounts.get(runId) ?? (isTerminalRun(run.status) ? statusCountsOf(this.store.db, runId) : this.active.get(runId).statusCounts());
+    return toRunSummary(run, counts);
   }
 
   private flushEvents(): void {
     const tasks = this.changedTasks;
+    const bulk = this.bulkTasks;
     const runs = this.changedRuns;
     const notes = this.notifications;
     this.changedTasks = new Set();
+    this.bulkTasks = new Map();
     this.changedRuns = new Set();
     this.notifications = [];
     const byRun = new Map<string, string[]>();
@@ -156,10 +182,10 @@ export class UnitOfWork {
       ids.push(taskId);
     }
     for (const [runId, ids] of byRun) {
-      // Bulk changes (cancelling a big run) read the run once instead of one query per task.
-      if (ids.length > 256) {
-        const wanted = new Set(ids);
-        for (const row of this.store.listTasks(runId)) if (wanted.has(row.task_id)) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+      // Bulk changes (a cascade through a big run) go out as one event: reading and sending every row would cost
+      // more than the change itself, and a view shows one page of them anyway.
+      if (bulk.has(runId) || ids.length > BULK_EVENT_THRESHOLD) {
+        bulk.set(runId, (bulk.get(runId) ?? 0) + ids.length);
         continue;
       }
       for (const taskId of ids) {
@@ -167,10 +193,12 @@ export class UnitOfWork {
         if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
       }
     }
+    for (const [runId, count] of bulk) this.bus.emit('tasks.changed', { run_id: runId, count });
     for (const runId of runs) {
       const summary = this.summary(runId);
       if (summary) this.bus.emit('run.changed', summary);
     }
+    this.finishedCounts.clear();
     for (const n of notes) this.bus.emit('notification', n);
   }
 }

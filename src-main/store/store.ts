@@ -85,10 +85,6 @@ export class Store {
   getRun(id: string): RunRow | undefined {
     return this.st('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
   }
-  listRuns(limit: number, workflow?: string): RunRow[] {
-    if (workflow) return this.st('SELECT * FROM runs WHERE workflow_name = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(workflow, limit) as RunRow[];
-    return this.st('SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?').all(limit) as RunRow[];
-  }
   activeRuns(backend?: string): RunRow[] {
     if (backend) return this.st(`SELECT * FROM runs WHERE backend_name = ? AND status IN ('pending','running') ORDER BY created_at`).all(backend) as RunRow[];
     return this.st(`SELECT * FROM runs WHERE status IN ('pending','running') ORDER BY created_at`).all() as RunRow[];
@@ -101,10 +97,6 @@ export class Store {
   deleteRun(id: string): void {
     this.st('DELETE FROM task_transitions WHERE run_id = ?').run(id);
     this.st('DELETE FROM runs WHERE id = ?').run(id);
-  }
-  runStatusCounts(id: string): Record<string, number> {
-    const rows = this.st('SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(id) as Array<{ status: string; n: number }>;
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   // ---- tasks
@@ -193,13 +185,14 @@ export class Store {
   // ---- transitions (append-only)
   /**
    * Every pending task of a run becomes `to` with `error`, each with its transition row: two statements for the
-   * whole run however big it is (cancelling 100,000 tasks). Returns the ids changed.
+   * whole run however big it is (cancelling 100,000 tasks), with no row coming back into JavaScript. Returns how
+   * many tasks changed.
    */
-  finishPendingTasks(runId: string, to: 'cancelled', error: string, at: string): string[] {
-    const changed = this.st(`UPDATE tasks SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND status = 'pending' RETURNING task_id, attempt`).all(to, error, at, runId) as Array<{ task_id: string; attempt: number }>;
-    const ins = this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    for (const c of changed) ins.run(runId, c.task_id, c.attempt, at, 'pending', to, error);
-    return changed.map((c) => c.task_id);
+  finishPendingTasks(runId: string, to: 'cancelled', error: string, at: string): number {
+    // Transitions first: they select the tasks that are still pending.
+    this.st(`INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason)
+      SELECT run_id, task_id, attempt, ?, 'pending', ?, ? FROM tasks WHERE run_id = ? AND status = 'pending' ORDER BY seq`).run(at, to, error, runId);
+    return this.st(`UPDATE tasks SET status = ?, error = ?, finished_at = ? WHERE run_id = ? AND status = 'pending'`).run(to, error, at, runId).changes;
   }
   appendTransition(t: { run_id: string; task_id: string; attempt: number; at: string; from_status: string | null; to_status: string; reason: string }): void {
     this.st('INSERT INTO task_transitions (run_id, task_id, attempt, at, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)').run(t.run_id, t.task_id, t.attempt, t.at, t.from_status, t.to_status, t.reason);

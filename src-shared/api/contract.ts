@@ -369,6 +369,11 @@ export const events = {
   /** A backend needs the user: a 2FA code, a key passphrase, or a decision about an unknown host key. */
   prompt: PromptSchema,
   'prompt.closed': z.object({ id: z.string() }),
+  /**
+   * Many tasks of a run changed in one step (cancelling a big run, a cascade): sent instead of one task.changed
+   * per task. Views refetch the rows they show; `count` is how many tasks changed.
+   */
+  'tasks.changed': z.object({ run_id: z.string(), count: z.number().int().nonnegative() }),
 } as const;
 
 export type Events = typeof events;

@@ -172,6 +172,27 @@ describe('cancelling', () => {
     expect(fs.existsSync(path.join(e.work, 'never'))).toBe(false);
   });
 
+  it('cancelling a big run sends one tasks.changed event for its pending tasks, not one task.changed each', async () => {
+    const e = await engine({ maxConcurrent: 1 });
+    const n = 600;
+    const run = await startRun(e, Array.from({ length: n }, (_, i) => task(`p${i}`, 'sleep 300')));
+    await waitFor(async () => (await e.eng.api.invoke('runs.get', { id: run.id, limit: 1 })).status_counts.running === 1, 'the first task to run');
+    const seen: EngineEvent[] = [];
+    const stop = e.eng.engine.subscribe((ev) => seen.push(ev));
+    await e.eng.api.invoke('runs.cancel', { id: run.id });
+    const done = await waitRunDone(e, run.id, 15_000);
+    stop();
+    expect(done.status).toBe('cancelled');
+    expect(done.status_counts).toEqual({ cancelled: n });
+    const bulk = seen.filter((ev) => ev.event === 'tasks.changed');
+    expect(bulk).toEqual([{ event: 'tasks.changed', payload: { run_id: run.id, count: n - 1 } }]);
+    // Only the running task (cancelled through its job) is announced on its own.
+    expect([...new Set(seen.filter((ev) => ev.event === 'task.changed').map((ev) => (ev.payload as { task: TaskView }).task.id))]).toEqual(['p0']);
+    // The last run.changed carries the final counts.
+    const last = seen.filter((ev) => ev.event === 'run.changed').pop();
+    expect(last?.payload).toMatchObject({ status: 'cancelled' });
+  });
+
   it('cancelling a run right after starting it (jobs still being submitted) ends cancelled, nothing left running', async () => {
     const e = await engine({ maxConcurrent: 6 });
     const pids = path.join(e.work, 'pids');

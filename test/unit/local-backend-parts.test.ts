@@ -1,5 +1,6 @@
 // Pure pieces of the local backend: job ids from tags, /proc parsing, verdicts from spool evidence, UTF-8 cuts,
 // and the supervisor script.
+import { parseExitReport } from '../../src-main/backends/local/launcher';
 import { describe, expect, it } from 'vitest';
 import { verdictOf, LOST_REASON, NEVER_STARTED_REASON } from '../../src-main/backends/local/local-backend';
 import { completeUtf8Length } from '../../src-main/backends/local/log-reader';
@@ -87,6 +88,20 @@ describe('supervisorScript', () => {
     expect(s).toContain(`bash -l script.sh > '/tmp/it'\\''s here/out.log' 2>&1 < /dev/null`);
     const t = supervisorScript({ output: '/l/o', error: '/l/e', loginShell: false });
     expect(t).toContain('bash script.sh > /l/o 2> /l/e < /dev/null');
-    expect(t).toContain('mv -f rc.tmp rc');
+    expect(t).toContain('echo "$rc" > rc');
+    // The end is reported on the launcher's pipe in the shape the launcher parses.
+    expect(t).toContain('echo "done ${PWD##*/} $rc $c $started $finished"');
+  });
+});
+
+describe('parseExitReport', () => {
+  it.each([
+    ['done sh-r-t-1 0 0 2026-11-30T21:00:00Z 2026-11-30T21:00:01Z', { jobId: 'sh-r-t-1', rc: 0, cancelled: false, startedAt: '2026-11-30T21:00:00Z', finishedAt: '2026-11-30T21:00:01Z' }],
+    ['done j 143 1  ', { jobId: 'j', rc: 143, cancelled: true, startedAt: null, finishedAt: null }],
+    ['done j x 0 a b', null],
+    ['started 123', null],
+    ['done j 0 2 a b', null],
+  ])('%j', (line, want) => {
+    expect(parseExitReport(line)).toEqual(want);
   });
 });

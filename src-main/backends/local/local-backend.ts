@@ -15,7 +15,8 @@ import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
 import { readLogFile } from './log-reader';
 import { jobUmask } from '../../platform/private-data-dir';
-import { isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
+import { isPidAlive, isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
+import { JobLauncher, type ExitReport } from './launcher';
 import {
   SPOOL_FILES,
   expandHome,
@@ -77,6 +78,13 @@ export class LocalBackend implements Backend {
   private readonly loginShell: boolean;
   private readonly cancelGraceMs: number;
   private readonly startGraceMs: number;
+  private readonly launcher = new JobLauncher((r) => this.onExitReport(r));
+  /** Jobs this engine started through the launcher that have not reported their end yet: pid and start time. */
+  private readonly live = new Map<string, { pid: number; startedAt: string; recorded: boolean }>();
+  /** End reports not yet turned into verdicts. */
+  private readonly reports = new Map<string, ExitReport>();
+  /** Log folders already made by this engine (thousands of tasks of a run share one). */
+  private readonly madeDirs = new Set<string>();
 
   constructor(opts: LocalBackendOptions) {
     if (process.platform === 'win32') {
@@ -117,6 +125,36 @@ export class LocalBackend implements Backend {
     for (const l of this.jobEndListeners) l();
   }
 
+  private onExitReport(r: ExitReport): void {
+    // Only jobs this engine's launcher started report here. The report may come before the launcher's "started"
+    // line has been read: it is kept either way, and startSupervisor then does not count the job as live.
+    this.live.delete(r.jobId);
+    if (this.reports.size > 100_000) this.reports.clear(); // verdicts not asked for: the spool still has them
+    this.reports.set(r.jobId, r);
+    this.jobEnded();
+  }
+
+  /** The launcher starts the supervisor (a fork); if it cannot, a detached bash of its own does (a spawn). */
+  private async startSupervisor(jobId: string, dir: string): Promise<number> {
+    let pid: number;
+    try {
+      pid = await this.launcher.start(dir);
+    } catch {
+      // The supervisor's lock makes a second start harmless if the launcher did start it before failing.
+      pid = await spawnDetached(dir, () => this.jobEnded());
+      return pid;
+    }
+    if (!this.reports.has(jobId)) this.live.set(jobId, { pid, startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), recorded: false });
+    return pid;
+  }
+
+  private async mkdirOnce(dir: string): Promise<void> {
+    if (this.madeDirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    if (this.madeDirs.size > 10_000) this.madeDirs.clear();
+    this.madeDirs.add(dir);
+  }
+
   defaultLogPaths(runId: string, taskId: string, attempt: number): { output: string; error: string } {
     const base = path.join(this.dataDir, 'logs', safeSegment(runId), `${taskFileName(taskId)}.${attempt}`);
     return { output: `${base}.out`, error: `${base}.err` };
@@ -146,15 +184,28 @@ export class LocalBackend implements Backend {
     }
     const output = path.resolve(expandHome(req.logs.output));
     const error = path.resolve(expandHome(req.logs.error));
-    await mkdir(path.dirname(output), { recursive: true });
-    await mkdir(path.dirname(error), { recursive: true });
-    // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
-    await mkdir(this.outputDir(req.runId, req.taskId), { recursive: true });
-
     // The folder appears complete or not at all: it is the evidence findByTags relies on after a crash.
     const tmp = `${dir}.tmp`;
-    await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { recursive: true });
+    const makeTmp = async () => {
+      await this.mkdirOnce(this.spoolRoot);
+      try {
+        await mkdir(tmp);
+      } catch (e) {
+        // A half-made folder left by an engine that stopped here: start it again.
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        await rm(tmp, { recursive: true, force: true });
+        await mkdir(tmp);
+      }
+    };
+    // Independent file-system steps overlap: on a busy disk each costs about a millisecond, one after the other
+    // they were most of a short job's cost.
+    await Promise.all([
+      this.mkdirOnce(path.dirname(output)),
+      this.mkdirOnce(path.dirname(error)),
+      // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
+      mkdir(this.outputDir(req.runId, req.taskId), { recursive: true }),
+      makeTmp(),
+    ]);
     const meta: JobMeta = {
       tag: req.tag,
       runId: req.runId,
@@ -165,9 +216,11 @@ export class LocalBackend implements Backend {
       submitted_at: new Date().toISOString(),
       logs: { output, error },
     };
-    await writeFile(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
-    await writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask() }), { mode: 0o700 });
-    await writeFile(path.join(tmp, SPOOL_FILES.meta), JSON.stringify(meta, null, 2) + '\n');
+    await Promise.all([
+      writeFile(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 }),
+      writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask() }), { mode: 0o700 }),
+      writeFile(path.join(tmp, SPOOL_FILES.meta), JSON.stringify(meta, null, 2) + '\n'),
+    ]);
     try {
       await rename(tmp, dir);
     } catch (e) {
@@ -177,7 +230,7 @@ export class LocalBackend implements Backend {
     }
 
     try {
-      const pid = await spawnDetached(dir, () => this.jobEnded());
+      const pid = await this.startSupervisor(jobId, dir);
       return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
     } catch (e) {
       // Nothing runs: remove the evidence so a retry can submit again.
@@ -197,7 +250,7 @@ export class LocalBackend implements Backend {
         found.set(tag, jobId);
         // An engine killed between creating the spool and starting the supervisor left a job that never ran:
         // start it now (the supervisor's lock guarantees it runs at most once).
-        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await spawnDetached(dir, () => this.jobEnded()).catch(() => undefined);
+        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await this.startSupervisor(jobId, dir).catch(() => undefined);
       }),
     );
     return found;
@@ -208,6 +261,15 @@ export class LocalBackend implements Backend {
     await Promise.all(
       trackedJobIds.map(async (jobId) => {
         if (!isValidJobId(jobId)) return;
+        // Ended (reported) jobs are out of the queue; jobs started here and still alive need no spool read.
+        if (this.reports.has(jobId)) return;
+        const mine = this.live.get(jobId);
+        if (mine && isPidAlive(mine.pid)) {
+          // Running once the supervisor has recorded itself (what cancel and a later engine rely on).
+          mine.recorded ||= await exists(path.join(this.jobDir(jobId), SPOOL_FILES.pid));
+          jobs.set(jobId, mine.recorded ? { state: 'running', rawState: 'RUNNING', startedAt: mine.startedAt } : { state: 'pending', rawState: 'STARTING', pendingReason: 'supervisor starting' });
+          return;
+        }
         const ev = await this.evidence(jobId);
         if (!ev || ev.rc !== null) return;
         if (ev.alive) {
@@ -225,6 +287,14 @@ export class LocalBackend implements Backend {
     await Promise.all(
       queries.map(async ({ jobId }) => {
         if (!isValidJobId(jobId)) return;
+        const report = this.reports.get(jobId);
+        if (report) {
+          this.reports.delete(jobId);
+          // A cancel that reached the job after its supervisor looked for the marker still counts as a cancel.
+          const cancelled = report.cancelled || (report.rc !== 0 && (await exists(path.join(this.jobDir(jobId), SPOOL_FILES.cancelled))));
+          verdicts.set(jobId, verdictOf({ ...report, cancelled, proc: null }));
+          return;
+        }
         const ev = await this.evidence(jobId);
         if (!ev) return;
         // rc is the supervisor's last act, so an rc file is final even while the supervisor is still exiting.
@@ -291,7 +361,8 @@ export class LocalBackend implements Backend {
   }
 
   async close(): Promise<void> {
-    // Jobs are detached on purpose: they keep running and the next engine adopts them.
+    // Jobs are detached on purpose: they keep running and the next engine adopts them from the spool.
+    this.launcher.close();
   }
 
   private async recordedProcess(dir: string): Promise<RecordedProcess | null> {

@@ -64,6 +64,11 @@ function signalZeroAlive(pid: number): boolean {
   }
 }
 
+/** True while a process with this pid exists (a zombie included); for children whose exit is reported anyway. */
+export function isPidAlive(pid: number): boolean {
+  return pid > 1 && signalZeroAlive(pid);
+}
+
 /** True when the recorded process still exists, is not a zombie, and started when the record says it did. */
 export async function isSameProcessAlive(rec: RecordedProcess): Promise<boolean> {
   const info = await procInfo(rec.pid);

@@ -20,7 +20,7 @@ export function supervisorScript(opts: SupervisorOptions): string {
   const f = SPOOL_FILES;
   // Stamps and the pid are one small write each, read by code that treats an empty file as "not yet"; only rc,
   // the final evidence, is renamed into place. Every process spared counts when thousands of short jobs run.
-  const stamp = (name: string) => `now_utc > ${name}`;
+  const stamp = (name: string, keep: string) => `now_utc; ${keep}=$now; echo "$now" > ${name}`;
   // Same file for both streams: one descriptor, or the two would overwrite each other's bytes.
   const redirect = opts.output === opts.error ? `> ${shq(opts.output)} 2>&1` : `> ${shq(opts.output)} 2> ${shq(opts.error)}`;
   return [
@@ -38,20 +38,22 @@ export function supervisorScript(opts: SupervisorOptions): string {
     "trap 'true' TERM INT HUP",
     // bash >= 4.3 formats the time itself: one process fewer per stamp matters when thousands of short jobs run.
     'now_utc() {',
-    "  if (( BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 3) )); then TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T\\n' -1; else date -u +%Y-%m-%dT%H:%M:%SZ; fi",
+    "  if (( BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 3) )); then TZ=UTC printf -v now '%(%Y-%m-%dT%H:%M:%SZ)T' -1; else now=$(date -u +%Y-%m-%dT%H:%M:%SZ); fi",
     '}',
+    // Started by the launcher, the supervisor is a subshell sourcing this file: $$ would be the launcher's pid.
+    'me=${BASHPID:-$$}',
     'set -f',
     "start_time=''",
-    'if [ -r /proc/$$/stat ]; then',
-    '  read -r stat_line < /proc/$$/stat',
+    'if [ -r /proc/$me/stat ]; then',
+    '  read -r stat_line < /proc/$me/stat',
     '  stat_rest=${stat_line##*) }',
     '  set -- $stat_rest',
     '  start_time=${20}',
     'else',
-    "  start_time=$(LC_ALL=C ps -o lstart= -p $$ 2>/dev/null | tr -s ' ' ' ' | sed 's/^ //;s/ $//')",
+    "  start_time=$(LC_ALL=C ps -o lstart= -p $me 2>/dev/null | tr -s ' ' ' ' | sed 's/^ //;s/ $//')",
     'fi',
-    `echo "$$ $start_time" > ${f.pid}`,
-    stamp(f.startedAt),
+    `echo "$me $start_time" > ${f.pid}`,
+    stamp(f.startedAt, 'started'),
     `if [ -e ${f.cancelled} ]; then`,
     `  rc=${CANCELLED_BEFORE_START_RC}`,
     'else',
@@ -62,8 +64,13 @@ export function supervisorScript(opts: SupervisorOptions): string {
       : `  bash${opts.loginShell ? ' -l' : ''} ${f.script} ${redirect} < /dev/null`,
     '  rc=$?',
     'fi',
-    stamp(f.finishedAt),
-    `echo "$rc" > ${f.rc}.tmp && mv -f ${f.rc}.tmp ${f.rc}`,
+    stamp(f.finishedAt, 'finished'),
+    // One write of a few bytes; readers take an empty rc for "not yet" and check liveness first, so no rename
+    // (one process fewer per job) is needed.
+    `echo "$rc" > ${f.rc}`,
+    // The launcher's pipe (or /dev/null when started on its own): the engine learns of the end without polling.
+    `if [ -e ${f.cancelled} ]; then c=1; else c=0; fi`,
+    'echo "done ${PWD##*/} $rc $c $started $finished" 2>/dev/null',
     '',
   ].join('\n');
 }

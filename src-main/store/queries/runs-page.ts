@@ -1,5 +1,6 @@
 // One page of the runs list, newest first, with a keyset cursor: the cursor names the last run shown (its
 // created_at and rowid), so runs created after the first page never shift or repeat the later pages.
+import { prepared } from './statements';
 import { ApiError } from '../../../src-shared/api/contract';
 import { RUN_STATUSES } from '../../../src-shared/model/status';
 import type { Db } from '../db';
@@ -69,7 +70,7 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
     params.push(like, like, like);
   }
   const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM runs ${filtered}`).get(...params) as { n: number }).n;
+  const total = (prepared(db, `SELECT COUNT(*) AS n FROM runs ${filtered}`).get(...params) as { n: number }).n;
 
   const pageWhere = [...where];
   const pageParams = [...params];
@@ -79,9 +80,10 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
     pageParams.push(after.createdAt, after.rowid);
   }
   // One row more than asked tells whether another page exists without a second count.
-  const rows = db
-    .prepare(`SELECT rowid AS page_rowid, * FROM runs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`)
-    .all(...pageParams, limit + 1) as Array<RunRow & { page_rowid: number }>;
+  const rows = prepared(
+    db,
+    `SELECT rowid AS page_rowid, * FROM runs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+  ).all(...pageParams, limit + 1) as Array<RunRow & { page_rowid: number }>;
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];

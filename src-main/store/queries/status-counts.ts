@@ -1,6 +1,7 @@
 // Per-run task counts by status, from a GROUP BY over the (run_id, status, seq) index — never by loading tasks.
 // Paging through a big run reads the same counts again and again, so a run's counts are kept until the database
 // changes: total_changes() moves with this connection's writes, data_version with other connections' commits.
+import { prepared } from './statements';
 import type { Db } from '../db';
 import { inList } from './filters';
 
@@ -10,12 +11,12 @@ const CACHE_RUNS = 64;
 const cache = new WeakMap<Db, { stamp: string; byRun: Map<string, StatusCounts> }>();
 
 function stampOf(db: Db): string {
-  const changes = db.prepare('SELECT total_changes()').pluck().get() as number;
+  const changes = prepared(db, 'SELECT total_changes()').pluck().get() as number;
   return `${changes}/${db.pragma('data_version', { simple: true }) as number}`;
 }
 
 function countRun(db: Db, runId: string): StatusCounts {
-  const rows = db.prepare('SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>;
+  const rows = prepared(db, 'SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
 
@@ -36,7 +37,7 @@ export function statusCountsOf(db: Db, runId: string): StatusCounts {
 export function statusCountsOfRuns(db: Db, runIds: readonly string[]): Map<string, StatusCounts> {
   const out = new Map<string, StatusCounts>(runIds.map((id) => [id, {}]));
   if (!runIds.length) return out;
-  const rows = db.prepare(`SELECT run_id, status, COUNT(*) AS n FROM tasks WHERE ${inList('run_id', runIds.length)} GROUP BY run_id, status`).all(...runIds) as Array<{
+  const rows = prepared(db, `SELECT run_id, status, COUNT(*) AS n FROM tasks WHERE ${inList('run_id', runIds.length)} GROUP BY run_id, status`).all(...runIds) as Array<{
     run_id: string;
     status: string;
     n: number;

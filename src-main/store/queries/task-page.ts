@@ -1,6 +1,7 @@
 // One page of a run's tasks: filter by status and text, sort, offset/limit. The page's rowids come from an index
 // of migration 3 (each sort key has one, status carried last), then only those rows are read — so a deep offset
 // or a sort over a 100,000-task run never reads the skipped tasks' definitions.
+import { prepared } from './statements';
 import { SORT_ORDERS, TASK_SORT_KEYS } from '../../../src-shared/api/contract';
 import { TASK_STATUSES, type TaskStatus } from '../../../src-shared/model/status';
 import type { Db } from '../db';
@@ -75,9 +76,9 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
     where.push(`(task_id LIKE ? ESCAPE '\\' OR ${NAME} LIKE ? ESCAPE '\\')`);
     params.push(like, like);
     const filtered = `FROM tasks INDEXED BY tasks_run_name WHERE ${where.join(' AND ')}`;
-    const hits = db.prepare(`SELECT rowid AS k, COUNT(*) OVER () AS n ${filtered} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Array<{ k: number; n: number }>;
+    const hits = prepared(db, `SELECT rowid AS k, COUNT(*) OVER () AS n ${filtered} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Array<{ k: number; n: number }>;
     keys = hits.map((h) => h.k);
-    matched = hits[0]?.n ?? (db.prepare(`SELECT COUNT(*) AS n ${filtered}`).get(...params) as { n: number }).n;
+    matched = hits[0]?.n ?? (prepared(db, `SELECT COUNT(*) AS n ${filtered}`).get(...params) as { n: number }).n;
   } else {
     // Without text search the whole-run counts already tell how many match.
     // In lifecycle order whatever order the filter listed them in: the status sort walks this list.
@@ -86,14 +87,14 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
     keys =
       sort === 'status'
         ? statusOrderedKeys(db, runId, dir === 'DESC' ? [...shown].reverse() : shown, runCounts, limit, offset)
-        : (db.prepare(`SELECT rowid FROM tasks WHERE ${where.join(' AND ')} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(...params, limit, offset) as number[]);
+        : (prepared(db, `SELECT rowid FROM tasks WHERE ${where.join(' AND ')} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(...params, limit, offset) as number[]);
   }
   return { rows: rowsInOrder(db, keys), matched, limit, offset };
 }
 
 /** Walk the statuses in order, taking from each only the slice of the page it covers (index range reads). */
 function statusOrderedKeys(db: Db, runId: string, order: readonly TaskStatus[], counts: StatusCounts, limit: number, offset: number): number[] {
-  const slice = db.prepare('SELECT rowid FROM tasks WHERE run_id = ? AND status = ? ORDER BY seq LIMIT ? OFFSET ?').pluck();
+  const slice = prepared(db, 'SELECT rowid FROM tasks WHERE run_id = ? AND status = ? ORDER BY seq LIMIT ? OFFSET ?').pluck();
   const keys: number[] = [];
   let skip = offset;
   for (const status of order) {
@@ -112,7 +113,7 @@ function statusOrderedKeys(db: Db, runId: string, order: readonly TaskStatus[], 
 function rowsInOrder(db: Db, keys: readonly number[]): TaskRow[] {
   if (!keys.length) return [];
   // Raw arrays: building 1,000 row objects costs as much as reading the rows, and they are rebuilt below anyway.
-  const stmt = db.prepare(`SELECT rowid, * FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
+  const stmt = prepared(db, `SELECT rowid, * FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
   const names = stmt.columns().map((c) => c.name);
   const byKey = new Map<number, TaskRow>();
   for (const values of stmt.all(...keys) as unknown[][]) {
