@@ -8,7 +8,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import { branchNameProblem } from './branch-name';
 import { discoverWorkflows, matchWorkflowFiles, workflowName, type DiscoveredWorkflow } from './discover';
 import { GitCache } from './git-cache';
-import { listRemoteWorkflowFiles, readRemoteTexts, type RemoteFiles } from './remote-path';
+import { listRemoteWorkflowFiles, readRemoteBytes, readRemoteTexts, type RemoteFiles } from './remote-path';
 
 export interface SourceStatus {
   name: string;
@@ -180,10 +180,7 @@ export class SourceManager {
       const remote = this.remoteFiles(cfg);
       if (remote) {
         // The folder is on an SSH backend: read the overlay and input files there, not on this machine.
-        return async (rel) => {
-          const [text] = await readRemoteTexts(remote, at, [rel.replace(/^\.\//, '')]);
-          return text === null || text === undefined ? null : Buffer.from(text, 'utf8');
-        };
+        return async (rel) => (await readRemoteBytes(remote, at, [rel.replace(/^\.\//, '')]))[0] ?? null;
       }
       return async (rel) => {
         try {
