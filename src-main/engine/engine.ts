@@ -70,7 +70,9 @@ export class Engine implements EngineApi {
     this.bus.subscribe((e) => {
       if (e.event === 'task.changed') {
         const p = e.payload as EventPayload<'task.changed'>;
-        if (p.task.status === 'completed' || p.task.status === 'failed') this.parts.outputs.enqueue(p.run_id, p.task.id);
+        // A cancelled task keeps what it wrote before the cancel; one cancelled before it was submitted wrote nothing.
+        const ran = p.task.status === 'completed' || p.task.status === 'failed' || (p.task.status === 'cancelled' && p.task.submitted_at !== null);
+        if (ran) this.parts.outputs.enqueue(p.run_id, p.task.id);
       } else if (e.event === 'run.deleted') {
         const id = (e.payload as EventPayload<'run.deleted'>).id;
         void this.parts.outputs.removeRun(id).catch((err: unknown) => this.parts.stateLog.failed(`removing the kept outputs of run '${id}'`, (err as Error).message));

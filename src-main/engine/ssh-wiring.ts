@@ -134,6 +134,10 @@ class SshSchedulerBackend implements Backend {
   readFiles(dir: string, paths: string[], maxBytes: number) {
     return this.shell.readFiles(dir, paths, maxBytes);
   }
+  /** A deleted run's log and output folders, in one command. */
+  removeRunFiles(runId: string) {
+    return this.shell.removeRunFiles(runId);
+  }
   close() {
     return this.shell.close();
   }

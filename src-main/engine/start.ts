@@ -21,7 +21,7 @@ import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
 
 export type { ShellWiring } from './ssh-wiring';
 import { scheduleBackups } from '../store/backup';
-import { readLocalFile, stackInit } from '../stacks/overlay-stacks';
+import { liveStackInits } from '../stacks/live-inits';
 import { SourceManager } from '../sources/manager'; // sources feature
 import { remoteFilesOf } from '../sources/remote-path';
 import { costSettingsFrom } from '../pricing/settings';
@@ -61,8 +61,7 @@ function envLayers(config: ScripthutConfig | null): EnvLayersConfig {
     const withEnv = b as { env?: EnvRule[]; env_groups?: Record<string, EnvRule[]> };
     backends[b.name] = { env: withEnv.env ?? [], envGroups: withEnv.env_groups ?? {} };
   }
-  const stacks: EnvLayersConfig['stacks'] = {};
-  for (const s of config?.stacks ?? []) stacks[s.name] = { init: stackInit(s, readLocalFile) }; // stacks feature: + STACK_DIR
+  const stacks: EnvLayersConfig['stacks'] = liveStackInits(config?.stacks ?? []); // stacks feature: + STACK_DIR, hashed per submission
   return { env: (config?.env ?? []) as EnvRule[], envGroups: (config?.env_groups ?? {}) as Record<string, EnvRule[]>, backends, stacks };
 }
 

@@ -69,12 +69,12 @@ export class OutputCollector {
     this.stopped = true;
   }
 
-  /** Finished tasks of the last day that were never collected (the engine stopped in between). */
+  /** Finished (or cancelled after submission) tasks of the last day never collected (the engine stopped in between). */
   catchUp(sinceIso: string): void {
     const rows = this.d.store.db
       .prepare(
         `SELECT t.run_id, t.task_id FROM tasks t LEFT JOIN task_output_collections c ON c.run_id = t.run_id AND c.task_id = t.task_id
-         WHERE t.status IN ('completed', 'failed') AND t.submitted_at IS NOT NULL AND t.finished_at >= ?
+         WHERE t.status IN ('completed', 'failed', 'cancelled') AND t.submitted_at IS NOT NULL AND t.finished_at >= ?
            AND (c.run_id IS NULL OR c.attempt < t.attempt) LIMIT 500`,
       )
       .all(sinceIso) as Array<{ run_id: string; task_id: string }>;

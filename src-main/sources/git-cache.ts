@@ -2,7 +2,7 @@
 // dry-run offline and any branch can be read without a checkout. Every fetched branch is kept as a local ref.
 import fs from 'node:fs';
 import path from 'node:path';
-import { git, GitError, type GitOptions } from './git';
+import { git, gitBytes, GitError, type GitOptions } from './git';
 
 export interface GitCacheOptions {
   dir: string;
@@ -82,8 +82,13 @@ export class GitCache {
 
   /** A file's text at a commit, or null when the commit has no such file. */
   async readFile(commit: string, file: string): Promise<string | null> {
+    return (await this.readFileBytes(commit, file))?.toString('utf8') ?? null;
+  }
+
+  /** A file's bytes at a commit, or null when the commit has no such file. */
+  async readFileBytes(commit: string, file: string): Promise<Buffer | null> {
     try {
-      return await git(['show', `${commit}:${file}`], this.opts());
+      return await gitBytes(['show', `${commit}:${file}`], this.opts());
     } catch (err) {
       if (err instanceof GitError && /does not exist|exists on disk, but not in/i.test(err.message)) return null;
       throw err;

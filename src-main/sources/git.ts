@@ -32,8 +32,13 @@ export function gitEnv(o: GitOptions): NodeJS.ProcessEnv {
 
 /** stdout of `git <args>`; a GitError whose message is git's own last error line otherwise. */
 export function git(args: string[], o: GitOptions): Promise<string> {
+  return gitBytes(args, o).then((out) => out.toString('utf8'));
+}
+
+/** stdout of `git <args>` as bytes (file contents: binary files must hash like the bytes on disk). */
+export function gitBytes(args: string[], o: GitOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: o.cwd, env: gitEnv(o), timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile('git', args, { cwd: o.cwd, env: gitEnv(o), timeout: o.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024, encoding: 'buffer' }, (err, stdout, stderr) => {
       if (!err) return resolve(stdout);
       const lines = String(stderr).split('\n').map((l) => l.trim()).filter(Boolean);
       const fatal = lines.filter((l) => /^(fatal|error):/.test(l)).map((l) => l.replace(/^(fatal|error):\s*/, ''));

@@ -8,7 +8,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import { branchNameProblem } from './branch-name';
 import { discoverWorkflows, matchWorkflowFiles, workflowName, type DiscoveredWorkflow } from './discover';
 import { GitCache } from './git-cache';
-import { listRemoteWorkflowFiles, readRemoteTexts, type RemoteFiles } from './remote-path';
+import { listRemoteWorkflowFiles, readRemoteBytes, readRemoteTexts, type RemoteFiles } from './remote-path';
 
 export interface SourceStatus {
   name: string;
@@ -164,32 +164,34 @@ export class SourceManager {
     const st = this.status.get(cfg.name)!;
     if (st.error) throw new ApiError('unavailable', `Source '${cfg.name}': ${st.error}`);
     const label = `${cfg.name}: ${OVERLAY_FILE}`;
+    const readFile = this.fileReader(cfg, cfg.type === 'path' ? cfg.path : (st.last_commit as string));
+    return { text: (await readFile(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile };
+  }
+
+  /** stacks feature: a reader of files named relative to a workflow's repository, at the commit it was read at. */
+  workflowFileReader(wf: SourceWorkflow): (rel: string) => Promise<Buffer | null> {
+    const cfg = this.config(wf.source);
+    return this.fileReader(cfg, cfg.type === 'path' ? (wf.root ?? cfg.path) : (wf.commit as string));
+  }
+
+  /** Bytes of a file relative to the repository root (a git commit, or a path source's folder); null = none. */
+  private fileReader(cfg: SourceConfig, at: string): (rel: string) => Promise<Buffer | null> {
     if (cfg.type === 'path') {
       const remote = this.remoteFiles(cfg);
       if (remote) {
         // The folder is on an SSH backend: read the overlay and input files there, not on this machine.
-        const readRemote = async (rel: string): Promise<Buffer | null> => {
-          const [text] = await readRemoteTexts(remote, cfg.path, [rel.replace(/^\.\//, '')]);
-          return text === null || text === undefined ? null : Buffer.from(text, 'utf8');
-        };
-        return { text: (await readRemote(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile: readRemote };
+        return async (rel) => (await readRemoteBytes(remote, at, [rel.replace(/^\.\//, '')]))[0] ?? null;
       }
-      const read = (rel: string): Buffer | null => {
+      return async (rel) => {
         try {
-          return fs.readFileSync(path.resolve(cfg.path, rel));
+          return fs.readFileSync(path.resolve(at, rel));
         } catch {
           return null;
         }
       };
-      return { text: read(OVERLAY_FILE)?.toString('utf8') ?? null, label, readFile: async (rel) => read(rel) };
     }
     const cache = this.cache(cfg);
-    const commit = st.last_commit as string;
-    const readGit = async (rel: string): Promise<Buffer | null> => {
-      const text = await cache.readFile(commit, rel.replace(/^\.\//, '')).catch(() => null);
-      return text === null ? null : Buffer.from(text, 'utf8');
-    };
-    return { text: (await readGit(OVERLAY_FILE))?.toString('utf8') ?? null, label, readFile: readGit };
+    return (rel) => cache.readFileBytes(at, rel.replace(/^\.\//, '')).catch(() => null);
   }
 
   /** The backend that holds a path source's folder (name and kind), null for git sources. */

@@ -64,8 +64,9 @@ function rules(value: unknown, where: string, field: string): EnvRule[] {
 /**
  * The overlay's env goes before the document's; its groups only fill names the document does not define; its
  * stacks travel with the run (they win over the app's stacks of the same name when a task's env names them).
+ * `readFile` gives the stacks' input files (read beforehand from the repository) so their inits get STACK_DIR.
  */
-export function applyOverlay(doc: WorkflowDocument, overlay: RepoOverlay, label = 'scripthut.yaml'): WorkflowDocument {
-  const stacks = overlay.stacks.length ? initsByName(parseOverlayStacks(overlay.stacks, label), null) : undefined;
+export function applyOverlay(doc: WorkflowDocument, overlay: RepoOverlay, label = 'scripthut.yaml', readFile: ((path: string) => Buffer | null) | null = null): WorkflowDocument {
+  const stacks = overlay.stacks.length ? initsByName(parseOverlayStacks(overlay.stacks, label), readFile) : undefined;
   return { ...doc, env: [...overlay.env, ...doc.env], env_groups: { ...overlay.env_groups, ...doc.env_groups }, ...(stacks ? { stacks: { ...doc.stacks, ...stacks } } : {}) };
 }

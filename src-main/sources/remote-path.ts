@@ -25,9 +25,14 @@ export async function listRemoteWorkflowFiles(remote: RemoteFiles, root: string,
 
 /** Texts in the order asked; null for a file that is missing. */
 export async function readRemoteTexts(remote: RemoteFiles, root: string, files: string[]): Promise<Array<string | null>> {
+  return (await readRemoteBytes(remote, root, files)).map((b) => (b ? b.toString('utf8') : null));
+}
+
+/** The bytes of files under `root` (one command); null for a missing file. Stack input files may be binary. */
+export async function readRemoteBytes(remote: RemoteFiles, root: string, files: string[]): Promise<Array<Buffer | null>> {
   const reads = await remote.readFiles(root, files, MAX_WORKFLOW_BYTES);
   return reads.map((r) => {
     if (r.status === 'too_large') throw new Error(`${r.path} is larger than ${MAX_WORKFLOW_BYTES / (1024 * 1024)} MiB; not read as a workflow`);
-    return r.bytes ? r.bytes.toString('utf8') : null;
+    return r.bytes ?? null;
   });
 }

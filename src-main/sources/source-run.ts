@@ -8,6 +8,7 @@ import { validateWorkflowInput } from '../engine/run-factory';
 import { ensureLocalCheckout, expandHome, resolveWorkingDir } from './checkout';
 import type { SourceManager } from './manager';
 import { applyOverlay, parseOverlay } from './overlay';
+import { parseOverlayStacks, readStackInputs } from '../stacks/overlay-stacks';
 import path from 'node:path';
 import fs from 'node:fs';
 import { remoteCheckoutDir, remoteCheckoutScript } from './remote-checkout';
@@ -38,7 +39,11 @@ export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunReques
   let { doc } = validateWorkflowInput({ text: wf.text });
   if (wf.overlay_text !== null) {
     try {
-      doc = applyOverlay(doc, parseOverlay(wf.overlay_text, `${wf.source}: scripthut.yaml`), `${wf.source}: scripthut.yaml`);
+      const label = `${wf.source}: scripthut.yaml`;
+      const overlay = parseOverlay(wf.overlay_text, label);
+      // Stacks with input files get STACK_DIR too: their files are read from the repository at this commit.
+      const inputs = overlay.stacks.length ? await readStackInputs(parseOverlayStacks(overlay.stacks, label), deps.manager.workflowFileReader(wf)) : null;
+      doc = applyOverlay(doc, overlay, label, inputs);
     } catch (err) {
       if (!dryRun) throw new ApiError('bad_input', `${(err as Error).message} Nothing was submitted.`);
       warnings.push(`${(err as Error).message} (a run would fail)`);

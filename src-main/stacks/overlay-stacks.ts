@@ -31,8 +31,14 @@ export function parseOverlayStacks(raw: unknown[], label: string): StackConfig[]
 export function stackInit(s: StackConfig, readFile: ((path: string) => Buffer | null) | null): string {
   const init = s.init ?? '';
   if (init.trim() === '' || (readFile === null && s.input_files.length)) return init;
-  const dir = stackDir(s.cache_dir, s.name, stackHash(s, readFile ?? (() => null)));
-  return `export STACK_DIR=${shPath(dir)}\n${init}`;
+  return initWithStackDir(s, stackHash(s, readFile ?? (() => null)));
+}
+
+/** The init preceded by `export STACK_DIR=<the build folder of this hash>` (an empty init stays empty). */
+export function initWithStackDir(s: StackConfig, hash: string): string {
+  const init = s.init ?? '';
+  if (init.trim() === '') return init;
+  return `export STACK_DIR=${shPath(stackDir(s.cache_dir, s.name, hash))}\n${init}`;
 }
 
 /** What the env resolver needs of each stack: its init, by name. */
@@ -47,4 +53,14 @@ export function readLocalFile(file: string): Buffer | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The input files of a repository's stacks, read once before the overlay is applied (the hash wants them
+ * synchronously), as a reader for stackInit. `read` takes paths relative to the repository root.
+ */
+export async function readStackInputs(stacks: readonly StackConfig[], read: (rel: string) => Promise<Buffer | null>): Promise<(path: string) => Buffer | null> {
+  const files = new Map<string, Buffer | null>();
+  for (const s of stacks) for (const f of s.input_files) if (!files.has(f)) files.set(f, await read(f));
+  return (f) => files.get(f) ?? null;
 }

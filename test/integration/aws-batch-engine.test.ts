@@ -169,6 +169,21 @@ describe('Batch backend through the real engine', () => {
     expect(cmds.counts.aws).toBeGreaterThan(0);
   });
 
+  it('outputs: a finished task records that the Batch backend has no output folder, and lists no files', async () => {
+    h = await startAwsEngine(BATCH);
+    const e = h;
+    const run = await startRun(e, [task('a', 'echo a-ran; echo "- a" > "${SCRIPTHUT_RUN_SUMMARY:-/dev/null}"')]);
+    expect((await waitRunDone(e, run.id)).status).toBe('completed');
+    const res = await waitFor(async () => {
+      const r = await e.eng.api.invoke('outputs.list', { run_id: run.id, task_id: 'a' });
+      return r.collections.length ? r : null;
+    }, 'the collection of task a');
+    expect(res.outputs).toEqual([]);
+    expect(res.collections[0]).toMatchObject({ task_id: 'a', attempt: 1, has_run_summary: false, notes: [] });
+    expect(res.collections[0]!.error).toBe("Task outputs are not supported on the batch backend 'aws': it has no shared folder, so $SCRIPTHUT_OUTPUT_DIR is not set there.");
+    expect((await e.eng.api.invoke('outputs.summary', { run_id: run.id })).markdown).toBeNull();
+  });
+
   it('a SubmitJob whose reply is lost is found by its tag on the next cycle: one job, task completed', async () => {
     let cutOff = true;
     batch.on(SubmitJobCommand).callsFake((input: SubmitJobCommandInput) => {

@@ -123,3 +123,27 @@ describe('outputs of a finished run on the local backend', () => {
     expect(rows.n).toBe(0);
   });
 });
+
+describe('outputs of a cancelled task on the local backend', () => {
+  it('are collected: what it wrote before the cancel is listed; a task cancelled before submission gets no collection', async () => {
+    const run = await startRun(h, [
+      task('slow', 'echo "# Half way" > "$SCRIPTHUT_TASK_SUMMARY"; echo 1,2 > "$SCRIPTHUT_OUTPUT_DIR/partial.csv"; touch "$SCRIPTHUT_OUTPUT_DIR/started"; sleep 120'),
+      task('after', 'echo never', { deps: ['slow'] }),
+    ]);
+    const kept = keptOutputDir(h.dataDir, run.id, 'slow');
+    await waitFor(() => (fs.existsSync(path.join(kept, 'started')) ? true : null), 'the slow task to write its files');
+    await h.eng.api.invoke('runs.cancel', { id: run.id });
+    expect((await waitRunDone(h, run.id)).status).toBe('cancelled');
+    const res = await waitFor(async () => {
+      const r = await h.eng.api.invoke('outputs.list', { run_id: run.id });
+      return r.collections.length ? r : null;
+    }, 'the collection of the cancelled task');
+    expect(res.collections.map((c) => [c.task_id, c.error])).toEqual([['slow', null]]);
+    expect(res.outputs.map((o) => [o.path, o.kind, o.stored])).toEqual([
+      ['task-summary.md', 'markdown', true],
+      ['partial.csv', 'csv', true],
+      ['started', 'other', true],
+    ]);
+    expect((await h.eng.api.invoke('tasks.summary', { run_id: run.id, task_id: 'slow' })).markdown).toBe('# Half way\n');
+  });
+});

@@ -106,4 +106,18 @@ describe.skipIf(shouldSkipSlurm())('task outputs on a real Slurm over SSH', () =
     // The Summary tab of a finished task reads the kept copy too.
     expect((await e.api.invoke('tasks.summary', { run_id: runId, task_id: 'train' })).markdown).toBe('# Training\n\n![loss](plots/loss.png)\n');
   });
+  it('deleting the run removes its log and output folders on the cluster in one command, and nothing of the user\'s', async () => {
+    // The purge above took the outputs; put the run's back, with a neighbour's folder and a file in $HOME beside it.
+    const root = '"$HOME"/.cache/scripthut/logs';
+    const prep = cluster.ssh(`test -d ${root}/${runId} && mkdir -p ${root}/outputs/${runId}/train ${root}/outputs/other-run && touch ${root}/outputs/${runId}/train/x.txt ${root}/outputs/other-run/y.txt "$HOME"/user-file.txt`);
+    expect(prep.exitCode, prep.stderr).toBe(0);
+    expect(await e.api.invoke('runs.delete', { id: runId })).toEqual({ run_id: runId, deleted: true });
+    const gone = () => cluster.ssh(`test ! -e ${root}/${runId} && test ! -e ${root}/outputs/${runId}`).exitCode === 0;
+    const end = Date.now() + 30_000;
+    while (!gone() && Date.now() < end) await sleep(200);
+    expect(gone()).toBe(true);
+    expect(cluster.ssh(`test -f ${root}/outputs/other-run/y.txt && test -f "$HOME"/user-file.txt`).exitCode).toBe(0);
+    const removals = (await e.api.invoke('backends.commands', { name: 'hpc', limit: 500 })).commands.filter((c) => c.command.startsWith('rm -rf'));
+    expect(removals.map((c) => c.command)).toEqual([`rm -rf -- "$HOME"/.cache/scripthut/logs/${runId} "$HOME"/.cache/scripthut/logs/outputs/${runId}`]);
+  });
 });

@@ -82,6 +82,43 @@ describe.skipIf(skip)('engine on a PBS backend (stand-in commands over a real Sl
     expect(cmds.commands.some((c) => /\bsbatch\b|\bsqueue\b|\bsacct\b/.test(c.command))).toBe(false);
   }, 150_000);
 
+  it('outputs: the job writes into $SCRIPTHUT_OUTPUT_DIR, one listing collects it, markdown is kept; delete removes the run\'s folders', async () => {
+    const run = await e.api.invoke('runs.createFromWorkflow', {
+      backend: 'pbs',
+      workflow_name: 'pbs-outputs',
+      document: [
+        {
+          id: 'report',
+          command: [
+            'mkdir -p "$SCRIPTHUT_OUTPUT_DIR/tables"',
+            'printf "a,b\\n1,2\\n" > "$SCRIPTHUT_OUTPUT_DIR/tables/t.csv"',
+            'printf "# Report\\n" > "$SCRIPTHUT_TASK_SUMMARY"',
+            'echo "- **report**: done on pbs" > "$SCRIPTHUT_RUN_SUMMARY"',
+          ].join('\n'),
+        },
+      ],
+    });
+    expect((await until(run.id, finished)).status).toBe('completed');
+    const end = Date.now() + 60_000;
+    while ((await e.api.invoke('outputs.list', { run_id: run.id })).collections.length === 0 && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
+    const res = await e.api.invoke('outputs.list', { run_id: run.id, task_id: 'report' });
+    expect(res.collections[0]).toMatchObject({ task_id: 'report', has_run_summary: true, error: null, notes: [] });
+    expect(res.outputs.map((o) => [o.path, o.kind, o.stored])).toEqual([
+      ['task-summary.md', 'markdown', true],
+      ['tables/t.csv', 'csv', false],
+    ]);
+    const csv = await e.api.invoke('outputs.file', { run_id: run.id, task_id: 'report', path: 'tables/t.csv' });
+    expect(Buffer.from(csv.content_base64, 'base64').toString()).toBe('a,b\n1,2\n');
+    expect((await e.api.invoke('outputs.summary', { run_id: run.id })).markdown).toBe('## report\n\n- **report**: done on pbs\n');
+    const folders = `"$HOME"/.cache/scripthut/logs/${run.id} "$HOME"/.cache/scripthut/logs/outputs/${run.id}`;
+    expect(cluster.ssh(`for d in ${folders}; do test -d "$d" || exit 1; done`).exitCode).toBe(0);
+    await e.api.invoke('runs.delete', { id: run.id });
+    const gone = () => cluster.ssh(`for d in ${folders}; do test ! -e "$d" || exit 1; done`).exitCode === 0;
+    const until2 = Date.now() + 30_000;
+    while (!gone() && Date.now() < until2) await new Promise((r) => setTimeout(r, 200));
+    expect(gone()).toBe(true);
+  }, 150_000);
+
   it('cancels a running task with qdel', async () => {
     const run = await e.api.invoke('runs.createFromWorkflow', {
       backend: 'pbs',

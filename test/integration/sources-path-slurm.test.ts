@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../src-shared/api/schemas';
 import { startEngine, type RunningEngine } from '../../src-main/engine/start';
 import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { stackHash } from '../../src-main/stacks/hash';
 import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BIN = Buffer.from([0x00, 0xff, 0x80, 0xfe, 0x0a, 0xc3, 0x28]);
 
 describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () => {
   let cluster: SlurmCluster;
@@ -26,10 +28,12 @@ describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () =>
     fs.mkdirSync(path.join(folder, 'workflows', 'nested'), { recursive: true });
     fs.mkdirSync(path.join(folder, 'sub'));
     fs.writeFileSync(path.join(folder, 'sub', 'data.txt'), 'from-the-folder\n');
-    fs.writeFileSync(path.join(folder, 'workflows', 'job.json'), JSON.stringify({ title: 'Job', tasks: [{ id: 'read', command: 'cat data.txt > result.txt', working_dir: 'sub', memory: '100M', time_limit: '5:00' }] }));
+    fs.writeFileSync(path.join(folder, 'workflows', 'job.json'), JSON.stringify({ title: 'Job', tasks: [{ id: 'read', command: 'cat data.txt > result.txt', working_dir: 'sub', memory: '100M', time_limit: '5:00', env: [{ stacks: ['bin-stack'] }] }] }));
     fs.writeFileSync(path.join(folder, 'workflows', 'broken.json'), '{"tasks": [');
     fs.writeFileSync(path.join(folder, 'workflows', 'nested', 'deep.json'), JSON.stringify({ tasks: [{ id: 'x', command: 'true' }] }));
-    fs.writeFileSync(path.join(folder, 'scripthut.yaml'), 'env:\n  - set: {FROM_OVERLAY: "yes"}\n');
+    // A stack whose input file is binary: read over SSH as bytes, and its init gets STACK_DIR.
+    fs.writeFileSync(path.join(folder, 'sub', 'model.bin'), BIN);
+    fs.writeFileSync(path.join(folder, 'scripthut.yaml'), `env:\n  - set: {FROM_OVERLAY: "yes"}\nstacks:\n  - name: bin-stack\n    cache_dir: ${dir}/stacks\n    input_files: [sub/model.bin]\n    init: export USES_BIN_STACK=1\n`);
     execFileSync('chown', ['-R', `${cluster.user}:`, folder]);
     fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
     const config = path.join(dir, 'scripthut.yaml');
@@ -80,5 +84,9 @@ describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () =>
     expect(fs.readFileSync(path.join(folder, 'sub', 'result.txt'), 'utf8')).toBe('from-the-folder\n');
     const env = await e.api.invoke('tasks.env', { run_id: run.id, task_id: 'read' });
     expect(env.vars.find((v) => v.name === 'FROM_OVERLAY')?.value).toBe('yes');
+    const hash = stackHash({ name: 'bin-stack', prep: '', inputs: {}, input_files: ['sub/model.bin'] }, () => BIN);
+    expect(env.init).toContain(`export STACK_DIR=${dir}/stacks/bin-stack/${hash}\nexport USES_BIN_STACK=1`);
+    const { stacks } = await e.api.invoke('stacks.list', { source: 'proj' });
+    expect(stacks.find((x) => x.name === 'bin-stack')?.hash).toBe(hash);
   });
 });

@@ -17,6 +17,8 @@ const work = path.join(root, 'work');
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
 const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
 
+const REPO_BIN = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x0a, 0xc3]);
+
 let eng: RunningEngine;
 let h: EngineHarness;
 const PREP = 'mkdir -p bin\nprintf \'#!/bin/sh\\necho "tool $(cat "$STACK_DIR/version")"\\n\' > bin/tool\nchmod +x bin/tool\ncp "$REQ" version';
@@ -28,10 +30,12 @@ beforeAll(async () => {
   g(root, 'init', '-q', '-b', 'main', work);
   g(work, 'remote', 'add', 'origin', remote);
   fs.mkdirSync(path.join(work, '.hut/workflows'), { recursive: true });
-  fs.writeFileSync(path.join(work, 'scripthut.yaml'), `stacks:\n  - name: repo-stack\n    cache_dir: ${JSON.stringify(cacheDir)}\n    init: export FROM_REPO_STACK=yes\n  - name: tool\n    cache_dir: ${JSON.stringify(cacheDir)}\n    init: export TOOL_FROM=repo\n`);
+  // Its stack hashes a binary input file (not valid UTF-8): the bytes, as the original does.
+  fs.writeFileSync(path.join(work, 'data.bin'), REPO_BIN);
+  fs.writeFileSync(path.join(work, 'scripthut.yaml'), `stacks:\n  - name: repo-stack\n    cache_dir: ${JSON.stringify(cacheDir)}\n    input_files: [data.bin]\n    init: ${JSON.stringify('export FROM_REPO_STACK=yes REPO_STACK_DIR="$STACK_DIR"')}\n  - name: tool\n    cache_dir: ${JSON.stringify(cacheDir)}\n    init: export TOOL_FROM=repo\n`);
   fs.writeFileSync(
     path.join(work, '.hut/workflows/uses.json'),
-    JSON.stringify({ tasks: [{ id: 'u', command: 'echo "repo=$FROM_REPO_STACK tool=$TOOL_FROM"', env: [{ stacks: ['repo-stack', 'tool'] }], memory: '100M' }] }),
+    JSON.stringify({ tasks: [{ id: 'u', command: 'echo "repo=$FROM_REPO_STACK tool=$TOOL_FROM rdir=$REPO_STACK_DIR"', env: [{ stacks: ['repo-stack', 'tool'] }], memory: '100M' }] }),
   );
   g(work, 'add', '-A');
   g(work, 'commit', '-qm', 'first');
@@ -161,6 +165,11 @@ describe('stacks on the local backend', () => {
     expect(stacks[0]!.hash).toBe(hashNow());
     expect(stacks[0]!.hash).not.toBe(before);
     expect(stacks[0]!.states[0]).toMatchObject({ stale: true, state: 'missing', last_built: null });
+    // The running engine hashes at submission: the next task's STACK_DIR is the new build, without a restart.
+    const run = await eng.api.invoke('runs.createFromWorkflow', { document: { tasks: [{ id: 'use', command: 'echo "dir=$STACK_DIR"', env: [{ stacks: ['tool'] }], memory: '100M' }] }, backend: 'local' });
+    expect(item(await waitRunDone(h, run.id), 'use').status).toBe('completed');
+    const log = await eng.api.invoke('tasks.log', { run_id: run.id, task_id: 'use', type: 'output' });
+    expect(log.content).toContain(`dir=${path.join(cacheDir, 'tool', hashNow())}\n`);
   });
 
   it('delete removes every build; check says missing again', async () => {
@@ -181,8 +190,11 @@ describe('stacks on the local backend', () => {
     const done = await waitRunDone(h, run.id);
     expect(item(done, 'u').status).toBe('completed');
     const log = await eng.api.invoke('tasks.log', { run_id: run.id, task_id: 'u', type: 'output' });
-    expect(log.content).toContain('repo=yes tool=repo');
     const { stacks } = await eng.api.invoke('stacks.list', { source: 'repo' });
     expect(stacks.map((s) => `${s.name}:${s.source}`)).toEqual(['slow:null', 'repo-stack:repo', 'tool:repo']);
+    // A repository stack with input files gets STACK_DIR like the app's; the hash is over the file's bytes.
+    const repoHash = stackHash({ name: 'repo-stack', prep: '', inputs: {}, input_files: ['data.bin'] }, () => REPO_BIN);
+    expect(stacks[1]!.hash).toBe(repoHash);
+    expect(log.content).toContain(`repo=yes tool=repo rdir=${path.join(cacheDir, 'repo-stack', repoHash)}\n`);
   });
 });

@@ -50,6 +50,8 @@ interface QueuedSubmit {
 }
 
 const DEFAULT_LOG_ROOT = '~/.cache/scripthut/logs';
+/** Run ids name folders that `rm -rf` acts on: no `/`, no `..`, no leading dot or dash. */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const MISSING = 'SCRIPTHUT_LOG_MISSING';
 const SIZE = 'SCRIPTHUT_LOG_SIZE';
 const TOO_BIG = 'SCRIPTHUT_LOG_TOO_BIG';
@@ -493,6 +495,28 @@ export class ShellBackend implements Backend {
   /** sources feature: a one-off script (git checkout of a run's commit); logged like every command, stdin is not. */
   runScript(script: string, opts: { stdin?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     return this.runner.run(`bash -c ${shq(script)}`, { kind: 'io', stdin: opts.stdin, timeoutMs: opts.timeoutMs ?? 300_000 });
+  }
+
+  /**
+   * The folders the app made for a run on the cluster: its logs and its outputs. Never a task's working_dir, nor
+   * a log path a task chose itself: those are the user's.
+   */
+  runFolders(runId: string): string[] {
+    if (!RUN_ID.test(runId) || runId === 'outputs') throw new Error(`'${runId}' is not a run id the app makes; no folder was removed.`);
+    return [`${this.logRoot}/${runId}`, `${this.logRoot}/outputs/${runId}`];
+  }
+
+  /** A deleted run's folders, in ONE command. The engine calls this in the background: a failure only leaves files. */
+  async removeRunFiles(runId: string): Promise<void> {
+    const dirs = this.runFolders(runId);
+    const left = `${dirs.join(' and ')} ${dirs.length > 1 ? 'are' : 'is'} left on ${this.runner.label}`;
+    let res: RunResult;
+    try {
+      res = await this.exec(`rm -rf -- ${dirs.map(shPath).join(' ')}`, 'io');
+    } catch (err) {
+      throw new Error(`${left}: ${(err as Error)?.message ?? String(err)}`);
+    }
+    if (res.exitCode !== 0) throw new Error(`${left} (exit ${res.exitCode}): ${oneLine(res.stderr || res.stdout, 300) || 'no error output'}`);
   }
 
   async readFile(path: string): Promise<string> {
