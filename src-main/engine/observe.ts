@@ -107,6 +107,8 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       if (!t) continue;
       // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
       if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
+      // Slurm's AllocTRES (incl. `billing=`) is what allocation units are charged on.
+      if (v?.allocTres) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { alloc_tres: v.allocTres });
       let gen = generated.get(taskKey(row.run_id, row.task_id));
       if (gen?.ok && gen.tasks.length) {
         // Generated tasks count against the same limit as the ones the run was created with.

@@ -56,3 +56,32 @@ export function splitByLocalDay(startMs: number, endMs: number, tz: string): Arr
   }
   return out;
 }
+
+const QUARTER = 900_000;
+const offsets = new Map<string, number>();
+/** The zone's UTC offset during the UTC hour containing `ms` (cached: every real offset change falls on an hour). */
+function offsetAt(ms: number, tz: string): number {
+  const hour = Math.floor(ms / 3_600_000) * 3_600_000;
+  const key = `${tz}\u0000${hour}`;
+  let o = offsets.get(key);
+  if (o === undefined) {
+    o = localParts(hour, tz).offsetMs;
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, o);
+  }
+  return o;
+}
+
+/** Hours of [startMs, endMs) falling on each local hour of the day (index 0–23), e.g. for a "when do we compute" chart. */
+export function splitByLocalHour(startMs: number, endMs: number, tz: string): number[] {
+  const out = new Array<number>(24).fill(0);
+  let t = startMs;
+  while (t < endMs) {
+    // Zone offsets are whole quarter hours, so a local hour never changes inside a UTC quarter hour.
+    const next = Math.min((Math.floor(t / QUARTER) + 1) * QUARTER, endMs);
+    const localHour = Math.floor((t + offsetAt(t, tz)) / 3_600_000) % 24;
+    out[(localHour + 24) % 24]! += (next - t) / 3_600_000;
+    t = next;
+  }
+  return out;
+}

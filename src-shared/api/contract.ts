@@ -264,16 +264,18 @@ export const calls = {
     summary: 'CPU-hours and cost per local day, backend or workflow since a date (default: the last 30 days)',
     input: z.object({
       since: z.string().min(1).optional(),
-      by: oneOf(['day', 'backend', 'workflow'] as const, 'grouping').optional(),
+      by: oneOf(['day', 'backend', 'workflow', 'source', 'hour'] as const, 'grouping').optional(),
       /** IANA zone the days are counted in (default: the engine's). */
       tz: z.string().min(1).optional(),
+      /** A second grouping inside each row (stacked charts): rows then carry `series`. */
+      split: oneOf(['backend', 'workflow', 'source'] as const, 'split').optional(),
     }),
     output: UsageReportSchema,
     http: ['GET', '/usage'],
   }),
   'usage.rightsizing': call({
     summary: 'Requested vs used (memory, cpus, time) of completed tasks per workflow, with suggested requests',
-    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
+    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional(), days: z.coerce.number().int().positive().max(3660).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
   }),

@@ -259,11 +259,12 @@ export type RunCostView = z.infer<typeof RunCostSchema>;
 export const UsageReportSchema = z.object({
   since: z.string(),
   until: z.string(),
-  by: z.enum(['day', 'backend', 'workflow']),
+  by: z.enum(['day', 'backend', 'workflow', 'source', 'hour']),
+  split: z.enum(['backend', 'workflow', 'source']).optional(),
   time_zone: z.string(),
   price_date: z.string().nullable(),
   total_cpu_hours: z.number(),
-  rows: z.array(z.object({ key: z.string(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
+  rows: z.array(z.object({ key: z.string(), series: z.string().optional(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
 });
 export type UsageReportView = z.infer<typeof UsageReportSchema>;
 
