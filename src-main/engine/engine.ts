@@ -1,6 +1,7 @@
 // The engine's facade: implements the contract, owns the event bus and wires the parts (handlers -> actions,
 // one loop per backend -> observe/submit, all writes through the unit of work). Every state change is a row
 // change inside one transaction; events go out after the commit.
+import { BudgetWatch } from '../usage/budget-watch';
 import type { CallOutput } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers } from './dispatch';
@@ -41,6 +42,7 @@ export class Engine implements EngineApi {
       maxTasks: o.maxTasksPerRun ?? DEFAULT_MAX_TASKS_PER_RUN,
       now: o.now ?? (() => new Date().toISOString()),
       isOpen: () => !this.closed,
+      budget: new BudgetWatch(o.dataDir),
     };
     this.handlers = makeHandlers(this.parts, (name) => this.wake(name));
   }

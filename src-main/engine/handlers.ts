@@ -16,6 +16,7 @@ import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
+import { pricingRefresh } from '../pricing/refresh-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
@@ -64,6 +65,8 @@ function health(p: EngineParts): Health {
     config_warnings: p.o.config.warnings ?? [],
     data_dir_free_bytes: space.free_bytes,
     disk_warning: space.warning,
+    budget_alerts: p.budget.current(p.now()),
+    price_date: p.o.cost?.snapshot?.date ?? null,
   };
 }
 
@@ -209,6 +212,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): H
     'runs.cost': ({ id }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now()),
     'usage.summary': (input) => usageSummary(p.store.db, p.o.cost, input, p.now()),
     'usage.rightsizing': (input) => usageRightSizing(p.store.db, input, p.now()),
+    'pricing.refresh': (input) => pricingRefresh(p.o.dataDir, p.o.cost, input, p.now()),
     'tasks.script': ({ run_id, task_id, attempt }) => {
       const row = requireTask(p, run_id, task_id);
       const n = attempt ?? row.attempt;

@@ -145,5 +145,14 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
     for (const runId of new Set(candidates.map((c) => c.run_id))) p.uow.settleRun(runId, at);
     for (const runId of new Set(observed.map(([r]) => r.run_id))) p.uow.settleRun(runId, at);
   });
+  // Verdicts add cost: a newly crossed monthly budget threshold is announced once (after the commit it counts).
+  const costed = candidates.filter((row) => verdicts.has(row.job_id as string));
+  if (costed.length && p.o.cost?.backends[b.name]?.monthly_budget) {
+    try {
+      for (const n of p.budget.check(p.store.db, p.o.cost, b.name, (costed.at(-1) as TaskRow).run_id, p.now())) p.uow.emit('notification', n);
+    } catch (err) {
+      p.stateLog.failed(`budget check on '${b.name}'`, (err as Error).message);
+    }
+  }
   return true;
 }

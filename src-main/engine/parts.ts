@@ -8,6 +8,7 @@ import type { InFlightSubmissions } from './in-flight-submissions';
 import type { EngineOptions } from './options';
 import type { StateLog } from './state-log';
 import type { UnitOfWork } from './unit-of-work';
+import type { BudgetWatch } from '../usage/budget-watch';
 
 export interface EngineParts {
   readonly o: EngineOptions;
@@ -21,4 +22,6 @@ export interface EngineParts {
   readonly now: () => string;
   /** False once the engine is closing: no new backend calls. */
   readonly isOpen: () => boolean;
+  /** Monthly budget thresholds already announced (backends[].cost.monthly_budget). */
+  readonly budget: BudgetWatch;
 }

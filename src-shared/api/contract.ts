@@ -19,7 +19,7 @@ import {
   TaskViewSchema,
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
-import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { PriceRefreshSchema, RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -278,6 +278,12 @@ export const calls = {
     input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional(), days: z.coerce.number().int().positive().max(3660).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
+  }),
+  'pricing.refresh': call({
+    summary: 'Download the AWS EC2 price list and write a dated snapshot into the data folder (overrides the shipped one)',
+    input: z.object({ regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1')).min(1).max(30).optional() }),
+    output: PriceRefreshSchema,
+    http: ['POST', '/pricing/refresh'],
   }),
 } as const;
 
