@@ -12,6 +12,7 @@ import { acquireDataDirLock } from '../engine/lock';
 import { defaultDataDir } from '../platform/paths';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
 import { runFromSource, SOURCE_COMMANDS } from './source-commands';
+import { USAGE_COMMANDS } from './usage-commands';
 
 export { UsageError } from './command-def';
 export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
@@ -445,18 +446,19 @@ export const COMMANDS: CommandDef[] = [
     summary: 'CPU-hours and cost per day, backend or workflow (default: last 30 days, by day)',
     options: {
       since: { type: 'string', help: 'start date (YYYY-MM-DD or ISO time)' },
-      by: { type: 'string', help: 'day | backend | workflow' },
+      by: { type: 'string', help: 'day | backend | workflow | source | hour' },
+      split: { type: 'string', help: 'a second grouping per row: backend | workflow | source' },
       tz: { type: 'string', help: 'IANA time zone for days (default: this machine\'s)' },
     },
     async run(ctx) {
       const tz = (ctx.opts.tz as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz });
+      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz, ...(ctx.opts.split ? { split: ctx.opts.split as string } : {}) });
       if (ctx.json) printJson(ctx, u);
       else {
         const currencies = [...new Set(u.rows.flatMap((r) => Object.keys(r.cost)))].sort();
         const dated = u.price_date ? ` (cloud prices of ${u.price_date})` : '';
         ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${u.total_cpu_hours.toFixed(2)} CPU-hours${dated}`);
-        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
+        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), ...(u.split ? [u.split.toUpperCase()] : []), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, ...(u.split ? [r.series ?? ''] : []), r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
       }
       return 0;
     },
@@ -519,6 +521,7 @@ export const COMMANDS: CommandDef[] = [
     },
   },
   ...SOURCE_COMMANDS,
+  ...USAGE_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

@@ -16,6 +16,6 @@ export async function pricingRefresh(dataDir: string, cost: CostSettings | undef
   } catch (err) {
     if (!(err instanceof PriceRefreshError)) throw err;
     const stays = previous ? ` Prices of ${previous.date} stay in use.` : ' No price snapshot is in use.';
-    throw new ApiError('unavailable', `${err.message}.${stays}`);
+    throw new ApiError('unavailable', `${err.message}${/[.?!]$/.test(err.message) ? '' : '.'}${stays}`);
   }
 }

@@ -211,6 +211,8 @@ describe('a broken config', () => {
 describe('every command accepts --json', () => {
   it('prints one JSON document for each leaf of the command table', async () => {
     const sb = sandbox();
+    // `pricing refresh` must not reach the internet from a test: port 9 (discard) refuses at once.
+    sb.env.SCRIPTHUT_PRICE_LIST_URL = 'http://127.0.0.1:9/{region}.json';
     const engine = await start(sb);
     const wf = ledgerWorkflow(sb, 'json', [{ id: 'a' }, { id: 'b', deps: ['a'] }]);
     const runId = await startWorkflow(sb, wf.file);
@@ -219,7 +221,7 @@ describe('every command accepts --json', () => {
     // Commands that may rightly refuse here (nothing to answer; no cluster info on a local backend): their refusal
     // must still be one JSON document with an error code and message.
     // `db restore` refuses while the engine holds the data folder.
-    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view']);
+    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view', 'pricing refresh']);
     const seen: string[] = [];
     // `run delete` goes last: every other command still needs the run.
     const ordered = [...COMMANDS.filter((c) => c.path.join(' ') !== 'run delete'), ...COMMANDS.filter((c) => c.path.join(' ') === 'run delete')];
