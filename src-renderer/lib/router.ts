@@ -9,7 +9,8 @@ export type Route =
   | { page: 'backends'; backend: string | null }
   | { page: 'settings' }
   | { page: 'sources' }
-  | { page: 'overview' };
+  | { page: 'overview' }
+  | { page: 'usage' };
 
 const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', history: 'history' };
 const SLUG_TABS = Object.fromEntries(Object.entries(TAB_SLUGS).map(([k, v]) => [v, k])) as Record<string, TaskTab>;
@@ -43,6 +44,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'sources' };
     case 'overview':
       return { page: 'overview' };
+    case 'usage':
+      return { page: 'usage' };
     default:
       return { page: 'runs' };
   }
@@ -64,5 +67,7 @@ export function formatRoute(r: Route): string {
       return '#/sources';
     case 'overview':
       return '#/overview';
+    case 'usage':
+      return '#/usage';
   }
 }

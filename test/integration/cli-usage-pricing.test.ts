@@ -24,7 +24,31 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 180_000);
+/** Commands autostart a detached engine per data folder: stop it (by the pid it wrote) and wait until it is gone. */
+async function stopEngine(sb: CliSandbox): Promise<void> {
+  let pid: number;
+  try {
+    pid = (JSON.parse(fs.readFileSync(path.join(sb.dataDir, 'engine.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return;
+  }
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 afterAll(async () => {
+  for (const sb of sandboxes) await stopEngine(sb);
   stopAll();
   await new Promise((r) => server.close(r));
   for (const sb of sandboxes) fs.rmSync(sb.root, { recursive: true, force: true });
@@ -53,6 +77,7 @@ describe('pricing refresh', () => {
     expect(written.instances['c5.xlarge']!.pricing['eu-west-1']).toEqual(SHIPPED.instances['c5.xlarge']!.pricing['eu-west-1']);
     expect(fs.existsSync(path.join(sb.dataDir, 'pricing', `aws-ec2-snapshot-${today}.json`))).toBe(true);
     // A new engine on this data folder uses it: its date is the one shown next to dollar figures.
+    await stopEngine(sb);
     const status = await cliJson<{ price_date: string }>(sb, ['status']);
     expect(status.body.price_date).toBe(today);
     const usage = await cli(sb, ['usage', '--by', 'backend']);
