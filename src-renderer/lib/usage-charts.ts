@@ -52,7 +52,7 @@ export function stackedSeries(rows: UsageReportView['rows'], labels: string[], v
     if (!data) bySeries.set(name, (data = new Array<number>(labels.length).fill(0)));
     data[i] = (data[i] ?? 0) + v;
   }
-  return { labels, datasets: [...bySeries].sort(([a], [b]) => a.localeCompare(b)).map(([label, data]) => ({ label, data: data.map((x) => Math.round(x * 100) / 100) })) };
+  return { labels, datasets: [...bySeries].sort(([a], [b]) => a.localeCompare(b)).map(([label, data]) => ({ label, data: data.map((x) => Math.round(x * 10_000) / 10_000) })) };
 }
 
 /** Every day from `since` to `today` (YYYY-MM-DD), for a time axis without gaps. */

@@ -30,7 +30,7 @@ describe('stacked series', () => {
     const s = stackedSeries([row('01', 2, 'b'), row('01', 1.234, 'a'), row('23', 4, 'a'), row('99', 7, 'a')], HOUR_LABELS, (r) => r.cpu_hours);
     expect(s.labels).toHaveLength(24);
     expect(s.datasets.map((d) => d.label)).toEqual(['a', 'b']);
-    expect(s.datasets[0]!.data[1]).toBe(1.23);
+    expect(s.datasets[0]!.data[1]).toBe(1.234);
     expect(s.datasets[0]!.data[23]).toBe(4);
     expect(s.datasets[1]!.data.reduce((a, b) => a + b, 0)).toBe(2);
   });
