@@ -476,6 +476,8 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        if (h.price_date) ctx.out(`Cloud prices of ${h.price_date} (\`scripthut pricing refresh\` updates them)`);
+        for (const a of h.budget_alerts ?? []) ctx.err(`budget: ${a.message}`);
         if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);
         for (const w of h.config_warnings ?? []) ctx.err(`warning: ${h.config_file ?? 'config'}${w.line ? `:${w.line}` : ''}: ${w.message}`);
       }

@@ -27,21 +27,20 @@ function localParts(ms: number, tz: string): { y: number; m: number; d: number; 
   return { y: p.year!, m: p.month!, d: p.day!, offsetMs: asUtc - Math.floor(ms / 1000) * 1000 };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+
+const DAY_MS = 86_400_000;
 
 /** YYYY-MM-DD of an instant in `tz`. */
 export function localDay(ms: number, tz: string): string {
-  const { y, m, d } = localParts(ms, tz);
-  return `${y}-${pad(m)}-${pad(d)}`;
+  return new Date(ms + offsetAt(ms, tz)).toISOString().slice(0, 10);
 }
 
 /** The instant of the local midnight that ends the local day containing `ms`. */
 export function nextLocalMidnight(ms: number, tz: string): number {
-  const { y, m, d, offsetMs } = localParts(ms, tz);
-  const wallMidnight = Date.UTC(y, m - 1, d + 1);
+  const wallMidnight = (Math.floor((ms + offsetAt(ms, tz)) / DAY_MS) + 1) * DAY_MS;
   // The offset may change before midnight (DST); correct with the offset in force at the first guess.
-  let guess = wallMidnight - offsetMs;
-  guess = wallMidnight - localParts(guess, tz).offsetMs;
+  let guess = wallMidnight - offsetAt(ms, tz);
+  guess = wallMidnight - offsetAt(guess, tz);
   return guess > ms ? guess : ms + 3_600_000;
 }
 
@@ -58,16 +57,18 @@ export function splitByLocalDay(startMs: number, endMs: number, tz: string): Arr
 }
 
 const QUARTER = 900_000;
-const offsets = new Map<string, number>();
-/** The zone's UTC offset during the UTC hour containing `ms` (cached: every real offset change falls on an hour). */
+// Offsets per zone and UTC hour: usage reports split hundreds of thousands of intervals, and Intl is slow.
+const offsets = new Map<string, Map<number, number>>();
+/** The zone's UTC offset during the UTC hour containing `ms` (every real offset change falls on an hour). */
 function offsetAt(ms: number, tz: string): number {
-  const hour = Math.floor(ms / 3_600_000) * 3_600_000;
-  const key = `${tz}\u0000${hour}`;
-  let o = offsets.get(key);
+  const hour = Math.floor(ms / 3_600_000);
+  let zone = offsets.get(tz);
+  if (!zone) offsets.set(tz, (zone = new Map()));
+  let o = zone.get(hour);
   if (o === undefined) {
-    o = localParts(hour, tz).offsetMs;
-    if (offsets.size > 200_000) offsets.clear();
-    offsets.set(key, o);
+    o = localParts(hour * 3_600_000, tz).offsetMs;
+    if (zone.size > 500_000) zone.clear();
+    zone.set(hour, o);
   }
   return o;
 }

@@ -80,6 +80,7 @@ describe('pricing refresh', () => {
     await stopEngine(sb);
     const status = await cliJson<{ price_date: string }>(sb, ['status']);
     expect(status.body.price_date).toBe(today);
+    expect((await cli(sb, ['status'])).stdout).toContain(`Cloud prices of ${today} (\`scripthut pricing refresh\` updates them)`);
     const usage = await cli(sb, ['usage', '--by', 'backend']);
     expect(usage.stdout).toContain(`(cloud prices of ${today})`);
   });
