@@ -86,3 +86,8 @@ export function splitByLocalHour(startMs: number, endMs: number, tz: string): nu
   }
   return out;
 }
+
+/** Local hour of the day (0–23) of an instant in `tz`. */
+export function localHour(ms: number, tz: string): number {
+  return ((Math.floor((ms + offsetAt(ms, tz)) / 3_600_000) % 24) + 24) % 24;
+}

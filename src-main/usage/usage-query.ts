@@ -5,7 +5,7 @@
 import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { lookupPrice } from '../pricing/snapshot';
-import { splitByLocalDay, splitByLocalHour, checkTimeZone, localDay } from './local-days';
+import { splitByLocalDay, splitByLocalHour, checkTimeZone, localDay, localHour } from './local-days';
 
 export const USAGE_GROUPS = ['day', 'backend', 'workflow', 'source', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -116,7 +116,7 @@ export function usageReport(db: Db, s: CostSettings, q: { since: string; by: Usa
       parts.forEach((b, i) => add(b.day, b.hours * cpus, rate, i === 0));
     } else if (q.by === 'hour') {
       const hours = splitByLocalHour(start, end, q.timeZone);
-      const first = new Date(start).toLocaleString('en-US', { timeZone: q.timeZone, hour: '2-digit', hourCycle: 'h23' }).padStart(2, '0');
+      const first = String(localHour(start, q.timeZone)).padStart(2, '0');
       hours.forEach((h, i) => {
         const key = String(i).padStart(2, '0');
         if (h > 0 || key === first) add(key, h * cpus, rate, key === first);
