@@ -15,6 +15,7 @@ import { runFromSource, SOURCE_COMMANDS } from './source-commands';
 import { STACK_COMMANDS } from './stack-commands';
 import { OUTPUT_COMMANDS } from './output-commands';
 import { CONFIG_COMMANDS } from './config-commands';
+import { USAGE_COMMANDS } from './usage-commands';
 
 export { UsageError } from './command-def';
 export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
@@ -451,18 +452,19 @@ export const COMMANDS: CommandDef[] = [
     summary: 'CPU-hours and cost per day, backend or workflow (default: last 30 days, by day)',
     options: {
       since: { type: 'string', help: 'start date (YYYY-MM-DD or ISO time)' },
-      by: { type: 'string', help: 'day | backend | workflow' },
+      by: { type: 'string', help: 'day | backend | workflow | source | hour' },
+      split: { type: 'string', help: 'a second grouping per row: backend | workflow | source' },
       tz: { type: 'string', help: 'IANA time zone for days (default: this machine\'s)' },
     },
     async run(ctx) {
       const tz = (ctx.opts.tz as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz });
+      const u = await ctx.client().invoke('usage.summary', { since: ctx.opts.since as string | undefined, by: ctx.opts.by as string | undefined, tz, ...(ctx.opts.split ? { split: ctx.opts.split as string } : {}) });
       if (ctx.json) printJson(ctx, u);
       else {
         const currencies = [...new Set(u.rows.flatMap((r) => Object.keys(r.cost)))].sort();
         const dated = u.price_date ? ` (cloud prices of ${u.price_date})` : '';
         ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${u.total_cpu_hours.toFixed(2)} CPU-hours${dated}`);
-        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
+        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), ...(u.split ? [u.split.toUpperCase()] : []), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, ...(u.split ? [r.series ?? ''] : []), r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
       }
       return 0;
     },
@@ -480,6 +482,8 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
         for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        if (h.price_date) ctx.out(`Cloud prices of ${h.price_date} (\`scripthut pricing refresh\` updates them)`);
+        for (const a of h.budget_alerts ?? []) ctx.err(`budget: ${a.message}`);
         if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);
         for (const w of h.config_warnings ?? []) ctx.err(`warning: ${h.config_file ?? 'config'}${w.line ? `:${w.line}` : ''}: ${w.message}`);
       }
@@ -528,6 +532,7 @@ export const COMMANDS: CommandDef[] = [
   ...STACK_COMMANDS,
   ...OUTPUT_COMMANDS,
   ...CONFIG_COMMANDS,
+  ...USAGE_COMMANDS,
 ];
 
 function cliDataDir(ctx: CliContext): string {

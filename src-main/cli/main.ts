@@ -196,7 +196,8 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       return await serve([...rest.slice(1), ...back], env);
     }
     const all = allCommands();
-    const cmd = all.find((c) => c.path.every((p, i) => rest[i] === p));
+    // The longest matching path wins: `usage rightsizing` is not `usage` with an argument.
+    const cmd = all.filter((c) => c.path.every((p, i) => rest[i] === p)).sort((a, b) => b.path.length - a.path.length)[0];
     if (!cmd) {
       const members = all.filter((c) => c.path[0] === rest[0] && c.path.length > 1);
       if (members.length && rest.length === 1) {

@@ -1,6 +1,7 @@
 // The engine's facade: implements the contract, owns the event bus and wires the parts (handlers -> actions,
 // one loop per backend -> observe/submit, all writes through the unit of work). Every state change is a row
 // change inside one transaction; events go out after the commit.
+import { BudgetWatch } from '../usage/budget-watch';
 import type { CallOutput, EventPayload } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers } from './dispatch';
@@ -50,6 +51,7 @@ export class Engine implements EngineApi {
       now,
       isOpen: () => !this.closed,
       outputs,
+      budget: new BudgetWatch(o.dataDir),
     };
     this.handlers = { ...makeHandlers(this.parts, (name) => this.wake(name)), ...configHandlers(this.parts, this) };
   }

@@ -18,6 +18,7 @@ import { stackHandlers } from '../stacks/handlers';
 import { outputHandlers } from '../outputs/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
+import { pricingRefresh } from '../pricing/refresh-call';
 import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
 import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
 import { filteredTaskIds, runTaskEdges } from '../store/queries/run-graph';
@@ -68,6 +69,8 @@ function health(p: EngineParts): Health {
     config_warnings: p.o.config.warnings ?? [],
     data_dir_free_bytes: space.free_bytes,
     disk_warning: space.warning,
+    budget_alerts: p.budget.current(p.now()),
+    price_date: p.o.cost?.snapshot?.date ?? null,
   };
 }
 
@@ -230,6 +233,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
     'runs.cost': ({ id }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now()),
     'usage.summary': (input) => usageSummary(p.store.db, p.o.cost, input, p.now()),
     'usage.rightsizing': (input) => usageRightSizing(p.store.db, input, p.now()),
+    'pricing.refresh': (input) => pricingRefresh(p.o.dataDir, p.o.cost, input, p.now()),
     'tasks.script': ({ run_id, task_id, attempt }) => {
       const row = requireTask(p, run_id, task_id);
       const n = attempt ?? row.attempt;

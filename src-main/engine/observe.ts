@@ -114,6 +114,8 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       if (!t) continue;
       // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
       if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
+      // Slurm's AllocTRES (incl. `billing=`) is what allocation units are charged on.
+      if (v?.allocTres) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { alloc_tres: v.allocTres });
       // Retry announcements, generated tasks and their limit are decide()'s; the run is settled below, once per run.
       const loaded = partialRunSnapshot(run, [cur], p.active.get(row.run_id).size);
       const gen = generated.get(taskKey(row.run_id, row.task_id));
@@ -123,5 +125,14 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
     for (const runId of new Set(candidates.map((c) => c.run_id))) p.uow.settleRun(runId, at);
     for (const runId of new Set(observed.map(([r]) => r.run_id))) p.uow.settleRun(runId, at);
   });
+  // Verdicts add cost: a newly crossed monthly budget threshold is announced once (after the commit it counts).
+  const costed = candidates.filter((row) => verdicts.has(row.job_id as string));
+  if (costed.length && p.o.cost?.backends[b.name]?.monthly_budget) {
+    try {
+      for (const n of p.budget.check(p.store.db, p.o.cost, b.name, (costed.at(-1) as TaskRow).run_id, p.now())) p.uow.emit('notification', n);
+    } catch (err) {
+      p.stateLog.failed(`budget check on '${b.name}'`, (err as Error).message);
+    }
+  }
   return true;
 }

@@ -9,6 +9,7 @@ import type { EngineOptions } from './options';
 import type { StateLog } from './state-log';
 import type { UnitOfWork } from './unit-of-work';
 import type { OutputCollector } from '../outputs/collector';
+import type { BudgetWatch } from '../usage/budget-watch';
 
 export interface EngineParts {
   readonly o: EngineOptions;
@@ -24,4 +25,6 @@ export interface EngineParts {
   readonly isOpen: () => boolean;
   /** Task outputs: collected when tasks finish, served back by the outputs.* calls. */
   readonly outputs: OutputCollector;
+  /** Monthly budget thresholds already announced (backends[].cost.monthly_budget). */
+  readonly budget: BudgetWatch;
 }

@@ -12,4 +12,6 @@ export interface Verdict {
   cpuEfficiency?: number | null;
   /** Cost inputs (AWS): what the task ran on and for how long. */
   usage?: { instanceType?: string | null; vcpus?: number | null; memoryMb?: number | null; spot?: boolean | null; startedAt?: string | null; stoppedAt?: string | null };
+  /** Cost inputs (Slurm/PBS): the scheduler's allocated TRES, e.g. `billing=4,cpu=4,mem=8G,node=1`. */
+  allocTres?: string | null;
 }

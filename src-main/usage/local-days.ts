@@ -27,21 +27,20 @@ function localParts(ms: number, tz: string): { y: number; m: number; d: number; 
   return { y: p.year!, m: p.month!, d: p.day!, offsetMs: asUtc - Math.floor(ms / 1000) * 1000 };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
+
+const DAY_MS = 86_400_000;
 
 /** YYYY-MM-DD of an instant in `tz`. */
 export function localDay(ms: number, tz: string): string {
-  const { y, m, d } = localParts(ms, tz);
-  return `${y}-${pad(m)}-${pad(d)}`;
+  return new Date(ms + offsetAt(ms, tz)).toISOString().slice(0, 10);
 }
 
 /** The instant of the local midnight that ends the local day containing `ms`. */
 export function nextLocalMidnight(ms: number, tz: string): number {
-  const { y, m, d, offsetMs } = localParts(ms, tz);
-  const wallMidnight = Date.UTC(y, m - 1, d + 1);
+  const wallMidnight = (Math.floor((ms + offsetAt(ms, tz)) / DAY_MS) + 1) * DAY_MS;
   // The offset may change before midnight (DST); correct with the offset in force at the first guess.
-  let guess = wallMidnight - offsetMs;
-  guess = wallMidnight - localParts(guess, tz).offsetMs;
+  let guess = wallMidnight - offsetAt(ms, tz);
+  guess = wallMidnight - offsetAt(guess, tz);
   return guess > ms ? guess : ms + 3_600_000;
 }
 
@@ -55,4 +54,40 @@ export function splitByLocalDay(startMs: number, endMs: number, tz: string): Arr
     t = next;
   }
   return out;
+}
+
+const QUARTER = 900_000;
+// Offsets per zone and UTC hour: usage reports split hundreds of thousands of intervals, and Intl is slow.
+const offsets = new Map<string, Map<number, number>>();
+/** The zone's UTC offset during the UTC hour containing `ms` (every real offset change falls on an hour). */
+function offsetAt(ms: number, tz: string): number {
+  const hour = Math.floor(ms / 3_600_000);
+  let zone = offsets.get(tz);
+  if (!zone) offsets.set(tz, (zone = new Map()));
+  let o = zone.get(hour);
+  if (o === undefined) {
+    o = localParts(hour * 3_600_000, tz).offsetMs;
+    if (zone.size > 500_000) zone.clear();
+    zone.set(hour, o);
+  }
+  return o;
+}
+
+/** Hours of [startMs, endMs) falling on each local hour of the day (index 0–23), e.g. for a "when do we compute" chart. */
+export function splitByLocalHour(startMs: number, endMs: number, tz: string): number[] {
+  const out = new Array<number>(24).fill(0);
+  let t = startMs;
+  while (t < endMs) {
+    // Zone offsets are whole quarter hours, so a local hour never changes inside a UTC quarter hour.
+    const next = Math.min((Math.floor(t / QUARTER) + 1) * QUARTER, endMs);
+    const localHour = Math.floor((t + offsetAt(t, tz)) / 3_600_000) % 24;
+    out[(localHour + 24) % 24]! += (next - t) / 3_600_000;
+    t = next;
+  }
+  return out;
+}
+
+/** Local hour of the day (0–23) of an instant in `tz`. */
+export function localHour(ms: number, tz: string): number {
+  return ((Math.floor((ms + offsetAt(ms, tz)) / 3_600_000) % 24) + 24) % 24;
 }

@@ -17,7 +17,7 @@ export interface RunCost {
   tasks: TaskCost[];
 }
 
-interface AttemptCostRow {
+export interface AttemptCostRow {
   task_id: string;
   attempt: number | null;
   def_json: string;
@@ -41,7 +41,7 @@ export function attemptCostRows(db: Db, runId: string): AttemptCostRow[] {
     .all(runId) as AttemptCostRow[];
 }
 
-function costInput(r: AttemptCostRow): CostInput {
+export function costInput(r: AttemptCostRow): CostInput {
   const def = JSON.parse(r.def_json) as { cpus?: number; memory?: string; gres?: string | null; partition?: string | null };
   let usage: InstanceUsage | null = null;
   if (r.usage_json) {

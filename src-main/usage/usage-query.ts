@@ -5,13 +5,20 @@
 import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { lookupPrice } from '../pricing/snapshot';
-import { splitByLocalDay, checkTimeZone, localDay } from './local-days';
+import { splitByLocalDay, splitByLocalHour, checkTimeZone, localDay, localHour } from './local-days';
 
-export const USAGE_GROUPS = ['day', 'backend', 'workflow'] as const;
+export const USAGE_GROUPS = ['day', 'backend', 'workflow', 'source', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
+/** A second grouping inside each row's key (stacked charts): one row per (key, series). */
+export const USAGE_SPLITS = ['backend', 'workflow', 'source'] as const;
+export type UsageSplit = (typeof USAGE_SPLITS)[number];
+/** The `source` key of runs started from a workflow file rather than a configured source. */
+export const NO_SOURCE = '(no source)';
 
 export interface UsageRow {
   key: string;
+  /** The split value (backend, workflow or source name) when the report was asked with `split`. */
+  series?: string;
   cpu_hours: number;
   /** Cost per currency label (a backend in SU and a cloud one in USD do not add up). */
   cost: Record<string, number>;
@@ -21,6 +28,7 @@ export interface UsageReport {
   since: string;
   until: string;
   by: UsageGroup;
+  split?: UsageSplit;
   time_zone: string;
   price_date: string | null;
   total_cpu_hours: number;
@@ -30,6 +38,7 @@ export interface UsageReport {
 interface Slice {
   backend_name: string;
   workflow_name: string;
+  source_name: string | null;
   partition: string | null;
   cpus: number;
   started_at: string;
@@ -39,7 +48,7 @@ interface Slice {
 /** Attempts that overlap [since, …): the current one from the task row (its times live there), earlier ones
  * from their attempt rows. Runs are found through runs_created (a run older than 400 days is not still running). */
 function slices(db: Db, since: string): Slice[] {
-  const cols = `r.backend_name, r.workflow_name, json_extract(t.def_json, '$.partition') AS partition, COALESCE(json_extract(t.def_json, '$.cpus'), 1) AS cpus`;
+  const cols = `r.backend_name, r.workflow_name, r.source_name, json_extract(t.def_json, '$.partition') AS partition, COALESCE(json_extract(t.def_json, '$.cpus'), 1) AS cpus`;
   return db
     .prepare(
       `SELECT ${cols}, t.started_at, t.finished_at
@@ -71,16 +80,22 @@ export function cpuHourRate(s: CostSettings, backend: string, partition: string 
 
 const round = (n: number, dp = 4) => Math.round(n * 10 ** dp) / 10 ** dp;
 
-export function usageReport(db: Db, s: CostSettings, q: { since: string; by: UsageGroup; timeZone: string; now: string }): UsageReport {
+function groupValue(sl: Slice, g: UsageSplit): string {
+  return g === 'backend' ? sl.backend_name : g === 'workflow' ? sl.workflow_name : (sl.source_name ?? NO_SOURCE);
+}
+
+export function usageReport(db: Db, s: CostSettings, q: { since: string; by: UsageGroup; split?: UsageSplit; timeZone: string; now: string }): UsageReport {
   checkTimeZone(q.timeZone);
   const sinceMs = Date.parse(q.since);
   const nowMs = Date.parse(q.now);
   if (!Number.isFinite(sinceMs)) throw new Error(`'since' must be a date (YYYY-MM-DD) or an ISO time, got '${q.since}'.`);
   const rows = new Map<string, UsageRow>();
   const rates = new Map<string, ReturnType<typeof cpuHourRate>>();
+  let series: string | undefined;
   const add = (key: string, cpuHours: number, rate: ReturnType<typeof cpuHourRate>, countTask: boolean) => {
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { key, cpu_hours: 0, cost: {}, tasks: 0 }));
+    const id = series === undefined ? key : `${key}\u0000${series}`;
+    let row = rows.get(id);
+    if (!row) rows.set(id, (row = series === undefined ? { key, cpu_hours: 0, cost: {}, tasks: 0 } : { key, series, cpu_hours: 0, cost: {}, tasks: 0 }));
     row.cpu_hours += cpuHours;
     if (rate) row.cost[rate.currency] = (row.cost[rate.currency] ?? 0) + cpuHours * rate.rate;
     if (countTask) row.tasks += 1;
@@ -95,15 +110,23 @@ export function usageReport(db: Db, s: CostSettings, q: { since: string; by: Usa
     if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, sl.backend_name, sl.partition));
     const rate = rates.get(rk)!;
     const cpus = Number(sl.cpus) || 1;
+    series = q.split ? groupValue(sl, q.split) : undefined;
     if (q.by === 'day') {
       const parts = end > start ? splitByLocalDay(start, end, q.timeZone) : [{ day: localDay(start, q.timeZone), hours: 0 }];
       parts.forEach((b, i) => add(b.day, b.hours * cpus, rate, i === 0));
+    } else if (q.by === 'hour') {
+      const hours = splitByLocalHour(start, end, q.timeZone);
+      const first = String(localHour(start, q.timeZone)).padStart(2, '0');
+      hours.forEach((h, i) => {
+        const key = String(i).padStart(2, '0');
+        if (h > 0 || key === first) add(key, h * cpus, rate, key === first);
+      });
     } else {
-      add(q.by === 'backend' ? sl.backend_name : sl.workflow_name, ((end - start) / 3_600_000) * cpus, rate, true);
+      add(groupValue(sl, q.by), ((end - start) / 3_600_000) * cpus, rate, true);
     }
     total += ((end - start) / 3_600_000) * cpus;
   }
   const out = [...rows.values()].map((r) => ({ ...r, cpu_hours: round(r.cpu_hours), cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])) }));
-  out.sort((a, b) => (q.by === 'day' ? a.key.localeCompare(b.key) : b.cpu_hours - a.cpu_hours || a.key.localeCompare(b.key)));
-  return { since: new Date(sinceMs).toISOString(), until: q.now, by: q.by, time_zone: q.timeZone, price_date: s.pricing && s.snapshot ? s.snapshot.date : null, total_cpu_hours: round(total), rows: out };
+  out.sort((a, b) => (q.by === 'day' || q.by === 'hour' ? a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '') : b.cpu_hours - a.cpu_hours || a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '')));
+  return { since: new Date(sinceMs).toISOString(), until: q.now, by: q.by, ...(q.split ? { split: q.split } : {}), time_zone: q.timeZone, price_date: s.pricing && s.snapshot ? s.snapshot.date : null, total_cpu_hours: round(total), rows: out };
 }

@@ -10,7 +10,8 @@ export type Route =
   | { page: 'settings' }
   | { page: 'sources' }
   | { page: 'stacks' }
-  | { page: 'overview' };
+  | { page: 'overview' }
+  | { page: 'usage' };
 
 const TAB_SLUGS: Record<TaskTab, string> = { output: 'log', error: 'errors', script: 'script', env: 'env', summary: 'summary', outputs: 'outputs', history: 'history' };
 const SLUG_TABS = Object.fromEntries(Object.entries(TAB_SLUGS).map(([k, v]) => [v, k])) as Record<string, TaskTab>;
@@ -46,6 +47,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'stacks' };
     case 'overview':
       return { page: 'overview' };
+    case 'usage':
+      return { page: 'usage' };
     default:
       return { page: 'runs' };
   }
@@ -69,5 +72,7 @@ export function formatRoute(r: Route): string {
       return '#/stacks';
     case 'overview':
       return '#/overview';
+    case 'usage':
+      return '#/usage';
   }
 }

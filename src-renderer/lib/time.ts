@@ -62,3 +62,8 @@ export function durationBetween(startIso: string | null, endIso: string | null, 
   const end = endIso ? Date.parse(endIso) : now;
   return formatDuration(end - start);
 }
+
+/** The IANA zone days and hours are counted in on screen (usage charts): UTC, or this machine's. */
+export function displayTimeZone(): string {
+  return utcMode ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

@@ -19,7 +19,7 @@ import {
   TaskViewSchema,
 } from './schemas';
 import { DryRunSchema, SourceInfoSchema } from './source-schemas';
-import { RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
+import { PriceRefreshSchema, RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 import { GroupSegmentsSchema, RunGraphSchema } from './graph-schemas';
@@ -268,16 +268,18 @@ export const calls = {
     summary: 'CPU-hours and cost per local day, backend or workflow since a date (default: the last 30 days)',
     input: z.object({
       since: z.string().min(1).optional(),
-      by: oneOf(['day', 'backend', 'workflow'] as const, 'grouping').optional(),
+      by: oneOf(['day', 'backend', 'workflow', 'source', 'hour'] as const, 'grouping').optional(),
       /** IANA zone the days are counted in (default: the engine's). */
       tz: z.string().min(1).optional(),
+      /** A second grouping inside each row (stacked charts): rows then carry `series`. */
+      split: oneOf(['backend', 'workflow', 'source'] as const, 'split').optional(),
     }),
     output: UsageReportSchema,
     http: ['GET', '/usage'],
   }),
   'usage.rightsizing': call({
     summary: 'Requested vs used (memory, cpus, time) of completed tasks per workflow, with suggested requests',
-    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional() }),
+    input: z.object({ since: z.string().min(1).optional(), workflow: z.string().min(1).optional(), days: z.coerce.number().int().positive().max(3660).optional() }),
     output: RightSizingSchema,
     http: ['GET', '/usage/rightsizing'],
   }),
@@ -352,6 +354,12 @@ export const calls = {
     input: z.object({ text: z.string().max(MAX_CONFIG_TEXT), dry_run: z.boolean().optional() }),
     output: ConfigSaveResultSchema,
     http: ['POST', '/config'],
+  }),
+  'pricing.refresh': call({
+    summary: 'Download the AWS EC2 price list and write a dated snapshot into the data folder (overrides the shipped one)',
+    input: z.object({ regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as us-east-1')).min(1).max(30).optional() }),
+    output: PriceRefreshSchema,
+    http: ['POST', '/pricing/refresh'],
   }),
 } as const;
 

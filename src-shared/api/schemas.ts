@@ -123,6 +123,10 @@ export const HealthSchema = z.object({
   /** Free bytes on the data folder's disk (null when unknown) and a warning when it is (nearly) full. */
   data_dir_free_bytes: z.number().nullable().optional(),
   disk_warning: z.string().nullable().optional(),
+  /** Monthly budget thresholds (80 %, 100 %) crossed this month, per backend (issue 11). */
+  budget_alerts: z.array(z.object({ backend: z.string(), month: z.string(), threshold: z.number(), spent: z.number(), budget: z.number(), currency: z.string(), message: z.string() })).optional(),
+  /** Date of the cloud price snapshot in use (shipped or refreshed), null when none is loaded. */
+  price_date: z.string().nullable().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
@@ -146,7 +150,7 @@ export const LogChunkSchema = z.object({
 export type LogChunk = z.infer<typeof LogChunkSchema>;
 
 export const NotificationSchema = z.object({
-  kind: z.enum(['run_scheduled', 'task_failed', 'run_done']),
+  kind: z.enum(['run_scheduled', 'task_failed', 'run_done', 'budget']),
   level: z.enum(['info', 'success', 'error']),
   title: z.string(),
   body: z.string(),
@@ -261,13 +265,24 @@ export type RunCostView = z.infer<typeof RunCostSchema>;
 export const UsageReportSchema = z.object({
   since: z.string(),
   until: z.string(),
-  by: z.enum(['day', 'backend', 'workflow']),
+  by: z.enum(['day', 'backend', 'workflow', 'source', 'hour']),
+  split: z.enum(['backend', 'workflow', 'source']).optional(),
   time_zone: z.string(),
   price_date: z.string().nullable(),
   total_cpu_hours: z.number(),
-  rows: z.array(z.object({ key: z.string(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
+  rows: z.array(z.object({ key: z.string(), series: z.string().optional(), cpu_hours: z.number(), cost: z.record(z.string(), z.number()), tasks: z.number().int() })),
 });
 export type UsageReportView = z.infer<typeof UsageReportSchema>;
+
+/** `pricing refresh`: the snapshot written into the data folder (it now overrides the shipped one). */
+export const PriceRefreshSchema = z.object({
+  file: z.string(),
+  date: z.string(),
+  previous_date: z.string().nullable(),
+  regions: z.array(z.string()),
+  instance_types: z.number().int(),
+  source: z.string(),
+});
 
 /** Requested vs used per task name of a workflow across runs, with suggested requests (issue 11). */
 export const RightSizingSchema = z.object({

@@ -242,6 +242,8 @@ describe('config show / config apply', () => {
 describe('every command accepts --json', () => {
   it('prints one JSON document for each leaf of the command table', async () => {
     const sb = sandbox();
+    // `pricing refresh` must not reach the internet from a test: port 9 (discard) refuses at once.
+    sb.env.SCRIPTHUT_PRICE_LIST_URL = 'http://127.0.0.1:9/{region}.json';
     const engine = await start(sb);
     const wf = ledgerWorkflow(sb, 'json', [{ id: 'a' }, { id: 'b', deps: ['a'] }]);
     const runId = await startWorkflow(sb, wf.file);
@@ -254,7 +256,7 @@ describe('every command accepts --json', () => {
     // `db restore` refuses while the engine holds the data folder.
     // `stack check|install|delete local`: this config defines no stacks, so the name is refused (not_found).
     // `run output`: the ledger tasks write no output files.
-    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view', 'stack check', 'stack install', 'stack delete', 'run output']);
+    const mayRefuse = new Set(['backend info', 'prompts answer', 'db restore', 'source view', 'stack check', 'stack install', 'stack delete', 'run output', 'pricing refresh']);
     const seen: string[] = [];
     // `run delete` goes last: every other command still needs the run.
     const ordered = [...COMMANDS.filter((c) => c.path.join(' ') !== 'run delete'), ...COMMANDS.filter((c) => c.path.join(' ') === 'run delete')];

@@ -17,10 +17,10 @@ afterEach(async () => {
   root = null;
 });
 
-async function start(): Promise<EngineHarness> {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-cost-'));
+async function start(budget = ''): Promise<EngineHarness> {
+  root ??= fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-cost-'));
   const work = path.join(root, 'work');
-  fs.mkdirSync(work);
+  fs.mkdirSync(work, { recursive: true });
   const configPath = path.join(root, 'scripthut.yaml');
   fs.writeFileSync(
     configPath,
@@ -29,7 +29,7 @@ async function start(): Promise<EngineHarness> {
       '  - name: charged',
       '    type: local',
       '    max_concurrent: 4',
-      '    cost: {currency: SU, per_cpu_hour: 3600, partitions: {gpu: {per_cpu_hour: 7200}}}',
+      `    cost: {currency: SU, per_cpu_hour: 3600, partitions: {gpu: {per_cpu_hour: 7200}}${budget}}`,
       '  - {name: free, type: local, max_concurrent: 4}',
       'settings:',
       '  local_poll_interval_ms: 100',
@@ -37,7 +37,9 @@ async function start(): Promise<EngineHarness> {
     ].join('\n'),
   );
   eng = await startEngine({ dataDir: path.join(root, 'data'), configPath, version: 'test', resourcesDir: path.resolve(__dirname, '..', '..', 'resources') });
-  return { root, dataDir: path.join(root, 'data'), work, eng, events: [], close: async () => undefined };
+  const events: EngineHarness['events'] = [];
+  eng.engine.subscribe((e) => events.push(e));
+  return { root, dataDir: path.join(root, 'data'), work, eng, events, close: async () => undefined };
 }
 
 const hours = (t: { started_at: string | null; finished_at: string | null }) => (Date.parse(t.finished_at!) - Date.parse(t.started_at!)) / 3_600_000;
@@ -69,7 +71,7 @@ describe('run cost on the local backend', () => {
     expect(charged.cpu_hours).toBeCloseTo(hours(item(done, 'two')) * 2 + hours(item(done, 'gpu')) + hours(item(done, 'bad')), 3);
     expect(charged.cost.SU).toBeCloseTo(cost.total, 2);
     await expect(h.eng.api.invoke('usage.summary', { tz: 'Mars/Olympus' })).rejects.toMatchObject({ code: 'bad_input' });
-    await expect(h.eng.api.invoke('usage.summary', { by: 'hour' })).rejects.toMatchObject({ code: 'bad_input' });
+    await expect(h.eng.api.invoke('usage.summary', { by: 'minute' as 'hour' })).rejects.toMatchObject({ code: 'bad_input' });
 
     // Right-sizing reads the completed tasks of the window: 'two' and 'gpu' (the failed one is not a size sample).
     const rs = await h.eng.api.invoke('usage.rightsizing', { workflow: 'costed' });
@@ -86,5 +88,34 @@ describe('run cost on the local backend', () => {
     expect(cost).toMatchObject({ total: 0, currency: null, basis: null, costed_tasks: 0, uncosted_tasks: 1 });
     expect(cost.tasks[0]!.reason).toBe("no cost configured for backend 'free' (add backends[].cost or pricing.partitions)");
     await expect(h.eng.api.invoke('runs.cost', { id: 'nope' })).rejects.toBeInstanceOf(ApiError);
+  });
+
+  it('announces a monthly budget crossing once per threshold, keeps it across a restart and shows it in health', async () => {
+    // 1 SU per cpu-second and a 1 SU budget: one task of a second crosses 80 % and 100 % at once.
+    let h = await start(', monthly_budget: 1');
+    const budgetNotes = () => h.events.filter((e) => e.event === 'notification' && (e.payload as { kind: string }).kind === 'budget').map((e) => e.payload as { level: string; title: string; body: string; run_id: string });
+    const first = await h.eng.api.invoke('runs.createFromWorkflow', { backend: 'charged', document: { tasks: [{ ...task('a', 'sleep 1'), working_dir: h.work }] } });
+    await waitRunDone(h, first.id);
+    const month = new Date().toISOString().slice(0, 7);
+    expect(budgetNotes()).toEqual([
+      expect.objectContaining({ level: 'info', title: 'Budget 80 % used: charged', run_id: first.id }),
+      expect.objectContaining({ level: 'error', title: 'Budget used up: charged', run_id: first.id }),
+    ]);
+    expect(budgetNotes()[1]!.body).toMatch(new RegExp(`^charged has used \\d+ % of its ${month} budget \\([\\d.]+ of 1 SU\\)$`));
+    // More spending in the same month: nothing new.
+    const second = await h.eng.api.invoke('runs.createFromWorkflow', { backend: 'charged', document: { tasks: [{ ...task('b', 'sleep 1'), working_dir: h.work }] } });
+    await waitRunDone(h, second.id);
+    expect(budgetNotes()).toHaveLength(2);
+    const health = await h.eng.api.invoke('health', {});
+    expect(health.budget_alerts!.map((a) => [a.backend, a.month, a.threshold, a.budget])).toEqual([['charged', month, 0.8, 1], ['charged', month, 1, 1]]);
+    expect(fs.existsSync(path.join(h.dataDir, 'budget-alerts.json'))).toBe(true);
+
+    // A restart on the same data folder remembers what was sent.
+    await eng!.close();
+    h = await start(', monthly_budget: 1');
+    const third = await h.eng.api.invoke('runs.createFromWorkflow', { backend: 'charged', document: { tasks: [{ ...task('c', 'sleep 1'), working_dir: h.work }] } });
+    await waitRunDone(h, third.id);
+    expect(budgetNotes()).toHaveLength(0);
+    expect((await h.eng.api.invoke('health', {})).budget_alerts).toHaveLength(2);
   });
 });

@@ -139,16 +139,17 @@ describe('squeue parsing (recorded)', () => {
 describe('sacct → verdicts (recorded)', () => {
   const v = parseSacct(fixture('sacct-mixed.txt'));
 
-  it('completed job: exit 0, MaxRSS from the .batch row, times in UTC', () => {
+  it('completed job: exit 0, MaxRSS from the .batch row, times in UTC, AllocTRES of the allocation row', () => {
     expect(v.get('2')).toEqual({
       outcome: 'completed',
       exitCode: 0,
       reason: null,
       schedulerState: 'COMPLETED',
-      startedAt: '2026-11-22T03:18:20Z',
-      finishedAt: '2026-11-22T03:18:23Z',
-      maxRss: '2920K',
-      cpuEfficiency: 0.1,
+      startedAt: '2026-11-30T20:54:22Z',
+      finishedAt: '2026-11-30T20:54:24Z',
+      maxRss: '2900K',
+      cpuEfficiency: 0.2,
+      allocTres: 'billing=1,cpu=1,mem=500M,node=1',
     });
   });
 
@@ -157,15 +158,16 @@ describe('sacct → verdicts (recorded)', () => {
   });
 
   it('killed for exceeding --mem (no cgroups): failed, signal 9 reported as 137', () => {
-    expect(v.get('5')).toMatchObject({ outcome: 'failed', exitCode: 137, reason: 'Killed by signal 9', maxRss: '419188K' });
+    expect(v.get('5')).toMatchObject({ outcome: 'failed', exitCode: 137, reason: 'Killed by signal 9', maxRss: '115916K', allocTres: 'billing=1,cpu=1,mem=50M,node=1' });
   });
 
   it('cancelled while running: cancelled, signal 15', () => {
-    expect(v.get('6')).toMatchObject({ outcome: 'cancelled', exitCode: 143, reason: 'Cancelled', schedulerState: 'CANCELLED', startedAt: '2026-11-22T03:18:33Z' });
+    expect(v.get('6')).toMatchObject({ outcome: 'cancelled', exitCode: 143, reason: 'Cancelled', schedulerState: 'CANCELLED', startedAt: '2026-11-30T20:54:32Z' });
   });
 
-  it('cancelled while pending: cancelled, no exit code, no start', () => {
+  it('cancelled while pending: cancelled, no exit code, no start, nothing allocated', () => {
     expect(v.get('8')).toMatchObject({ outcome: 'cancelled', exitCode: null, reason: 'Cancelled', startedAt: null });
+    expect(v.get('8')).not.toHaveProperty('allocTres');
   });
 });
 
@@ -190,11 +192,11 @@ describe('sacct → verdicts (every final state)', () => {
   });
 
   it('CPU efficiency = .batch TotalCPU / (elapsed × CPUs); MaxRSS = largest step', () => {
-    expect(v.get('30')).toMatchObject({ outcome: 'completed', cpuEfficiency: 75, maxRss: '2G' });
+    expect(v.get('30')).toMatchObject({ outcome: 'completed', cpuEfficiency: 75, maxRss: '2G', allocTres: 'billing=4,cpu=2,mem=1G,node=1' });
   });
 
   it('a later row for the same id (requeue) replaces the earlier one', () => {
-    const r = parseSacct('7|FAILED|1:0|None|None|0|1|00:00:00||x\n7|COMPLETED|0:0|2024-01-01T00:00:00|2024-01-01T00:00:05|5|1|00:00:01||x\n');
+    const r = parseSacct('7|FAILED|1:0|None|None|0|1|00:00:00|||x\n7|COMPLETED|0:0|2024-01-01T00:00:00|2024-01-01T00:00:05|5|1|00:00:01||billing=1,cpu=1,mem=1G,node=1|x\n');
     expect(r.get('7')).toMatchObject({ outcome: 'completed', exitCode: 0 });
   });
 });
@@ -206,7 +208,7 @@ describe('sacct command', () => {
       { jobId: '11', submittedAt: '2024-03-01T10:30:00.000Z' },
       { jobId: '12', submittedAt: '2024-03-02T10:00:00.000Z' },
     ]);
-    expect(c).toBe('sacct -n -P -j 12,11 -S 2024-03-01T09:30:00 -o JobID,State,ExitCode,Start,End,ElapsedRaw,AllocCPUS,TotalCPU,MaxRSS,JobName');
+    expect(c).toBe('sacct -n -P -j 12,11 -S 2024-03-01T09:30:00 -o JobID,State,ExitCode,Start,End,ElapsedRaw,AllocCPUS,TotalCPU,MaxRSS,AllocTRES,JobName');
   });
   it('asks nothing for no (valid) ids', () => {
     expect(sacctCommand([])).toBeNull();

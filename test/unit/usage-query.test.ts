@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src-main/store/store';
 import { usageReport } from '../../src-main/usage/usage-query';
+import { splitByLocalHour } from '../../src-main/usage/local-days';
 import { loadSnapshot, SNAPSHOT_FILE } from '../../src-main/pricing/snapshot';
 import type { CostSettings } from '../../src-main/pricing/settings';
 
@@ -66,5 +67,40 @@ describe('usage report', () => {
   it('by workflow, and `since` cuts intervals that started before it', () => {
     const u = usageReport(s.db, cost, { since: '2026-11-29T00:00:00Z', by: 'workflow', timeZone: 'UTC', now: NOW });
     expect(u.rows.map((r) => [r.key, r.cpu_hours])).toEqual([['align', 8], ['qc', 4]]);
+  });
+});
+
+describe('usage by source and by hour of day (stacked charts)', () => {
+  const s = store();
+  s.setRunSource('r2', { name: 'repo-a', repo: 'https://example.invalid/a.git', branch: 'main', commit: 'abc' });
+  afterAll(() => s.close());
+  it('by source: runs made from a workflow file are "(no source)"', () => {
+    const u = usageReport(s.db, cost, { since: '2026-11-01', by: 'source', timeZone: 'UTC', now: NOW });
+    expect(u.rows.map((r) => [r.key, r.cpu_hours, r.tasks])).toEqual([['(no source)', 20, 2], ['repo-a', 4, 2]]);
+  });
+  it('by local hour split by backend: one row per (hour, backend); a task is counted at the hour it started', () => {
+    const utc = usageReport(s.db, cost, { since: '2026-11-01', by: 'hour', split: 'backend', timeZone: 'UTC', now: NOW });
+    expect(utc.split).toBe('backend');
+    expect(utc.rows.map((r) => [r.key, r.series, r.cpu_hours, r.tasks])).toEqual([
+      ['00', 'hpc', 4, 0], ['01', 'hpc', 4, 0], ['10', 'aws', 3, 2], ['11', 'aws', 1, 0], ['20', 'hpc', 4, 1], ['22', 'hpc', 4, 1], ['23', 'hpc', 4, 0],
+    ]);
+    const zrh = usageReport(s.db, cost, { since: '2026-11-01', by: 'hour', split: 'backend', timeZone: 'Europe/Zurich', now: NOW });
+    expect(zrh.rows.map((r) => [r.key, r.series, r.cpu_hours])).toEqual([
+      ['00', 'hpc', 4], ['01', 'hpc', 4], ['02', 'hpc', 4], ['11', 'aws', 3], ['12', 'aws', 1], ['21', 'hpc', 4], ['23', 'hpc', 4],
+    ]);
+    expect(zrh.total_cpu_hours).toBe(24);
+  });
+  it('by day split by source sums to the same totals', () => {
+    const u = usageReport(s.db, cost, { since: '2026-11-01', by: 'day', split: 'source', timeZone: 'UTC', now: NOW });
+    expect(u.rows.map((r) => [r.key, r.series, r.cpu_hours])).toEqual([
+      ['2026-11-28', '(no source)', 12], ['2026-11-29', '(no source)', 8], ['2026-11-29', 'repo-a', 2], ['2026-11-30', 'repo-a', 2],
+    ]);
+  });
+  it('hours of the day across a DST change and in a half-hour zone', () => {
+    // Zurich, 2026-03-29: 02:00 local does not exist; 00:00-03:00 UTC is 01-02 CET then 03-05 CEST.
+    const h = splitByLocalHour(Date.parse('2026-03-29T00:00:00Z'), Date.parse('2026-03-29T03:00:00Z'), 'Europe/Zurich');
+    expect(h.map((x, i) => [i, x]).filter(([, x]) => x)).toEqual([[1, 1], [3, 1], [4, 1]]);
+    const ist = splitByLocalHour(Date.parse('2026-03-29T00:00:00Z'), Date.parse('2026-03-29T01:00:00Z'), 'Asia/Kolkata');
+    expect(ist.map((x, i) => [i, x]).filter(([, x]) => x)).toEqual([[5, 0.5], [6, 0.5]]);
   });
 });

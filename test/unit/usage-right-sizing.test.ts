@@ -24,18 +24,18 @@ describe('right-sizing', () => {
   ])('time limit %s = %s h', (text, h) => expect(timeLimitHours(text)).toBe(h));
 
   it('suggests memory that fits the largest recorded MaxRSS with headroom, and what it would have saved', () => {
-    // Jobs 2 and 5 of the recording: MaxRSS 2920K and 419188K (the batch steps).
+    // Jobs 2 and 5 of the recording: MaxRSS 2900K and 115916K (the batch steps).
     const [r] = rightSize([row('2'), row('5')], NOW, 'the last 30 days');
-    expect(r!.memory_max_used_gb).toBeCloseTo(419188 / 1024 / 1024, 3);
-    expect(r!.suggested_memory).toBe('492M'); // 409.4M x 1.2, rounded up
-    expect(r!.advice[0]).toBe('memory 4G -> 492M would have fitted every run of this task in the last 30 days');
-    // Two runs of 1 h each, (4 - 492/1024) GB freed.
-    expect(r!.memory_gb_hours_saved).toBeCloseTo(2 * (4 - 492 / 1024), 3);
+    expect(r!.memory_max_used_gb).toBeCloseTo(115916 / 1024 / 1024, 2);
+    expect(r!.suggested_memory).toBe('136M'); // 113.2M x 1.2, rounded up
+    expect(r!.advice[0]).toBe('memory 4G -> 136M would have fitted every run of this task in the last 30 days');
+    // Two runs of 1 h each, (4 - 136/1024) GB freed.
+    expect(r!.memory_gb_hours_saved).toBeCloseTo(2 * (4 - 136 / 1024), 2);
     expect(r!.advice.some((a) => a.startsWith('time limit 1:00:00'))).toBe(false);
   });
 
   it('no suggestion when the request is already tight or nothing was measured; long limits are flagged', () => {
-    const tight = rightSize([row('5', { memory: '450M' })], NOW, 'the last 30 days')[0]!;
+    const tight = rightSize([row('5', { memory: '130M' })], NOW, 'the last 30 days')[0]!;
     expect(tight.suggested_memory).toBeNull();
     const unmeasured = rightSize([row('4', { time_limit: '1-00:00:00' })], NOW, 'the last 30 days')[0]!;
     expect(unmeasured.memory_max_used_gb).toBeNull();

@@ -13,7 +13,7 @@ const SCHED_ENV = 'TZ=UTC LC_ALL=C';
 /** squeue fields; the free-text job name is LAST so a `|` inside it cannot shift the other fields. */
 export const SQUEUE_FORMAT = '%i|%T|%u|%P|%V|%S|%r|%j';
 /** sacct fields; JobName last for the same reason. */
-export const SACCT_FIELDS = 'JobID,State,ExitCode,Start,End,ElapsedRaw,AllocCPUS,TotalCPU,MaxRSS,JobName';
+export const SACCT_FIELDS = 'JobID,State,ExitCode,Start,End,ElapsedRaw,AllocCPUS,TotalCPU,MaxRSS,AllocTRES,JobName';
 export const SINFO_FORMAT = '%P|%a|%C|%D|%m|%l|%G';
 const PENDING_MARKER = '--- scripthut pending reasons ---';
 
@@ -258,16 +258,17 @@ interface SacctRow {
   allocCpus: string;
   totalCpu: string;
   maxRss: string;
+  allocTres: string;
   name: string;
 }
 
 function parseSacctRows(stdout: string): SacctRow[] {
   const rows: SacctRow[] = [];
   for (const line of lines(stdout)) {
-    const f = splitWithFreeLast(line.trim(), 9);
+    const f = splitWithFreeLast(line.trim(), 10);
     if (!f) continue;
-    const [jobId = '', state = '', exitCode = '', start = '', end = '', elapsedRaw = '', allocCpus = '', totalCpu = '', maxRss = '', name = ''] = f;
-    rows.push({ jobId, state, exitCode, start, end, elapsedRaw, allocCpus, totalCpu, maxRss, name });
+    const [jobId = '', state = '', exitCode = '', start = '', end = '', elapsedRaw = '', allocCpus = '', totalCpu = '', maxRss = '', allocTres = '', name = ''] = f;
+    rows.push({ jobId, state, exitCode, start, end, elapsedRaw, allocCpus, totalCpu, maxRss, allocTres, name });
   }
   return rows;
 }
@@ -281,6 +282,8 @@ interface JobEvidence {
   finishedAt: string | null;
   maxRss: string | null;
   cpuEfficiency: number | null;
+  /** What the allocation was charged on (`billing=4,cpu=4,mem=8G,node=1`); null when not reported. */
+  allocTres?: string | null;
 }
 
 /** Map final evidence to a Verdict; null while the job is not finished. */
@@ -315,6 +318,7 @@ export function verdictFrom(ev: JobEvidence): Verdict | null {
     finishedAt: ev.finishedAt,
     maxRss: ev.maxRss,
     cpuEfficiency: ev.cpuEfficiency,
+    ...(ev.allocTres ? { allocTres: ev.allocTres } : {}),
   };
 }
 
@@ -357,6 +361,8 @@ export function parseSacct(stdout: string): Map<string, Verdict> {
       finishedAt: slurmTimeToIso(main.end),
       maxRss,
       cpuEfficiency,
+      // The allocation row carries what was charged; a job cancelled while pending has none.
+      allocTres: main.allocTres.trim() || null,
     });
     if (verdict) out.set(id, verdict);
   }
