@@ -93,14 +93,29 @@ function taskEnv(p: EngineParts, runId: string, taskId: string, attemptNo: numbe
   const row = requireTask(p, runId, taskId);
   const n = attemptNo ?? row.attempt;
   const attempt = p.store.getAttempt(runId, taskId, n);
+  const b = p.backends.get(run.backend_name);
   if (attempt?.env_json) {
     const env = JSON.parse(attempt.env_json) as { vars: TaskEnvVars; init: string; warnings: string[] };
-    return { run_id: runId, task_id: taskId, attempt: n, resolved: true, vars: env.vars, init: env.init, warnings: env.warnings };
+    return { run_id: runId, task_id: taskId, attempt: n, resolved: true, vars: withOutputVars(env.vars, b?.outputDir(runId, taskId) ?? null), init: env.init, warnings: env.warnings };
   }
-  const b = p.backends.get(run.backend_name);
   if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not configured; the environment cannot be previewed.`);
   const env = p.o.env.resolve({ run, def: taskDef(row), backend: b, attempt: n });
-  return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: env.vars, init: env.init, warnings: [...env.warnings, ...env.errors] };
+  return { run_id: runId, task_id: taskId, attempt: n, resolved: false, vars: withOutputVars(env.vars, b.outputDir(runId, taskId)), init: env.init, warnings: [...env.warnings, ...env.errors] };
+}
+
+/**
+ * The outputs variables are written into the script by the backend (script-body.ts), after the resolved env, so
+ * the resolver never sees them; the env view lists them too, so "where did this variable come from" has an answer.
+ */
+function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVars {
+  if (!outputDir) return vars;
+  const extra = [
+    ['SCRIPTHUT_OUTPUT_DIR', outputDir],
+    ['SCRIPTHUT_TASK_SUMMARY', `${outputDir}/task-summary.md`],
+    ['SCRIPTHUT_RUN_SUMMARY', `${outputDir}/.run-summary.md`],
+  ] as const;
+  const have = new Set(vars.map((v) => v.name));
+  return [...vars, ...extra.filter(([name]) => !have.has(name)).map(([name, value]) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
 }
 
 export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {

@@ -73,6 +73,17 @@ describe('outputs of a finished run on the local backend', () => {
     expect(all.collections.find((c) => c.task_id === 'quiet')).toMatchObject({ has_run_summary: false, notes: [], error: null });
   });
 
+  it('lists the outputs variables in the task env view with where they came from', async () => {
+    const env = await h.eng.api.invoke('tasks.env', { run_id: runId, task_id: 'plot' });
+    const byName = new Map(env.vars.map((v) => [v.name, v]));
+    const dir = byName.get('SCRIPTHUT_OUTPUT_DIR');
+    expect(dir?.ops[0]?.source).toBe('outputs');
+    // The folder the task really wrote into: its summary is there.
+    expect(fs.readFileSync(path.join(dir?.value as string, 'task-summary.md'), 'utf8')).toMatch(/^# Plot/);
+    expect(byName.get('SCRIPTHUT_TASK_SUMMARY')?.value).toBe(`${dir?.value}/task-summary.md`);
+    expect(byName.get('SCRIPTHUT_RUN_SUMMARY')?.value).toBe(`${dir?.value}/.run-summary.md`);
+  });
+
   it('serves the bytes through the contract and the authenticated host route', async () => {
     const f = await h.eng.api.invoke('outputs.file', { run_id: runId, task_id: 'plot', path: 'img/p.png' });
     expect(f.mime).toBe('image/png');
