@@ -7,7 +7,7 @@ import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schem
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
-import { padVisible, visibleLength } from './text';
+import { figure, padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
 import { resolveDataDir } from '../config/settings-defaults';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
@@ -439,8 +439,9 @@ export const COMMANDS: CommandDef[] = [
       else {
         const unit = c.currency ?? '';
         const dated = c.price_date ? ` (prices of ${c.price_date})` : '';
-        ctx.out(`Run ${c.run_id}: ${c.total.toFixed(4)} ${unit}${dated} — ${c.costed_tasks} task(s) costed, ${c.uncosted_tasks} not costed`);
-        const rows = c.tasks.map((t) => [t.task_id, t.cost === null ? '-' : t.cost.toFixed(4), t.reason ?? '']);
+        if (c.costed_tasks === 0) ctx.out(`Run ${c.run_id}: not costed — none of its ${c.uncosted_tasks} task(s) could be costed (why below)`);
+        else ctx.out(`Run ${c.run_id}: ${figure(c.total)} ${unit}${dated} — ${c.costed_tasks} task(s) costed, ${c.uncosted_tasks} not costed`);
+        const rows = c.tasks.map((t) => [t.task_id, t.cost === null ? '-' : figure(t.cost), t.reason ?? '']);
         if (rows.length) ctx.out(table([['TASK', `COST ${unit}`.trim(), 'WHY NOT COSTED'], ...rows]));
       }
       return 0;
@@ -463,8 +464,8 @@ export const COMMANDS: CommandDef[] = [
       else {
         const currencies = [...new Set(u.rows.flatMap((r) => Object.keys(r.cost)))].sort();
         const dated = u.price_date ? ` (cloud prices of ${u.price_date})` : '';
-        ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${u.total_cpu_hours.toFixed(2)} CPU-hours${dated}`);
-        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), ...(u.split ? [u.split.toUpperCase()] : []), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, ...(u.split ? [r.series ?? ''] : []), r.cpu_hours.toFixed(2), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : r.cost[c].toFixed(2)))])]));
+        ctx.out(`Usage since ${u.since.slice(0, 10)} by ${u.by} (${u.time_zone}): ${figure(u.total_cpu_hours)} CPU-hours${dated}`);
+        if (u.rows.length) ctx.out(table([[u.by.toUpperCase(), ...(u.split ? [u.split.toUpperCase()] : []), 'CPU-HOURS', 'TASKS', ...currencies], ...u.rows.map((r) => [r.key, ...(u.split ? [r.series ?? ''] : []), figure(r.cpu_hours), String(r.tasks), ...currencies.map((c) => (r.cost[c] === undefined ? '-' : figure(r.cost[c])))])]));
       }
       return 0;
     },

@@ -22,3 +22,10 @@ export function colourWanted(o: { isTTY: boolean; env: NodeJS.ProcessEnv; noColo
   if (o.env.FORCE_COLOR !== undefined && o.env.FORCE_COLOR !== '0') return true;
   return o.isTTY && o.env.TERM !== 'dumb';
 }
+
+/** A figure for people: two decimals, but small non-zero amounts keep two significant digits instead of "0.00". */
+export function figure(n: number): string {
+  if (n === 0) return '0';
+  if (Math.abs(n) < 0.01) return n.toPrecision(2);
+  return n.toFixed(2);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colourWanted, padVisible, visibleLength } from '../../src-main/cli/text';
+import { colourWanted, figure, padVisible, visibleLength } from '../../src-main/cli/text';
 import { closest, editDistance } from '../../src-main/cli/suggest';
 import { liftGlobals } from '../../src-main/cli/argv';
 
@@ -37,5 +37,15 @@ describe('suggestions and global options', () => {
     });
     expect(liftGlobals(['run', 'list', '--data-dir=/x']).globals.dataDir).toBe('/x');
     expect(() => liftGlobals(['run', 'list', '--data-dir'])).toThrow(/--data-dir needs a value/);
+  });
+});
+
+describe('figures for people', () => {
+  it('keeps small non-zero amounts visible instead of rounding them to 0.00', () => {
+    expect(figure(0)).toBe('0');
+    expect(figure(0.0028)).toBe('0.0028');
+    expect(figure(0.004)).toBe('0.0040');
+    expect(figure(1.234)).toBe('1.23');
+    expect(figure(1234.5)).toBe('1234.50');
   });
 });
