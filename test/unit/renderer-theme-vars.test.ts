@@ -10,10 +10,10 @@ const defined = (css: string) => new Set([...css.matchAll(/(--[a-z0-9-]+)\s*:/g)
 
 // Pages whose cards and text take their colours from the theme. (LogView's ANSI palette and ProgressBar's status
 // colours are per-component hooks with deliberate fallbacks, so they are not listed.)
-const PAGES = ['SourcesPage.svelte', 'StacksPage.svelte'].map((f) => path.join(dir, 'components', f));
+const PAGES = ['SourcesPage.svelte', 'StacksPage.svelte', 'ConfigBanner.svelte'].map((f) => path.join(dir, 'components', f));
 
 describe('theme colour variables', () => {
-  it('the Sources and Stacks pages never fall back to a fixed colour for a variable the theme does not define', () => {
+  it('the Sources and Stacks pages and the config banner never fall back to a fixed colour for a variable the theme does not define', () => {
     const theme = defined(fs.readFileSync(path.join(dir, 'app.css'), 'utf8'));
     const wrong: string[] = [];
     for (const file of PAGES) {
@@ -24,6 +24,11 @@ describe('theme colour variables', () => {
         if (!theme.has(name) && !own.has(name) && !text.includes(`'${name}'`) && !text.includes(`${name}:`)) wrong.push(`${path.relative(dir, file)}: ${m[0]}`);
       }
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('and set no fixed light background that ignores the theme', () => {
+    const wrong = PAGES.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/background:\s*#f(?:[0-9a-f]{2}|[0-9a-f]{5})\b/gi)].map((m) => `${path.basename(file)}: ${m[0]}`));
     expect(wrong).toEqual([]);
   });
 });
