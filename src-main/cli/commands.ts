@@ -408,7 +408,7 @@ export const COMMANDS: CommandDef[] = [
   },
   {
     path: ['prompts', 'answer'],
-    args: ['id', 'answer'],
+    args: ['id', 'answer?'],
     minArgs: 1,
     summary: "Answer a backend's question (asked with no echo; or --stdin; for a host key: yes or no)",
     options: {

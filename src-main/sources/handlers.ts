@@ -38,17 +38,20 @@ export function sourceHandlers(d: SourceHandlerDeps): Pick<Handlers, SourceCalls
     if (!d.manager) throw new ApiError('unavailable', 'Sources are not available: the configuration did not load.');
     return d.manager;
   };
+  // A path source names the backend that holds its folder: without --backend, run there.
+  const backendFor = (input: { name: string; backend?: string }): Backend =>
+    d.requireBackend(input.backend ?? manager().folderBackend(input.name)?.name);
   return {
     'sources.list': () => ({ sources: (d.manager?.list() ?? []).map(toSourceInfo) }),
     'sources.view': ({ name }) => toSourceInfo(manager().get(name)),
     'sources.sync': async ({ name }) => ({ sources: (await manager().sync(name)).map(toSourceInfo) }),
     'sources.run': async (input) => {
-      const b = d.requireBackend(input.backend);
+      const b = backendFor(input);
       const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf }, input, b, false);
       return d.createRun(p.doc, b, p.workflowName, input.max_concurrent ?? null, p.source);
     },
     'sources.dryRun': async (input) => {
-      const b = d.requireBackend(input.backend);
+      const b = backendFor(input);
       const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf }, input, b, true);
       return buildDryRun({ doc: p.doc, workflowName: p.workflowName, backend: b, env: d.env, now: d.now(), source: p.source, warnings: p.warnings });
     },

@@ -102,6 +102,9 @@ describe('scripthut serve + workflow run + run watch', () => {
       expect(t.finished_at).toBeTruthy();
     }
     expect(run.items.map((t) => t.id)).toEqual(['prepare', 'analyze-1', 'analyze-2', 'analyze-3', 'combine', 'summary']);
+    // The demo promises "a markdown summary": it must be the run's summary (run page card, `run summary`), not only a task tab.
+    const summary = await cliJson<{ markdown: string | null }>(sb, ['run', 'summary', id]);
+    expect(summary.body.markdown).toMatch(/# Demo run summary[\s\S]*\| 3 \| 2000 \|/);
   });
 
   it('a second serve on the same data folder exits non-zero naming the owner pid', async () => {
