@@ -270,6 +270,13 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
       const runId = decodeURIComponent(om[1] as string);
       return send(res, 200, om[2] ? { run_id: runId, markdown: null, sections: [] } : { run_id: runId, outputs: [], collections: [] });
     }
+    // Run cost: the fake tasks run on a backend without a cost block, so nothing is costed.
+    const cm = /^\/runs\/([^/]+)\/cost$/.exec(path);
+    if (cm && runs.has(decodeURIComponent(cm[1] as string))) {
+      const run = runs.get(decodeURIComponent(cm[1] as string))!;
+      const ids = run.detail.items.map((t) => t.id);
+      return send(res, 200, { run_id: run.detail.id, total: 0, currency: null, basis: null, price_date: null, costed_tasks: 0, uncosted_tasks: ids.length, tasks: ids.map((task_id) => ({ task_id, cost: null, reason: 'no cost block for this backend' })) });
+    }
     const m = /^\/runs\/([^/]+)(?:\/(cancel|rerun|transitions)|\/tasks\/([^/]+)\/(logs|script|attempts|env|summary))?$/.exec(path);
     const run = m ? runs.get(decodeURIComponent(m[1] as string)) : undefined;
     if (!m || !run) return send(res, 404, { code: 'not_found', message: `no such route or run: ${path}` });
