@@ -1,5 +1,5 @@
-// electron-builder.yml cannot be exercised with `electron-builder --dir` here (the Electron binary cannot be
-// downloaded on this machine), so this checks what can be checked without it: the file against
+// The real installers cannot be built here (the Electron binary cannot be downloaded on this machine);
+// test/unit/packaging-unpacked.test.ts builds the unpacked app with a placeholder Electron. This checks the file against
 // electron-builder's own configuration schema, the security fuses, targets, and every file it names, and runs
 // the CLI launcher in the install layouts of Linux and macOS.
 import { spawnSync } from 'node:child_process';
