@@ -5,7 +5,7 @@
 import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { lookupPrice } from '../pricing/snapshot';
-import { splitByLocalDay, splitByLocalHour, checkTimeZone, localDay, localHour } from './local-days';
+import { checkTimeZone, localDay, localHour } from './local-days';
 
 export const USAGE_GROUPS = ['day', 'backend', 'workflow', 'source', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -35,31 +35,58 @@ export interface UsageReport {
   rows: UsageRow[];
 }
 
-interface Slice {
+/** Attempts aggregated in SQL (a year of history is ~200k attempts: costing each in JS took seconds). Each attempt,
+ * clipped to [since, now], falls in a group of the same (backend, partition, key, series) that starts in UTC quarter
+ * hour `sq` and ends in `eq`. Sums are kept relative to those quarters' starts so doubles stay exact to the ms. A
+ * local day or hour never changes inside a UTC quarter hour (zone offsets are whole quarters), so folding quarters
+ * into local buckets in JS is DST-correct and only touches as many quarters as the groups span. */
+interface Bucket {
   backend_name: string;
-  workflow_name: string;
-  source_name: string | null;
   partition: string | null;
-  cpus: number;
-  started_at: string;
-  finished_at: string | null;
+  k: string | null;
+  ser: string | null;
+  sq: number;
+  eq: number;
+  /** attempts, sum of cpus, sum of cpus*(start - sq*Q), sum of cpus*(end - eq*Q), sum of cpus*(end - start) (ms). */
+  n: number;
+  c: number;
+  cs: number;
+  ce: number;
+  cd: number;
 }
+
+const Q = 900_000;
+const GROUP_SQL: Record<UsageSplit, string> = { backend: 'b', workflow: 'w', source: `COALESCE(src, '${NO_SOURCE}')` };
+const MS = (col: string) => `CAST(ROUND((julianday(${col}) - 2440587.5) * 86400000.0) AS INTEGER)`;
 
 /** Attempts that overlap [since, …): the current one from the task row (its times live there), earlier ones
  * from their attempt rows. Runs are found through runs_created (a run older than 400 days is not still running). */
-function slices(db: Db, since: string): Slice[] {
-  const cols = `r.backend_name, r.workflow_name, r.source_name, json_extract(t.def_json, '$.partition') AS partition, COALESCE(json_extract(t.def_json, '$.cpus'), 1) AS cpus`;
+function buckets(db: Db, since: string, sinceMs: number, nowMs: number, keyExpr: string | null, seriesExpr: string | null, byTime: boolean): Bucket[] {
+  const cols = `r.backend_name AS b, r.workflow_name AS w, r.source_name AS src, json_extract(t.def_json, '$.partition') AS partition, COALESCE(json_extract(t.def_json, '$.cpus'), 1) AS cpus`;
+  const k = keyExpr ?? 'NULL';
+  const ser = seriesExpr ?? 'NULL';
+  const quarters = byTime ? 's / 900000' : '0';
+  const quartersEnd = byTime ? 'e / 900000' : '0';
   return db
     .prepare(
-      `SELECT ${cols}, t.started_at, t.finished_at
-         FROM runs r JOIN tasks t ON t.run_id = r.id
-        WHERE r.created_at >= datetime(@since, '-400 days') AND t.started_at IS NOT NULL AND (t.finished_at IS NULL OR t.finished_at >= @since)
-       UNION ALL
-       SELECT ${cols}, a.started_at, a.finished_at
-         FROM runs r JOIN attempts a ON a.run_id = r.id JOIN tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
-        WHERE r.created_at >= datetime(@since, '-400 days') AND a.attempt < t.attempt AND a.started_at IS NOT NULL AND (a.finished_at IS NULL OR a.finished_at >= @since)`,
+      `WITH sl AS (
+         SELECT ${cols}, t.started_at AS sa, t.finished_at AS fa
+           FROM runs r JOIN tasks t ON t.run_id = r.id
+          WHERE r.created_at >= datetime(@since, '-400 days') AND t.started_at IS NOT NULL AND (t.finished_at IS NULL OR t.finished_at >= @since)
+         UNION ALL
+         SELECT ${cols}, a.started_at, a.finished_at
+           FROM runs r JOIN attempts a ON a.run_id = r.id JOIN tasks t ON t.run_id = a.run_id AND t.task_id = a.task_id
+          WHERE r.created_at >= datetime(@since, '-400 days') AND a.attempt < t.attempt AND a.started_at IS NOT NULL AND (a.finished_at IS NULL OR a.finished_at >= @since)
+       ), ms AS (
+         SELECT b, w, src, partition, COALESCE(NULLIF(CAST(cpus AS REAL), 0), 1) AS cpus,
+                MAX(${MS('sa')}, CAST(@sinceMs AS INTEGER)) AS s, MIN(COALESCE(${MS('fa')}, CAST(@nowMs AS INTEGER)), CAST(@nowMs AS INTEGER)) AS e
+           FROM sl WHERE julianday(sa) IS NOT NULL
+       ), cl AS (SELECT *, ${quarters} AS sq, ${quartersEnd} AS eq FROM ms WHERE e >= s)
+       SELECT b AS backend_name, partition, ${k} AS k, ${ser} AS ser, sq, eq, COUNT(*) AS n, SUM(cpus) AS c,
+              SUM(cpus * (s - sq * 900000)) AS cs, SUM(cpus * (e - eq * 900000)) AS ce, SUM(cpus * (e - s)) AS cd
+         FROM cl GROUP BY b, partition, ${k}, ${ser}, sq, eq`,
     )
-    .all({ since }) as Slice[];
+    .all({ since, sinceMs, nowMs }) as Bucket[];
 }
 
 /** Price of one CPU-hour on a backend/partition, with its currency; null when nothing prices it. */
@@ -80,10 +107,6 @@ export function cpuHourRate(s: CostSettings, backend: string, partition: string 
 
 const round = (n: number, dp = 4) => Math.round(n * 10 ** dp) / 10 ** dp;
 
-function groupValue(sl: Slice, g: UsageSplit): string {
-  return g === 'backend' ? sl.backend_name : g === 'workflow' ? sl.workflow_name : (sl.source_name ?? NO_SOURCE);
-}
-
 export function usageReport(db: Db, s: CostSettings, q: { since: string; by: UsageGroup; split?: UsageSplit; timeZone: string; now: string }): UsageReport {
   checkTimeZone(q.timeZone);
   const sinceMs = Date.parse(q.since);
@@ -92,39 +115,39 @@ export function usageReport(db: Db, s: CostSettings, q: { since: string; by: Usa
   const rows = new Map<string, UsageRow>();
   const rates = new Map<string, ReturnType<typeof cpuHourRate>>();
   let series: string | undefined;
-  const add = (key: string, cpuHours: number, rate: ReturnType<typeof cpuHourRate>, countTask: boolean) => {
+  const add = (key: string, cpuHours: number, rate: ReturnType<typeof cpuHourRate>, tasks: number) => {
     const id = series === undefined ? key : `${key}\u0000${series}`;
     let row = rows.get(id);
     if (!row) rows.set(id, (row = series === undefined ? { key, cpu_hours: 0, cost: {}, tasks: 0 } : { key, series, cpu_hours: 0, cost: {}, tasks: 0 }));
     row.cpu_hours += cpuHours;
     if (rate) row.cost[rate.currency] = (row.cost[rate.currency] ?? 0) + cpuHours * rate.rate;
-    if (countTask) row.tasks += 1;
+    row.tasks += tasks;
   };
   let total = 0;
-  for (const sl of slices(db, new Date(sinceMs).toISOString())) {
-    const start = Math.max(Date.parse(sl.started_at), sinceMs);
-    const end = Math.min(sl.finished_at ? Date.parse(sl.finished_at) : nowMs, nowMs);
-    // A task that ran for no measurable time still ran: it is counted, with 0 hours.
-    if (end < start || !Number.isFinite(start)) continue;
-    const rk = `${sl.backend_name}\u0000${sl.partition ?? ''}`;
-    if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, sl.backend_name, sl.partition));
+  const byTime = q.by === 'day' || q.by === 'hour';
+  const keyExpr = byTime ? null : GROUP_SQL[q.by as UsageSplit];
+  const bucketKey = (ms: number) => (q.by === 'day' ? localDay(ms, q.timeZone) : String(localHour(ms, q.timeZone)).padStart(2, '0'));
+  for (const g of buckets(db, new Date(sinceMs).toISOString(), sinceMs, nowMs, keyExpr, q.split ? GROUP_SQL[q.split] : null, byTime)) {
+    const rk = `${g.backend_name}\u0000${g.partition ?? ''}`;
+    if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, g.backend_name, g.partition));
     const rate = rates.get(rk)!;
-    const cpus = Number(sl.cpus) || 1;
-    series = q.split ? groupValue(sl, q.split) : undefined;
-    if (q.by === 'day') {
-      const parts = end > start ? splitByLocalDay(start, end, q.timeZone) : [{ day: localDay(start, q.timeZone), hours: 0 }];
-      parts.forEach((b, i) => add(b.day, b.hours * cpus, rate, i === 0));
-    } else if (q.by === 'hour') {
-      const hours = splitByLocalHour(start, end, q.timeZone);
-      const first = String(localHour(start, q.timeZone)).padStart(2, '0');
-      hours.forEach((h, i) => {
-        const key = String(i).padStart(2, '0');
-        if (h > 0 || key === first) add(key, h * cpus, rate, key === first);
-      });
-    } else {
-      add(groupValue(sl, q.by), ((end - start) / 3_600_000) * cpus, rate, true);
+    series = q.split ? (g.ser ?? '') : undefined;
+    total += g.cd / 3_600_000;
+    if (!byTime) {
+      add(g.k ?? '', g.cd / 3_600_000, rate, g.n);
+      continue;
     }
-    total += ((end - start) / 3_600_000) * cpus;
+    // Attempts are counted in the local day/hour they start in; a bucket they only end on at its first instant
+    // gets nothing (as when splitting attempt by attempt).
+    const first = bucketKey(g.sq * Q);
+    if (g.sq === g.eq) {
+      add(first, g.cd / 3_600_000, rate, g.n);
+      continue;
+    }
+    const firstMs = g.c * Q - g.cs;
+    add(first, firstMs / 3_600_000, rate, g.n);
+    for (let qi = g.sq + 1; qi < g.eq; qi++) add(bucketKey(qi * Q), (g.c * Q) / 3_600_000, rate, 0);
+    if (g.ce > 0) add(bucketKey(g.eq * Q), g.ce / 3_600_000, rate, 0);
   }
   const out = [...rows.values()].map((r) => ({ ...r, cpu_hours: round(r.cpu_hours), cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])) }));
   out.sort((a, b) => (q.by === 'day' || q.by === 'hour' ? a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '') : b.cpu_hours - a.cpu_hours || a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '')));
