@@ -11,6 +11,8 @@ export interface UnsupportedKey {
 }
 
 export const UNSUPPORTED_KEYS: readonly UnsupportedKey[] = [
+  { scope: 'config', path: ['agent'], instead: 'this app starts no agent sessions on backends' },
+  { scope: 'config', path: ['cache'], instead: 'task results are not cached; every task runs' },
   { scope: 'task', path: ['image'], instead: 'on local, Slurm and PBS backends the task runs without a container image; AWS Batch, ECS and EC2 backends use it' },
   { scope: 'task', path: ['inputs'], instead: 'inputs are not staged' },
   { scope: 'task', path: ['outputs'], instead: 'outputs are not collected' },

@@ -34,6 +34,17 @@ describe('config keys that used to be unsupported', () => {
   });
 });
 
+describe('config sections accepted but not acted on', () => {
+  it('agent and cache get a located warning each', () => {
+    const text = ['backends:', '  - name: local', '    type: local', 'agent:', '  cpus: 4', 'cache:', '  tool: rclone', ''].join('\n');
+    const r = parseConfigText(text, '/etc/scripthut.yaml', { HOME: '/home/u' }, 2);
+    if (!r.ok) throw new Error(r.error.message);
+    const msgs = r.warningDetails.map((w) => `${w.line ?? '?'}: ${w.message}`);
+    expect(msgs).toContainEqual(expect.stringMatching(/^4: .*agent.*is not supported yet/));
+    expect(msgs).toContainEqual(expect.stringMatching(/^6: .*cache.*is not supported yet/));
+  });
+});
+
 describe('unsupported task fields', () => {
   it('warns per task and field', () => {
     const r = parseWorkflow([{ id: 'a', command: 'true', image: 'ubuntu:24.04', inputs: ['x'], outputs: ['y'], cache: true }]);
