@@ -68,35 +68,15 @@ export function walltimeSeconds(value: string | undefined): number | null {
  */
 export function parseQstatFull(stdout: string): PbsJob[] {
   const jobs: PbsJob[] = [];
-  let text = stdout;
   for (const m of stdout.matchAll(/<Job>([\s\S]*?)<\/Job>/g)) {
     const attrs = new Map<string, string>();
     collectXml(m[1] as string, '', attrs);
     const id = attrs.get('job_id');
     if (id) jobs.push({ jobId: bareJobId(id), attrs });
   }
-  text = text.replace(/<\?xml[^>]*\?>/g, '').replace(/<Data>[\s\S]*?<\/Data>/g, '');
-  let cur: PbsJob | null = null;
-  let lastKey: string | null = null;
-  for (const line of lines(text)) {
-    const head = /^Job Id:\s*(\S+)\s*$/.exec(line);
-    if (head) {
-      cur = { jobId: bareJobId(head[1] as string), attrs: new Map() };
-      jobs.push(cur);
-      lastKey = null;
-      continue;
-    }
-    if (!cur) continue;
-    if (line.startsWith('\t') && lastKey) {
-      cur.attrs.set(lastKey, (cur.attrs.get(lastKey) ?? '') + line.slice(1).trimEnd());
-      continue;
-    }
-    const kv = /^\s+([A-Za-z_][\w.]*)\s=\s?(.*)$/.exec(line);
-    if (kv) {
-      lastKey = (kv[1] as string).toLowerCase();
-      cur.attrs.set(lastKey, (kv[2] as string).trimEnd());
-    } else if (line.trim() === '') lastKey = null;
-  }
+  const text = stdout.replace(/<\?xml[^>]*\?>/g, '').replace(/<Data>[\s\S]*?<\/Data>/g, '');
+  // Text blocks (qstat -f); an XML answer (Torque's qstat -x) has none left after the strip above.
+  for (const b of blocks(text, (line) => /^Job Id:\s*(\S+)\s*$/.exec(line)?.[1] ?? null)) jobs.push({ jobId: bareJobId(b.name), attrs: b.attrs });
   return jobs;
 }
 
@@ -361,7 +341,7 @@ function blocks(text: string, isHead: (line: string) => string | null): Array<{ 
     if (kv) {
       lastKey = (kv[1] as string).toLowerCase();
       cur.attrs.set(lastKey, (kv[2] as string).trimEnd());
-    }
+    } else if (line.trim() === '') lastKey = null;
   }
   return out;
 }
