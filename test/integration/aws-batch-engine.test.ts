@@ -3,8 +3,6 @@
 // submitted script: same task states, exit codes, logs, cancel and rerun as on Slurm.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   BatchClient,
   DescribeJobDefinitionsCommand,
@@ -20,6 +18,7 @@ import {
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { item, startRun, task, waitFor, waitRunDone, type EngineHarness } from '../helpers/engine-harness';
 import { startAwsEngine } from '../helpers/aws-engine';
+import { diamondWithRerun } from '../helpers/aws-workflow-checks';
 import { FakeContainers } from '../helpers/aws-fake-containers';
 
 const batch = mockClient(BatchClient);
@@ -134,37 +133,9 @@ describe('Batch backend through the real engine', () => {
 
   it('a diamond with a failing branch: same states as Slurm, exit codes, logs; failed-only rerun completes', async () => {
     h = await startAwsEngine(BATCH);
-    const e = h;
-    const marker = path.join(e.work, 'fixed');
-    const run = await startRun(e, [
-      task('a', 'echo a-ran; for i in 1 2 3 4 5; do echo "a line $i"; done'),
-      task('b', `echo "b checking"; test -f ${marker} || { echo "b: not fixed yet" >&2; exit 3; }; echo b-ok`, { deps: ['a'] }),
-      task('c', 'echo c-ran', { deps: ['a'] }),
-      task('d', 'echo d-ran', { deps: ['b', 'c'] }),
-    ]);
-    let done = await waitRunDone(e, run.id);
-    expect(done.status).toBe('failed');
-    expect(Object.fromEntries(done.items.map((t) => [t.id, t.status]))).toEqual({ a: 'completed', b: 'failed', c: 'completed', d: 'dep_failed' });
-    expect(item(done, 'b').exit_code).toBe(3);
-    const transitions = (await e.eng.api.invoke('tasks.transitions', { run_id: run.id })).transitions.filter((t) => t.task_id === 'a').map((t) => t.to_status);
-    expect(transitions).toEqual(expect.arrayContaining(['submitted', 'queued', 'running', 'completed']));
-
-    const logA = await e.eng.api.invoke('tasks.log', { run_id: run.id, task_id: 'a' });
-    expect(logA.content).toContain('a-ran');
-    expect(logA.content).toContain('a line 5');
-    const logB = await e.eng.api.invoke('tasks.log', { run_id: run.id, task_id: 'b' });
-    expect(logB.content).toContain('b: not fixed yet');
-
-    fs.writeFileSync(marker, '');
-    await e.eng.api.invoke('runs.rerun', { id: run.id, failed_only: true });
-    done = await waitRunDone(e, run.id);
-    expect(done.status).toBe('completed');
-    expect(item(done, 'b').exit_code).toBe(0);
-    expect(item(done, 'b').attempt).toBe(2);
+    const cmds = await diamondWithRerun(h, 'aws', ['submitted', 'queued', 'running', 'completed']);
     // a, b, c; then b (attempt 2) and d: nothing ran twice.
     expect(fake.jobs.size).toBe(5);
-
-    const cmds = await e.eng.api.invoke('backends.commands', { name: 'aws', limit: 500 });
     expect(cmds.commands.some((c) => c.kind === 'aws' && /^batch:DescribeJobs jobs=\d+$/.test(c.command))).toBe(true);
     expect(cmds.counts.aws).toBeGreaterThan(0);
   });
