@@ -11,6 +11,7 @@ import type { ActiveExecution } from './active-execution';
 import type { EventBus } from './events';
 import { taskKey } from './in-flight-submissions';
 import { statusCountsOf } from '../store/queries/status-counts';
+import { syncUsageLedger } from '../store/usage-ledger';
 import { toRunSummary, toTaskView } from './views';
 
 /** Above this many changed tasks in one run and one commit, one tasks.changed event replaces the task.changed ones. */
@@ -34,7 +35,11 @@ export class UnitOfWork {
   /** Run `fn` in one transaction, then send the events it collected. */
   commit(fn: () => void): void {
     try {
-      this.store.tx(fn);
+      this.store.tx(() => {
+        fn();
+        // Usage history stays current with the state it is derived from (same transaction, so never half).
+        syncUsageLedger(this.store.db);
+      });
     } catch (err) {
       // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
       this.active.clear();

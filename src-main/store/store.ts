@@ -3,6 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { openDatabase, type OpenOptions } from './db';
+import { syncUsageLedger } from './usage-ledger';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
 import type { TaskPatch } from '../model/task-runtime';
 import type { CommandLogEntry } from '../model/command-log-entry';
@@ -57,6 +58,8 @@ export class Store {
   constructor(file: string, opts: StoreOptions = {}) {
     this.db = openDatabase(file, opts);
     this.commandLogRetention = opts.commandLogRetention ?? COMMAND_LOG_RETENTION_DEFAULT;
+    // Backfill after migration 10, and anything written since the last engine without going through it.
+    if (!opts.readonly) this.tx(() => syncUsageLedger(this.db));
   }
 
   close(): void {

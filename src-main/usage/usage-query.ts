@@ -6,6 +6,7 @@ import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { lookupPrice } from '../pricing/snapshot';
 import { checkTimeZone, localDay, localHour } from './local-days';
+import { hasUsageLedger, syncUsageLedger, usageLedgerStale } from '../store/usage-ledger';
 
 export const USAGE_GROUPS = ['day', 'backend', 'workflow', 'source', 'hour'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
@@ -89,6 +90,63 @@ function buckets(db: Db, since: string, sinceMs: number, nowMs: number, keyExpr:
     .all({ since, sinceMs, nowMs }) as Bucket[];
 }
 
+const LEDGER_COL: Record<UsageSplit, string> = { backend: 'backend_name', workflow: 'workflow_name', source: `CASE source_name WHEN '' THEN '${NO_SOURCE}' ELSE source_name END` };
+
+/** The ledger answers when it is there and current; a writable store is brought up to date first. A read-only
+ * file written by an older version, or with changes not yet folded in, is read the slow way. */
+function ledgerReady(db: Db): boolean {
+  if (!hasUsageLedger(db)) return false;
+  if (db.readonly) return !usageLedgerStale(db);
+  db.transaction(() => syncUsageLedger(db))();
+  return true;
+}
+
+/**
+ * From the ledger: whole UTC quarter hours inside [since, now] from the pre-folded sums (finished attempts), and
+ * the rest attempt by attempt — running attempts (not folded), and the parts of finished ones in the partial
+ * quarters at either end. An attempt is counted (n) where its clipped start falls: in the fold when it started
+ * inside the folded quarters, here otherwise.
+ */
+function fromLedger(db: Db, sinceMs: number, nowMs: number, key: UsageSplit | null, split: UsageSplit | null, byTime: boolean, sink: Sink): void {
+  const B = Math.ceil(sinceMs / Q) * Q;
+  const E = Math.floor(nowMs / Q) * Q;
+  const folded = B < E;
+  const k = key ? LEDGER_COL[key] : 'NULL';
+  const ser = split ? LEDGER_COL[split] : 'NULL';
+  if (folded) {
+    const groupBy = byTime ? `q, backend_name, partition${split ? ', ser' : ''}` : `backend_name, partition, k${split ? ', ser' : ''}`;
+    const sums = db
+      .prepare(`SELECT ${byTime ? 'q' : '0 AS q'}, backend_name, partition, ${k} AS k, ${ser} AS ser, SUM(cpu_ms) AS cpu_ms, SUM(n) AS n
+        FROM usage_quarters WHERE q >= ? AND q < ? GROUP BY ${groupBy} ORDER BY ${byTime ? 'q' : 'NULL'}`)
+      .all(B / Q, E / Q) as Array<Group & { q: number; cpu_ms: number; n: number }>;
+    for (const r of sums) if (r.cpu_ms !== 0 || r.n !== 0) sink.quarter(r, r.q, r.cpu_ms, r.n);
+  }
+  // Finished attempts overlapping `since` started at most the longest attempt's duration before it.
+  const maxDur = (db.prepare('SELECT MAX(dur_ms) AS m FROM usage_attempts').get() as { m: number | null }).m ?? 0;
+  const cols = `run_id, task_id, attempt, backend_name, partition, cpus, started_ms, finished_ms, ${k} AS k, ${ser} AS ser`;
+  const edge = db
+    .prepare(
+      `SELECT ${cols} FROM usage_attempts WHERE finished_ms IS NULL
+       UNION SELECT ${cols} FROM usage_attempts WHERE started_ms >= @lo AND started_ms < @head AND finished_ms >= @since
+       ${folded ? `UNION SELECT ${cols} FROM usage_attempts WHERE finished_ms >= @tail AND started_ms <= @now` : ''}`,
+    )
+    .all({ lo: sinceMs - maxDur, head: folded ? B : nowMs + 1, since: sinceMs, ...(folded ? { tail: E, now: nowMs } : {}) }) as Array<
+    Group & { cpus: number; started_ms: number; finished_ms: number | null }
+  >;
+  for (const a of edge) {
+    const s = Math.max(a.started_ms, sinceMs);
+    const e = Math.min(a.finished_ms ?? nowMs, nowMs);
+    if (e < s) continue;
+    if (a.finished_ms === null || !folded) {
+      sink.interval(a, s, e, a.cpus, 1);
+      continue;
+    }
+    if (a.started_ms < B || a.started_ms >= E) sink.interval(a, s, s, a.cpus, 1);
+    if (s < B && Math.min(e, B) > s) sink.interval(a, s, Math.min(e, B), a.cpus, 0);
+    if (e > E && e > Math.max(s, E)) sink.interval(a, Math.max(s, E), e, a.cpus, 0);
+  }
+}
+
 /** Price of one CPU-hour on a backend/partition, with its currency; null when nothing prices it. */
 export function cpuHourRate(s: CostSettings, backend: string, partition: string | null): { rate: number; currency: string } | null {
   const c = s.backends[backend];
@@ -106,6 +164,20 @@ export function cpuHourRate(s: CostSettings, backend: string, partition: string 
 }
 
 const round = (n: number, dp = 4) => Math.round(n * 10 ** dp) / 10 ** dp;
+
+/** A group of the report: its rate's keys, and its row key (non-time reports) and series. */
+interface Group {
+  backend_name: string;
+  partition: string | null;
+  k: string | null;
+  ser: string | null;
+}
+type Sink = {
+  /** CPU-ms of one UTC quarter hour (time reports) or of the whole window (others), with attempts counted there. */
+  quarter(g: Group, q: number, cpuMs: number, n: number): void;
+  /** Part [from, to) of an attempt with `cpus`, cut at quarter hours for time reports; n counts at `from`. */
+  interval(g: Group, from: number, to: number, cpus: number, n: number): void;
+};
 
 export function usageReport(db: Db, s: CostSettings, q: { since: string; by: UsageGroup; split?: UsageSplit; timeZone: string; now: string }): UsageReport {
   checkTimeZone(q.timeZone);
@@ -125,29 +197,64 @@ export function usageReport(db: Db, s: CostSettings, q: { since: string; by: Usa
   };
   let total = 0;
   const byTime = q.by === 'day' || q.by === 'hour';
-  const keyExpr = byTime ? null : GROUP_SQL[q.by as UsageSplit];
   const bucketKey = (ms: number) => (q.by === 'day' ? localDay(ms, q.timeZone) : String(localHour(ms, q.timeZone)).padStart(2, '0'));
-  for (const g of buckets(db, new Date(sinceMs).toISOString(), sinceMs, nowMs, keyExpr, q.split ? GROUP_SQL[q.split] : null, byTime)) {
+  // Consecutive quarters mostly come in order: remember the last one's bucket (a year by day is ~35k quarters).
+  let lastQ = NaN;
+  let lastKey = '';
+  const quarterKey = (qi: number) => {
+    if (qi !== lastQ) {
+      lastQ = qi;
+      lastKey = bucketKey(qi * Q);
+    }
+    return lastKey;
+  };
+  const rateOf = (g: Group) => {
     const rk = `${g.backend_name}\u0000${g.partition ?? ''}`;
-    if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, g.backend_name, g.partition));
-    const rate = rates.get(rk)!;
+    if (!rates.has(rk)) rates.set(rk, cpuHourRate(s, g.backend_name, g.partition || null));
     series = q.split ? (g.ser ?? '') : undefined;
-    total += g.cd / 3_600_000;
-    if (!byTime) {
-      add(g.k ?? '', g.cd / 3_600_000, rate, g.n);
-      continue;
+    return rates.get(rk)!;
+  };
+  const sink: Sink = {
+    quarter(g, qi, cpuMs, n) {
+      const rate = rateOf(g);
+      total += cpuMs / 3_600_000;
+      add(byTime ? quarterKey(qi) : (g.k ?? ''), cpuMs / 3_600_000, rate, n);
+    },
+    interval(g, from, to, cpus, n) {
+      const rate = rateOf(g);
+      total += (cpus * (to - from)) / 3_600_000;
+      if (!byTime) {
+        add(g.k ?? '', (cpus * (to - from)) / 3_600_000, rate, n);
+        return;
+      }
+      // Attempts are counted in the local day/hour they start in; a bucket they only end on at its first instant
+      // gets nothing.
+      if (n) add(quarterKey(Math.floor(from / Q)), 0, rate, n);
+      for (let t = from; t < to; ) {
+        const qi = Math.floor(t / Q);
+        const next = Math.min((qi + 1) * Q, to);
+        add(quarterKey(qi), (cpus * (next - t)) / 3_600_000, rate, 0);
+        t = next;
+      }
+    },
+  };
+  const keyExpr = byTime ? null : q.by;
+  const split = q.split ?? null;
+  if (ledgerReady(db)) fromLedger(db, sinceMs, nowMs, keyExpr as UsageSplit | null, split, byTime, sink);
+  else {
+    for (const g of buckets(db, new Date(sinceMs).toISOString(), sinceMs, nowMs, keyExpr ? GROUP_SQL[keyExpr as UsageSplit] : null, split ? GROUP_SQL[split] : null, byTime)) {
+      if (!byTime) {
+        sink.quarter(g, 0, g.cd, g.n);
+        continue;
+      }
+      if (g.sq === g.eq) {
+        sink.quarter(g, g.sq, g.cd, g.n);
+        continue;
+      }
+      sink.quarter(g, g.sq, g.c * Q - g.cs, g.n);
+      for (let qi = g.sq + 1; qi < g.eq; qi++) sink.quarter(g, qi, g.c * Q, 0);
+      if (g.ce > 0) sink.quarter(g, g.eq, g.ce, 0);
     }
-    // Attempts are counted in the local day/hour they start in; a bucket they only end on at its first instant
-    // gets nothing (as when splitting attempt by attempt).
-    const first = bucketKey(g.sq * Q);
-    if (g.sq === g.eq) {
-      add(first, g.cd / 3_600_000, rate, g.n);
-      continue;
-    }
-    const firstMs = g.c * Q - g.cs;
-    add(first, firstMs / 3_600_000, rate, g.n);
-    for (let qi = g.sq + 1; qi < g.eq; qi++) add(bucketKey(qi * Q), (g.c * Q) / 3_600_000, rate, 0);
-    if (g.ce > 0) add(bucketKey(g.eq * Q), g.ce / 3_600_000, rate, 0);
   }
   const out = [...rows.values()].map((r) => ({ ...r, cpu_hours: round(r.cpu_hours), cost: Object.fromEntries(Object.entries(r.cost).map(([k, v]) => [k, round(v)])) }));
   out.sort((a, b) => (q.by === 'day' || q.by === 'hour' ? a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '') : b.cpu_hours - a.cpu_hours || a.key.localeCompare(b.key) || (a.series ?? '').localeCompare(b.series ?? '')));
