@@ -60,7 +60,7 @@ const QUARTER = 900_000;
 // Offsets per zone and UTC hour: usage reports split hundreds of thousands of intervals, and Intl is slow.
 const offsets = new Map<string, Map<number, number>>();
 /** The zone's UTC offset during the UTC hour containing `ms` (every real offset change falls on an hour). */
-function offsetAt(ms: number, tz: string): number {
+export function offsetAt(ms: number, tz: string): number {
   const hour = Math.floor(ms / 3_600_000);
   let zone = offsets.get(tz);
   if (!zone) offsets.set(tz, (zone = new Map()));
