@@ -1,7 +1,8 @@
 // Monthly budgets wired to the engine: after verdicts land on a backend with `cost.monthly_budget`, its
 // month-to-date spend is summed from the store and each newly crossed threshold (80 %, 100 %) becomes one
 // notification. What was announced is kept in the data folder (budget-alerts.json), so a restart does not
-// repeat it and no schema change is needed. Months are UTC calendar months, like the scheduler's accounting.
+// repeat it and no schema change is needed. Months are calendar months in the same zone as the usage report (the
+// engine's local zone unless one is given): a researcher in Zurich expects November to start at local midnight.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Notification } from '../../src-shared/api/schemas';
@@ -10,16 +11,21 @@ import type { CostSettings } from '../pricing/settings';
 import type { Db } from '../store/db';
 import { budgetAlerts, budgetKey, type BudgetAlert } from './budget';
 import { costInput, type AttemptCostRow } from './run-cost';
+import { localDay, localMonthStart } from './local-days';
 
 export const BUDGET_FILE = 'budget-alerts.json';
 
-export const monthOf = (iso: string) => iso.slice(0, 7);
+/** The zone usage reports default to (usage-call.ts): the engine's local one. */
+export const localZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** YYYY-MM of an instant, in `tz`. */
+export const monthOf = (iso: string, tz: string = localZone()) => localDay(Date.parse(iso), tz).slice(0, 7);
 
 /** Cost of every attempt on `backend` that finished this month (retries cost too). */
-export function monthToDateSpend(db: Db, s: CostSettings, backend: string, now: string): { spent: number; currency: string } | null {
+export function monthToDateSpend(db: Db, s: CostSettings, backend: string, now: string, tz: string = localZone()): { spent: number; currency: string } | null {
   const c = s.backends[backend];
   if (!c) return null;
-  const monthStart = `${monthOf(now)}-01T00:00:00.000Z`;
+  const monthStart = new Date(localMonthStart(Date.parse(now), tz)).toISOString();
   const rows = db
     .prepare(
       `SELECT * FROM (
@@ -43,7 +49,10 @@ export class BudgetWatch {
   /** Alerts of the current month, newest last, for health/status. */
   private recent: BudgetAlert[] = [];
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly tz: string = localZone(),
+  ) {
     this.file = path.join(dataDir, BUDGET_FILE);
     this.sent = new Set();
     try {
@@ -61,9 +70,9 @@ export class BudgetWatch {
   check(db: Db, s: CostSettings | undefined, backend: string, runId: string, now: string): Notification[] {
     const budget = s?.backends[backend]?.monthly_budget;
     if (!s || !budget) return [];
-    const spend = monthToDateSpend(db, s, backend, now);
+    const spend = monthToDateSpend(db, s, backend, now, this.tz);
     if (!spend) return [];
-    const month = monthOf(now);
+    const month = monthOf(now, this.tz);
     const alerts = budgetAlerts([{ backend, spent: spend.spent, budget, currency: spend.currency }], month, this.sent);
     if (!alerts.length) return [];
     for (const a of alerts) this.sent.add(budgetKey(a));
@@ -81,7 +90,7 @@ export class BudgetWatch {
 
   /** This month's announced thresholds (for health/status). */
   current(now: string): BudgetAlert[] {
-    const month = monthOf(now);
+    const month = monthOf(now, this.tz);
     return this.recent.filter((a) => a.month === month);
   }
 

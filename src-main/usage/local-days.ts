@@ -91,3 +91,13 @@ export function splitByLocalHour(startMs: number, endMs: number, tz: string): nu
 export function localHour(ms: number, tz: string): number {
   return ((Math.floor((ms + offsetAt(ms, tz)) / 3_600_000) % 24) + 24) % 24;
 }
+
+/** The instant the local calendar month containing `ms` began in `tz` (local midnight of its 1st). */
+export function localMonthStart(ms: number, tz: string): number {
+  const [y, m] = localDay(ms, tz).split('-').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, 1);
+  // Same correction as nextLocalMidnight: the offset at the first guess may differ from the one in force.
+  let guess = wall - offsetAt(wall, tz);
+  guess = wall - offsetAt(guess, tz);
+  return guess;
+}
