@@ -263,6 +263,23 @@ export function pbsAccountingCommand(queries: AccountingQuery[]): string | null 
   );
 }
 
+/** CPUs the job held: PBS Pro's ncpus (used, else requested), Torque's nodes=N:ppn=M; 1 when nothing says. */
+function jobCpus(a: Map<string, string>): number {
+  const n = Number(a.get('resources_used.ncpus') ?? a.get('resource_list.ncpus'));
+  if (Number.isFinite(n) && n > 0) return n;
+  const nodes = /^(\d+)(?::ppn=(\d+))?/.exec(a.get('resource_list.nodes') ?? '');
+  return nodes ? Number(nodes[1]) * Number(nodes[2] ?? 1) || 1 : 1;
+}
+
+/** CPU efficiency as Slurm's (TotalCPU / (elapsed × cpus), in %, one decimal) from `resources_used.cput` and
+ * `.walltime`; null without both or for a job that used no wall time. */
+export function pbsCpuEfficiency(a: Map<string, string>): number | null {
+  const cput = walltimeSeconds(a.get('resources_used.cput'));
+  const wall = walltimeSeconds(a.get('resources_used.walltime'));
+  if (cput === null || wall === null || wall <= 0) return null;
+  return Math.round((cput / (wall * jobCpus(a))) * 1000) / 10;
+}
+
 /** PBS's reading of a finished job: exit 0 completed; 256+N killed by signal N (271 = qdel's SIGTERM). */
 export function pbsVerdict(job: PbsJob): Verdict | null {
   const a = job.attrs;
@@ -274,7 +291,7 @@ export function pbsVerdict(job: PbsJob): Verdict | null {
   const finishedAt = pbsTimeToIso(a.get('comp_time') ?? a.get('obittime') ?? a.get('mtime'));
   const used = walltimeSeconds(a.get('resources_used.walltime'));
   const limit = walltimeSeconds(a.get('resource_list.walltime'));
-  const base = { startedAt, finishedAt, maxRss: a.get('resources_used.mem') ?? null, cpuEfficiency: null };
+  const base = { startedAt, finishedAt, maxRss: a.get('resources_used.mem') ?? null, cpuEfficiency: pbsCpuEfficiency(a) };
   const exitCode = code >= 256 ? 128 + (code - 256) : code < 0 ? null : code;
   if (code !== 0 && used !== null && limit !== null && used >= limit) {
     return { outcome: 'failed', exitCode, reason: 'Exceeded walltime', schedulerState: 'WALLTIME_EXCEEDED', ...base };
