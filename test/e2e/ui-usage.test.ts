@@ -87,9 +87,13 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     expect(await page.locator('[data-testid="rightsizing-row"][data-task="align"]').textContent()).toContain('costed');
 
     const problems: string[] = [];
+    // Canvas pixels do not follow CSS: switching the colour scheme must redraw the charts in the new theme's colours.
+    const drawn: Record<string, { colour: string | null; pixels: string }> = {};
+    const chartPixels = `(() => { const c = document.querySelector('[data-testid="usage-hour-chart"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0; return String(h); })()`;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await page.waitForTimeout(300);
+      drawn[scheme] = { colour: await page.getByTestId('usage-hour-chart').getAttribute('data-text-colour'), pixels: (await page.evaluate(chartPixels)) as string };
       await page.screenshot({ path: join(SHOTS, `page-usage-${scheme}-1440.png`), fullPage: true });
       for (const v of await seriousViolations(page)) problems.push(`${scheme}: ${v}`);
     }
@@ -98,6 +102,10 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     const sideways = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
     expect(sideways, 'usage page scrolls sideways at 1024 px').toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'page-usage-dark-1024.png'), fullPage: true });
+    expect(drawn.light!.colour).toBe('rgb(95, 102, 115)');
+    expect(drawn.dark!.colour).toBe('rgb(158, 166, 179)');
+    expect(drawn.dark!.pixels).not.toBe(drawn.light!.pixels);
+    expect(await page.getByTestId('usage-cost-chart').getAttribute('data-text-colour')).toBe('rgb(158, 166, 179)');
     expect(problems).toEqual([]);
     expect(browser.problems).toEqual([]);
   });
