@@ -205,7 +205,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     name: 'usage ledger: one row per started attempt and per-UTC-quarter-hour sums, kept current by dirty marks',
     // A year of usage by day read 200k attempts through json_extract (> 1 s). The ledger keeps each attempt's
     // report keys and times (usage_attempts) and, for finished attempts, CPU-milliseconds and attempt starts per UTC
-    // quarter hour and key (usage_quarters): a year is ~35k quarters read through the primary key. Triggers only mark
+    // quarter hour and key (usage_quarters, keys numbered in usage_keys so a row is four numbers): a year is ~35k quarters read through
+    // the primary key. Triggers only mark
     // which tasks changed (usage_dirty, whoever wrote them); src-main/store/usage-ledger.ts folds them in, in the
     // writer's transaction (unit of work), at start (the backfill below) and before a report.
     sql: `
@@ -226,15 +227,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX usage_attempts_started ON usage_attempts(started_ms);
       CREATE INDEX usage_attempts_finished ON usage_attempts(finished_ms);
       CREATE INDEX usage_attempts_dur ON usage_attempts(dur_ms);
-      CREATE TABLE usage_quarters (
-        q INTEGER NOT NULL,
+      CREATE TABLE usage_keys (
+        id INTEGER PRIMARY KEY,
         backend_name TEXT NOT NULL,
         partition TEXT NOT NULL,
         workflow_name TEXT NOT NULL,
         source_name TEXT NOT NULL,
+        UNIQUE (backend_name, partition, workflow_name, source_name)
+      );
+      CREATE TABLE usage_quarters (
+        q INTEGER NOT NULL,
+        key_id INTEGER NOT NULL,
         cpu_ms REAL NOT NULL,
         n INTEGER NOT NULL,
-        PRIMARY KEY (q, backend_name, partition, workflow_name, source_name)
+        PRIMARY KEY (q, key_id)
       ) WITHOUT ROWID;
       CREATE TABLE usage_dirty (run_id TEXT NOT NULL, task_id TEXT NOT NULL, PRIMARY KEY (run_id, task_id)) WITHOUT ROWID;
 

@@ -76,10 +76,12 @@ function prepare(db: Db) {
     source: db.prepare(SOURCE_SQL),
     insert: db.prepare(`INSERT INTO usage_attempts (run_id, task_id, attempt, backend_name, workflow_name, source_name, partition, cpus, started_ms, finished_ms, dur_ms)
       VALUES (@run_id, @task_id, @attempt, @backend_name, @workflow_name, @source_name, @partition, @cpus, @started_ms, @finished_ms, @dur_ms)`),
-    fold: db.prepare(`INSERT INTO usage_quarters (q, backend_name, partition, workflow_name, source_name, cpu_ms, n) VALUES (?, ?, ?, ?, ?, ?, ?)
+    keyId: db.prepare('SELECT id FROM usage_keys WHERE backend_name = ? AND partition = ? AND workflow_name = ? AND source_name = ?').pluck(),
+    newKey: db.prepare('INSERT INTO usage_keys (backend_name, partition, workflow_name, source_name) VALUES (?, ?, ?, ?)'),
+    fold: db.prepare(`INSERT INTO usage_quarters (q, key_id, cpu_ms, n) VALUES (?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET cpu_ms = cpu_ms + excluded.cpu_ms, n = n + excluded.n`),
     // Fractional cpus may leave a residue of float noise where everything was taken back out.
-    prune: db.prepare('DELETE FROM usage_quarters WHERE q = ? AND backend_name = ? AND partition = ? AND workflow_name = ? AND source_name = ? AND n = 0 AND ABS(cpu_ms) < 1e-6'),
+    prune: db.prepare('DELETE FROM usage_quarters WHERE q = ? AND key_id = ? AND n = 0 AND ABS(cpu_ms) < 1e-6'),
   };
 }
 
@@ -89,19 +91,32 @@ function prepare(db: Db) {
  * (quarter, key) rather than one per attempt and quarter. Returns how many tasks were re-read.
  */
 export function syncUsageLedger(db: Db): number {
-  let st = statements.get(db);
-  if (!st) statements.set(db, (st = prepare(db)));
+  let prepared = statements.get(db);
+  if (!prepared) statements.set(db, (prepared = prepare(db)));
+  const st = prepared;
   let done = 0;
   for (;;) {
     const dirty = st.dirty.all() as Array<{ run_id: string; task_id: string }>;
     if (!dirty.length) return done;
-    const deltas = new Map<string, { key: [number, string, string, string, string]; cpu_ms: number; n: number }>();
+    const deltas = new Map<string, { key: [number, number]; cpu_ms: number; n: number }>();
+    const keys = new Map<string, number>();
+    const keyOf = (a: LedgerAttempt): number => {
+      const k = `${a.backend_name}\u0000${a.partition}\u0000${a.workflow_name}\u0000${a.source_name}`;
+      let id = keys.get(k);
+      if (id === undefined) {
+        const row = [a.backend_name, a.partition, a.workflow_name, a.source_name];
+        id = (st.keyId.get(...row) as number | undefined) ?? Number(st.newKey.run(...row).lastInsertRowid);
+        keys.set(k, id);
+      }
+      return id;
+    };
     const fold = (a: LedgerAttempt, sign: 1 | -1) => {
       if (a.finished_ms === null) return;
+      const key = keyOf(a);
       for (const s of quarterShares(a.started_ms, a.finished_ms, a.cpus)) {
-        const id = `${s.q}\u0000${a.backend_name}\u0000${a.partition}\u0000${a.workflow_name}\u0000${a.source_name}`;
+        const id = `${s.q}:${key}`;
         let d = deltas.get(id);
-        if (!d) deltas.set(id, (d = { key: [s.q, a.backend_name, a.partition, a.workflow_name, a.source_name], cpu_ms: 0, n: 0 }));
+        if (!d) deltas.set(id, (d = { key: [s.q, key], cpu_ms: 0, n: 0 }));
         d.cpu_ms += sign * s.cpu_ms;
         d.n += sign * s.n;
       }

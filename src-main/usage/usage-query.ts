@@ -114,27 +114,33 @@ function fromLedger(db: Db, sinceMs: number, nowMs: number, key: UsageSplit | nu
   const k = key ? LEDGER_COL[key] : 'NULL';
   const ser = split ? LEDGER_COL[split] : 'NULL';
   if (folded) {
-    // Summed in JS, not with GROUP BY: sorting ~50k rows on text keys cost SQLite 5-10x the scan itself. A UTC
-    // quarter hour lies in one local day/hour (zone offsets are whole quarters), found from the zone's offset.
+    // Rows are four numbers (quarter, key id, CPU-ms, starts), summed per (bucket, key) in JS: GROUP BY on text keys
+    // cost SQLite 5-10x the scan. A UTC quarter hour lies in one local day/hour (zone offsets are whole quarters).
+    const groups = new Map<number, Group>();
+    let stride = 1;
+    for (const g of db.prepare(`SELECT id, backend_name, partition, ${k} AS k, ${ser} AS ser FROM usage_keys`).all() as Array<Group & { id: number }>) {
+      groups.set(g.id, g);
+      stride = Math.max(stride, g.id + 1);
+    }
     const unit = time === 'day' ? 86_400_000 : 3_600_000;
-    const names = new Map<number, string>();
-    const sums = new Map<string, { g: Group; key: string; cpu: number; n: number }>();
-    const rows = db.prepare(`SELECT q, backend_name, partition, ${k} AS k, ${ser} AS ser, cpu_ms, n FROM usage_quarters WHERE q >= ? AND q < ?`).raw().all(B / Q, E / Q) as Array<[number, string, string, string | null, string | null, number, number]>;
-    for (const [qi, backend_name, partition, kv, sv, cpu, n] of rows) {
-      let key = '';
-      if (time) {
-        const b = Math.floor((qi * Q + offsetAt(qi * Q, tz)) / unit);
-        key = names.get(b) ?? '';
-        if (!key) names.set(b, (key = time === 'day' ? new Date(b * unit).toISOString().slice(0, 10) : String(((b % 24) + 24) % 24).padStart(2, '0')));
-      }
-      const id = `${key}\u0000${backend_name}\u0000${partition}\u0000${kv ?? ''}\u0000${sv ?? ''}`;
+    const sums = new Map<number, { key: number; bucket: number; cpu: number; n: number }>();
+    const rows = db.prepare('SELECT q, key_id, cpu_ms, n FROM usage_quarters WHERE q >= ? AND q < ?').raw().all(B / Q, E / Q) as Array<[number, number, number, number]>;
+    for (const [qi, key, cpu, n] of rows) {
+      const bucket = time ? Math.floor((qi * Q + offsetAt(qi * Q, tz)) / unit) : 0;
+      const id = bucket * stride + key;
       const acc = sums.get(id);
       if (acc) {
         acc.cpu += cpu;
         acc.n += n;
-      } else sums.set(id, { g: { backend_name, partition, k: kv, ser: sv }, key, cpu, n });
+      } else sums.set(id, { key, bucket, cpu, n });
     }
-    for (const a of sums.values()) if (a.cpu !== 0 || a.n !== 0) sink.keyed(a.g, a.key, a.cpu, a.n);
+    const names = new Map<number, string>();
+    const name = (b: number) => {
+      let s = names.get(b);
+      if (s === undefined) names.set(b, (s = time === 'day' ? new Date(b * unit).toISOString().slice(0, 10) : String(((b % 24) + 24) % 24).padStart(2, '0')));
+      return s;
+    };
+    for (const a of sums.values()) if (a.cpu !== 0 || a.n !== 0) sink.keyed(groups.get(a.key)!, time ? name(a.bucket) : '', a.cpu, a.n);
   }
   // Finished attempts overlapping `since` started at most the longest attempt's duration before it.
   const maxDur = (db.prepare('SELECT MAX(dur_ms) AS m FROM usage_attempts').get() as { m: number | null }).m ?? 0;

@@ -19,7 +19,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-ledger-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const cost: CostSettings = { backends: { hpc: { currency: 'SU', per_cpu_hour: 2, partitions: {} } }, pricing: null, snapshot: null, snapshotError: null };
 const NOW = '2026-11-30T12:00:00.000Z';
-const quarters = (db: Database.Database) => db.prepare('SELECT q, backend_name, partition, workflow_name, source_name, cpu_ms, n FROM usage_quarters ORDER BY 1, 2, 3, 4, 5').all();
+const quarters = (db: Database.Database) => db.prepare('SELECT q, backend_name, partition, workflow_name, source_name, cpu_ms, n FROM usage_quarters JOIN usage_keys k ON k.id = key_id ORDER BY 1, 2, 3, 4, 5').all();
 
 /** Drop the ledger and fold every task in again: what the incremental ledger must equal. */
 function rebuilt(file: string): unknown[] {
@@ -113,7 +113,7 @@ describe('kept current by the unit of work, and by run deletion', () => {
   it('deleting a run removes its ledger rows and its share of the quarter sums', () => {
     uow.commit(() => s.deleteRun('r1'));
     expect(s.db.prepare('SELECT DISTINCT run_id FROM usage_attempts').all()).toEqual([{ run_id: 'r2' }]);
-    expect(s.db.prepare('SELECT DISTINCT workflow_name FROM usage_quarters').all()).toEqual([{ workflow_name: 'qc' }]);
+    expect(s.db.prepare('SELECT DISTINCT workflow_name FROM usage_quarters JOIN usage_keys k ON k.id = key_id').all()).toEqual([{ workflow_name: 'qc' }]);
     expect(quarters(s.db)).toEqual(rebuilt(file));
     expect(usageReport(s.db, cost, { since: '2026-11-01', by: 'backend', timeZone: 'UTC', now: NOW }).total_cpu_hours).toBe(1);
   });
