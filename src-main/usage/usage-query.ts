@@ -114,33 +114,34 @@ function fromLedger(db: Db, sinceMs: number, nowMs: number, key: UsageSplit | nu
   const k = key ? LEDGER_COL[key] : 'NULL';
   const ser = split ? LEDGER_COL[split] : 'NULL';
   if (folded) {
-    // Rows are four numbers (quarter, key id, CPU-ms, starts), summed per (bucket, key) in JS: GROUP BY on text keys
-    // cost SQLite 5-10x the scan. A UTC quarter hour lies in one local day/hour (zone offsets are whole quarters).
+    // Rows are four numbers (quarter, key id, CPU-ms, starts). A UTC quarter hour lies in one local day/hour (zone
+    // offsets are whole quarters).
     const groups = new Map<number, Group>();
-    let stride = 1;
-    for (const g of db.prepare(`SELECT id, backend_name, partition, ${k} AS k, ${ser} AS ser FROM usage_keys`).all() as Array<Group & { id: number }>) {
-      groups.set(g.id, g);
-      stride = Math.max(stride, g.id + 1);
-    }
+    for (const g of db.prepare(`SELECT id, backend_name, partition, ${k} AS k, ${ser} AS ser FROM usage_keys`).all() as Array<Group & { id: number }>) groups.set(g.id, g);
     const unit = time === 'day' ? 86_400_000 : 3_600_000;
-    const sums = new Map<number, { key: number; bucket: number; cpu: number; n: number }>();
-    const rows = db.prepare('SELECT q, key_id, cpu_ms, n FROM usage_quarters WHERE q >= ? AND q < ?').raw().all(B / Q, E / Q) as Array<[number, number, number, number]>;
-    for (const [qi, key, cpu, n] of rows) {
-      const bucket = time ? Math.floor((qi * Q + offsetAt(qi * Q, tz)) / unit) : 0;
-      const id = bucket * stride + key;
-      const acc = sums.get(id);
-      if (acc) {
-        acc.cpu += cpu;
-        acc.n += n;
-      } else sums.set(id, { key, bucket, cpu, n });
-    }
+    // Summed in SQL on integer keys, per stretch of constant zone offset (DST changes split a year in ~3), so only
+    // (bucket, key) sums come back: materialising every quarter row in JS cost ~5x the scan.
+    const segments: Array<[number, number, number]> = [];
+    if (time) {
+      // Offsets change on whole UTC hours: walk those, clipped to [B, E).
+      for (let h = Math.floor(B / 3_600_000) * 3_600_000; h < E; h += 3_600_000) {
+        const off = offsetAt(h, tz);
+        const last = segments[segments.length - 1];
+        if (last && last[2] === off) last[1] = Math.min(h + 3_600_000, E);
+        else segments.push([Math.max(h, B), Math.min(h + 3_600_000, E), off]);
+      }
+    } else segments.push([B, E, 0]);
+    const sum = db.prepare(`SELECT ${time ? `(q * ${Q} + CAST(@off AS INTEGER)) / ${unit}` : '0'} AS b, key_id, SUM(cpu_ms), SUM(n) FROM usage_quarters WHERE q >= @a AND q < @z GROUP BY b, key_id`).raw();
+    const sums: Array<{ key: number; bucket: number; cpu: number; n: number }> = [];
+    for (const [from, to, off] of segments)
+      for (const [bucket, key, cpu, n] of sum.all({ a: from / Q, z: to / Q, ...(time ? { off } : {}) }) as Array<[number, number, number, number]>) sums.push({ key, bucket, cpu, n });
     const names = new Map<number, string>();
     const name = (b: number) => {
       let s = names.get(b);
       if (s === undefined) names.set(b, (s = time === 'day' ? new Date(b * unit).toISOString().slice(0, 10) : String(((b % 24) + 24) % 24).padStart(2, '0')));
       return s;
     };
-    for (const a of sums.values()) if (a.cpu !== 0 || a.n !== 0) sink.keyed(groups.get(a.key)!, time ? name(a.bucket) : '', a.cpu, a.n);
+    for (const a of sums) if (a.cpu !== 0 || a.n !== 0) sink.keyed(groups.get(a.key)!, time ? name(a.bucket) : '', a.cpu, a.n);
   }
   // Finished attempts overlapping `since` started at most the longest attempt's duration before it.
   const maxDur = (db.prepare('SELECT MAX(dur_ms) AS m FROM usage_attempts').get() as { m: number | null }).m ?? 0;
