@@ -118,3 +118,19 @@ describe('kept current by the unit of work, and by run deletion', () => {
     expect(usageReport(s.db, cost, { since: '2026-11-01', by: 'backend', timeZone: 'UTC', now: NOW }).total_cpu_hours).toBe(1);
   });
 });
+
+describe('folded quarters across a DST change', () => {
+  const s = new Store(path.join(dir, 'dst.db'));
+  afterAll(() => s.close());
+  s.insertRun({ id: 'd', workflow_name: 'w', title: null, backend_name: 'hpc', created_at: '2026-03-28T00:00:00.000Z', finished_at: null, status: 'running', attempt: 1, max_concurrent: null, doc_json: '{}', halted_reason: null, cancel_requested: 0, log_dir: null });
+  s.insertTasks('d', [{ task_id: 't', def_json: '{"cpus":1}', retries_left: 0, generated_by: null }]);
+  // Zurich, 2026-03-29: 00:00-03:00 UTC is 01-02 CET, then 03-05 CEST (02:00 local does not exist); St John's
+  // (NDT since 8 March, UTC-2:30) sees 21:30-00:30.
+  s.patchTask('d', 't', { status: 'completed', startedAt: '2026-03-29T00:00:00.000Z', finishedAt: '2026-03-29T03:00:00.000Z' });
+  it('hours and days in Zurich come from the offset in force in each quarter', () => {
+    const q = { since: '2026-03-01', timeZone: 'Europe/Zurich', now: '2026-04-01T00:00:00.000Z' };
+    expect(usageReport(s.db, cost, { ...q, by: 'hour' }).rows.map((r) => [r.key, r.cpu_hours, r.tasks])).toEqual([['01', 1, 1], ['03', 1, 0], ['04', 1, 0]]);
+    expect(usageReport(s.db, cost, { ...q, by: 'day' }).rows.map((r) => [r.key, r.cpu_hours])).toEqual([['2026-03-29', 3]]);
+    expect(usageReport(s.db, cost, { ...q, by: 'hour', timeZone: 'America/St_Johns' }).rows.map((r) => [r.key, r.cpu_hours])).toEqual([['00', 0.5], ['21', 0.5], ['22', 1], ['23', 1]]);
+  });
+});
