@@ -36,7 +36,8 @@ export interface UsageReport {
   rows: UsageRow[];
 }
 
-/** Attempts aggregated in SQL (a year of history is ~200k attempts: costing each in JS took seconds). Each attempt,
+/** The slow way, for a read-only file without a current usage ledger (src-main/store/usage-ledger.ts): attempts
+ * aggregated in SQL (a year of history is ~200k attempts: costing each in JS took seconds). Each attempt,
  * clipped to [since, now], falls in a group of the same (backend, partition, key, series) that starts in UTC quarter
  * hour `sq` and ends in `eq`. Sums are kept relative to those quarters' starts so doubles stay exact to the ms. A
  * local day or hour never changes inside a UTC quarter hour (zone offsets are whole quarters), so folding quarters
