@@ -38,11 +38,13 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  // Applied in version order whatever order branches appended them in: user_version must only grow.
+  const ordered = [...MIGRATIONS].sort((a, b) => a.version - b.version);
+  const latest = ordered[ordered.length - 1]?.version ?? 0;
   if (current > latest) {
     throw new Error(`This data folder was written by a newer ScriptHut (schema ${current}; this version knows up to ${latest}). Update the app.`);
   }
-  for (const m of MIGRATIONS) {
+  for (const m of ordered) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);

@@ -268,4 +268,40 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       INSERT OR IGNORE INTO usage_dirty SELECT run_id, task_id FROM attempts WHERE started_at IS NOT NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'tasks: the cross-run status index holds in-flight tasks only',
+    // inFlightTasks() is the only reader of a status lookup across runs, and it asks for in-flight statuses. A
+    // partial index over those leaves the bulk writes out of it: cancelling 100,000 pending tasks (pending →
+    // cancelled) and creating a run (pending) no longer touch it, and it stays as small as the jobs in flight.
+    // The IN list is written as inFlightTasks() writes it, so the planner sees that the query implies it.
+    sql: `
+      DROP INDEX tasks_status;
+      CREATE INDEX tasks_in_flight ON tasks(status) WHERE status IN ('submitted','queued','running','settling');
+    `,
+  },
+  {
+    version: 12,
+    name: 'runs: per-status task counts kept on a finished run',
+    // The runs list shows every run's counts. A finished run's tasks do not change until a rerun (which makes
+    // the run pending again), so its counts are taken once, when it finishes, instead of a GROUP BY over its
+    // tasks on every page. NULL means "count the tasks" (runs still going, or counts not taken yet). Triggers
+    // keep it right whoever writes the status; existing finished runs are counted here once.
+    sql: `
+      ALTER TABLE runs ADD COLUMN task_counts TEXT;
+      CREATE TRIGGER runs_task_counts_on_finish AFTER UPDATE OF status ON runs
+        WHEN NEW.status IN ('completed','failed','cancelled')
+      BEGIN
+        UPDATE runs SET task_counts = (SELECT json_group_object(status, n) FROM (SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = NEW.id GROUP BY status))
+          WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER runs_task_counts_on_reopen AFTER UPDATE OF status ON runs
+        WHEN NEW.status NOT IN ('completed','failed','cancelled') AND NEW.task_counts IS NOT NULL
+      BEGIN
+        UPDATE runs SET task_counts = NULL WHERE id = NEW.id;
+      END;
+      UPDATE runs SET task_counts = (SELECT json_group_object(status, n) FROM (SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = runs.id GROUP BY status))
+        WHERE status IN ('completed','failed','cancelled');
+    `,
+  },
 ];

@@ -83,13 +83,13 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
   const rows = prepared(
     db,
     `SELECT rowid AS page_rowid, * FROM runs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-  ).all(...pageParams, limit + 1) as Array<RunRow & { page_rowid: number }>;
+  ).all(...pageParams, limit + 1) as Array<RunRow & { page_rowid: number; task_counts: string | null }>;
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const counts = statusCountsOfRuns(db, page.map((r) => r.id));
+  const counts = statusCountsOfRuns(db, page);
   return {
-    runs: page.map(({ page_rowid: _, ...run }) => ({ run, counts: counts.get(run.id) ?? {} })),
+    runs: page.map(({ page_rowid: _, task_counts: _kept, ...run }) => ({ run, counts: counts.get(run.id) ?? {} })),
     total,
     nextCursor: more && last ? encodeRunsCursor({ createdAt: last.created_at, rowid: last.page_rowid }) : null,
   };

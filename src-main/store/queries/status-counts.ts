@@ -1,4 +1,5 @@
-// Per-run task counts by status, from a GROUP BY over the (run_id, status, seq) index — never by loading tasks.
+// Per-run task counts by status, from a GROUP BY over the (run_id, status, seq) index — never by loading tasks —
+// or, for a finished run, from the counts its row keeps (migration 12).
 // Paging through a big run reads the same counts again and again, so a run's counts are kept until the database
 // changes: total_changes() moves with this connection's writes, data_version with other connections' commits.
 import { prepared } from './statements';
@@ -15,7 +16,16 @@ function stampOf(db: Db): string {
   return `${changes}/${db.pragma('data_version', { simple: true }) as number}`;
 }
 
+/** Counts a finished run keeps on its row (migration 12); null for a run still going or never counted. */
+export function keptCounts(run: { status: string; task_counts?: string | null }): StatusCounts | null {
+  return run.task_counts && FINISHED.has(run.status) ? (JSON.parse(run.task_counts) as StatusCounts) : null;
+}
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
 function countRun(db: Db, runId: string): StatusCounts {
+  const run = prepared(db, 'SELECT status, task_counts FROM runs WHERE id = ?').get(runId) as { status: string; task_counts: string | null } | undefined;
+  const kept = run ? keptCounts(run) : null;
+  if (kept) return kept;
   const rows = prepared(db, 'SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(runId) as Array<{ status: string; n: number }>;
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }
@@ -33,9 +43,19 @@ export function statusCountsOf(db: Db, runId: string): StatusCounts {
   return { ...counts };
 }
 
-/** Counts for several runs in one statement; runs without tasks get `{}`. */
-export function statusCountsOfRuns(db: Db, runIds: readonly string[]): Map<string, StatusCounts> {
-  const out = new Map<string, StatusCounts>(runIds.map((id) => [id, {}]));
+/**
+ * Counts for several runs; runs without tasks get `{}`. Pass the runs' rows when at hand: a finished run's
+ * kept counts are used, and only the others are counted, in one statement.
+ */
+export function statusCountsOfRuns(db: Db, runs: ReadonlyArray<string | { id: string; status: string; task_counts?: string | null }>): Map<string, StatusCounts> {
+  const out = new Map<string, StatusCounts>();
+  const runIds: string[] = [];
+  for (const r of runs) {
+    const kept = typeof r === 'string' ? null : keptCounts(r);
+    const id = typeof r === 'string' ? r : r.id;
+    out.set(id, kept ?? {});
+    if (!kept) runIds.push(id);
+  }
   if (!runIds.length) return out;
   const rows = prepared(db, `SELECT run_id, status, COUNT(*) AS n FROM tasks WHERE ${inList('run_id', runIds.length)} GROUP BY run_id, status`).all(...runIds) as Array<{
     run_id: string;

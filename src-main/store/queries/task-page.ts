@@ -71,14 +71,13 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
   let keys: number[];
   let matched: number;
   if (query.q) {
-    // Text search scans the run's (name, id) index once; the window count saves a second scan.
+    // The matches come from one scan of the run's (name, id) index; their order from the sort's own index.
     const like = containsPattern(query.q);
     where.push(`(task_id LIKE ? ESCAPE '\\' OR ${NAME} LIKE ? ESCAPE '\\')`);
     params.push(like, like);
-    const filtered = `FROM tasks INDEXED BY tasks_run_name WHERE ${where.join(' AND ')}`;
-    const hits = prepared(db, `SELECT rowid AS k, COUNT(*) OVER () AS n ${filtered} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Array<{ k: number; n: number }>;
-    keys = hits.map((h) => h.k);
-    matched = hits[0]?.n ?? (prepared(db, `SELECT COUNT(*) AS n ${filtered}`).get(...params) as { n: number }).n;
+    const hits = prepared(db, `SELECT rowid FROM tasks INDEXED BY tasks_run_name WHERE ${where.join(' AND ')}`).pluck().all(...params) as number[];
+    matched = hits.length;
+    keys = orderedHits(db, runId, hits, sort, dir, limit, offset);
   } else {
     // Without text search the whole-run counts already tell how many match.
     // In lifecycle order whatever order the filter listed them in: the status sort walks this list.
@@ -90,6 +89,34 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
         : (prepared(db, `SELECT rowid FROM tasks WHERE ${where.join(' AND ')} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(...params, limit, offset) as number[]);
   }
   return { rows: rowsInOrder(db, keys), matched, limit, offset };
+}
+
+/** Above this many matches a page is found by walking the sort's index; below, the matches are sorted. */
+const WALK_ABOVE = 2000;
+
+/**
+ * One page of the matches in the page's order. Few matches are sorted as they are; many (a search that matches
+ * most of a big run) are picked out while walking the run's index of the sort key, which stops at the page's
+ * end instead of sorting every match.
+ */
+function orderedHits(db: Db, runId: string, hits: number[], sort: TaskSort | undefined, dir: 'ASC' | 'DESC', limit: number, offset: number): number[] {
+  if (!hits.length || offset >= hits.length) return [];
+  if (hits.length <= WALK_ABOVE || sort === 'status') {
+    return prepared(db, `SELECT rowid FROM tasks WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(JSON.stringify(hits), limit, offset) as number[];
+  }
+  const wanted = new Set(hits);
+  const keys: number[] = [];
+  let skip = offset;
+  for (const k of prepared(db, `SELECT rowid FROM tasks WHERE run_id = ? ORDER BY ${orderBy(sort, dir)}`).pluck().iterate(runId) as Iterable<number>) {
+    if (!wanted.has(k)) continue;
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    keys.push(k);
+    if (keys.length >= limit) break;
+  }
+  return keys;
 }
 
 /** Walk the statuses in order, taking from each only the slice of the page it covers (index range reads). */
