@@ -1,9 +1,12 @@
 // One loop per backend: the only place that sequences observe -> submit. A wake during a cycle runs one more
 // cycle right after it; otherwise the next cycle comes after the backend's poll interval.
+// A cycle reads the backend's in-flight rows once, asks the backend (no transaction open meanwhile), then commits
+// everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
+// the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for.
 import type { Backend } from '../backends/types';
-import { pollAndSettle, reconcileIntents } from './observe';
+import { afterSeen, applySeen, observeBackend, reconcileIntents } from './observe';
 import type { EngineParts } from './parts';
-import { submitReady } from './submit';
+import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, submitWave, type Outcome, type Pick, type Prepared } from './submit';
 
 export class BackendLoop {
   private running = false;
@@ -57,10 +60,36 @@ export class BackendLoop {
   }
 
   private async cycle(b: Backend | undefined): Promise<void> {
-    if (!this.p.isOpen() || !b) return;
-    await reconcileIntents(this.p, b);
+    const p = this.p;
+    if (!p.isOpen() || !b) return;
+    let inflight = p.store.inFlightTasks(b.name);
+    if (await reconcileIntents(p, b, inflight)) inflight = p.store.inFlightTasks(b.name);
+    const seen = await observeBackend(p, b, inflight);
     // No queue information this cycle: no verdicts, no new submissions.
-    if (!(await pollAndSettle(this.p, b))) return;
-    await submitReady(this.p, b);
+    if (!seen) return;
+    const waveSize = Math.max(1, p.o.submitConcurrency ?? b.capabilities.submitConcurrency);
+    let queue: Pick[] = [];
+    let wave: Prepared[] = [];
+    p.uow.commit(() => {
+      applySeen(p, b, seen);
+      queue = allocateSubmissions(p, b);
+      wave = prepareWave(p, b, queue, waveSize);
+    });
+    afterSeen(p, b, seen);
+    while (wave.length) {
+      const current = wave;
+      for (const w of current) p.submissions.begin(w.run.id, w.row.task_id);
+      let outcomes: Outcome[];
+      try {
+        outcomes = await submitWave(b, current);
+        p.uow.commit(() => {
+          recordWave(p, outcomes);
+          wave = p.isOpen() ? prepareWave(p, b, queue, waveSize) : [];
+        });
+      } finally {
+        for (const w of current) p.submissions.end(w.run.id, w.row.task_id);
+      }
+      await cancelsAfterWave(p, outcomes);
+    }
   }
 }

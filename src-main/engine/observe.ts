@@ -1,6 +1,6 @@
 // Observe step of a backend's cycle: resolve left-over submission intents, poll, ask accounting for verdicts
-// and apply what was seen. No submissions here.
-import type { Backend } from '../backends/types';
+// (no writes while the backend is asked), then apply what was seen in the cycle's transaction. No submissions here.
+import type { Backend, PollResult } from '../backends/types';
 import type { Verdict } from '../model/verdict';
 import { decide, type DecideInput } from '../scheduler/decide';
 import { applyVerdict, expireTimers, needsVerdict, observe } from '../scheduler/task-state';
@@ -13,17 +13,20 @@ import { tooManyTasks } from './run-factory';
 import { partialRunSnapshot } from './snapshot';
 import { taskDef, toRuntime } from './views';
 
-/** Submission intents left by a previous engine (killed between recording and confirming) are resolved by tag. */
-export async function reconcileIntents(p: EngineParts, b: Backend): Promise<void> {
-  const intents = p.store.inFlightTasks(b.name).filter((t) => t.job_id === null && t.submit_tag && !p.submissions.isSubmitting(t.run_id, t.task_id));
-  if (!intents.length) return;
+/**
+ * Submission intents left by a previous engine (killed between recording and confirming) are resolved by tag.
+ * `inflight` is the backend's in-flight rows as the cycle read them. Returns whether any row changed.
+ */
+export async function reconcileIntents(p: EngineParts, b: Backend, inflight: TaskRow[]): Promise<boolean> {
+  const intents = inflight.filter((t) => t.job_id === null && t.submit_tag && !p.submissions.isSubmitting(t.run_id, t.task_id));
+  if (!intents.length) return false;
   let found: Map<string, string>;
   try {
     found = await b.findByTags(intents.map((t) => t.submit_tag as string));
     p.stateLog.ok(`reconciling submissions on '${b.name}'`);
   } catch (err) {
     p.stateLog.failed(`reconciling submissions on '${b.name}'`, (err as Error).message);
-    return;
+    return false;
   }
   const now = p.now();
   p.uow.commit(() => {
@@ -42,45 +45,49 @@ export async function reconcileIntents(p: EngineParts, b: Backend): Promise<void
       }
     }
   });
+  return true;
+}
+
+/** What one cycle saw on the backend: queue states, verdicts, generated tasks. Nothing of it is written yet. */
+export interface Seen {
+  poll: PollResult;
+  observed: Array<[TaskRow, Transition]>;
+  /** In-flight rows that needed a verdict (after what the poll showed). */
+  candidates: TaskRow[];
+  verdicts: Map<string, Verdict>;
+  generated: Map<string, Awaited<ReturnType<typeof generatedTasks>>>;
 }
 
 /**
- * Poll the backend and apply states and verdicts. Returns false when the queue could not be read: then nothing
- * may be submitted this cycle (timers do not advance on silence either).
+ * Poll the backend for the jobs in `inflight` and ask accounting for the ones that need a verdict. Returns null
+ * when the queue could not be read: then nothing may be applied or submitted this cycle (timers do not advance
+ * on silence either). Writes nothing: `applySeen` does, in the cycle's one transaction.
  */
-export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean> {
-  const inflight = p.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
+export async function observeBackend(p: EngineParts, b: Backend, inflightRows: TaskRow[]): Promise<Seen | null> {
+  const inflight = inflightRows.filter((t) => t.job_id !== null);
+  const none: Seen = { poll: { jobs: new Map(), external: [] }, observed: [], candidates: [], verdicts: new Map(), generated: new Map() };
   // A shared queue is polled even with nothing in flight, so the Jobs view shows the user's other jobs.
-  if (inflight.length === 0 && !b.capabilities.sharedQueue) return true;
-  let poll;
+  if (inflight.length === 0 && !b.capabilities.sharedQueue) return none;
+  let poll: PollResult;
   try {
     poll = await b.poll(inflight.map((t) => t.job_id as string));
     p.stateLog.ok(`poll of '${b.name}'`);
   } catch (err) {
     p.stateLog.failed(`poll of '${b.name}'`, (err as Error).message);
-    return false;
-  }
-  if (b.capabilities.sharedQueue) {
-    // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
-    p.store.upsertExternalJobs(
-      b.name,
-      poll.external.map((j) => ({ job_id: j.jobId, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submittedAt, started_at: j.startedAt })),
-      p.now(),
-    );
+    return null;
   }
   const now = p.now();
   const observed: Array<[TaskRow, Transition]> = [];
+  const candidates: TaskRow[] = [];
   for (const row of inflight) {
-    const t = observe(toRuntime(row), poll.jobs.get(row.job_id as string), now);
+    const rt = toRuntime(row);
+    const inQueue = poll.jobs.has(row.job_id as string);
+    const t = observe(rt, poll.jobs.get(row.job_id as string), now);
     if (t) observed.push([row, t]);
+    // Whether it needs a verdict once what the poll showed is applied.
+    if (needsVerdict(t ? { ...rt, status: t.patch.status ?? t.to } : rt, inQueue)) candidates.push(row);
   }
-  p.uow.commit(() => {
-    for (const [row, t] of observed) p.uow.applyTransition(row, t, now);
-  });
-
   // Accounting only for the jobs that need a verdict, in one batch.
-  const fresh = p.store.inFlightTasks(b.name).filter((t) => t.job_id !== null);
-  const candidates = fresh.filter((row) => needsVerdict(toRuntime(row), poll.jobs.has(row.job_id as string)));
   let verdicts = new Map<string, Verdict>();
   if (candidates.length) {
     try {
@@ -101,32 +108,49 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       generated.set(taskKey(row.run_id, row.task_id), await generatedTasks(b, row, def, p.store.listTasks(row.run_id).map(taskDef)));
     }
   }
+  return { poll, observed, candidates, verdicts, generated };
+}
+
+/** Apply what a cycle saw: queue states, then verdicts, then each touched run settled once. Inside a transaction. */
+export function applySeen(p: EngineParts, b: Backend, seen: Seen): void {
+  const { poll, observed, candidates, verdicts, generated } = seen;
+  if (b.capabilities.sharedQueue) {
+    // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
+    p.store.upsertExternalJobs(
+      b.name,
+      poll.external.map((j) => ({ job_id: j.jobId, name: j.name, user: j.user, state: j.state, reason: j.reason, partition: j.partition, submitted_at: j.submittedAt, started_at: j.startedAt })),
+      p.now(),
+    );
+  }
   const at = p.now();
-  p.uow.commit(() => {
-    for (const row of candidates) {
-      // The row as it is now: a cancel or a rerun may have committed while accounting was asked.
-      const cur = p.store.getTask(row.run_id, row.task_id);
-      const run = cur && cur.attempt === row.attempt ? p.store.getRun(row.run_id) : undefined;
-      if (!cur || !run) continue;
-      const rt = toRuntime(cur);
-      const v = verdicts.get(row.job_id as string);
-      const t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
-      if (!t) continue;
-      // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
-      if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
-      // Slurm's AllocTRES (incl. `billing=`) is what allocation units are charged on.
-      if (v?.allocTres) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { alloc_tres: v.allocTres });
-      // Retry announcements, generated tasks and their limit are decide()'s; the run is settled below, once per run.
-      const loaded = partialRunSnapshot(run, [cur], p.active.get(row.run_id).size);
-      const gen = generated.get(taskKey(row.run_id, row.task_id));
-      const input: DecideInput = { kind: 'verdict', transition: t, maxTasks: p.maxTasks, tooMany: (n) => tooManyTasks(n, p.maxTasks).message, ...(gen ? { generated: gen } : {}) };
-      p.uow.applyDecision(row.run_id, loaded.rows, decide(loaded.snapshot, input, at), at);
-    }
-    for (const runId of new Set(candidates.map((c) => c.run_id))) p.uow.settleRun(runId, at);
-    for (const runId of new Set(observed.map(([r]) => r.run_id))) p.uow.settleRun(runId, at);
-  });
-  // Verdicts add cost: a newly crossed monthly budget threshold is announced once (after the commit it counts).
-  const costed = candidates.filter((row) => verdicts.has(row.job_id as string));
+  for (const [row, t] of observed) p.uow.applyTransition(row, t, at);
+  for (const row of candidates) {
+    // The row as it is now: a cancel or a rerun may have committed while accounting was asked.
+    const cur = p.store.getTask(row.run_id, row.task_id);
+    const run = cur && cur.attempt === row.attempt ? p.store.getRun(row.run_id) : undefined;
+    if (!cur || !run) continue;
+    const rt = toRuntime(cur);
+    // A cancel or a rerun that committed while the backend was asked has the last word on this row.
+    if (cur.job_id !== row.job_id || !needsVerdict(rt, poll.jobs.has(row.job_id as string))) continue;
+    const v = verdicts.get(row.job_id as string);
+    const t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
+    if (!t) continue;
+    // Cloud instance usage (type, vCPUs, spot, real start/stop) is what the run is billed on: kept per attempt.
+    if (v?.usage) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { usage_json: JSON.stringify(v.usage) });
+    // Slurm's AllocTRES (incl. `billing=`) is what allocation units are charged on.
+    if (v?.allocTres) p.store.updateAttempt(row.run_id, row.task_id, row.attempt, { alloc_tres: v.allocTres });
+    // Retry announcements, generated tasks and their limit are decide()'s; the run is settled below, once per run.
+    const loaded = partialRunSnapshot(run, [cur], p.active.get(row.run_id).size);
+    const gen = generated.get(taskKey(row.run_id, row.task_id));
+    const input: DecideInput = { kind: 'verdict', transition: t, maxTasks: p.maxTasks, tooMany: (n) => tooManyTasks(n, p.maxTasks).message, ...(gen ? { generated: gen } : {}) };
+    p.uow.applyDecision(row.run_id, loaded.rows, decide(loaded.snapshot, input, at), at);
+  }
+  for (const runId of new Set([...candidates.map((c) => c.run_id), ...observed.map(([r]) => r.run_id)])) p.uow.settleRun(runId, at);
+}
+
+/** After the verdicts are committed: a newly crossed monthly budget threshold is announced once. */
+export function afterSeen(p: EngineParts, b: Backend, seen: Seen): void {
+  const costed = seen.candidates.filter((row) => seen.verdicts.has(row.job_id as string));
   if (costed.length && p.o.cost?.backends[b.name]?.monthly_budget) {
     try {
       for (const n of p.budget.check(p.store.db, p.o.cost, b.name, (costed.at(-1) as TaskRow).run_id, p.now())) p.uow.emit('notification', n);
@@ -134,5 +158,4 @@ export async function pollAndSettle(p: EngineParts, b: Backend): Promise<boolean
       p.stateLog.failed(`budget check on '${b.name}'`, (err as Error).message);
     }
   }
-  return true;
 }

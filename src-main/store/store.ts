@@ -95,7 +95,8 @@ export class Store {
   updateRun(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (!keys.length) return;
-    this.db.prepare(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    // Cached by shape: these run for every task a loop turn moves.
+    this.st(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
   }
   deleteRun(id: string): void {
     this.st('DELETE FROM task_transitions WHERE run_id = ?').run(id);
@@ -182,7 +183,7 @@ export class Store {
   updateAttempt(runId: string, taskId: string, attempt: number, fields: Partial<AttemptRow>): void {
     const keys = Object.keys(fields).filter((k) => (fields as Record<string, unknown>)[k] !== undefined);
     if (!keys.length) return;
-    this.db.prepare(`UPDATE attempts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @r AND task_id = @t AND attempt = @a`).run({ ...fields, r: runId, t: taskId, a: attempt });
+    this.st(`UPDATE attempts SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE run_id = @r AND task_id = @t AND attempt = @a`).run({ ...fields, r: runId, t: taskId, a: attempt });
   }
 
   // ---- transitions (append-only)

@@ -218,9 +218,11 @@ describe('LocalBackend', () => {
     const tag = 'sh-run1-crashed-a1';
     const dir = b.jobDir(tag);
     mkdirSync(dir, { recursive: true });
-    for (const f of ['script.sh', 'supervise.sh']) writeFileSync(path.join(dir, f), readFileSync(path.join(b.jobDir(first.jobId), f)), { mode: 0o700 });
-    const meta = JSON.parse(readFileSync(path.join(b.jobDir(first.jobId), 'meta.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ ...meta, tag }));
+    writeFileSync(path.join(dir, 'script.sh'), readFileSync(path.join(b.jobDir(first.jobId), 'script.sh')), { mode: 0o700 });
+    // The supervisor carries the job's facts (its tag among them) on its meta line.
+    const supervisor = readFileSync(path.join(b.jobDir(first.jobId), 'supervise.sh'), 'utf8');
+    expect(supervisor).toContain(`"tag":"${first.tag}"`);
+    writeFileSync(path.join(dir, 'supervise.sh'), supervisor.replace(`"tag":"${first.tag}"`, `"tag":"${tag}"`), { mode: 0o700 });
     const restarted = new LocalBackend({ name: 'local', dataDir });
     expect((await restarted.findByTags([tag])).get(tag)).toBe(tag);
     await restarted.findByTags([tag]);
@@ -333,5 +335,57 @@ describe('LocalBackend', () => {
     expect(v.outcome).toBe('completed');
     expect(readFileSync(out, 'utf8')).toBe(value);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('without the launcher, each job gets a detached bash of its own: it runs to its real exit code, and its end wakes the engine', async () => {
+    // A launcher that cannot start anything (bash would not start, its pipe broke): the backend falls back.
+    let refused = 0;
+    const launcher = { start: () => Promise.reject(new Error(`launcher unavailable (${++refused})`)), close: () => undefined };
+    const b = new LocalBackend({ name: 'local', dataDir, launcher });
+    let ends = 0;
+    b.onJobEnd(() => ends++);
+    const ok = await submit(b, 'fallback-ok', 'echo fine');
+    const bad = await submit(b, 'fallback-bad', 'echo broken >&2\nexit 7');
+    expect(refused).toBe(2);
+    expect(ok.submitOutput).toMatch(/^started local job /);
+    // No launcher report exists: the end is known from the spawned child's exit, the verdict from the spool.
+    await waitFor('both ends seen', async () => ends >= 2);
+    await waitLeft(b, ok.jobId);
+    await waitLeft(b, bad.jobId);
+    const verdicts = await b.accounting([ok, bad].map((j) => ({ jobId: j.jobId, submittedAt: '' })));
+    expect(verdicts.get(ok.jobId)).toMatchObject({ outcome: 'completed', exitCode: 0, reason: null });
+    expect(verdicts.get(bad.jobId)).toMatchObject({ outcome: 'failed', exitCode: 7, reason: 'Non-zero exit code' });
+    // The stamps come from the spool's pid and rc files.
+    expect(verdicts.get(bad.jobId)?.startedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(verdicts.get(bad.jobId)?.finishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect((await b.readLog(ok.logs.output, {})).content).toContain('fine');
+    expect((await b.readLog(bad.logs.error, {})).content).toContain('broken');
+  });
+
+  it('reads a spool folder written by an earlier version (meta.json, launched, stamp files) and never starts it again', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const tag = 'sh-run1-legacy-1';
+    const dir = b.jobDir(tag);
+    mkdirSync(dir, { recursive: true });
+    const counter = path.join(work, 'legacy-runs.txt');
+    writeFileSync(path.join(dir, 'script.sh'), `echo ran >> ${counter}\n`, { mode: 0o700 });
+    // An earlier supervisor: its lock is the `launched` file, its stamps are files of their own.
+    writeFileSync(path.join(dir, 'supervise.sh'), `set -C\n{ : > launched; } 2>/dev/null || exit 0\nbash script.sh\n`, { mode: 0o700 });
+    writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ tag, submitted_at: new Date().toISOString() }));
+    writeFileSync(path.join(dir, 'launched'), '');
+    writeFileSync(path.join(dir, 'pid'), '999999 1\n');
+    writeFileSync(path.join(dir, 'started_at'), '2026-01-01T00:00:00Z\n');
+    writeFileSync(path.join(dir, 'finished_at'), '2026-01-01T00:00:05Z\n');
+    writeFileSync(path.join(dir, 'rc'), '4\n');
+    expect(await b.findByTags([tag])).toEqual(new Map([[tag, tag]]));
+    expect((await b.poll([tag])).jobs.has(tag)).toBe(false);
+    expect((await b.accounting([{ jobId: tag, submittedAt: '' }])).get(tag)).toMatchObject({
+      outcome: 'failed',
+      exitCode: 4,
+      startedAt: '2026-01-01T00:00:00Z',
+      finishedAt: '2026-01-01T00:00:05Z',
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(counter)).toBe(false);
   });
 });

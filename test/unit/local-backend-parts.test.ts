@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { verdictOf, LOST_REASON, NEVER_STARTED_REASON } from '../../src-main/backends/local/local-backend';
 import { completeUtf8Length } from '../../src-main/backends/local/log-reader';
 import { parsePidFile, parseProcStat } from '../../src-main/backends/local/process-identity';
-import { isValidJobId, jobIdForTag, parseExitCode } from '../../src-main/backends/local/spool';
+import { isValidJobId, jobIdForTag, parseExitCode, secondLine } from '../../src-main/backends/local/spool';
 import { supervisorScript } from '../../src-main/backends/local/supervisor';
 
 describe('jobIdForTag', () => {
@@ -42,12 +42,19 @@ describe('process records', () => {
     expect(parsePidFile('4242 \n')).toEqual({ pid: 4242, startTime: '' });
     expect(parsePidFile('')).toBeNull();
     expect(parsePidFile('1 x')).toBeNull(); // never signal init
+    // The start stamp on the second line is not part of the process record.
+    expect(parsePidFile('4242 123456\n2026-12-01T00:00:00Z\n')).toEqual({ pid: 4242, startTime: '123456' });
+    expect(secondLine('4242 123456\n2026-12-01T00:00:00Z\n')).toBe('2026-12-01T00:00:00Z');
+    expect(secondLine('4242 123456\n')).toBeNull();
+    expect(secondLine(null)).toBeNull();
   });
   it('parses exit codes and ignores half-written files', () => {
     expect(parseExitCode('0\n')).toBe(0);
     expect(parseExitCode('137\n')).toBe(137);
     expect(parseExitCode('')).toBeNull();
     expect(parseExitCode(null)).toBeNull();
+    expect(parseExitCode('3\n2026-12-01T00:00:00Z\n')).toBe(3);
+    expect(parseExitCode('\n2026-12-01T00:00:00Z\n')).toBeNull();
   });
 });
 
@@ -88,7 +95,10 @@ describe('supervisorScript', () => {
     expect(s).toContain(`bash -l script.sh > '/tmp/it'\\''s here/out.log' 2>&1 < /dev/null`);
     const t = supervisorScript({ output: '/l/o', error: '/l/e', loginShell: false });
     expect(t).toContain('bash script.sh > /l/o 2> /l/e < /dev/null');
-    expect(t).toContain('echo "$rc" > rc');
+    // The exit code and the end stamp: one file, first line the code.
+    expect(t).toContain(`printf '%s\\n%s\\n' "$rc" "$finished" > rc`);
+    // The pid file is created exclusively (noclobber): the lock that runs a job's script at most once.
+    expect(t).toMatch(/set -C\n\{ printf '%s %s\\n%s\\n' "\$me" "\$start_time" "\$started" > pid; \} 2>\/dev\/null \|\| exit 0/);
     // The end is reported on the launcher's pipe in the shape the launcher parses.
     expect(t).toContain('echo "done ${PWD##*/} $rc $c $started $finished"');
   });

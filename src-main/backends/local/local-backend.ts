@@ -1,7 +1,8 @@
 // The local backend: jobs run on this machine as detached bash supervisors, one spool folder each. The engine
 // may be killed at any time; jobs keep running and a new engine adopts them by reading the spool (see spool.ts).
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
@@ -27,6 +28,7 @@ import {
   readMeta,
   readTextOrNull,
   safeSegment,
+  secondLine,
   writeFileAtomic,
   type JobMeta,
 } from './spool';
@@ -46,6 +48,17 @@ export interface LocalBackendOptions {
   cancelGraceMs?: number;
   /** How long a spool folder may exist without its supervisor recording a pid before the job counts as lost. */
   startGraceMs?: number;
+  /**
+   * What starts supervisors (default: one long-lived bash launcher). When it refuses, each job gets a detached
+   * bash of its own; tests pass a refusing one to prove that fallback.
+   */
+  launcher?: SupervisorStarter;
+}
+
+/** The part of JobLauncher the backend uses. */
+export interface SupervisorStarter {
+  start(dir: string): Promise<number>;
+  close(): void;
 }
 
 export const LOST_REASON = 'lost: the process died without recording an exit code';
@@ -78,7 +91,7 @@ export class LocalBackend implements Backend {
   private readonly loginShell: boolean;
   private readonly cancelGraceMs: number;
   private readonly startGraceMs: number;
-  private readonly launcher = new JobLauncher((r) => this.onExitReport(r));
+  private readonly launcher: SupervisorStarter;
   /** Jobs this engine started through the launcher that have not reported their end yet: pid and start time. */
   private readonly live = new Map<string, { pid: number; startedAt: string; recorded: boolean }>();
   /** End reports not yet turned into verdicts. */
@@ -101,6 +114,7 @@ export class LocalBackend implements Backend {
     this.loginShell = opts.loginShell ?? false;
     this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
     this.startGraceMs = opts.startGraceMs ?? 60_000;
+    this.launcher = opts.launcher ?? new JobLauncher((r) => this.onExitReport(r));
   }
 
   status(): BackendStatus {
@@ -148,9 +162,9 @@ export class LocalBackend implements Backend {
     return pid;
   }
 
-  private async mkdirOnce(dir: string): Promise<void> {
+  private mkdirOnce(dir: string): void {
     if (this.madeDirs.has(dir)) return;
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     if (this.madeDirs.size > 10_000) this.madeDirs.clear();
     this.madeDirs.add(dir);
   }
@@ -178,34 +192,26 @@ export class LocalBackend implements Backend {
   async submit(req: SubmitRequest): Promise<SubmitResult> {
     const jobId = jobIdForTag(req.tag);
     const dir = this.jobDir(jobId);
-    if (await exists(dir)) {
-      // Same tag = same attempt: never start it twice.
-      return { jobId, submitOutput: `already submitted: spool ${dir} exists` };
-    }
+    const already: SubmitResult = { jobId, submitOutput: `already submitted: spool ${dir} exists` };
     const output = path.resolve(expandHome(req.logs.output));
     const error = path.resolve(expandHome(req.logs.error));
+    // The file-system steps are synchronous: each is a few microseconds of page cache, and as promises their
+    // thread-pool round trips cost the engine more CPU than the job itself when thousands of short jobs run.
+    this.mkdirOnce(path.dirname(output));
+    this.mkdirOnce(path.dirname(error));
+    // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
+    mkdirSync(this.outputDir(req.runId, req.taskId), { recursive: true });
+    this.mkdirOnce(this.spoolRoot);
     // The folder appears complete or not at all: it is the evidence findByTags relies on after a crash.
     const tmp = `${dir}.tmp`;
-    const makeTmp = async () => {
-      await this.mkdirOnce(this.spoolRoot);
-      try {
-        await mkdir(tmp);
-      } catch (e) {
-        // A half-made folder left by an engine that stopped here: start it again.
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        await rm(tmp, { recursive: true, force: true });
-        await mkdir(tmp);
-      }
-    };
-    // Independent file-system steps overlap: on a busy disk each costs about a millisecond, one after the other
-    // they were most of a short job's cost.
-    await Promise.all([
-      this.mkdirOnce(path.dirname(output)),
-      this.mkdirOnce(path.dirname(error)),
-      // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
-      mkdir(this.outputDir(req.runId, req.taskId), { recursive: true }),
-      makeTmp(),
-    ]);
+    try {
+      mkdirSync(tmp);
+    } catch (e) {
+      // A half-made folder left by an engine that stopped here: start it again.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp);
+    }
     const meta: JobMeta = {
       tag: req.tag,
       runId: req.runId,
@@ -216,16 +222,15 @@ export class LocalBackend implements Backend {
       submitted_at: new Date().toISOString(),
       logs: { output, error },
     };
-    await Promise.all([
-      writeFile(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 }),
-      writeFile(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask() }), { mode: 0o700 }),
-      writeFile(path.join(tmp, SPOOL_FILES.meta), JSON.stringify(meta, null, 2) + '\n'),
-    ]);
+    writeFileSync(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
+    writeFileSync(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
     try {
-      await rename(tmp, dir);
+      // Same tag = same attempt: never start it twice. A folder already there makes the rename fail (it is
+      // never empty), which is the check, without a stat before every submission.
+      renameSync(tmp, dir);
     } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
-      if (await exists(dir)) return { jobId, submitOutput: `already submitted: spool ${dir} exists` };
+      rmSync(tmp, { recursive: true, force: true });
+      if (existsSync(dir)) return already;
       throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
     }
 
@@ -250,7 +255,7 @@ export class LocalBackend implements Backend {
         found.set(tag, jobId);
         // An engine killed between creating the spool and starting the supervisor left a job that never ran:
         // start it now (the supervisor's lock guarantees it runs at most once).
-        if (!(await exists(path.join(dir, SPOOL_FILES.launched)))) await this.startSupervisor(jobId, dir).catch(() => undefined);
+        if (!(await exists(path.join(dir, SPOOL_FILES.pid))) && !(await exists(path.join(dir, SPOOL_FILES.launched)))) await this.startSupervisor(jobId, dir).catch(() => undefined);
       }),
     );
     return found;
@@ -266,7 +271,7 @@ export class LocalBackend implements Backend {
         const mine = this.live.get(jobId);
         if (mine && isPidAlive(mine.pid)) {
           // Running once the supervisor has recorded itself (what cancel and a later engine rely on).
-          mine.recorded ||= await exists(path.join(this.jobDir(jobId), SPOOL_FILES.pid));
+          mine.recorded ||= existsSync(path.join(this.jobDir(jobId), SPOOL_FILES.pid));
           jobs.set(jobId, mine.recorded ? { state: 'running', rawState: 'RUNNING', startedAt: mine.startedAt } : { state: 'pending', rawState: 'STARTING', pendingReason: 'supervisor starting' });
           return;
         }
@@ -382,16 +387,13 @@ export class LocalBackend implements Backend {
     } catch {
       return null;
     }
-    const proc = await this.recordedProcess(dir);
+    const pidText = await readTextOrNull(path.join(dir, SPOOL_FILES.pid));
+    const proc = pidText === null ? null : parsePidFile(pidText);
     // Liveness BEFORE the rc file: a supervisor writes rc and then exits, so "dead, then no rc" really means lost.
     const alive = proc ? await isSameProcessAlive(proc) : false;
-    const [rcText, cancelled, startedAt, finishedAt, meta] = await Promise.all([
-      readTextOrNull(path.join(dir, SPOOL_FILES.rc)),
-      exists(path.join(dir, SPOOL_FILES.cancelled)),
-      readTextOrNull(path.join(dir, SPOOL_FILES.startedAt)),
-      readTextOrNull(path.join(dir, SPOOL_FILES.finishedAt)),
-      readMeta(dir),
-    ]);
+    const [rcText, cancelled, meta] = await Promise.all([readTextOrNull(path.join(dir, SPOOL_FILES.rc)), exists(path.join(dir, SPOOL_FILES.cancelled)), readMeta(dir)]);
+    // The stamps follow the pid and the rc; a folder written by an earlier version has them in files of their own.
+    const stamp = async (inline: string | null, file: string) => inline ?? ((await readTextOrNull(path.join(dir, file)))?.trim() || null);
     return {
       dir,
       meta,
@@ -399,8 +401,8 @@ export class LocalBackend implements Backend {
       alive,
       rc: parseExitCode(rcText),
       cancelled,
-      startedAt: startedAt?.trim() || null,
-      finishedAt: finishedAt?.trim() || null,
+      startedAt: await stamp(secondLine(pidText), SPOOL_FILES.startedAt),
+      finishedAt: await stamp(secondLine(rcText), SPOOL_FILES.finishedAt),
     };
   }
 }

@@ -1,6 +1,9 @@
 // The spool is the local backend's only memory: one folder per job under <dataDir>/local-jobs/<backend>/.
 // Everything the engine needs after a crash (which tags were submitted, whether the job runs, how it ended) is
-// read back from these files, never from the engine's memory.
+// read back from these files, never from the engine's memory. Four files per job: two written by the engine
+// (script, supervisor with the job's facts in a comment line), two by the supervisor (pid with its start stamp,
+// rc with its end stamp) — every file is a few syscalls, and thousands of short jobs pay them all. Folders
+// written by earlier versions (meta.json, launched, started_at, finished_at) are still read.
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,16 +11,26 @@ import path from 'node:path';
 /** Files inside a job's spool folder. */
 export const SPOOL_FILES = {
   script: 'script.sh',
+  /** The job's supervisor; its META_PREFIX line holds the job's facts (JobMeta as JSON). */
   supervisor: 'supervise.sh',
-  meta: 'meta.json',
+  /**
+   * "<pid> <process start time>" then the start stamp. Created exclusively (O_EXCL) by the supervisor: it is also
+   * the lock that lets at most one supervisor per job ever run its script.
+   */
   pid: 'pid',
+  /** The exit code, then the end stamp: the supervisor's last write. */
   rc: 'rc',
+  cancelled: 'cancelled',
+  /** Earlier versions: JobMeta in its own file. */
+  meta: 'meta.json',
+  /** Earlier versions: the stamps in files of their own, and a lock file made before the pid was known. */
   startedAt: 'started_at',
   finishedAt: 'finished_at',
-  cancelled: 'cancelled',
-  /** Made (atomically, with mkdir) by the supervisor as its first act: at most one supervisor per job, ever. */
   launched: 'launched',
 } as const;
+
+/** The supervisor's comment line that carries the job's facts (one line: JSON never holds a raw newline). */
+export const META_PREFIX = '# scripthut-meta: ';
 
 export interface JobMeta {
   tag: string;
@@ -94,22 +107,44 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Parses the rc file; null when missing or not yet a number. */
+/** Parses the rc file's first line; null when missing or not yet a number. */
 export function parseExitCode(text: string | null): number | null {
   if (text === null) return null;
-  const t = text.trim();
+  const t = (text.split('\n', 1)[0] ?? '').trim();
   if (!/^-?\d+$/.test(t)) return null;
   return Number(t);
 }
 
-export async function readMeta(dir: string): Promise<JobMeta | null> {
-  const text = await readTextOrNull(path.join(dir, SPOOL_FILES.meta));
+/** The stamp on the second line of a pid or rc file (null when absent: an older folder, or not written yet). */
+export function secondLine(text: string | null): string | null {
   if (text === null) return null;
+  return text.split('\n')[1]?.trim() || null;
+}
+
+/** The META_PREFIX line of a supervisor script, as the line to embed. */
+export function metaLine(meta: JobMeta): string {
+  return META_PREFIX + JSON.stringify(meta);
+}
+
+function parseMetaJson(text: string): JobMeta | null {
   try {
-    return JSON.parse(text) as JobMeta;
+    const m = JSON.parse(text) as unknown;
+    return m && typeof m === 'object' ? (m as JobMeta) : null;
   } catch {
     return null;
   }
+}
+
+/** A job's facts: from its supervisor's meta line, or from meta.json in a folder written by an earlier version. */
+export async function readMeta(dir: string): Promise<JobMeta | null> {
+  const legacy = await readTextOrNull(path.join(dir, SPOOL_FILES.meta));
+  if (legacy !== null) return parseMetaJson(legacy);
+  const sup = await readTextOrNull(path.join(dir, SPOOL_FILES.supervisor));
+  if (sup === null) return null;
+  const start = sup.indexOf(`\n${META_PREFIX}`);
+  if (start < 0) return null;
+  const end = sup.indexOf('\n', start + 1);
+  return parseMetaJson(sup.slice(start + 1 + META_PREFIX.length, end < 0 ? undefined : end));
 }
 
 export async function ensureDir(dir: string): Promise<void> {

@@ -2,7 +2,7 @@
 // it records its identity, runs the job script with the log redirections and records the exit code — all as
 // files in the spool, which is how any later engine learns what happened.
 import { shq } from '../../transport/quote';
-import { SPOOL_FILES } from './spool';
+import { SPOOL_FILES, metaLine, type JobMeta } from './spool';
 
 export interface SupervisorOptions {
   /** Absolute log paths (already `~`-expanded). */
@@ -11,6 +11,8 @@ export interface SupervisorOptions {
   loginShell: boolean;
   /** Umask for the job itself (the user's own, e.g. '0022'); the logs keep the engine's private one. */
   jobUmask?: string | null;
+  /** The job's facts, kept as a comment line (the spool's record of which tag this folder is). */
+  meta?: JobMeta;
 }
 
 /** Exit code recorded when a job is cancelled before its script started (128 + SIGTERM, like a killed job). */
@@ -18,21 +20,12 @@ export const CANCELLED_BEFORE_START_RC = 143;
 
 export function supervisorScript(opts: SupervisorOptions): string {
   const f = SPOOL_FILES;
-  // Stamps and the pid are one small write each, read by code that treats an empty file as "not yet"; only rc,
-  // the final evidence, is renamed into place. Every process spared counts when thousands of short jobs run.
-  const stamp = (name: string, keep: string) => `now_utc; ${keep}=$now; echo "$now" > ${name}`;
   // Same file for both streams: one descriptor, or the two would overwrite each other's bytes.
   const redirect = opts.output === opts.error ? `> ${shq(opts.output)} 2>&1` : `> ${shq(opts.output)} 2> ${shq(opts.error)}`;
   return [
     '#!/bin/bash',
+    ...(opts.meta ? [metaLine(opts.meta)] : []),
     '# ScriptHut local supervisor (runs with the spool folder as its working directory).',
-    // The lock makes starting a supervisor idempotent: an engine that restarts after a crash between creating
-    // the spool and starting the job can start it again without ever running it twice.
-    // noclobber makes the redirection an exclusive create (O_EXCL) without starting a process; a folder left by
-    // an older supervisor counts as launched too.
-    'set -C',
-    `{ : > ${f.launched}; } 2>/dev/null || exit 0`,
-    'set +C',
     // A trap (not the default action) keeps the supervisor alive when cancel signals the whole group, so it
     // can still record the job\'s exit code; the job itself gets the default action (traps are reset in children).
     "trap 'true' TERM INT HUP",
@@ -52,8 +45,14 @@ export function supervisorScript(opts: SupervisorOptions): string {
     'else',
     "  start_time=$(LC_ALL=C ps -o lstart= -p $me 2>/dev/null | tr -s ' ' ' ' | sed 's/^ //;s/ $//')",
     'fi',
-    `echo "$me $start_time" > ${f.pid}`,
-    stamp(f.startedAt, 'started'),
+    'now_utc; started=$now',
+    // The pid file is the lock that makes starting a supervisor idempotent: an engine that restarts after a crash
+    // between creating the spool and starting the job can start it again without ever running it twice.
+    // noclobber makes the redirection an exclusive create (O_EXCL) without starting a process. Readers take an
+    // empty pid file (created, not yet written) for "not yet".
+    'set -C',
+    `{ printf '%s %s\\n%s\\n' "$me" "$start_time" "$started" > ${f.pid}; } 2>/dev/null || exit 0`,
+    'set +C',
     `if [ -e ${f.cancelled} ]; then`,
     `  rc=${CANCELLED_BEFORE_START_RC}`,
     'else',
@@ -64,10 +63,10 @@ export function supervisorScript(opts: SupervisorOptions): string {
       : `  bash${opts.loginShell ? ' -l' : ''} ${f.script} ${redirect} < /dev/null`,
     '  rc=$?',
     'fi',
-    stamp(f.finishedAt, 'finished'),
-    // One write of a few bytes; readers take an empty rc for "not yet" and check liveness first, so no rename
-    // (one process fewer per job) is needed.
-    `echo "$rc" > ${f.rc}`,
+    'now_utc; finished=$now',
+    // One small write; readers take an empty rc for "not yet" and check liveness first, so no rename (one
+    // process fewer per job) is needed.
+    `printf '%s\\n%s\\n' "$rc" "$finished" > ${f.rc}`,
     // The launcher's pipe (or /dev/null when started on its own): the engine learns of the end without polling.
     `if [ -e ${f.cancelled} ]; then c=1; else c=0; fi`,
     'echo "done ${PWD##*/} $rc $c $started $finished" 2>/dev/null',
