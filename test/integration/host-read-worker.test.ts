@@ -97,4 +97,21 @@ describe('ReadReplica', () => {
     await replica.close();
     expect(replica.invokeJson('runs.list', {})).toBeNull();
   });
+
+  it.runIf(process.platform === 'linux')('runs the reads at a lower CPU priority than the loop', async () => {
+    // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the command name in parentheses).
+    const niceOfThreads = () =>
+      fs.readdirSync('/proc/self/task').map((tid) => {
+        const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+    const lowered = Math.min(19, os.getPriority() + 10);
+    // The engine of this file already has its read worker; one more replica adds exactly one lowered thread.
+    const before = niceOfThreads().filter((n) => n === lowered).length;
+    const replica = new ReadReplica({ file: path.join(dir, 'data', 'scripthut.db') });
+    await replica.invokeJson('runs.list', { limit: 1 });
+    expect(niceOfThreads().filter((n) => n === lowered).length).toBe(before + 1);
+    expect(os.getPriority()).toBeLessThan(lowered);
+    await replica.close();
+  });
 });
