@@ -74,6 +74,20 @@ const targets = [
       banner: { js: "import { createRequire as __scripthutCreateRequire } from 'node:module';\nconst require = __scripthutCreateRequire(import.meta.url);" },
     },
   },
+  {
+    // A worker thread needs a file of its own: the polled reads' thread (src-main/engine/read-replica.ts finds it
+    // next to the CLI bundle). CommonJS so it loads the same way from every bundle that starts it.
+    name: 'read worker',
+    entry: 'src-main/engine/read-worker.ts',
+    options: {
+      ...common,
+      outfile: at('out/main/read-worker.cjs'),
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+    },
+  },
 ];
 
 let failed = false;

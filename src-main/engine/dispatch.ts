@@ -9,6 +9,12 @@ export type Handlers = {
 
 export interface EngineApi {
   invoke<N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>>;
+  /**
+   * The call's answer as JSON text, when it is a read served off the engine's thread (read-replica.ts); null =
+   * not served that way, use invoke. Adapters that send JSON anyway (the HTTP host) save the engine's thread the
+   * query and the serialisation.
+   */
+  invokeJson?(name: CallName, input: unknown): Promise<string> | null;
   subscribe(listener: (e: EngineEvent) => void): () => void;
 }
 
@@ -17,11 +23,15 @@ export function isCallName(name: string): name is CallName {
 }
 
 export async function dispatch<N extends CallName>(handlers: Handlers, name: N, rawInput: unknown): Promise<CallOutput<N>> {
-  const def = calls[name];
-  const parsed = def.input.safeParse(rawInput ?? {});
-  if (!parsed.success) throw new ApiError('bad_input', `Invalid input for ${name}:\n${describeZodError(parsed.error)}`);
   const handler = handlers[name] as (input: unknown) => Promise<CallOutput<N>> | CallOutput<N>;
-  return await handler(parsed.data);
+  return await handler(parseCallInput(name, rawInput));
+}
+
+/** The call's input checked against the contract (a located bad_input error otherwise). */
+export function parseCallInput<N extends CallName>(name: N, rawInput: unknown): z.output<(typeof calls)[N]['input']> {
+  const parsed = calls[name].input.safeParse(rawInput ?? {});
+  if (!parsed.success) throw new ApiError('bad_input', `Invalid input for ${name}:\n${describeZodError(parsed.error)}`);
+  return parsed.data as z.output<(typeof calls)[N]['input']>;
 }
 
 /** Turn anything thrown by a handler into an ApiError (unexpected errors become `internal`). */

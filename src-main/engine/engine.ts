@@ -2,7 +2,7 @@
 // one loop per backend -> observe/submit, all writes through the unit of work). Every state change is a row
 // change inside one transaction; events go out after the commit.
 import { BudgetWatch } from '../usage/budget-watch';
-import type { CallOutput, EventPayload } from '../../src-shared/api/contract';
+import type { CallName, CallOutput, EventPayload } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers } from './dispatch';
 import { dispatch } from './dispatch';
@@ -58,6 +58,9 @@ export class Engine implements EngineApi {
 
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {
     return dispatch(this.handlers, name, input);
+  }
+  invokeJson(name: CallName, input: unknown): Promise<string> | null {
+    return this.closed ? null : (this.o.reads?.invokeJson(name, input) ?? null);
   }
   /** Task outputs (the host serves their bytes on a raw route). */
   get outputs(): OutputCollector {
@@ -143,6 +146,7 @@ export class Engine implements EngineApi {
     this.parts.outputs.stop();
     this.o.prompts.cancelAll();
     for (const loop of this.loops.values()) loop.stop();
+    await this.o.reads?.close();
     // Let a step in progress finish its transaction before the store closes (and a collection its copy).
     await Promise.race([this.parts.outputs.idle(), new Promise((r) => setTimeout(r, 5000))]);
     for (let i = 0; i < 100 && this.anyBusy(); i++) await new Promise((r) => setTimeout(r, 50));

@@ -5,9 +5,6 @@ import type { Health, LogChunk, RunDetail } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
 import type { WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
-import { pageRuns } from '../store/queries/runs-page';
-import { statusCountsOf } from '../store/queries/status-counts';
-import { pageTasks } from '../store/queries/task-page';
 import { dataDirSpace } from '../platform/disk-space';
 import { cancelRun, createRun, deleteRun, requireRun, requireTask, rerun, type Acted } from './actions';
 import type { Handlers } from './dispatch';
@@ -19,7 +16,8 @@ import { outputHandlers } from '../outputs/handlers';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { pricingRefresh } from '../pricing/refresh-call';
-import { taskDef, toAttemptView, toRunSummary, toTaskView } from './views';
+import { taskDef, toAttemptView } from './views';
+import { runsGet, runsList, type LiveCounts } from './read-calls';
 import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
 import { filteredTaskIds, runTaskEdges } from '../store/queries/run-graph';
 
@@ -119,6 +117,7 @@ function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVar
 }
 
 export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {
+  const live: LiveCounts = (id) => p.active.peek(id)?.statusCounts() ?? null;
   const woken = <T>(a: Acted<T>): T => {
     if (a.wake) wake(a.wake);
     return a.result;
@@ -127,19 +126,8 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
     health: () => health(p),
     'backends.list': () => ({ backends: [...p.backends.values()].map((b) => backendInfo(p, b)) }),
     'backends.status': ({ name }) => backendInfo(p, requireBackend(p, name)),
-    'runs.list': (input) => {
-      const page = pageRuns(p.store.db, input);
-      // Runs still executing are counted in memory (exact and current); the SQL counts serve finished runs.
-      return { runs: page.runs.map((r) => toRunSummary(r.run, p.active.peek(r.run.id)?.statusCounts() ?? r.counts)), total: page.total, next_cursor: page.nextCursor };
-    },
-    'runs.get': ({ id, ...query }): RunDetail => {
-      const run = requireRun(p, id);
-      // The in-memory counts of a run being executed, so readers do not re-count it after every change.
-      const counts = p.active.peek(id)?.statusCounts() ?? statusCountsOf(p.store.db, id);
-      const page = pageTasks(p.store.db, id, query, counts);
-      const summary = toRunSummary(run, counts);
-      return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
-    },
+    'runs.list': (input) => runsList(p.store.db, input, live),
+    'runs.get': (input): RunDetail => runsGet(p.store.db, input, live),
     'runs.createFromWorkflow': (input) => {
       const b = requireBackend(p, input.backend);
       const s = b.status();

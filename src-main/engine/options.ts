@@ -10,6 +10,7 @@ import type { SourceManager } from '../sources/manager';
 import type { CostSettings } from '../pricing/settings';
 import type { StackConfig } from '../../src-shared/config';
 import type { ConfigControl } from './config-control';
+import type { ReadReplica } from './read-replica';
 
 export interface EngineConfigInfo {
   file: string | null;
@@ -47,4 +48,6 @@ export interface EngineOptions {
   stacks?: StackConfig[];
   /** Reading, saving and applying the config file (config.get / config.save); absent = not editable. */
   configControl?: ConfigControl;
+  /** Serves the polled reads off the engine's thread for adapters that want JSON (the HTTP host); absent = in-thread. */
+  reads?: ReadReplica;
 }

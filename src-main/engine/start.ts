@@ -16,6 +16,7 @@ import type { EngineApi } from './dispatch';
 import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
+import { ReadReplica } from './read-replica';
 import type { PassphraseStore } from '../secrets/passphrase-store';
 import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
 
@@ -71,7 +72,8 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
     const loaded = loadConfig({ configPath: opts.configPath, env: opts.env });
     const config = loaded.ok ? loaded.config : null;
     for (const w of loaded.ok ? loaded.warnings : []) console.warn(`[config] ${w}`);
-    const store = new Store(path.join(opts.dataDir, 'scripthut.db'), { nativeBinding: opts.nativeBinding, commandLogRetention: config?.settings.command_log_retention });
+    const dbFile = path.join(opts.dataDir, 'scripthut.db');
+    const store = new Store(dbFile, { nativeBinding: opts.nativeBinding, commandLogRetention: config?.settings.command_log_retention });
     const stopBackups = scheduleBackups(store.db, opts.dataDir);
     // A broken config must not stop the engine: the embedded default (local) keeps history and jobs alive
     // while the error is shown.
@@ -119,6 +121,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
       stacks: config?.stacks ?? [], // stacks feature
+      reads: new ReadReplica({ file: dbFile, nativeBinding: opts.nativeBinding }),
       configControl: makeConfigControl({ target: configTarget(opts, loaded), current: config, env: opts.env ?? process.env, factory, envLayers }),
     });
     engine.start();

@@ -39,7 +39,10 @@ export interface Host {
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+function sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(text);
 }
@@ -152,6 +155,12 @@ export async function startHost(o: HostOptions): Promise<Host> {
         for (const [k, v] of url.searchParams) input[k] = v;
       }
       Object.assign(input, match.params);
+      // Polled reads come back as JSON text from off the engine's thread (read-replica.ts), sent as they are.
+      const json = o.api.invokeJson?.(match.name, input);
+      if (json) {
+        sendJsonText(res, 200, await json);
+        return;
+      }
       const result = await o.api.invoke(match.name, input);
       // Without the token, health says only whether the engine is fine: pid, paths and config excerpts
       // (which have shown secrets) are for the owner.

@@ -1,0 +1,140 @@
+// Serves the polled read calls (runs.list, runs.get) from a worker thread with its own read-only connection, so
+// 50 UIs refreshing a big run cost the engine's thread only the routing: the poll loop is never queued behind a
+// query or a JSON serialisation. Started on first use (the desktop app, whose IPC wants objects, never starts
+// it). Without its script (a build that lacks it), or once closed, calls fall back to the engine's own thread.
+import { Worker } from 'node:worker_threads';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { ApiError, type CallName } from '../../src-shared/api/contract';
+import { isReadCall } from './read-calls';
+import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol';
+
+/** Reads waiting for the worker beyond this are refused (503), so a flood of readers cannot grow memory unbounded. */
+export const MAX_PENDING_READS = 512;
+
+const WORKER_FILE = 'read-worker.cjs';
+
+type Source = { file: string } | { code: string };
+
+/**
+ * Where the worker's code is. Bundles (scripts/build-main.mjs) put read-worker.cjs in out/main (and out/electron);
+ * the code asking may sit in that folder, a chunk folder below it, or a sibling bundle folder (out/bench). Run from
+ * the TypeScript sources (tests), the worker is bundled on the spot with esbuild, a development dependency.
+ */
+function locateWorker(): Source | null {
+  const here = fileURLToPath(import.meta.url);
+  const dir = path.dirname(here);
+  if (here.endsWith('.ts')) {
+    const entry = path.join(dir, 'read-worker.ts');
+    const require = createRequire(here);
+    const esbuild = require('esbuild') as typeof import('esbuild');
+    const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', write: false, logLevel: 'silent' });
+    const code = out.outputFiles[0]?.text ?? '';
+    // An eval'd worker resolves packages from the working folder; resolve them from the sources instead.
+    return { code: `(function (require) {\n${code}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));` };
+  }
+  for (const candidate of [dir, path.join(dir, '..'), path.join(dir, '..', 'main')]) {
+    const file = path.join(candidate, WORKER_FILE);
+    if (fs.existsSync(file)) return { file };
+  }
+  return null;
+}
+
+export interface ReadReplicaOptions {
+  /** The engine's database file. */
+  file: string;
+  nativeBinding?: string;
+  /** Where a worker failure is reported (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export class ReadReplica {
+  private worker: Worker | null = null;
+  private source: Source | null | undefined;
+  private readonly pending = new Map<number, { resolve: (json: string) => void; reject: (err: Error) => void }>();
+  private nextId = 1;
+  private closed = false;
+  private served = 0;
+
+  constructor(private readonly o: ReadReplicaOptions) {}
+
+  /** Answers served by the worker so far (tests check that reads really went there). */
+  get answered(): number {
+    return this.served;
+  }
+
+  /** The call's answer as JSON text, from the worker; null when this call is not served here. */
+  invokeJson(name: CallName, input: unknown): Promise<string> | null {
+    if (this.closed || !isReadCall(name)) return null;
+    const worker = this.worker ?? this.start();
+    if (!worker) return null;
+    if (this.pending.size >= MAX_PENDING_READS) {
+      return Promise.reject(new ApiError('unavailable', `The engine has ${MAX_PENDING_READS} reads waiting; try again in a moment.`));
+    }
+    const id = this.nextId++;
+    return new Promise<string>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const req: ReadRequest = { id, name, input };
+      worker.postMessage(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    this.failPending('The engine is closing.');
+    if (w) await w.terminate();
+  }
+
+  private start(): Worker | null {
+    if (this.source === undefined) {
+      try {
+        this.source = locateWorker();
+      } catch (err) {
+        this.source = null;
+        this.report(`cannot prepare the read worker (${(err as Error).message}); reads are served on the engine's thread.`);
+      }
+      if (this.source === null) this.report(`${WORKER_FILE} is missing next to the engine bundle; reads are served on the engine's thread.`);
+    }
+    if (!this.source) return null;
+    const data: ReadWorkerData = { file: this.o.file, nativeBinding: this.o.nativeBinding };
+    const worker = 'file' in this.source ? new Worker(this.source.file, { workerData: data }) : new Worker(this.source.code, { eval: true, workerData: data });
+    // Reads in flight must not keep a process alive that is otherwise done.
+    worker.unref();
+    worker.on('message', (reply: ReadReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if ('json' in reply) {
+        this.served++;
+        p.resolve(reply.json);
+      } else {
+        p.reject(new ApiError(reply.error.code, reply.error.message, reply.error.details));
+      }
+    });
+    const gone = (why: string): void => {
+      if (this.worker !== worker) return;
+      // The next read starts a fresh worker; the ones waiting get a clear error rather than hanging.
+      this.worker = null;
+      this.failPending(`The read worker stopped (${why}).`);
+      if (!this.closed) this.report(`the read worker stopped (${why}); it restarts on the next read.`);
+    };
+    worker.on('error', (err) => gone(err.message));
+    worker.on('exit', (code) => gone(`exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private failPending(message: string): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(new ApiError('unavailable', message));
+  }
+
+  private report(line: string): void {
+    (this.o.log ?? ((l: string) => console.error(`[engine] ${l}`)))(line);
+  }
+}
