@@ -5,10 +5,14 @@
 // keyboard focus moves by row index (roving tabindex), not by DOM order.
 import { WINDOW_THRESHOLD } from './virtual';
 
-/** How many slots a window can need: every row of the viewport, a partly shown one, and the overscan on both sides. */
+/**
+ * How many slots a window needs when it is computed at a row-aligned scrollTop (the tables do: they window by
+ * the first row shown): the rows of the viewport and the overscan on both sides. Exactly that many, so a
+ * window that slides hands the slot of the row that left to the row that came in and no slot sits empty.
+ */
 export function poolSize(count: number, viewport: number, rowHeight: number, overscan: number): number {
   if (count <= WINDOW_THRESHOLD) return count;
-  return Math.min(count, Math.ceil(Math.max(viewport, rowHeight) / rowHeight) + 1 + 2 * overscan);
+  return Math.min(count, Math.ceil(Math.max(viewport, rowHeight) / rowHeight) + 2 * overscan);
 }
 
 /** The slots' positions in visual (row index) order, for the rows they show. */
