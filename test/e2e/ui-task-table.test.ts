@@ -75,7 +75,7 @@ describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
     expect(rows[rows.length - 1]).toBeGreaterThan(200);
     // The rowgroup owns its rows in row order although the elements sit in slot order.
     const owned = await page.locator('[data-testid="task-table"] [role="rowgroup"][aria-owns]').evaluate((g) =>
-      (g.getAttribute('aria-owns') ?? '').split(' ').map((id) => Number(g.ownerDocument.getElementById(id)?.getAttribute('aria-rowindex'))),
+      (g.getAttribute('aria-owns') ?? '').split(' ').map((id: string) => Number(g.ownerDocument.getElementById(id)?.getAttribute('aria-rowindex'))),
     );
     expect(owned).toEqual(rows.map((r) => r + 2));
     expect(browser.problems).toEqual([]);
