@@ -117,17 +117,25 @@ async function main(): Promise<void> {
     await scroller.hover();
     let maxDom = 0;
     // Frames painted while wheel-scrolling (requestAnimationFrame callbacks per second).
+    // Each frame's start time too, for the gaps between frames (a gap over 1.5 × 16.7 ms is a dropped frame).
     await page.evaluate(() => {
-      const w = globalThis as unknown as { __frames: number; __counting: boolean; requestAnimationFrame(f: () => void): void };
+      const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
       w.__frames = 0;
+      w.__times = [];
       w.__counting = true;
-      const tick = (): void => {
+      const tick = (t: number): void => {
         if (!w.__counting) return;
         w.__frames++;
+        w.__times.push(t);
         w.requestAnimationFrame(tick);
       };
       w.requestAnimationFrame(tick);
     });
+    // Where the main thread's time goes while wheel-scrolling (Chromium's own counters, in seconds).
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const m0 = await metrics();
     const s0 = Date.now();
     for (let i = 0; i < 60; i++) {
       await page.mouse.wheel(0, 400);
@@ -140,6 +148,16 @@ async function main(): Promise<void> {
       w.__counting = false;
       return w.__frames;
     });
+    const m1 = await metrics();
+    const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
+    const gaps = await page.evaluate(() => {
+      const t = (globalThis as unknown as { __times: number[] }).__times;
+      const d: number[] = [];
+      for (let i = 1; i < t.length; i++) d.push((t[i] ?? 0) - (t[i - 1] ?? 0));
+      return d;
+    });
+    const dropped = gaps.filter((g) => g > 25).length;
+    const maxGap = gaps.length ? Math.max(...gaps) : 0;
     const fps = Math.round((frames / (wheelMs / 1000)) * 10) / 10;
     const wheel = await read();
 
@@ -194,7 +212,10 @@ async function main(): Promise<void> {
       { name: 'jump_to_rows_max', value: jumpTimes[jumpTimes.length - 1] ?? 0, unit: 'ms' },
       { name: 'scroll_longtask_total', value: round(all.totalMs), unit: 'ms', note: `wheel and jumps together (${all.count} long tasks, max ${round(all.maxMs)} ms)` },
       { name: 'rows_in_dom_max', value: maxDom, unit: 'rows' },
-      { name: 'wheel_scroll_fps', value: fps, unit: 'fps', target: '>= 30 fps', met: fps >= 30, note: `${frames} animation frames over the 60 wheel steps` },
+      { name: 'wheel_scroll_fps', value: fps, unit: 'fps', target: '>= 60 fps', met: fps >= 59, note: `${frames} animation frames over the 60 wheel steps (headless Chromium is not held to a 60 Hz display, so it can exceed 60)` },
+      { name: 'wheel_scroll_dropped_frames', value: dropped, unit: 'frames', note: `gaps over 25 ms between animation frames, of ${gaps.length}` },
+      { name: 'wheel_scroll_frame_gap_max', value: round(maxGap), unit: 'ms', note: 'longest gap between two animation frames while wheel-scrolling' },
+      { name: 'wheel_scroll_main_thread', value: spent('TaskDuration'), unit: 'ms', note: `main-thread busy time over the ${wheelMs} ms of wheel steps (CDP Performance.getMetrics): script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, layout ${spent('LayoutDuration')} ms` },
       { name: 'graph_tab_first_nodes', value: graphMs, unit: 'ms', target: '< 1000 ms', met: graphMs < 1000, note: `Graph tab to its first node: group level, ${graphNodes} nodes` },
       { name: 'timeline_tab_first_bars', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: 'Timeline tab to its first row' },
       { name: 'server_runs_graph', value: graphServer.ms, unit: 'ms', note: `GET /runs/:id/graph (group level) straight from Node, ${graphServer.bytes} bytes` },

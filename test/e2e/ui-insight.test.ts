@@ -140,7 +140,7 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     const { page } = browser;
     await go(page, `#/runs/${runId}`);
     await page.getByTestId('run-view-table').click();
-    expect(await page.locator('[data-testid="task-table"] th').allTextContents()).toEqual(expect.arrayContaining(['CPU', 'Memory']));
+    expect(await page.locator('[data-testid="task-table"] [role="columnheader"]').allTextContents()).toEqual(expect.arrayContaining(['CPU', 'Memory']));
     await page.getByTestId('group-toggle').check();
     const header = page.locator('[data-testid="group-row"][data-group="align"]');
     await header.waitFor(POLL);

@@ -54,6 +54,63 @@ describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
     expect(browser.problems).toEqual([]);
   });
 
+  it('scrolling recycles the row elements in place, and the read order (aria-owns) follows the rows', async () => {
+    const { page } = browser;
+    const scroller = page.getByTestId('task-scroller');
+    // From row 100 the window has its full overscan above and below, so every slot is in use.
+    await scroller.evaluate((el) => (el.scrollTop = 100 * 36));
+    await page.locator('[data-testid="task-row"][data-index="100"]').waitFor(POLL);
+    // Mark every row element; after scrolling 100 rows more (same page of rows) no row element may be new.
+    const before = await page.locator('[data-row]').evaluateAll((els) => els.map((e) => {
+        (e as unknown as { __mark: boolean }).__mark = true;
+        return e.id;
+      }));
+    await scroller.evaluate((el) => (el.scrollTop = 200 * 36));
+    await page.locator('[data-testid="task-row"][data-index="200"]').waitFor(POLL);
+    const after = await page.locator('[data-row]').evaluateAll((els) => els.map((e) => ({ id: e.id, marked: (e as unknown as { __mark?: boolean }).__mark === true, row: Number(e.getAttribute('data-row')) })));
+    expect(after.filter((r) => !r.marked), JSON.stringify({ before: before.length, after: after.length })).toEqual([]);
+    expect(after.map((r) => r.id).sort()).toEqual([...before].sort());
+    const rows = after.map((r) => r.row).sort((a, b) => a - b);
+    expect(rows[0]).toBeLessThanOrEqual(200);
+    expect(rows[rows.length - 1]).toBeGreaterThan(200);
+    // The rowgroup owns its rows in row order although the elements sit in slot order.
+    const owned = await page.locator('[data-testid="task-table"] [role="rowgroup"][aria-owns]').evaluate((g) =>
+      (g.getAttribute('aria-owns') ?? '').split(' ').map((id: string) => Number(g.ownerDocument.getElementById(id)?.getAttribute('aria-rowindex'))),
+    );
+    expect(owned).toEqual(rows.map((r) => r + 2));
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('arrow, Page Down and End keys move the focused row and bring it into view; Enter opens it', async () => {
+    const { page } = browser;
+    const scroller = page.getByTestId('task-scroller');
+    await scroller.evaluate((el) => (el.scrollTop = 0));
+    await page.locator('[data-testid="task-row"][data-index="0"]').focus();
+    const focused = (): Promise<number> => page.evaluate(() => Number((globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-row')));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(2);
+    for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe(32);
+    await expect.poll(() => page.locator('[data-row="32"]').evaluate((row) => {
+      const s = row.closest('[data-testid="task-scroller"]') as unknown as { getBoundingClientRect(): { top: number; bottom: number } };
+      const box = (row as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect();
+      const view = s.getBoundingClientRect();
+      return box.top >= view.top + 36 - 1 && box.bottom <= view.bottom + 1;
+    }), POLL).toBe(true);
+    await page.keyboard.press('PageDown');
+    expect(await focused()).toBeGreaterThan(32);
+    // End goes to the last row, on a page not fetched yet: focus lands on it once it has arrived.
+    await page.keyboard.press('End');
+    await expect.poll(focused, POLL).toBe(N - 1);
+    await page.keyboard.press('Enter');
+    const last = `g${String((N - 1) % 10).padStart(2, '0')}.task-${String(N - 1).padStart(6, '0')}`;
+    await page.locator(`[data-testid="task-panel"][data-task-id="${last}"]`).waitFor(POLL);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('task-panel').count(), POLL).toBe(0);
+    expect(browser.problems).toEqual([]);
+  });
+
   it('filters by status and searches on the server', async () => {
     const { page } = browser;
     const chip = page.locator('[data-testid="status-chip"][data-status="running"]');

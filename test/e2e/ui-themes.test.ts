@@ -98,7 +98,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
           expect(sideways, `${p.name} scrolls sideways at ${size.width} px`).toBeLessThanOrEqual(0);
           if (p.name === 'run') {
             // The task name column flexes; the fixed columns must leave it room at every width.
-            const box = await page.locator('[data-testid="task-table"] th').nth(1).boundingBox();
+            const box = await page.locator('[data-testid="task-table"] [role="columnheader"]').nth(1).boundingBox();
             expect(box?.width ?? 0, `task column at ${size.width} px`).toBeGreaterThan(140);
           }
           await page.screenshot({ path: join(SHOTS, `page-${p.name}-${scheme}-${size.width}.png`) });
@@ -127,7 +127,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     expect(await page.getByTestId('tz-utc').isChecked()).toBe(true);
     expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(20, 23, 29)');
     await go(`#/runs/${runId}`);
-    const started = page.locator('[data-testid="task-row"][data-task-id="prep.fetch"] td').nth(5);
+    const started = page.locator('[data-testid="task-row"][data-task-id="prep.fetch"] [role="gridcell"]').nth(5);
     await expect.poll(() => started.textContent(), POLL).toMatch(/^\d\d:\d\d:\d\d UTC$/);
     await go('#/settings');
     await page.getByTestId('tz-local').check();
