@@ -1,7 +1,8 @@
 // The log viewer under load, in Debian's Chromium against the real headless host (local backend):
 //  1. follow a task that appends ~1 MB/s of short lines for 20 s and total the main-thread long tasks
 //     (PerformanceObserver 'longtask', > 50 ms each) seen while following;
-//  2. open a finished 100 MB log and time until it is shown, with the long tasks of that.
+//  2. open a finished 100 MB log and time until it is shown, with the long tasks of that;
+//  3. follow a second such task (started once the first is done) with line wrapping on.
 // Figures go to bench/results/ui-log.json; nothing is asserted.
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     await page.goto(host.engine.url);
     await page.getByTestId('welcome').waitFor();
     const file = join(mkdtempSync(join(tmpdir(), 'scripthut-bench-')), 'ui-log.json');
-    writeFileSync(file, JSON.stringify({ title: 'ui-log bench', tasks: [{ id: 'fast', command: FAST }, { id: 'big', command: BIG }] }));
+    writeFileSync(file, JSON.stringify({ title: 'ui-log bench', tasks: [{ id: 'fast', command: FAST }, { id: 'big', command: BIG }, { id: 'fastwrap', command: FAST, deps: ['fast'] }] }));
     await page.getByTestId('workflow-file').setInputFiles(file);
     await page.locator('[data-testid="task-row"][data-task-id="fast"][data-status="running"]').waitFor({ timeout: 60_000 });
 
@@ -95,6 +96,18 @@ async function main(): Promise<void> {
     const openBigMs = Date.now() - t1;
     const big = await read();
 
+    const wrapRow = page.locator('[data-testid="task-row"][data-task-id="fastwrap"]');
+    await page.locator('[data-testid="task-row"][data-task-id="fastwrap"][data-status="running"]').waitFor({ timeout: 60_000 });
+    await wrapRow.click();
+    await page.locator('[data-testid="task-panel"][data-task-id="fastwrap"] [data-testid="log-following"]').waitFor();
+    await page.getByTestId('log-wrap-toggle').check();
+    await new Promise((r) => setTimeout(r, 1500));
+    await reset();
+    const t2 = Date.now();
+    await page.locator('[data-testid="task-panel"][data-task-id="fastwrap"] [data-testid="log-view"][data-complete="true"]').waitFor({ timeout: (SECONDS + 60) * 1000 });
+    const wrapSeconds = (Date.now() - t2) / 1000;
+    const wrapped = await read();
+
     const round = (n: number): number => Math.round(n * 10) / 10;
     const figures: BenchFigure[] = [
       { name: 'open_followed_log_longtask_total', value: round(opening.totalMs), unit: 'ms', note: `opening the panel and its first 10,000 lines (${opening.count} long tasks, max ${round(opening.maxMs)} ms)` },
@@ -106,6 +119,8 @@ async function main(): Promise<void> {
       { name: 'follow_lines_in_dom', value: domLines, unit: 'lines' },
       { name: 'open_100mb_log', value: openBigMs, unit: 'ms', note: 'click to shown (last 10,000 lines)' },
       { name: 'open_100mb_longtask_total', value: round(big.totalMs), unit: 'ms' },
+      { name: 'follow_wrap_longtask_total', value: round(wrapped.totalMs), unit: 'ms', note: `wrap on: main-thread long tasks over ${round(wrapSeconds)} s of following ~1 MB/s (${wrapped.count} long tasks)` },
+      { name: 'follow_wrap_longtask_max', value: round(wrapped.maxMs), unit: 'ms', target: '< 200 ms (no visible stall)', met: wrapped.maxMs < 200 },
     ];
     writeBenchResult('ui-log', figures, { seconds: SECONDS, chromium: browser.context.browser()?.version() ?? null });
   } finally {

@@ -2,20 +2,70 @@
 // dropped past the cap (and counted, so the view can say so), and the ANSI state at each line start is kept so
 // a colour opened on one line carries on to the next. The view renders only the rows in sight.
 //
-// Storage is one string per append plus an Int32Array of where its lines start, not one string per line: a
-// followed log at ~1 MB/s is ~17,000 lines a second, and 100,000 separate line strings made the garbage collector
-// stall the page for 100-250 ms at a time (bench/ui-log.bench.ts). Lines are cut out only when shown or searched.
+// Storage is one string per append plus Int32Arrays of where its lines start and how wide each is, not one string
+// per line: a followed log at ~1 MB/s is ~17,000 lines a second, and 100,000 separate line strings made the
+// garbage collector stall the page for 100-250 ms at a time (bench/ui-log.bench.ts). Lines are cut out only when
+// shown or searched. Indexing an append (where lines start, their widths, colour carried over) is a pure function
+// of the text and the colour at its start, so the view can run it in a worker (log-indexer.ts) and only push the
+// answer here; the widths let wrapped rows be counted without laying out or even slicing every line.
 import { isPlain, parseLine, PLAIN, sgrStateAfter, stripAnsi, type Segment, type SgrState } from './ansi';
+
+/** What indexLines learns about a run of complete lines (each ending in '\n'). */
+export interface LineIndex {
+  /** Start offset of each line; starts[n] = the text's length, so line k ends at starts[k + 1] - 1 (its '\n'). */
+  starts: Int32Array;
+  /** Columns each line takes once shown: escapes removed, carriage-return redraws resolved, tabs expanded. */
+  widths: Int32Array;
+  /** Lines (by index in this text) that do not start plain, with the colour they start in. */
+  colours: Array<[number, SgrState]>;
+  /** The colour after the last line. */
+  end: SgrState;
+}
+
+/** Index `text` (complete lines only) read from colour `start`. */
+export function indexLines(text: string, start: SgrState = PLAIN): LineIndex {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  const starts = new Int32Array(n + 1);
+  const widths = new Int32Array(n);
+  const colours: Array<[number, SgrState]> = [];
+  // Only a line holding an escape, a tab or a carriage return needs reading; any other is as wide as it is long.
+  let esc = text.indexOf('\x1b');
+  let tab = text.indexOf('\t');
+  let cr = text.indexOf('\r');
+  let state = start;
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    starts[k] = at;
+    const end = text.indexOf('\n', at);
+    if (!isPlain(state)) colours.push([k, state]);
+    const special = (esc >= 0 && esc < end) || (tab >= 0 && tab < end) || (cr >= 0 && cr < end);
+    if (special) {
+      const line = text.charCodeAt(end - 1) === 13 ? text.slice(at, end - 1) : text.slice(at, end);
+      widths[k] = expandedLength(stripAnsi(line));
+      if (esc >= 0 && esc < end) state = sgrStateAfter(line, state);
+      if (esc >= 0 && esc < end) esc = text.indexOf('\x1b', end);
+      if (tab >= 0 && tab < end) tab = text.indexOf('\t', end);
+      if (cr >= 0 && cr < end) cr = text.indexOf('\r', end);
+    } else widths[k] = end - at;
+    at = end + 1;
+  }
+  starts[n] = text.length;
+  return { starts, widths, colours, end: state };
+}
 
 interface Chunk {
   text: string;
-  /** Start offset of each complete line in `text`; line k ends at starts[k + 1] - 1 (the '\n'). */
   starts: Int32Array;
+  widths: Int32Array;
   /** Lines in this chunk. */
   n: number;
   /** Index (counting every line ever appended) of the chunk's first line. */
   base: number;
 }
+
+/** Indexes text somewhere else (a worker); must answer what indexLines would. */
+export type AsyncIndexer = (text: string, start: SgrState) => Promise<LineIndex>;
 
 export class LogLines {
   private chunks: Chunk[] = [];
@@ -25,10 +75,14 @@ export class LogLines {
   private starts = new Map<number, SgrState>();
   private partial = '';
   private partialStart: SgrState = PLAIN;
+  /** Appends waiting for their index, in order (see appendAsync). */
+  private queue: Promise<void> = Promise.resolve();
   /** Lines dropped from the front because of the cap. */
   dropped = 0;
   /** Bumped on every change, for views that cache derived data. */
   version = 0;
+  /** Bumped by clear(): caches keyed on line numbers start over. */
+  epoch = 0;
 
   constructor(readonly maxLines: number) {}
 
@@ -39,43 +93,55 @@ export class LogLines {
     this.partial = '';
     this.partialStart = PLAIN;
     this.dropped = 0;
+    this.queue = Promise.resolve();
+    this.epoch++;
     this.version++;
   }
 
   append(text: string): void {
-    if (!text) return;
+    const cut = this.cut(text);
+    if (cut) this.commit(cut.lines, cut.rest, indexLines(cut.lines, this.partialStart));
+  }
+
+  /**
+   * Append with the indexing done by `indexer` (off the page's thread). Appends are applied in order; the promise
+   * settles once this one is in. One that was waiting when clear() ran is dropped.
+   */
+  appendAsync(text: string, indexer: AsyncIndexer): Promise<void> {
+    const epoch = this.epoch;
+    const step = async (): Promise<void> => {
+      if (epoch !== this.epoch) return;
+      const cut = this.cut(text);
+      if (!cut) return;
+      const index = await indexer(cut.lines, this.partialStart);
+      if (epoch === this.epoch) this.commit(cut.lines, cut.rest, index);
+    };
+    const done = this.queue.then(step);
+    // A failed index must not stop the appends after it.
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The complete lines `text` finishes (with what was pending before it) and the unfinished rest; null = none. */
+  private cut(text: string): { lines: string; rest: string } | null {
+    if (!text) return null;
     const all = this.partial ? this.partial + text : text;
     const last = all.lastIndexOf('\n');
     if (last < 0) {
       this.partial = all;
       this.version++;
-      return;
+      return null;
     }
-    const chunkText = all.slice(0, last + 1);
-    let n = 0;
-    for (let at = chunkText.indexOf('\n'); at >= 0; at = chunkText.indexOf('\n', at + 1)) n++;
-    // starts[n] = the chunk's length, so line k always ends at starts[k + 1] - 1 (its '\n').
-    const starts = new Int32Array(n + 1);
-    for (let k = 0, at = 0; k < n; k++) {
-      starts[k] = at;
-      at = chunkText.indexOf('\n', at) + 1;
-    }
-    starts[n] = chunkText.length;
-    // Colour carried across lines: only a line holding an escape can change it, so only those are read.
-    let state = this.partialStart;
-    let esc = chunkText.indexOf('\x1b');
-    for (let k = 0; k < n; k++) {
-      if (!isPlain(state)) this.starts.set(this.total + k, state);
-      const end = (starts[k + 1] ?? 0) - 1;
-      if (esc >= 0 && esc < end) {
-        state = sgrStateAfter(chunkText.slice(starts[k] ?? 0, end), state);
-        esc = chunkText.indexOf('\x1b', end);
-      }
-    }
-    this.chunks.push({ text: chunkText, starts, n, base: this.total });
+    return { lines: all.slice(0, last + 1), rest: all.slice(last + 1) };
+  }
+
+  private commit(lines: string, rest: string, index: LineIndex): void {
+    const n = index.widths.length;
+    for (const [k, state] of index.colours) this.starts.set(this.total + k, state);
+    this.chunks.push({ text: lines, starts: index.starts, widths: index.widths, n, base: this.total });
     this.total += n;
-    this.partial = all.slice(last + 1);
-    this.partialStart = state;
+    this.partial = rest;
+    this.partialStart = index.end;
     this.trim();
     this.version++;
   }
@@ -96,6 +162,35 @@ export class LogLines {
     return this.total - this.dropped + (this.partial ? 1 : 0);
   }
 
+  /** Lines ever completed, dropped ones included (absolute index of the first line not complete yet). */
+  get completed(): number {
+    return this.total;
+  }
+
+  /** Whether an unfinished last line is held (it is line count - 1). */
+  get hasPartial(): boolean {
+    return this.partial !== '';
+  }
+
+  /** Columns the unfinished last line takes. */
+  partialWidth(): number {
+    return this.partial ? expandedLength(stripAnsi(this.partial)) : 0;
+  }
+
+  /** Call `fn` with the width of each complete line from absolute index `from` (>= dropped) up to `to`. */
+  eachWidth(from: number, to: number, fn: (width: number) => void): void {
+    let abs = Math.max(from, this.dropped);
+    const end = Math.min(to, this.total);
+    if (abs >= end) return;
+    let ci = this.chunkIndex(abs);
+    while (abs < end) {
+      const c = this.chunks[ci++];
+      if (!c) return;
+      const stop = Math.min(end, c.base + c.n);
+      for (let k = abs - c.base; abs < stop; k++, abs++) fn(c.widths[k] ?? 0);
+    }
+  }
+
   raw(i: number): string {
     const abs = this.dropped + i;
     if (abs >= this.total) return this.partial;
@@ -109,6 +204,10 @@ export class LogLines {
   }
 
   private chunkOf(abs: number): Chunk | undefined {
+    return this.chunks[this.chunkIndex(abs)];
+  }
+
+  private chunkIndex(abs: number): number {
     let lo = 0;
     let hi = this.chunks.length - 1;
     while (lo < hi) {
@@ -116,7 +215,7 @@ export class LogLines {
       if ((this.chunks[mid]?.base ?? 0) <= abs) lo = mid;
       else hi = mid - 1;
     }
-    return this.chunks[lo];
+    return lo;
   }
 
   text(i: number): string {
@@ -142,6 +241,138 @@ export class LogLines {
   firstError(): number {
     for (let i = 0; i < this.count; i++) if (ERROR_LINE.test(this.text(i))) return i;
     return -1;
+  }
+}
+
+/**
+ * The search hits of a followed log, kept up to date by reading only the lines added since the last call (a search
+ * over the 100,000 lines held, once per append, was a long task of its own). Hits are kept by absolute line, so
+ * lines dropped off the front just fall out.
+ */
+export class LogSearch {
+  private query = '';
+  private epoch = -1;
+  /** Absolute index of the first complete line not read yet. */
+  private upto = 0;
+  private hits: number[] = [];
+
+  constructor(readonly limit = 10_000) {}
+
+  /** Indices (as held now) of lines containing `query`, case-insensitive, the first `limit` of them. */
+  update(lines: LogLines, query: string): number[] {
+    const q = query.toLowerCase();
+    if (!q) {
+      this.query = '';
+      this.hits = [];
+      return [];
+    }
+    if (q !== this.query || lines.epoch !== this.epoch) {
+      this.query = q;
+      this.epoch = lines.epoch;
+      this.hits = [];
+      this.upto = lines.dropped;
+    }
+    const dropped = lines.dropped;
+    let gone = 0;
+    while (gone < this.hits.length && (this.hits[gone] ?? 0) < dropped) gone++;
+    if (gone) this.hits = this.hits.slice(gone);
+    let abs = Math.max(this.upto, dropped);
+    for (; abs < lines.completed && this.hits.length < this.limit; abs++) if (lines.text(abs - dropped).toLowerCase().includes(q)) this.hits.push(abs);
+    this.upto = abs;
+    const out = this.hits.map((h) => h - dropped);
+    // The unfinished last line changes with every append: read it each time, never keep it.
+    const last = lines.count - 1;
+    if (lines.hasPartial && abs >= lines.completed && out.length < this.limit && lines.text(last).toLowerCase().includes(q)) out.push(last);
+    return out;
+  }
+}
+
+/**
+ * Wrapped rows per line at `cols` columns, kept as running totals by absolute line so an append only adds its own
+ * lines and a drop off the front only moves where counting starts: no line is laid out or re-read on append, and a
+ * change of width recounts from the stored widths (a typed array walk, no strings).
+ */
+export class WrapRows {
+  private cols = 0;
+  private epoch = -1;
+  private version = -1;
+  /** Absolute line of sums[0]. */
+  private base = 0;
+  /** sums[k] = rows of absolute lines base .. base + k - 1; `upto` lines are summed. */
+  private sums = new Float64Array(1024);
+  private upto = 0;
+  private partialRows = 0;
+  private dropped = 0;
+  private completed = 0;
+
+  /** Bring the totals up to date with `lines` at `cols` columns (cheap when nothing changed). */
+  sync(lines: LogLines, cols: number): void {
+    const c = Math.max(1, Math.floor(cols));
+    if (c === this.cols && lines.epoch === this.epoch && lines.version === this.version) return;
+    // Recount from scratch on a new width or log, when lines not summed yet were already dropped (an append bigger
+    // than the cap), or once the dropped lines summed outnumber those held.
+    const stale = lines.dropped > this.base + this.upto || lines.dropped - this.base > lines.completed - lines.dropped;
+    if (c !== this.cols || lines.epoch !== this.epoch || stale) {
+      this.cols = c;
+      this.epoch = lines.epoch;
+      this.base = lines.dropped;
+      this.upto = 0;
+      this.sums[0] = 0;
+    }
+    const need = lines.completed - this.base + 1;
+    if (need > this.sums.length) {
+      const grown = new Float64Array(Math.max(need, this.sums.length * 2));
+      grown.set(this.sums.subarray(0, this.upto + 1));
+      this.sums = grown;
+    }
+    let k = this.upto;
+    let sum = this.sums[k] ?? 0;
+    const sums = this.sums;
+    lines.eachWidth(this.base + k, lines.completed, (w) => {
+      sum += w > c ? Math.ceil(w / c) : 1;
+      sums[++k] = sum;
+    });
+    this.upto = k;
+    this.partialRows = lines.hasPartial ? Math.max(1, Math.ceil(lines.partialWidth() / c)) : 0;
+    this.dropped = lines.dropped;
+    this.completed = lines.completed;
+    this.version = lines.version;
+  }
+
+  private at(abs: number): number {
+    return this.sums[Math.min(abs, this.completed) - this.base] ?? 0;
+  }
+
+  /** First row of held line i (i = count gives the total). */
+  start(i: number): number {
+    const abs = this.dropped + i;
+    const before = this.at(abs) - this.at(this.dropped);
+    return abs > this.completed ? before + this.partialRows : before;
+  }
+
+  /** Rows of held line i. */
+  rows(i: number): number {
+    return this.start(i + 1) - this.start(i);
+  }
+
+  get total(): number {
+    return this.at(this.completed) - this.at(this.dropped) + this.partialRows;
+  }
+
+  /** The held line showing row `row`. */
+  lineAt(row: number): number {
+    const target = row + this.at(this.dropped);
+    let lo = this.dropped;
+    let hi = this.completed;
+    // The last line (complete or not) whose first row is at or before `row`.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.at(mid) <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    const line = lo - this.dropped;
+    const count = this.completed - this.dropped + (this.partialRows ? 1 : 0);
+    return Math.max(0, Math.min(line, count - 1));
   }
 }
 

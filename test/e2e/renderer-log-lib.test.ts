@@ -1,7 +1,7 @@
 // The log viewer's pure parts: the ANSI SGR reader, the capped line store, wrapping maths and highlights.
 import { describe, expect, it } from 'vitest';
 import { applySgr, parseLine, PLAIN, stripAnsi } from '../../src-renderer/lib/ansi';
-import { highlight, lineAtRow, LogLines, wrapOffsets } from '../../src-renderer/lib/log-lines';
+import { highlight, indexLines, lineAtRow, LogLines, LogSearch, WrapRows, wrapOffsets } from '../../src-renderer/lib/log-lines';
 import { failureReason, formatCpuEfficiency } from '../../src-renderer/lib/failure';
 
 const ESC = '\u001b';
@@ -97,6 +97,83 @@ describe('LogLines', () => {
     const off = wrapOffsets(b, 10);
     expect(Array.from(off)).toEqual([0, 3, 4, 5]);
     expect([0, 2, 3, 4].map((r) => lineAtRow(off, r))).toEqual([0, 0, 1, 2]);
+  });
+
+  // A log cut into appends at random places, capped at random: what the incremental parts keep must equal what
+  // reading every held line again gives (wrapOffsets/lineAtRow/find are that plain reading).
+  const PIECES = ['plain', `${ESC}[31mred and long enough to wrap twice`, 'tab\there', `${ESC}[0mreset`, 'x\r', '', `${ESC}[0m`, 'y'.repeat(45), 'progress 10%\rprogress 100%'];
+  function randomLog(seed0: number): { text: string; cuts: number[]; cap: number; rnd: (n: number) => number } {
+    let seed = seed0;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const lines = Array.from({ length: 60 + rnd(200) }, () => PIECES[rnd(PIECES.length)] ?? '');
+    const text = lines.join('\n') + (rnd(2) ? '\n' : '');
+    const cuts: number[] = [];
+    for (let at = 0; at < text.length; ) cuts.push((at += 1 + rnd(300)));
+    return { text, cuts, cap: 5 + rnd(120), rnd };
+  }
+
+  it('keeps wrapped-row totals that match a full recount after every append, drop and width change', () => {
+    for (let round = 0; round < 40; round++) {
+      const { text, cuts, cap, rnd } = randomLog(round + 11);
+      const b = new LogLines(cap);
+      const rows = new WrapRows();
+      let cols = 10 + rnd(30);
+      let from = 0;
+      for (const to of cuts) {
+        b.append(text.slice(from, to));
+        from = to;
+        if (rnd(5) === 0) cols = 5 + rnd(40);
+        // Not every append is looked at: several may land between two views.
+        if (rnd(3) === 0) continue;
+        rows.sync(b, cols);
+        const ref = wrapOffsets(b, cols);
+        const where = `round ${round} at ${to} cols ${cols}`;
+        expect(rows.total, where).toBe(ref[b.count] ?? 0);
+        for (let i = 0; i <= b.count; i++) expect(rows.start(i), `${where} line ${i}`).toBe(ref[i]);
+        for (let r = 0; r < rows.total; r += 1 + rnd(4)) expect(rows.lineAt(r), `${where} row ${r}`).toBe(lineAtRow(ref, r));
+      }
+    }
+  });
+
+  it('keeps search hits that match a full search after every append and drop', () => {
+    for (let round = 0; round < 40; round++) {
+      const { text, cuts, cap, rnd } = randomLog(round + 101);
+      const b = new LogLines(cap);
+      const search = new LogSearch(1 + rnd(30));
+      const query = ['RED', 'y', 'progress 100', 'tab\th', 'nothing'][rnd(5)] ?? 'y';
+      let from = 0;
+      for (const to of cuts) {
+        b.append(text.slice(from, to));
+        from = to;
+        if (rnd(3) === 0) continue;
+        expect(search.update(b, query), `round ${round} at ${to}`).toEqual(b.find(query, search.limit));
+      }
+    }
+  });
+
+  it('indexes lines with their shown widths and starting colours', () => {
+    const idx = indexLines(`ab\n${ESC}[31mred\r\n\tx\nstill\n`);
+    expect(Array.from(idx.starts)).toEqual([0, 3, 13, 16, 22]);
+    expect(Array.from(idx.widths)).toEqual([2, 3, 9, 5]);
+    expect(idx.colours.map(([k, s]) => [k, s.fg])).toEqual([[2, 'p1'], [3, 'p1']]);
+    expect(idx.end.fg).toBe('p1');
+  });
+
+  it('applies appends indexed elsewhere in order, even when answers come back out of order, and drops them on clear', async () => {
+    const slowFirst = (() => {
+      let n = 0;
+      return (text: string, start: Parameters<typeof indexLines>[1]) =>
+        new Promise<ReturnType<typeof indexLines>>((r) => setTimeout(() => r(indexLines(text, start)), n++ === 0 ? 30 : 0));
+    })();
+    const b = new LogLines(100);
+    const done = [b.appendAsync(`one\n${ESC}[32mtw`, slowFirst), b.appendAsync('o\nthree\n', slowFirst), b.appendAsync('four', slowFirst)];
+    await Promise.all(done);
+    expect([0, 1, 2, 3].map((i) => b.text(i))).toEqual(['one', 'two', 'three', 'four']);
+    expect(b.segments(2)).toEqual([{ text: 'three', cls: 'ansi-fg-2', style: '' }]);
+    const stale = b.appendAsync('late\n', slowFirst);
+    b.clear();
+    await stale;
+    expect(b.count).toBe(0);
   });
 
   it('cuts styled segments where the query matches', () => {
