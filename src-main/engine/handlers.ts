@@ -19,7 +19,7 @@ import { pricingRefresh } from '../pricing/refresh-call';
 import { taskDef, toAttemptView } from './views';
 import { runsGet, runsList, type LiveCounts } from './read-calls';
 import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
-import { filteredTaskIds, runTaskEdges } from '../store/queries/run-graph';
+import { filteredTaskIds, groupGraphFromStore, runTaskCount, runTaskEdges } from '../store/queries/run-graph';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
@@ -246,9 +246,13 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
     // Task outputs (logic in src-main/outputs).
     ...outputHandlers(p.outputs, (r, t) => void requireTask(p, r, t), (r) => void requireRun(p, r)),
     // The DAG view (src-shared/model/run-graph.ts shapes it).
-    'runs.graph': ({ id, level, max_tasks }) => {
+    'runs.graph': ({ id, level, max_tasks, expand, offset, limit }) => {
       requireRun(p, id);
-      return runGraph(id, runTaskEdges(p.store.db, id), level ?? 'auto', max_tasks ?? GRAPH_TASK_LIMIT);
+      const max = max_tasks ?? GRAPH_TASK_LIMIT;
+      // Big runs (and any group-level ask) are counted in SQL; only small runs read every dependency.
+      const byGroup = level === 'group' || expand !== undefined || (level !== 'task' && runTaskCount(p.store.db, id) > max);
+      if (byGroup) return groupGraphFromStore(p.store.db, id, { maxNodes: max, expand, offset, limit });
+      return runGraph(id, runTaskEdges(p.store.db, id), 'task', max);
     },
     'runs.groups': ({ id, status, q }) => {
       requireRun(p, id);

@@ -56,6 +56,11 @@ function pathOf(points: ReadonlyArray<{ x: number; y: number }>): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${Math.round(p.x * 10) / 10},${Math.round(p.y * 10) / 10}`).join(' ');
 }
 
+/** A group node: every node of a group-level graph except an expanded group's tasks. */
+export function isGroupNode(graph: Pick<RunGraph, 'level'>, n: Pick<RunGraph['nodes'][number], 'kind'>): boolean {
+  return n.kind ? n.kind === 'group' : graph.level === 'group';
+}
+
 export function layoutGraph(graph: RunGraph): GraphLayout {
   const g = new Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 14, ranksep: 48, marginx: 12, marginy: 12 });
@@ -71,7 +76,7 @@ export function layoutGraph(graph: RunGraph): GraphLayout {
       id: n.id,
       state: n.state,
       label: shortLabel(n.id),
-      detail: graph.level === 'group' ? groupDetail(n.count, n.state, n.status_counts) : null,
+      detail: isGroupNode(graph, n) ? groupDetail(n.count, n.state, n.status_counts) : null,
       x: p.x - p.width / 2,
       y: p.y - p.height / 2,
       width: p.width,

@@ -333,6 +333,10 @@ export const calls = {
       id: RunId,
       level: oneOf(['auto', 'task', 'group'] as const, 'graph level').optional(),
       max_tasks: z.coerce.number().int().positive().optional(),
+      /** Group level: draw this group as a page of its tasks (id order). */
+      expand: z.string().max(512).optional(),
+      offset: z.coerce.number().int().min(0).optional(),
+      limit: z.coerce.number().int().positive().max(2000).optional(),
     }),
     output: RunGraphSchema,
     http: ['GET', '/runs/:id/graph'],

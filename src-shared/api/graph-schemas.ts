@@ -9,6 +9,7 @@ export const GraphNodeSchema = z.object({
   /** Tasks this node stands for (1 for a task-level node). */
   count: z.number().int(),
   status_counts: z.record(z.string(), z.number().int()),
+  kind: z.enum(['task', 'group']).optional(),
 });
 
 export const RunGraphSchema = z.object({
@@ -18,6 +19,8 @@ export const RunGraphSchema = z.object({
   nodes: z.array(GraphNodeSchema),
   /** [from, to]: `to` depends on `from`. */
   edges: z.array(z.tuple([z.string(), z.string()])),
+  edge_counts: z.array(z.number().int()).optional(),
+  expanded: z.object({ group: z.string(), offset: z.number().int(), shown: z.number().int(), total: z.number().int() }).optional(),
 });
 
 export const GroupSegmentsSchema = z.object({

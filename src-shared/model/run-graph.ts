@@ -11,6 +11,8 @@ export interface GraphNode {
   group: string | null;
   count: number;
   status_counts: Partial<Record<TaskStatus, number>>;
+  /** What the node stands for, where a graph mixes both (an expanded group's tasks among group nodes). */
+  kind?: 'task' | 'group';
 }
 
 export interface RunGraph {
@@ -21,6 +23,10 @@ export interface RunGraph {
   nodes: GraphNode[];
   /** [from, to]: `to` depends on `from`. */
   edges: Array<[string, string]>;
+  /** Group level from the store: how many task dependencies each edge stands for (same order as edges). */
+  edge_counts?: number[];
+  /** The group drawn as its tasks: which page of them (in id order) is shown, of how many. */
+  expanded?: { group: string; offset: number; shown: number; total: number };
 }
 
 /** Above this many tasks the graph is drawn by group. */

@@ -166,7 +166,7 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     expect(browser.problems).toEqual([]);
   });
 
-  it('a 3,000-task run is drawn by group; a group opens the table filtered to it', async () => {
+  it('a 3,000-task run is drawn by group; a group expands to a page of its tasks, a task opens, the table filters to the group', async () => {
     const { page } = browser;
     bigId = await createBigRun(host, 3000);
     await go(page, `#/runs/${bigId}`);
@@ -175,7 +175,28 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     const nodes = page.getByTestId('dag-node');
     await expect.poll(() => nodes.count(), POLL).toBe(11);
     expect(await page.getByTestId('graph-grouped').textContent()).toContain('3,000 tasks');
+    expect(await page.locator('[data-testid="dag-node"][data-kind="group"]').count()).toBe(11);
+    // A click on a group draws its tasks (a page of 200) among the other groups.
     await page.locator('[data-testid="dag-node"][data-node-id="g03"]').click();
+    const expanded = page.getByTestId('graph-expanded');
+    await expect.poll(() => expanded.textContent(), POLL).toContain('showing 1–200 of 300 tasks');
+    const taskNodes = page.locator('[data-testid="dag-node"][data-kind="task"]');
+    await expect.poll(() => taskNodes.count(), POLL).toBe(200);
+    expect(await page.locator('[data-testid="dag-node"][data-kind="group"]').count()).toBe(10);
+    const shownIds = await taskNodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
+    expect(shownIds.every((id) => id?.startsWith('g03.task-'))).toBe(true);
+    await page.getByTestId('graph-next').click();
+    await expect.poll(() => expanded.textContent(), POLL).toContain('showing 201–300 of 300 tasks');
+    await expect.poll(() => taskNodes.count(), POLL).toBe(100);
+    await page.screenshot({ path: join(SHOTS, 'insight-big-graph-expanded-light.png') });
+    expect(await seriousViolations(page), 'expanded group graph').toEqual([]);
+    // A task of the group opens like any task.
+    const one = (await taskNodes.first().getAttribute('data-node-id')) as string;
+    await taskNodes.first().click();
+    await page.locator(`[data-testid="task-panel"][data-task-id="${one}"]`).waitFor(POLL);
+    expect(await hashOf(page)).toBe(`#/runs/${bigId}/tasks/${one}`);
+    // Open in table: the task table filtered to the group.
+    await page.getByTestId('graph-open-table').click();
     await expect.poll(() => page.getByTestId('tasks-shown').textContent(), POLL).toBe('300 of 3,000 shown');
     const ids = await page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
     expect(ids.length).toBeGreaterThan(5);

@@ -1,0 +1,120 @@
+// The Graph and Timeline tabs of a 100,000-task run, in Debian's Chromium against the real headless host (local
+// backend; every task waits behind a sleeping first task, so nothing changes under the measurement). The run has
+// ten dot-named groups and real dependencies: each task depends on the blocker and on the task before it (which
+// is in the next group), so the group-level graph has group → group edges standing for ~10,000 dependencies each.
+//  1. runs.graph answer times straight from Node: the first call (dependencies counted in SQL) and a refresh
+//     (the counted dependencies reused, states read again), and a group expanded to 200 tasks;
+//  2. click on the Graph tab to the group nodes drawn (first time, and again after leaving the tab);
+//  3. click on a group node to its 200 task nodes drawn;
+//  4. click on the Timeline tab to its first row.
+// Figures go to bench/results/ui-graph.json with the machine's load average; nothing is asserted.
+import { cpus, loadavg } from 'node:os';
+import { writeBenchResult, type BenchFigure } from './lib/report';
+import { openBrowser, shouldSkipBrowser } from '../test/e2e/browser';
+import { cancelRun } from '../test/e2e/big-run';
+import { ensureRendererBuilt } from '../test/e2e/build';
+import { startRealHost, type RealHost } from '../test/e2e/real-host';
+
+const TASKS = Number(process.env.SCRIPTHUT_BENCH_TASKS ?? 100_000);
+const GROUPS = 10;
+
+function linkedWorkflow(n: number): { title: string; tasks: Array<{ id: string; command: string; deps: string[] }> } {
+  const tasks = [{ id: 'blocker', command: 'sleep 600', deps: [] as string[] }];
+  const idOf = (i: number): string => `g${String(i % GROUPS).padStart(2, '0')}.task-${String(i).padStart(6, '0')}`;
+  for (let i = 1; i < n; i++) tasks.push({ id: idOf(i), command: 'true', deps: i > 1 ? ['blocker', idOf(i - 1)] : ['blocker'] });
+  return { title: `Linked run of ${n} tasks`, tasks };
+}
+
+async function call(host: RealHost, method: string, path: string, body?: unknown): Promise<{ ms: number; text: string }> {
+  const t = Date.now();
+  const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${host.engine.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
+  return { ms: Date.now() - t, text };
+}
+
+async function main(): Promise<void> {
+  if (shouldSkipBrowser()) {
+    console.log('ui-graph: SKIPPED: no Chromium');
+    return;
+  }
+  ensureRendererBuilt();
+  const loadBefore = loadavg();
+  const host = await startRealHost();
+  const browser = await openBrowser();
+  const { page } = browser;
+  let runId = '';
+  try {
+    const c0 = Date.now();
+    runId = (JSON.parse((await call(host, 'POST', '/runs', { document: linkedWorkflow(TASKS), backend: 'local', max_concurrent: 1, workflow_name: `linked-${TASKS}` })).text) as { id: string }).id;
+    const createMs = Date.now() - c0;
+
+    const first = await call(host, 'GET', `/runs/${runId}/graph`);
+    const again = await call(host, 'GET', `/runs/${runId}/graph`);
+    const graph = JSON.parse(again.text) as { level: string; nodes: unknown[]; edges: unknown[]; edge_counts?: number[] };
+    const expandFirst = await call(host, 'GET', `/runs/${runId}/graph?expand=g03&limit=200`);
+    const expandAgain = await call(host, 'GET', `/runs/${runId}/graph?expand=g03&limit=200`);
+
+    await page.goto(host.engine.url);
+    await page.locator('[data-testid="backend-chip"]').first().waitFor({ timeout: 30_000 });
+    await page.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/runs/${id}`), runId);
+    await page.locator('[data-testid="task-row"]').first().waitFor({ timeout: 60_000 });
+    const toGraph = async (): Promise<number> => {
+      const t = Date.now();
+      await page.getByTestId('run-view-graph').click();
+      await page.locator('[data-testid="dag-node"][data-kind="group"]').first().waitFor({ timeout: 60_000 });
+      return Date.now() - t;
+    };
+    const graphFirstMs = await toGraph();
+    const drawnNodes = await page.getByTestId('dag-node').count();
+    const drawnEdges = await page.getByTestId('dag-edge').count();
+    const e0 = Date.now();
+    await page.locator('[data-testid="dag-node"][data-node-id="g03"]').click();
+    await page.locator('[data-testid="dag-node"][data-kind="task"]').nth(199).waitFor({ timeout: 60_000 });
+    const expandMs = Date.now() - e0;
+    const expandedNodes = await page.getByTestId('dag-node').count();
+    const expandedNote = (await page.getByTestId('graph-expanded').textContent())?.trim() ?? '';
+    await page.getByTestId('run-view-table').click();
+    await page.locator('[data-testid="task-row"]').first().waitFor({ timeout: 60_000 });
+    const graphAgainMs = await toGraph();
+
+    const tl0 = Date.now();
+    await page.getByTestId('run-view-timeline').click();
+    await page.locator('[data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
+    const timelineMs = Date.now() - tl0;
+    const timelineRows = await page.getByTestId('gantt-row').count();
+    const cappedNote = (await page.getByTestId('timeline-capped').textContent().catch(() => ''))?.trim() ?? '';
+
+    const figures: BenchFigure[] = [
+      { name: 'create_run', value: createMs, unit: 'ms', note: `POST /runs with ${TASKS.toLocaleString('en-US')} tasks and ${(2 * TASKS - 3).toLocaleString('en-US')} dependencies (engine, not UI)` },
+      { name: 'server_runs_graph_first', value: first.ms, unit: 'ms', note: `GET /runs/:id/graph, first call (dependencies counted in SQL), ${first.text.length} bytes` },
+      { name: 'server_runs_graph_refresh', value: again.ms, unit: 'ms', note: `the same again (counted dependencies reused, states re-read): level ${graph.level}, ${graph.nodes.length} nodes, ${graph.edges.length} edges standing for ${(graph.edge_counts ?? []).reduce((a, b) => a + b, 0).toLocaleString('en-US')} dependencies` },
+      { name: 'server_runs_graph_expand_first', value: expandFirst.ms, unit: 'ms', note: `GET /runs/:id/graph?expand=g03&limit=200, first call, ${expandFirst.text.length} bytes` },
+      { name: 'server_runs_graph_expand_refresh', value: expandAgain.ms, unit: 'ms', note: 'the same again' },
+      { name: 'graph_tab_drawn', value: graphFirstMs, unit: 'ms', target: '< 1000 ms', met: graphFirstMs < 1000, note: `click on Graph to the group nodes drawn (first time; runs.graph cached by the calls above): ${drawnNodes} nodes, ${drawnEdges} edges` },
+      { name: 'graph_tab_drawn_again', value: graphAgainMs, unit: 'ms', target: '< 1000 ms', met: graphAgainMs < 1000, note: 'the same after leaving the tab' },
+      { name: 'graph_expand_group_drawn', value: expandMs, unit: 'ms', target: '< 1000 ms', met: expandMs < 1000, note: `click on group g03 to its 200 task nodes drawn: ${expandedNodes} nodes; "${expandedNote}"` },
+      { name: 'timeline_tab_first_row', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: `click on Timeline to its first row: ${timelineRows} rows in the DOM; "${cappedNote}"` },
+    ];
+    writeBenchResult('ui-graph', figures, {
+      tasks: TASKS,
+      chromium: browser.context.browser()?.version() ?? null,
+      loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
+      loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100),
+      cores: cpus().length,
+    });
+  } finally {
+    if (runId) await cancelRun(host, runId).catch(() => {});
+    await browser.close();
+    await host.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
