@@ -45,7 +45,7 @@ export class OfflineHistory {
       case 'runs.list': {
         // The same pages, filters and cursor as the engine's answer.
         const page = pageRuns(this.store.db, calls['runs.list'].input.parse(input));
-        return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor } as CallOutput<N>;
+        return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit } as CallOutput<N>;
       }
       case 'runs.get': {
         const { id, ...query } = calls['runs.get'].input.parse(input);
@@ -64,7 +64,7 @@ export class OfflineHistory {
     const counts = statusCountsOf(this.store.db, id);
     const page = pageTasks(this.store.db, id, query, counts);
     const summary = toRunSummary(run, counts);
-    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
+    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
   }
 
   private async log(input: { run_id: string; task_id: string; type: 'output' | 'error'; tail?: number; offset?: number; attempt?: number }): Promise<LogChunk> {

@@ -130,7 +130,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
     'runs.list': (input) => {
       const page = pageRuns(p.store.db, input);
       // Runs still executing are counted in memory (exact and current); the SQL counts serve finished runs.
-      return { runs: page.runs.map((r) => toRunSummary(r.run, p.active.peek(r.run.id)?.statusCounts() ?? r.counts)), total: page.total, next_cursor: page.nextCursor };
+      return { runs: page.runs.map((r) => toRunSummary(r.run, p.active.peek(r.run.id)?.statusCounts() ?? r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit };
     },
     'runs.get': ({ id, ...query }): RunDetail => {
       const run = requireRun(p, id);
@@ -138,7 +138,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       const counts = p.active.peek(id)?.statusCounts() ?? statusCountsOf(p.store.db, id);
       const page = pageTasks(p.store.db, id, query, counts);
       const summary = toRunSummary(run, counts);
-      return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
+      return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
     },
     'runs.createFromWorkflow': (input) => {
       const b = requireBackend(p, input.backend);

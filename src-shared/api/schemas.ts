@@ -80,6 +80,8 @@ export const RunDetailSchema = RunSummarySchema.extend({
   matched_items: z.number().int(),
   /** Position of items[0] among the matched tasks. */
   item_offset: z.number().int(),
+  /** The task page size applied (default 1000; a limit over 5000 is capped to 5000, and this says so). */
+  item_limit: z.number().int().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
