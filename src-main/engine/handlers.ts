@@ -16,6 +16,7 @@ import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
 import { stackHandlers } from '../stacks/handlers';
 import { outputHandlers } from '../outputs/handlers';
+import { outputVarValues, TASK_SUMMARY_FILE } from '../outputs/output-path';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { pricingRefresh } from '../pricing/refresh-call';
@@ -107,15 +108,11 @@ function taskEnv(p: EngineParts, runId: string, taskId: string, attemptNo: numbe
  * The outputs variables are written into the script by the backend (script-body.ts), after the resolved env, so
  * the resolver never sees them; the env view lists them too, so "where did this variable come from" has an answer.
  */
-function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVars {
+export function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVars {
   if (!outputDir) return vars;
-  const extra = [
-    ['SCRIPTHUT_OUTPUT_DIR', outputDir],
-    ['SCRIPTHUT_TASK_SUMMARY', `${outputDir}/task-summary.md`],
-    ['SCRIPTHUT_RUN_SUMMARY', `${outputDir}/.run-summary.md`],
-  ] as const;
   const have = new Set(vars.map((v) => v.name));
-  return [...vars, ...extra.filter(([name]) => !have.has(name)).map(([name, value]) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
+  const extra = outputVarValues(outputDir).filter((v) => !have.has(v.name));
+  return [...vars, ...extra.map(({ name, value }) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
 }
 
 export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {
@@ -189,7 +186,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       const b = p.backends.get(run.backend_name);
       const dir = b?.outputDir(run_id, task_id);
       if (!b || !dir) return { run_id, task_id, markdown: null };
-      const markdown = await b.readFile(`${dir}/task-summary.md`).catch(() => null);
+      const markdown = await b.readFile(`${dir}/${TASK_SUMMARY_FILE}`).catch(() => null);
       return { run_id, task_id, markdown };
     },
     'tasks.transitions': ({ run_id, task_id }) => {
