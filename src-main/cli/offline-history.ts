@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ApiError, calls, type CallName, type CallOutput } from '../../src-shared/api/contract';
 import type { LogChunk, RunDetail } from '../../src-shared/api/schemas';
 import { isTerminalTask } from '../../src-shared/model/status';
+import { noLogMessage } from '../../src-shared/model/no-log';
 import { readLogFile } from '../backends/local/log-reader';
 import { toRunSummary, toTaskView } from '../engine/views';
 import { MIGRATIONS } from '../store/migrations';
@@ -75,7 +76,7 @@ export class OfflineHistory {
     const task = toTaskView(row);
     const attemptNo = input.attempt ?? task.attempt;
     const attempt = this.store.getAttempt(run.id, task.id, attemptNo);
-    if (!attempt) throw new ApiError('bad_input', `Task '${task.id}' has not been submitted yet (attempt ${attemptNo}); no log exists.`);
+    if (!attempt) throw new ApiError('bad_input', noLogMessage(task, attemptNo));
     const complete = attemptNo < task.attempt || isTerminalTask(task.status);
     const file = input.type === 'error' ? attempt.log_error : attempt.log_output;
     // Running tasks' logs and logs kept on a cluster need the engine (and its SSH connection).
