@@ -85,7 +85,7 @@ export const RunDetailSchema = RunSummarySchema.extend({
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
-export const ConfigIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const ConfigIssueSchema = z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable().optional() });
 export const ConfigErrorSchema = z.object({
   file: z.string().nullable(),
   message: z.string(),
