@@ -486,9 +486,15 @@ export const COMMANDS: CommandDef[] = [
       if (ctx.json) printJson(ctx, h);
       else {
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
-        ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
+        ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error (running on the embedded default until it is fixed):\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
-        for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        // health names only connected or not; a backend that is down also says why (its state and last error).
+        const down = h.backends.some((b) => !b.connected) ? await ctx.client().invoke('backends.list', {}).then((r) => r.backends, () => []) : [];
+        for (const b of h.backends) {
+          const info = down.find((d) => d.name === b.name);
+          const why = info ? ` — ${info.state}${info.detail ? `: ${info.detail}` : ''}` : '';
+          ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : `not connected${why}`}`);
+        }
         if (h.price_date) ctx.out(`Cloud prices of ${h.price_date} (\`scripthut pricing refresh\` updates them)`);
         for (const a of h.budget_alerts ?? []) ctx.err(`budget: ${a.message}`);
         if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);
