@@ -1,5 +1,6 @@
 // The common body of every bash submission script (Slurm, PBS, local). Backends add their own header lines
 // (#SBATCH / #PBS directives, or the local log redirection) in front of it.
+import { OUTPUT_DIR_VAR, OUTPUT_FILE_VARS } from '../outputs/output-path';
 import { normaliseNewlines, shPath, shq } from '../transport/quote';
 import type { ScriptContext } from './types';
 
@@ -43,12 +44,12 @@ export function buildScript(ctx: ScriptContext, shape: ScriptShape): string {
   if (ctx.init.trim()) lines.push('', '# --- init ---', normaliseNewlines(ctx.init).trimEnd(), '# --- end init ---', '');
   for (const [name, value] of ctx.env) lines.push(exportLine(name, value));
   if (ctx.outputDir) {
-    lines.push(exportLine('SCRIPTHUT_OUTPUT_DIR', ctx.outputDir));
-    lines.push('export SCRIPTHUT_TASK_SUMMARY="$SCRIPTHUT_OUTPUT_DIR/task-summary.md"');
-    // The run-summary fragment lives in the task's own folder: one listing finds it, and its relative images
-    // resolve against the same files as the task's summary.
-    lines.push('export SCRIPTHUT_RUN_SUMMARY="$SCRIPTHUT_OUTPUT_DIR/.run-summary.md"');
-    lines.push('[ -d "$SCRIPTHUT_OUTPUT_DIR" ] || mkdir -p "$SCRIPTHUT_OUTPUT_DIR" 2>/dev/null || true');
+    lines.push(exportLine(OUTPUT_DIR_VAR, ctx.outputDir));
+    // The summaries live in the task's own folder: one listing finds them, and their relative images resolve
+    // against the same files. They name the folder through the variable, so a `~/` folder expands once.
+    for (const v of OUTPUT_FILE_VARS) lines.push(`export ${v.name}="$${OUTPUT_DIR_VAR}/${v.file}"`);
+    // `[ -d ]` is a builtin: the common case (folder made beforehand) forks nothing.
+    lines.push(`[ -d "$${OUTPUT_DIR_VAR}" ] || mkdir -p "$${OUTPUT_DIR_VAR}" 2>/dev/null || true`);
   }
   lines.push(`cd ${shPath(ctx.workingDir)} || { echo ${shq(`ScriptHut: cannot cd to ${ctx.workingDir}`)} >&2; exit 1; }`);
   lines.push('', '# --- task command ---', normaliseNewlines(task.command).trimEnd(), '# --- end task command ---');

@@ -79,7 +79,8 @@ async function allTaskPages(client: Client, query: Record<string, unknown>): Pro
     if (!next.items.length) break;
     items.push(...next.items);
   }
-  return { ...first, items };
+  // Every matching task is here, so the page size of the first call would mislead.
+  return { ...first, items, item_limit: undefined };
 }
 
 function intOpt(ctx: CliContext, name: string): number | undefined {
@@ -176,8 +177,9 @@ export const COMMANDS: CommandDef[] = [
     },
     async run(ctx) {
       const str = (name: string) => ctx.opts[name] as string | undefined;
+      const asked = intOpt(ctx, 'limit') ?? 20;
       const page = await ctx.client().invoke('runs.list', {
-        limit: intOpt(ctx, 'limit') ?? 20,
+        limit: asked,
         workflow: str('workflow'),
         status: str('status'),
         backend: str('backend'),
@@ -185,7 +187,8 @@ export const COMMANDS: CommandDef[] = [
         cursor: str('cursor'),
       });
       const { runs } = page;
-      if (ctx.json) printJson(ctx, { runs, total: page.total, next_cursor: page.next_cursor });
+      if (page.limit !== undefined && page.limit < asked) ctx.err(`At most ${page.limit} runs per page: showing ${page.limit}, not ${asked}; follow the next cursor for more.`);
+      if (ctx.json) printJson(ctx, { runs, total: page.total, next_cursor: page.next_cursor, limit: page.limit });
       else if (!runs.length) ctx.out(page.total || ctx.opts.cursor ? 'No runs on this page.' : 'No runs yet. Start one with: scripthut workflow run <file.json>');
       else {
         ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
@@ -220,6 +223,9 @@ export const COMMANDS: CommandDef[] = [
       const client = ctx.client();
       // Scripts written before paging expect every task from `run view --json`: without --limit, page through.
       const run = ctx.json && query.limit === undefined ? await allTaskPages(client, query) : await client.invoke('runs.get', query);
+      if (query.limit !== undefined && run.item_limit !== undefined && run.item_limit < query.limit) {
+        ctx.err(`At most ${run.item_limit} tasks per page: showing ${run.item_limit}, not ${query.limit}; use --offset for the next page.`);
+      }
       if (ctx.json) printJson(ctx, runViewJson(run));
       else {
         ctx.out(`Run ${run.id}  ${run.workflow_name}  on ${run.backend_name}  ${colour(run.status, ctx.isTTY)}  ${progress(run)} completed  (created ${fmtTime(run.created_at)})`);
@@ -480,9 +486,15 @@ export const COMMANDS: CommandDef[] = [
       if (ctx.json) printJson(ctx, h);
       else {
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
-        ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error:\n${h.config_error.message}` : ''}`);
+        ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error (running on the embedded default until it is fixed):\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
-        for (const b of h.backends) ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : 'not connected'}`);
+        // health names only connected or not; a backend that is down also says why (its state and last error).
+        const down = h.backends.some((b) => !b.connected) ? await ctx.client().invoke('backends.list', {}).then((r) => r.backends, () => []) : [];
+        for (const b of h.backends) {
+          const info = down.find((d) => d.name === b.name);
+          const why = info ? ` — ${info.state}${info.detail ? `: ${info.detail}` : ''}` : '';
+          ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : `not connected${why}`}`);
+        }
         if (h.price_date) ctx.out(`Cloud prices of ${h.price_date} (\`scripthut pricing refresh\` updates them)`);
         for (const a of h.budget_alerts ?? []) ctx.err(`budget: ${a.message}`);
         if (h.disk_warning) ctx.err(`warning: ${h.disk_warning}`);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ApiError, calls, type CallName, type CallOutput } from '../../src-shared/api/contract';
 import type { LogChunk, RunDetail } from '../../src-shared/api/schemas';
 import { isTerminalTask } from '../../src-shared/model/status';
+import { noLogMessage } from '../../src-shared/model/no-log';
 import { readLogFile } from '../backends/local/log-reader';
 import { toRunSummary, toTaskView } from '../engine/views';
 import { MIGRATIONS } from '../store/migrations';
@@ -45,7 +46,7 @@ export class OfflineHistory {
       case 'runs.list': {
         // The same pages, filters and cursor as the engine's answer.
         const page = pageRuns(this.store.db, calls['runs.list'].input.parse(input));
-        return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor } as CallOutput<N>;
+        return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit } as CallOutput<N>;
       }
       case 'runs.get': {
         const { id, ...query } = calls['runs.get'].input.parse(input);
@@ -64,7 +65,7 @@ export class OfflineHistory {
     const counts = statusCountsOf(this.store.db, id);
     const page = pageTasks(this.store.db, id, query, counts);
     const summary = toRunSummary(run, counts);
-    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
+    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
   }
 
   private async log(input: { run_id: string; task_id: string; type: 'output' | 'error'; tail?: number; offset?: number; attempt?: number }): Promise<LogChunk> {
@@ -75,7 +76,7 @@ export class OfflineHistory {
     const task = toTaskView(row);
     const attemptNo = input.attempt ?? task.attempt;
     const attempt = this.store.getAttempt(run.id, task.id, attemptNo);
-    if (!attempt) throw new ApiError('bad_input', `Task '${task.id}' has not been submitted yet (attempt ${attemptNo}); no log exists.`);
+    if (!attempt) throw new ApiError('bad_input', noLogMessage(task, attemptNo));
     const complete = attemptNo < task.attempt || isTerminalTask(task.status);
     const file = input.type === 'error' ? attempt.log_error : attempt.log_output;
     // Running tasks' logs and logs kept on a cluster need the engine (and its SSH connection).

@@ -102,7 +102,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     const lines = checked.errors.map((i) => `  ${at(i)}${i.message}`);
     const count = checked.errors.length === 1 ? '1 problem' : `${checked.errors.length} problems`;
     const message = `${file} has ${count}:\n${lines.join('\n')}`;
-    return { ok: false, error: { file, message, issues: checked.errors.map(({ path: p, message: m }) => ({ path: p, message: m })) } };
+    return { ok: false, error: { file, message, issues: checked.errors.map(({ path: p, message: m, line }) => ({ path: p, message: m, line: line ?? null })) } };
   }
   const config = expandConfigPaths(checked.config, { home: homeDir(env), configDir: path.dirname(file) });
   return { ok: true, config, file, warnings, warningDetails };
@@ -167,5 +167,5 @@ function where(e: YAMLError): string {
 function yamlIssue(e: YAMLError): ConfigIssue {
   const pos = e.linePos?.[0];
   const loc = pos ? `line ${pos.line}, column ${pos.col}: ` : '';
-  return { path: '', message: `${loc}YAML syntax error: ${yamlReason(e)}` };
+  return { path: '', message: `${loc}YAML syntax error: ${yamlReason(e)}`, line: pos?.line ?? null };
 }

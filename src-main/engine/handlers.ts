@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ApiError } from '../../src-shared/api/contract';
 import type { Health, LogChunk, RunDetail } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
+import { noLogMessage } from '../../src-shared/model/no-log';
 import type { WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
 import { dataDirSpace } from '../platform/disk-space';
@@ -13,6 +14,7 @@ import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
 import { stackHandlers } from '../stacks/handlers';
 import { outputHandlers } from '../outputs/handlers';
+import { outputVarValues, TASK_SUMMARY_FILE } from '../outputs/output-path';
 import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { pricingRefresh } from '../pricing/refresh-call';
@@ -77,7 +79,7 @@ async function readLog(p: EngineParts, input: { run_id: string; task_id: string;
   const row = requireTask(p, run.id, input.task_id);
   const attemptNo = input.attempt ?? row.attempt;
   const attempt = p.store.getAttempt(run.id, row.task_id, attemptNo);
-  if (!attempt) throw new ApiError('bad_input', `Task '${row.task_id}' has not been submitted yet (attempt ${attemptNo}); no log exists.`);
+  if (!attempt) throw new ApiError('bad_input', noLogMessage({ id: row.task_id, status: row.status, attempt: row.attempt, error: row.error }, attemptNo));
   const file = input.type === 'error' ? attempt.log_error : attempt.log_output;
   const b = p.backends.get(attempt.backend_name);
   if (!b) throw new ApiError('unavailable', `Backend '${attempt.backend_name}' is not configured any more; its logs cannot be read.`);
@@ -105,15 +107,11 @@ function taskEnv(p: EngineParts, runId: string, taskId: string, attemptNo: numbe
  * The outputs variables are written into the script by the backend (script-body.ts), after the resolved env, so
  * the resolver never sees them; the env view lists them too, so "where did this variable come from" has an answer.
  */
-function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVars {
+export function withOutputVars(vars: TaskEnvVars, outputDir: string | null): TaskEnvVars {
   if (!outputDir) return vars;
-  const extra = [
-    ['SCRIPTHUT_OUTPUT_DIR', outputDir],
-    ['SCRIPTHUT_TASK_SUMMARY', `${outputDir}/task-summary.md`],
-    ['SCRIPTHUT_RUN_SUMMARY', `${outputDir}/.run-summary.md`],
-  ] as const;
   const have = new Set(vars.map((v) => v.name));
-  return [...vars, ...extra.filter(([name]) => !have.has(name)).map(([name, value]) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
+  const extra = outputVarValues(outputDir).filter((v) => !have.has(v.name));
+  return [...vars, ...extra.map(({ name, value }) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
 }
 
 export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {
@@ -177,7 +175,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       const b = p.backends.get(run.backend_name);
       const dir = b?.outputDir(run_id, task_id);
       if (!b || !dir) return { run_id, task_id, markdown: null };
-      const markdown = await b.readFile(`${dir}/task-summary.md`).catch(() => null);
+      const markdown = await b.readFile(`${dir}/${TASK_SUMMARY_FILE}`).catch(() => null);
       return { run_id, task_id, markdown };
     },
     'tasks.transitions': ({ run_id, task_id }) => {

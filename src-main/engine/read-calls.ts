@@ -29,7 +29,7 @@ function requireRunRow(db: Db, id: string): RunRow {
 export function runsList(db: Db, input: Parameters<Handlers['runs.list']>[0], live: LiveCounts): CallOutput<'runs.list'> {
   const page = pageRuns(db, input);
   // Runs still executing are counted in memory when the caller has them (exact and current); SQL counts otherwise.
-  return { runs: page.runs.map((r) => toRunSummary(r.run, live(r.run.id) ?? r.counts)), total: page.total, next_cursor: page.nextCursor };
+  return { runs: page.runs.map((r) => toRunSummary(r.run, live(r.run.id) ?? r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit };
 }
 
 export function runsGet(db: Db, { id, ...query }: Parameters<Handlers['runs.get']>[0], live: LiveCounts): CallOutput<'runs.get'> {
@@ -38,5 +38,5 @@ export function runsGet(db: Db, { id, ...query }: Parameters<Handlers['runs.get'
   const counts = live(id) ?? statusCountsOf(db, id);
   const page = pageTasks(db, id, query, counts);
   const summary = toRunSummary(run, counts);
-  return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset };
+  return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../../src-shared/api/contract';
+import { noLogMessage } from '../../src-shared/model/no-log';
 import { API_PREFIX } from '../../src-shared/api/routes';
 import type { Backend, LogRead } from '../backends/types';
 import { expandHome } from '../backends/local/spool';
@@ -41,7 +42,7 @@ export async function serveRawLog(src: RawLogSources, apiPath: string, query: UR
   const attemptNo = attemptText === null ? task.attempt : Number(attemptText);
   if (!Number.isInteger(attemptNo) || attemptNo < 0) throw new ApiError('bad_input', `attempt: expected a whole number, got '${attemptText}'.`);
   const attempt = src.store.getAttempt(runId, taskId, attemptNo);
-  if (!attempt) throw new ApiError('bad_input', `Task '${taskId}' has not been submitted yet (attempt ${attemptNo}); no log exists.`);
+  if (!attempt) throw new ApiError('bad_input', noLogMessage({ id: task.task_id, status: task.status, attempt: task.attempt, error: task.error }, attemptNo));
   const file = (type === 'error' ? attempt.log_error : attempt.log_output) ?? '';
   const backend = src.backends.get(attempt.backend_name);
   if (!backend) throw new ApiError('unavailable', `Backend '${attempt.backend_name}' is not configured any more; its logs cannot be read.`);

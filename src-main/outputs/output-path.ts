@@ -14,6 +14,21 @@ export const OUTPUT_LIMITS = {
 export const RUN_SUMMARY_FILE = '.run-summary.md';
 export const TASK_SUMMARY_FILE = 'task-summary.md';
 
+/**
+ * The variables a task with an output folder gets: the folder itself, then the files in it. The one list both the
+ * script writer (script-body.ts) and the env view (which shows them with the source `outputs`) read.
+ */
+export const OUTPUT_DIR_VAR = 'SCRIPTHUT_OUTPUT_DIR';
+export const OUTPUT_FILE_VARS: ReadonlyArray<{ name: string; file: string }> = [
+  { name: 'SCRIPTHUT_TASK_SUMMARY', file: TASK_SUMMARY_FILE },
+  { name: 'SCRIPTHUT_RUN_SUMMARY', file: RUN_SUMMARY_FILE },
+];
+
+/** Each outputs variable with the value a task sees for this output folder. */
+export function outputVarValues(outputDir: string): Array<{ name: string; value: string }> {
+  return [{ name: OUTPUT_DIR_VAR, value: outputDir }, ...OUTPUT_FILE_VARS.map((v) => ({ name: v.name, value: `${outputDir}/${v.file}` }))];
+}
+
 export type OutputKind = 'markdown' | 'image' | 'csv' | 'tsv' | 'text' | 'other';
 
 export class OutputPathError extends Error {}

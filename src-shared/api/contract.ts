@@ -88,7 +88,13 @@ export const calls = {
       /** Text searched in id, workflow_name and title. */
       q: z.string().optional(),
     }),
-    output: z.object({ runs: z.array(RunSummarySchema), total: z.number().int(), next_cursor: z.string().nullable() }),
+    output: z.object({
+      runs: z.array(RunSummarySchema),
+      total: z.number().int(),
+      next_cursor: z.string().nullable(),
+      /** The page size applied (default 50; a limit over 500 is capped to 500, and this says so). */
+      limit: z.number().int().optional(),
+    }),
     http: ['GET', '/runs'],
   }),
   'runs.get': call({

@@ -80,10 +80,12 @@ export const RunDetailSchema = RunSummarySchema.extend({
   matched_items: z.number().int(),
   /** Position of items[0] among the matched tasks. */
   item_offset: z.number().int(),
+  /** The task page size applied (default 1000; a limit over 5000 is capped to 5000, and this says so). */
+  item_limit: z.number().int().optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
-export const ConfigIssueSchema = z.object({ path: z.string(), message: z.string() });
+export const ConfigIssueSchema = z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable().optional() });
 export const ConfigErrorSchema = z.object({
   file: z.string().nullable(),
   message: z.string(),

@@ -14,6 +14,8 @@ import { findUnsupportedConfigKeys, unsupportedMessage } from './unsupported';
 export interface ConfigIssue {
   path: string;
   message: string;
+  /** The scripthut.yaml line, when known (health, status and the UI banner show it). */
+  line?: number | null;
 }
 export interface LocatedConfigIssue extends ConfigIssue {
   segments: PathSegment[];

@@ -109,8 +109,13 @@ describe('runs list pages (real SQLite file)', () => {
     expectBadInput(() => pageRuns(store.db, { status: 'completed,finished' }), "'finished'", 'pending, running, completed, failed, cancelled');
     expectBadInput(() => pageRuns(store.db, { cursor: 'not-a-cursor' }), "Invalid cursor 'not-a-cursor'");
     for (let i = 0; i < 502; i++) store.insertRun(run(`r${i}`, iso(i)));
-    expect(pageRuns(store.db, { limit: 10_000 }).runs).toHaveLength(500);
+    const capped = pageRuns(store.db, { limit: 10_000 });
+    expect(capped.runs).toHaveLength(500);
+    // The cap is said, not silent: the page carries the size it applied.
+    expect(capped.limit).toBe(500);
     expect(pageRuns(store.db, {}).runs).toHaveLength(50);
+    expect(pageRuns(store.db, {}).limit).toBe(50);
+    expect(pageRuns(store.db, { limit: 7 }).limit).toBe(7);
     store.close();
   });
 });
@@ -278,6 +283,30 @@ describe('CLI paging flags through the real headless host', () => {
     const human = await cli(sb, ['run', 'list', '--limit', '1']);
     expect(human.stdout).toContain('1 of 2 runs.');
     expect(human.stderr).toContain('--cursor');
+  });
+
+  it('a limit over the cap is applied as the cap and said so: HTTP `limit`/`item_limit`, CLI --json and a notice', async () => {
+    const url = new URL(host.url);
+    const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? JSON.parse(fs.readFileSync(path.join(sb.dataDir, 'engine.json'), 'utf8')).token;
+    const get = async (p: string) => {
+      const res = await fetch(`${url.origin}/api/v1${p}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    expect(await get('/runs?limit=600')).toMatchObject({ limit: 500, total: 2 });
+    expect(await get('/runs')).toMatchObject({ limit: 50 });
+    expect(await get('/runs?limit=1')).toMatchObject({ limit: 1 });
+    expect(await get(`/runs/${runId}?limit=9000`)).toMatchObject({ item_limit: 5000, matched_items: 5 });
+
+    const list = await cliJson<{ runs: unknown[]; limit: number }>(sb, ['run', 'list', '--limit', '600']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.body).toMatchObject({ limit: 500, total: 2 });
+    expect(list.stderr).toContain('At most 500 runs per page: showing 500, not 600');
+    const view = await cli(sb, ['run', 'view', runId, '--limit', '9000']);
+    expect(view.code, view.stderr).toBe(0);
+    expect(view.stderr).toContain('At most 5000 tasks per page');
+    const quiet = await cli(sb, ['run', 'list', '--limit', '5']);
+    expect(quiet.stderr).not.toContain('At most');
   });
 
   it('bad values exit non-zero with a message naming the value and the allowed ones', async () => {

@@ -26,6 +26,8 @@ export interface RunsPage {
   runs: Array<{ run: RunRow; counts: StatusCounts }>;
   total: number;
   nextCursor: string | null;
+  /** The page size applied: the asked limit after the default and the cap, so a capped request is visible. */
+  limit: number;
 }
 
 interface Position {
@@ -92,5 +94,6 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
     runs: page.map(({ page_rowid: _, task_counts: _kept, ...run }) => ({ run, counts: counts.get(run.id) ?? {} })),
     total,
     nextCursor: more && last ? encodeRunsCursor({ createdAt: last.created_at, rowid: last.page_rowid }) : null,
+    limit,
   };
 }

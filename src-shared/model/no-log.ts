@@ -1,0 +1,19 @@
+// Why a task attempt has no log, in words: the engine, the read-only CLI history and the raw-log route give the
+// same answer, and a task that will never run does not read as "not submitted yet".
+import { isTerminalTask, STATUS_STYLE, type TaskStatus } from './status';
+
+export interface NoLogTask {
+  id: string;
+  status: TaskStatus;
+  attempt: number;
+  error: string | null;
+}
+
+export function noLogMessage(task: NoLogTask, attemptNo: number): string {
+  if (attemptNo !== task.attempt) return `Task '${task.id}' has no attempt ${attemptNo} (its latest is ${task.attempt}); no log exists.`;
+  if (isTerminalTask(task.status)) {
+    const why = task.error ? `${STATUS_STYLE[task.status].label.toLowerCase()}: ${task.error}` : STATUS_STYLE[task.status].label.toLowerCase();
+    return `Task '${task.id}' never ran in attempt ${attemptNo} (${why}), so it has no log.`;
+  }
+  return `Task '${task.id}' has not been submitted yet (attempt ${attemptNo}); no log exists.`;
+}
