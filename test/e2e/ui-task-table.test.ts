@@ -132,7 +132,14 @@ describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
     await expect.poll(() => page.getByTestId('task-group').first().textContent(), POLL).toBe('g00');
     const labels = await page.getByTestId('task-group').allTextContents();
     expect(new Set(labels).size).toBe(labels.length);
-    const firstIds = await page.getByTestId('task-row').evaluateAll((els) => els.slice(0, 4).map((e) => e.getAttribute('data-task-id')));
+    // Row elements are recycled slots, so document order is not screen order: read the rows by their index.
+    const firstIds = await page.getByTestId('task-row').evaluateAll((els) =>
+      els
+        .map((e) => ({ row: Number(e.getAttribute('data-row')), id: e.getAttribute('data-task-id') }))
+        .sort((a, b) => a.row - b.row)
+        .slice(0, 4)
+        .map((r) => r.id),
+    );
     expect(firstIds[0]).toBe('blocker');
     expect(firstIds.slice(1).every((id) => id?.startsWith('g00.'))).toBe(true);
     await page.screenshot({ path: join(SHOTS, 'tasks-grouped-light.png') });
