@@ -138,6 +138,14 @@ describe('history without an engine, autostart, log file', () => {
     expect(list.body.runs).toEqual([expect.objectContaining({ id: started.body.id, status: 'completed' })]);
     const view = await cliJson<{ items: Array<{ id: string; status: string }> }>(offline, ['run', 'view', started.body.id]);
     expect(view.body.items).toEqual([expect.objectContaining({ id: 'a', status: 'completed' })]);
+    // Human output names the zone: 24-hour local time with its offset (here India, +05:30); --json stays ISO UTC.
+    const india = { ...offline, env: { ...env, TZ: 'Asia/Kolkata' } };
+    const listText = await cli(india, ['run', 'list']);
+    expect(listText.stdout).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
+    expect(listText.stdout).not.toMatch(/\b(AM|PM)\b/);
+    const viewText = await cli(india, ['run', 'view', started.body.id]);
+    expect(viewText.stdout).toMatch(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
+    expect((await cliJson<{ runs: Array<{ created_at: string }> }>(india, ['run', 'list'])).body.runs[0]!.created_at).toMatch(/Z$/);
     const logs = await cli(offline, ['run', 'logs', started.body.id, 'a']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('hello-from-a');
