@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
+import { BIN, cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
 
 const sandboxes: CliSandbox[] = [];
 const autostarted: number[] = [];
@@ -91,6 +91,15 @@ describe('argument conventions', () => {
     const fish = await cli(sb, ['completion', 'fish']);
     expect(fish.stdout).toContain("complete -c scripthut -n '__fish_seen_subcommand_from run; and __fish_seen_subcommand_from logs' -l tail");
     expect((await cli(sb, ['completion', 'tcsh'])).code).toBe(2);
+  });
+});
+
+describe('a closed pipe', () => {
+  it('ends the command quietly (no EPIPE stack) when the reader has gone, as `| head -1` does', () => {
+    // The reader closes its end at once; node starts after that, so the first write meets a closed pipe.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" completion bash | (exec 0<&-; sleep 1); echo "writer exit \${PIPESTATUS[0]}" >&2`], { env: sandbox().env, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).toContain('writer exit 0');
   });
 });
 
