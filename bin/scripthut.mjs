@@ -11,6 +11,14 @@ if (!existsSync(bundle)) {
   process.exit(1);
 }
 const { version } = JSON.parse(readFileSync(join(appRoot, 'package.json'), 'utf8'));
+// A reader that went away (`scripthut run env ID T | head -3`) ends the command quietly, as with other Unix tools,
+// instead of an unhandled EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { runCli } = await import(bundle);
 const code = await runCli(process.argv.slice(2), { appRoot, version });
 process.exitCode = code;

@@ -90,6 +90,11 @@ export interface BackendCapabilities {
   sharedQueue: boolean;
   /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
   submitConcurrency: number;
+  /**
+   * Jobs wait in a queue that a shorter time limit can jump (Slurm/PBS backfill). Absent = false: no queue to
+   * wait in (local) or none ordered by time limits, so advice must not promise an earlier start.
+   */
+  backfill?: boolean;
 }
 
 export interface Backend {

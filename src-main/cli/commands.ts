@@ -6,6 +6,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
+import { cliTime } from './time-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 import { figure, padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
@@ -22,7 +23,7 @@ export type { Client, OptionSpec, CliContext, CommandDef } from './command-def';
 import { UsageError } from './command-def';
 import type { CliContext, Client, CommandDef } from './command-def';
 
-const fmtTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '-');
+const fmtTime = (iso: string | null) => cliTime(iso);
 const progress = (r: RunSummary) => `${r.status_counts.completed ?? 0}/${r.task_count}`;
 
 function table(rows: string[][]): string {

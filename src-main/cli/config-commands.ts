@@ -19,10 +19,12 @@ export const CONFIG_COMMANDS: CommandDef[] = [
       const doc = await ctx.client().invoke('config.get', {});
       if (ctx.json) printJson(ctx, doc);
       else {
-        ctx.err(doc.defaults_reason ? `# Built-in defaults in use because ${doc.defaults_reason}.` : `# In effect: ${doc.file}`);
+        ctx.err(doc.defaults_reason ? `# The embedded default is in use because ${doc.defaults_reason}.` : `# In effect: ${doc.file}`);
         if (doc.config_error) ctx.err(doc.config_error.message);
         for (const w of doc.warnings) ctx.err(`warning: ${doc.target}${w.line ? `:${w.line}` : ''}: ${w.message}`);
-        if (doc.text) ctx.out(doc.text.replace(/\n$/, ''));
+        // A broken file is shown as written (to fix it); with no file, the embedded default in effect.
+        const shown = doc.config_error || !doc.embedded_default ? doc.text : doc.effective_text;
+        if (shown) ctx.out(shown.replace(/\n$/, ''));
       }
       return doc.config_error ? 1 : 0;
     },

@@ -4,6 +4,7 @@ import type { StackInfo, StackStatus } from '../../src-shared/api/stack-schemas'
 import { isTerminalRun } from '../../src-shared/model/status';
 import type { CliContext, CommandDef } from './command-def';
 import { UsageError } from './command-def';
+import { cliTime } from './time-text';
 
 const printJson = (ctx: CliContext, v: unknown) => ctx.out(JSON.stringify(v, null, 2));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -60,7 +61,7 @@ export const STACK_COMMANDS: CommandDef[] = [
         const rows = [['NAME', 'SOURCE', 'HASH', 'BACKEND', 'STATE', 'LAST BUILT', 'SIZE', 'CHECKED']];
         for (const s of stacks as StackInfo[]) {
           if (!s.states.length) rows.push([s.name, s.source ?? '-', s.hash, '-', '(no backend can build it)', '-', '-', '-']);
-          for (const st of s.states) rows.push([s.name, s.source ?? '-', s.hash, st.backend, st.stale ? `${st.state} (changed)` : st.state, st.last_built ?? '-', formatSize(st.size_bytes), st.checked_at ?? 'never']);
+          for (const st of s.states) rows.push([s.name, s.source ?? '-', s.hash, st.backend, st.stale ? `${st.state} (changed)` : st.state, cliTime(st.last_built), formatSize(st.size_bytes), st.checked_at ? cliTime(st.checked_at) : 'never']);
         }
         ctx.out(table(rows));
       }

@@ -131,6 +131,8 @@ export function rerun(p: EngineParts, run: RunRow, failedOnly: boolean): Acted<R
     const loaded = loadRunSnapshot(p.store, run.id);
     if (!loaded) return;
     const d = decide(loaded.snapshot, { kind: 'rerun', failedOnly }, now);
+    // Nothing failed (e.g. a cancelled run): a new attempt that runs nothing would only relabel the run.
+    if (failedOnly && !d.transitions.length) throw new ApiError('conflict', `Run '${run.id}' has no failed task to rerun (cancelled tasks run again only with a full rerun, without --failed).`);
     p.uow.applyDecision(run.id, loaded.rows, d, now);
     // A new attempt gets a new tag when it is submitted.
     for (const t of d.transitions) if (t.to === 'pending') p.store.setSubmitTag(run.id, t.taskId, null);

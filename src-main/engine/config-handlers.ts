@@ -49,8 +49,9 @@ function configDocument(p: EngineParts): ConfigDocument {
     : info.file
       ? null
       : `no configuration file was found; Save creates ${target || 'one'}`;
+  const file = info.error ? null : info.file;
   return {
-    file: info.error ? null : info.file,
+    file,
     target,
     exists,
     text,
@@ -58,7 +59,21 @@ function configDocument(p: EngineParts): ConfigDocument {
     config_error: info.error,
     warnings: info.warnings ?? [],
     editable: !!control,
+    embedded_default: file === null,
+    effective_text: file === null ? embeddedDefaultText([...p.backends.values()], target) : text,
   };
+}
+
+/** The embedded default as the YAML a user would write for it: what runs now, and where a file would go. */
+export function embeddedDefaultText(backends: ReadonlyArray<Pick<Backend, 'name' | 'kind' | 'maxConcurrent'>>, target: string): string {
+  const lines = [
+    '# The embedded default: no configuration file is in effect, so ScriptHut runs with this.',
+    '# Settings not written here keep their built-in values.',
+    `# To change it, save a config to ${target || 'the config file'} (Settings page, or \`scripthut config apply FILE\`).`,
+    'backends:',
+  ];
+  for (const b of backends) lines.push(`  - name: ${b.name}`, `    type: ${b.kind}`, `    max_concurrent: ${b.maxConcurrent}${b.kind === 'local' ? '  # the number of CPUs of this machine' : ''}`);
+  return `${lines.join('\n')}\n`;
 }
 
 async function saveConfig(p: EngineParts, swap: BackendSwap, text: string, dryRun: boolean): Promise<ConfigSaveResult> {

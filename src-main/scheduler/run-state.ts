@@ -1,6 +1,6 @@
 // Run-level rules (pure): dependency cascade, readiness, run status, rerun selection.
 import type { RunStatus, TaskStatus } from '../../src-shared/model/status';
-import { isInFlight, isTerminalTask } from '../../src-shared/model/status';
+import { isInFlight } from '../../src-shared/model/status';
 import type { TaskRuntime } from '../model/task-runtime';
 import type { Transition } from '../model/transition';
 
@@ -90,14 +90,15 @@ export function deriveRunStatus(tasks: readonly TaskRuntime[], cancelRequested: 
 }
 
 /**
- * Which tasks a rerun resets. `failedOnly`: failed, dep_failed and cancelled tasks plus everything downstream of
- * them; otherwise every task.
+ * Which tasks a rerun resets. `failedOnly`: failed tasks (non-zero exit, timeout, out of memory, lost, halted)
+ * plus everything downstream of them (their dep_failed dependents); otherwise every task. Cancelled tasks are not
+ * failures: the user stopped them, so only a full rerun runs them again.
  */
 export function rerunSelection(tasks: readonly TaskRuntime[], failedOnly: boolean): Set<string> {
   if (!failedOnly) return new Set(tasks.map((t) => t.id));
   const dependents = dependentsIndex(tasks);
   const picked = new Set<string>();
-  const queue = tasks.filter((t) => isTerminalTask(t.status) && t.status !== 'completed').map((t) => t.id);
+  const queue = tasks.filter((t) => t.status === 'failed').map((t) => t.id);
   for (let i = 0; i < queue.length; i++) {
     const id = queue[i] as string;
     if (picked.has(id)) continue;

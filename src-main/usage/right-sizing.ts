@@ -11,6 +11,13 @@ export interface UsedVsRequested {
   cpu_efficiency: number | null;
   started_at: string | null;
   finished_at: string | null;
+  /** The backend the task ran on (its capabilities decide which advice makes sense). */
+  backend?: string;
+}
+
+export interface RightSizeOptions {
+  /** Whether jobs on this backend wait in a queue that shorter time limits jump (backfill); unknown = false. */
+  backfill?: (backend: string) => boolean;
 }
 
 export interface RightSizing {
@@ -41,7 +48,7 @@ const HEADROOM = 1.2;
 const fmtGb = (gb: number) => (gb >= 1 ? `${Math.ceil(gb * 10) / 10}G` : `${Math.ceil(gb * 1024)}M`);
 const r3 = (n: number) => Math.round(n * 1000) / 1000;
 
-export function rightSize(rows: UsedVsRequested[], now: string, windowLabel: string): RightSizing[] {
+export function rightSize(rows: UsedVsRequested[], now: string, windowLabel: string, opts: RightSizeOptions = {}): RightSizing[] {
   const byName = new Map<string, UsedVsRequested[]>();
   for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   const out: RightSizing[] = [];
@@ -73,7 +80,10 @@ export function rightSize(rows: UsedVsRequested[], now: string, windowLabel: str
     const limit = timeLimitHours(last.time_limit);
     const fractions = rs.map((r) => elapsedHours(r.started_at, r.finished_at, now)).filter((v): v is number => v !== null);
     const timeFrac = limit && fractions.length ? Math.max(...fractions) / limit : null;
-    if (timeFrac !== null && timeFrac < 0.25 && limit) advice.push(`time limit ${last.time_limit}: the longest run used ${Math.round(timeFrac * 100)} % of it (shorter limits start sooner)`);
+    // Only a queue that backfills starts a job sooner for a shorter limit; elsewhere (local, cloud) a tighter
+    // limit only stops a runaway task earlier.
+    const sooner = last.backend !== undefined && (opts.backfill?.(last.backend) ?? false);
+    if (timeFrac !== null && timeFrac < 0.25 && limit) advice.push(`time limit ${last.time_limit}: the longest run used ${Math.round(timeFrac * 100)} % of it (${sooner ? 'shorter limits start sooner' : 'a shorter limit stops a runaway task earlier'})`);
     out.push({ name, runs: rs.length, memory_requested_gb: reqGb, memory_max_used_gb: maxUsed === null ? null : r3(maxUsed), suggested_memory: suggested, memory_gb_hours_saved: saved, cpu_efficiency_mean: eff === null ? null : r3(eff), suggested_cpus: suggestedCpus, time_used_max_fraction: timeFrac === null ? null : r3(timeFrac), advice });
   }
   return out.sort((a, b) => (b.memory_gb_hours_saved ?? 0) - (a.memory_gb_hours_saved ?? 0) || a.name.localeCompare(b.name));

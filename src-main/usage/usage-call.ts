@@ -4,6 +4,7 @@ import type { Db } from '../store/db';
 import type { CostSettings } from '../pricing/settings';
 import { checkTimeZone } from './local-days';
 import { rightSizingReport } from './right-sizing-query';
+import type { RightSizeOptions } from './right-sizing';
 import { usageReport, type UsageGroup, type UsageReport, type UsageSplit } from './usage-query';
 
 const NO_COST: CostSettings = { backends: {}, pricing: null, snapshot: null, snapshotError: null };
@@ -21,10 +22,10 @@ export function usageSummary(db: Db, cost: CostSettings | undefined, input: { si
 }
 
 /** `usage.rightsizing`: completed tasks since a date (default: the last 30 days). */
-export function usageRightSizing(db: Db, input: { since?: string; workflow?: string; days?: number }, now: string) {
+export function usageRightSizing(db: Db, input: { since?: string; workflow?: string; days?: number }, now: string, opts: RightSizeOptions = {}) {
   if (input.since && input.days) throw new ApiError('bad_input', "Give either 'since' or 'days', not both.");
   if (input.days) input = { ...input, since: new Date(Date.parse(now) - input.days * 86_400_000).toISOString() };
   if (input.since && !Number.isFinite(Date.parse(input.since))) throw new ApiError('bad_input', `'since' must be a date (YYYY-MM-DD) or an ISO time, got '${input.since}'.`);
   const since = new Date(input.since ? Date.parse(input.since) : Date.parse(now) - 30 * 86_400_000).toISOString();
-  return { since, tasks: rightSizingReport(db, { since, workflow: input.workflow, now }) };
+  return { since, tasks: rightSizingReport(db, { since, workflow: input.workflow, now }, opts) };
 }

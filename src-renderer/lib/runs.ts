@@ -20,7 +20,8 @@ export interface RunActionSet {
 
 export function runActions(r: Pick<RunSummary, 'status' | 'status_counts'>): RunActionSet {
   const done = isTerminalRun(r.status);
-  return { cancel: !done, rerun: done, rerunFailed: done && failedCount(r) > 0, delete: done };
+  // "Rerun failed" reruns failed tasks and their dependents; cancelled ones (and what only they blocked) need a full rerun.
+  return { cancel: !done, rerun: done, rerunFailed: done && (r.status_counts.failed ?? 0) > 0, delete: done };
 }
 
 /** Insert or replace a run in a newest-first list. */

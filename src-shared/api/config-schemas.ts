@@ -32,6 +32,10 @@ export const ConfigDocumentSchema = z.object({
   warnings: z.array(z.object({ path: z.string(), message: z.string(), line: z.number().int().nullable() })),
   /** False when this engine cannot edit its config (e.g. a test engine without a config file source). */
   editable: z.boolean(),
+  /** True when no config file is in effect: the engine runs on the embedded default (one `local` backend). */
+  embedded_default: z.boolean().default(false),
+  /** The configuration in effect as YAML: the file's text, or the embedded default written out (commented). */
+  effective_text: z.string().default(''),
 });
 export type ConfigDocument = z.infer<typeof ConfigDocumentSchema>;
 

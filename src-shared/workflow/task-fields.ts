@@ -4,6 +4,7 @@ import type { EnvRule, TaskDefinition } from './types';
 import { parseEnvRules } from '../env/rules';
 import { describeValue, isPlainObject } from './describe';
 import { UNSUPPORTED_TASK_FIELDS, unsupportedMessage } from '../config/unsupported';
+import { closestMatch } from '../config/suggest';
 
 export const TASK_ID_MAX = 200;
 // Log and output names are built from the id; file names are limited to 255 bytes, not characters.
@@ -115,7 +116,10 @@ export function parseTaskFields(raw: unknown, index: number, listName = 'tasks')
         field: key,
         message: `${label}: legacy 'environment' / 'env_vars' fields are no longer supported; use 'env' rules, e.g. "env": [{"set": {"FOO": "1"}}]`,
       });
-    } else warnings.push(`${label}: unknown field '${key}' was ignored`);
+    } else {
+      const near = closestMatch(key, [...KNOWN_FIELDS]);
+      warnings.push(`${label}: unknown field '${key}' was ignored${near ? `; did you mean '${near}'?` : ''}`);
+    }
   }
 
   const rawId = typeof raw.id === 'string' ? raw.id : null;

@@ -262,7 +262,9 @@ describe('view helpers', () => {
 
   it('offers the actions that fit the run state', () => {
     expect(runActions({ status: 'running', status_counts: {} })).toEqual({ cancel: true, rerun: false, rerunFailed: false, delete: false });
-    expect(runActions({ status: 'failed', status_counts: { completed: 2, dep_failed: 1 } })).toEqual({ cancel: false, rerun: true, rerunFailed: true, delete: true });
+    expect(runActions({ status: 'failed', status_counts: { completed: 2, failed: 1, dep_failed: 1 } })).toEqual({ cancel: false, rerun: true, rerunFailed: true, delete: true });
+    // Cancelled tasks are not failures: with nothing failed, only the full rerun is offered.
+    expect(runActions({ status: 'cancelled', status_counts: { completed: 2, cancelled: 1, dep_failed: 1 } }).rerunFailed).toBe(false);
     expect(runActions({ status: 'completed', status_counts: { completed: 3 } }).rerunFailed).toBe(false);
   });
 

@@ -41,6 +41,12 @@ describe.skipIf(skipBrowser)('Settings: config editor (real host)', () => {
     await banner.waitFor(POLL);
     expect(await banner.innerText()).toContain('Built-in defaults in use because no configuration file was found');
     expect(await banner.innerText()).toContain(join(host.configHome, 'scripthut', 'scripthut.yaml'));
+    // The editor is not blank: it holds the embedded default in effect, which checks clean.
+    await page.getByTestId('config-embedded-note').waitFor(POLL);
+    await page.locator('.cm-content').filter({ hasText: 'type: local' }).waitFor(POLL);
+    expect(await page.locator('.cm-content').innerText()).toContain('name: local');
+    expect(await page.getByTestId('config-check-status').innerText()).toContain('No problems.');
+    expect(await page.getByTestId('config-save').isDisabled()).toBe(true);
   });
 
   it('shows a typed error on its line and refuses to save it', async () => {

@@ -76,6 +76,9 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     expect(Number(await cell.getAttribute('data-hours'))).toBeGreaterThan(0);
     expect(await cell.getAttribute('class')).toContain('lvl-4');
     expect(await page.locator('[data-testid="heat-cell"].lvl-0').count()).toBe(364);
+    // The year fills its card (it used to keep a fixed 636 px, half the card at 1440 px).
+    const widths = (await page.evaluate(`(() => { const svg = document.querySelector('[data-testid="usage-heatmap"]'); const wrap = svg.parentElement; return [svg.getBoundingClientRect().width, wrap.clientWidth]; })()`)) as [number, number];
+    expect(widths[0], `heatmap ${widths[0]} px in a ${widths[1]} px card`).toBeGreaterThanOrEqual(widths[1] * 0.95);
     // Charts: Chart.js drew into both canvases (a drawn canvas has a non-zero backing size and painted pixels).
     for (const id of ['usage-hour-chart', 'usage-cost-chart']) {
       const painted = (await page.evaluate(`(() => { const c = document.querySelector('[data-testid="${id}"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()`)) as number;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
+import { BIN, cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
 
 const sandboxes: CliSandbox[] = [];
 const autostarted: number[] = [];
@@ -94,6 +94,15 @@ describe('argument conventions', () => {
   });
 });
 
+describe('a closed pipe', () => {
+  it('ends the command quietly (no EPIPE stack) when the reader has gone, as `| head -1` does', () => {
+    // The reader closes its end at once; node starts after that, so the first write meets a closed pipe.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" completion bash | (exec 0<&-; sleep 1); echo "writer exit \${PIPESTATUS[0]}" >&2`], { env: sandbox().env, encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).toContain('writer exit 0');
+  });
+});
+
 describe('scripthut config validate', () => {
   it('says a good file is valid and locates the errors of a bad one (exit 2), with no engine', async () => {
     const sb = sandbox();
@@ -138,6 +147,14 @@ describe('history without an engine, autostart, log file', () => {
     expect(list.body.runs).toEqual([expect.objectContaining({ id: started.body.id, status: 'completed' })]);
     const view = await cliJson<{ items: Array<{ id: string; status: string }> }>(offline, ['run', 'view', started.body.id]);
     expect(view.body.items).toEqual([expect.objectContaining({ id: 'a', status: 'completed' })]);
+    // Human output names the zone: 24-hour local time with its offset (here India, +05:30); --json stays ISO UTC.
+    const india = { ...offline, env: { ...env, TZ: 'Asia/Kolkata' } };
+    const listText = await cli(india, ['run', 'list']);
+    expect(listText.stdout).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
+    expect(listText.stdout).not.toMatch(/\b(AM|PM)\b/);
+    const viewText = await cli(india, ['run', 'view', started.body.id]);
+    expect(viewText.stdout).toMatch(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
+    expect((await cliJson<{ runs: Array<{ created_at: string }> }>(india, ['run', 'list'])).body.runs[0]!.created_at).toMatch(/Z$/);
     const logs = await cli(offline, ['run', 'logs', started.body.id, 'a']);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toContain('hello-from-a');

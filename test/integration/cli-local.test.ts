@@ -219,6 +219,22 @@ describe('config show / config apply', () => {
     expect(shown.code).toBe(0);
     expect(shown.body.file).toBeNull();
     expect(shown.body.defaults_reason).toContain('no configuration file was found');
+    // The embedded default is shown, not an empty document: the backend in effect and where a file would go.
+    expect(shown.body).toMatchObject({ embedded_default: true });
+    expect((shown.body as unknown as { effective_text: string }).effective_text).toContain('  - name: local\n    type: local\n');
+    const human = await cli(sb, ['config', 'show']);
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain('embedded default is in use because no configuration file was found');
+    expect(human.stderr).toContain(shown.body.target);
+    expect(human.stdout).toContain('type: local');
+    // backend info works on the embedded default's local backend: this machine as one partition.
+    const info = await cliJson<{ backend: string; partitions: Array<{ name: string; cpus_total: number; nodes: number; time_limit: string | null }> }>(sb, ['backend', 'info', 'local']);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.body.partitions).toEqual([expect.objectContaining({ name: 'local', nodes: 1, time_limit: null })]);
+    expect(info.body.partitions[0]!.cpus_total).toBeGreaterThan(0);
+    const infoText = await cli(sb, ['backend', 'info', 'local']);
+    expect(infoText.code).toBe(0);
+    expect(infoText.stdout).toContain('PARTITION');
     const bad = path.join(sb.root, 'bad.yaml');
     fs.writeFileSync(bad, 'backends:\n  - name: two\n    type: local\n    max_concurrent: ten\n');
     const refused = await cli(sb, ['config', 'apply', bad]);

@@ -224,6 +224,37 @@ describe('cancelling', () => {
     expect(item(done, 'child').error).toBe("Dependency 'slow' was cancelled");
     expect(done.status).toBe('failed');
   });
+
+  it('rerun --failed reruns failed tasks and their dependents, not cancelled ones; a run with nothing failed is refused', async () => {
+    const e = await engine();
+    const pidFile = path.join(e.work, 'sleep.pid');
+    const run = await startRun(e, [
+      task('slow', `sleep 300 & echo $! > ${pidFile}; wait`),
+      task('after_slow', 'echo after', { deps: ['slow'] }),
+      task('broken', 'exit 5'),
+      task('after_broken', 'echo after', { deps: ['broken'] }),
+    ]);
+    const pid = await waitFor(() => readPid(pidFile), 'the task to record its sleep pid');
+    await waitFor(async () => item(await e.eng.api.invoke('runs.get', { id: run.id }), 'broken').status === 'failed', 'the broken task to fail');
+    await e.eng.api.invoke('runs.cancel', { id: run.id, task: 'slow' });
+    await waitFor(() => !pidAlive(pid), `sleep pid ${pid} to die`, 10_000);
+    let done = await waitRunDone(e, run.id);
+    expect(statuses(done.items)).toEqual({ slow: 'cancelled', after_slow: 'dep_failed', broken: 'failed', after_broken: 'dep_failed' });
+    await e.eng.api.invoke('runs.rerun', { id: run.id, failed_only: true });
+    done = await waitRunDone(e, run.id);
+    const attempts = Object.fromEntries(done.items.map((t) => [t.id, t.attempt]));
+    expect(attempts).toEqual({ slow: 1, after_slow: 1, broken: 2, after_broken: 2 });
+    expect(item(done, 'slow').status).toBe('cancelled');
+
+    const cancelled = await startRun(e, [task('long', 'sleep 300')]);
+    await waitFor(async () => item(await e.eng.api.invoke('runs.get', { id: cancelled.id }), 'long').status === 'running', 'the task to be running');
+    await e.eng.api.invoke('runs.cancel', { id: cancelled.id });
+    expect((await waitRunDone(e, cancelled.id)).status).toBe('cancelled');
+    const refused = await e.eng.api.invoke('runs.rerun', { id: cancelled.id, failed_only: true }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).message).toMatch(/no failed task to rerun.*full rerun/);
+    expect((await e.eng.api.invoke('runs.get', { id: cancelled.id })).attempt).toBe(1);
+  });
 });
 
 describe('environment values', () => {

@@ -77,6 +77,10 @@ describe('run cost on the local backend', () => {
     const rs = await h.eng.api.invoke('usage.rightsizing', { workflow: 'costed' });
     expect(rs.tasks.map((t) => t.name).sort()).toEqual(['Task gpu', 'Task two']);
     expect(rs.tasks.every((t) => t.workflow === 'costed' && t.runs === 1 && t.memory_requested_gb === 100 / 1024)).toBe(true);
+    // The local backend has no queue: a 5-minute limit barely used is flagged, but no earlier start is promised.
+    const timeAdvice = rs.tasks.flatMap((t) => t.advice).filter((a) => a.startsWith('time limit 0:05:00'));
+    expect(timeAdvice.length).toBeGreaterThan(0);
+    expect(timeAdvice.every((a) => a.endsWith('(a shorter limit stops a runaway task earlier)'))).toBe(true);
     await expect(h.eng.api.invoke('usage.rightsizing', { since: 'yesterday' })).rejects.toMatchObject({ code: 'bad_input' });
   });
 

@@ -79,9 +79,14 @@ describe('rerunSelection', () => {
     const tasks = diamond({ a: 'completed', b: 'failed', c: 'completed', d: 'dep_failed', e: 'completed' });
     expect([...rerunSelection(tasks, true)].sort()).toEqual(['b', 'd']);
   });
-  it('failed only: a completed task downstream of a cancelled one is rerun too', () => {
-    const tasks = diamond({ a: 'cancelled', b: 'completed', c: 'completed', d: 'completed', e: 'completed' });
+  it('failed only: a completed task downstream of a failed one is rerun too', () => {
+    const tasks = diamond({ a: 'failed', b: 'completed', c: 'completed', d: 'completed', e: 'completed' });
     expect([...rerunSelection(tasks, true)].sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('failed only: cancelled tasks are not failures and stay as they are (so do the dependents only they block)', () => {
+    const tasks = diamond({ a: 'completed', b: 'cancelled', c: 'failed', d: 'dep_failed', e: 'cancelled' });
+    expect([...rerunSelection(tasks, true)].sort()).toEqual(['c', 'd']);
+    expect(rerunSelection(diamond({ a: 'completed', b: 'cancelled', c: 'completed', d: 'dep_failed', e: 'cancelled' }), true).size).toBe(0);
   });
   it('failed only on a fully completed run selects nothing', () => {
     expect(rerunSelection(diamond({ a: 'completed', b: 'completed', c: 'completed', d: 'completed', e: 'completed' }), true).size).toBe(0);

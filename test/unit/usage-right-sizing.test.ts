@@ -37,9 +37,19 @@ describe('right-sizing', () => {
   it('no suggestion when the request is already tight or nothing was measured; long limits are flagged', () => {
     const tight = rightSize([row('5', { memory: '130M' })], NOW, 'the last 30 days')[0]!;
     expect(tight.suggested_memory).toBeNull();
-    const unmeasured = rightSize([row('4', { time_limit: '1-00:00:00' })], NOW, 'the last 30 days')[0]!;
+    const backfill = { backfill: (b: string) => b === 'hpc' };
+    const unmeasured = rightSize([row('4', { time_limit: '1-00:00:00', backend: 'hpc' })], NOW, 'the last 30 days', backfill)[0]!;
     expect(unmeasured.memory_max_used_gb).toBeNull();
     expect(unmeasured.advice).toEqual(['time limit 1-00:00:00: the longest run used 4 % of it (shorter limits start sooner)']);
+  });
+
+  it('promises an earlier start for a shorter limit only where a queue backfills (not on the local backend)', () => {
+    const backfill = { backfill: (b: string) => b === 'hpc' };
+    const local = rightSize([row('4', { time_limit: '1-00:00:00', backend: 'local' })], NOW, 'the last 30 days', backfill)[0]!;
+    expect(local.advice).toEqual(['time limit 1-00:00:00: the longest run used 4 % of it (a shorter limit stops a runaway task earlier)']);
+    // A backend no longer configured: no claim about its queue either.
+    const gone = rightSize([row('4', { time_limit: '1-00:00:00', backend: 'old-cluster' })], NOW, 'the last 30 days')[0]!;
+    expect(gone.advice.join(' ')).not.toContain('start sooner');
   });
 
   it('suggests fewer cpus when even the busiest run used a fraction of them', () => {

@@ -78,8 +78,21 @@ describe('parseWorkflow: document shape', () => {
 
   it('warns about unknown task fields instead of failing', () => {
     const r = docOf([t('a', { cpu: 4 })]);
-    expect(r.warnings).toEqual(["tasks[0] ('a'): unknown field 'cpu' was ignored"]);
+    expect(r.warnings).toEqual(["tasks[0] ('a'): unknown field 'cpu' was ignored; did you mean 'cpus'?"]);
     expect(r.doc.tasks[0]!.cpus).toBe(1);
+  });
+
+  it.each([
+    ['memroy', 'memory'],
+    ['time-limit', 'time_limit'],
+    ['dep', 'deps'],
+    ['commnad', 'command'],
+    ['working_directory', null],
+    ['colour', null],
+  ])('an unknown task field %s suggests %s (by edit distance)', (field, near) => {
+    const [w] = docOf([t('a', { [field]: 'x' })]).warnings;
+    if (near) expect(w).toBe(`tasks[0] ('a'): unknown field '${field}' was ignored; did you mean '${near}'?`);
+    else expect(w).toBe(`tasks[0] ('a'): unknown field '${field}' was ignored`);
   });
 });
 

@@ -15,6 +15,8 @@ import type { BackendStatus } from '../../model/connection-state';
 import type { QueueObservation } from '../../model/queue-observation';
 import type { Verdict } from '../../model/verdict';
 import { readLogFile } from './log-reader';
+import { localMachineInfo } from './machine-info';
+import type { ClusterInfo } from '../../model/cluster-info';
 import { jobUmask } from '../../platform/private-data-dir';
 import { isPidAlive, isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
 import { JobLauncher, type ExitReport } from './launcher';
@@ -124,6 +126,10 @@ export class LocalBackend implements Backend {
   onStatusChange(): () => void {
     // Always ready: nothing to report.
     return () => {};
+  }
+
+  clusterInfo(): Promise<ClusterInfo> {
+    return Promise.resolve(localMachineInfo(this.live.size));
   }
 
   /**
