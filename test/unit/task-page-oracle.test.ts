@@ -105,6 +105,17 @@ describe('task pages equal the oracle', () => {
   }
 });
 
+describe('rows', () => {
+  it('a page holds the tasks\' full rows, as SELECT * reads them', () => {
+    const byId = new Map(all().map((r) => [r.task_id, r]));
+    for (const q of [{ sort: 'duration', order: 'desc', limit: 5000 }, { status: 'failed', q: 'sample', sort: 'id' }] as TaskPageQuery[]) {
+      const page = pageTasks(store.db, 'big', q, statusCountsOf(store.db, 'big'));
+      expect(page.rows.length).toBeGreaterThan(100);
+      expect(page.rows).toEqual(page.rows.map((r) => byId.get(r.task_id)));
+    }
+  });
+});
+
 describe('kept searches', () => {
   it('a write through this connection shows in the next page of the same search', () => {
     const q: TaskPageQuery = { q: 'Align', limit: 50 };

@@ -181,16 +181,22 @@ function statusOrderedKeys(db: Db, runId: string, order: readonly TaskStatus[], 
   return keys;
 }
 
+/** Every column of TaskRow, in the order rowOf reads them (after the rowid). */
+const ROW_COLUMNS = 'rowid, run_id, task_id, seq, def_json, status, attempt, retries_left, job_id, submit_tag, exit_code, error, submitted_at, started_at, finished_at, settling_since, pending_reason, scheduler_state, generated_by, max_rss, cpu_efficiency';
+
+// One object literal per row: a page of 5,000 rows built key by key cost a fifth of reading them.
+function rowOf(v: unknown[]): TaskRow {
+  return {
+    run_id: v[1], task_id: v[2], seq: v[3], def_json: v[4], status: v[5], attempt: v[6], retries_left: v[7], job_id: v[8], submit_tag: v[9], exit_code: v[10], error: v[11],
+    submitted_at: v[12], started_at: v[13], finished_at: v[14], settling_since: v[15], pending_reason: v[16], scheduler_state: v[17], generated_by: v[18], max_rss: v[19], cpu_efficiency: v[20],
+  } as TaskRow;
+}
+
 function rowsInOrder(db: Db, keys: readonly number[]): TaskRow[] {
   if (!keys.length) return [];
-  // Raw arrays: building 1,000 row objects costs as much as reading the rows, and they are rebuilt below anyway.
-  const stmt = prepared(db, `SELECT rowid, * FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
-  const names = stmt.columns().map((c) => c.name);
+  // Raw arrays: better-sqlite3's row objects cost as much as reading the rows.
+  const stmt = prepared(db, `SELECT ${ROW_COLUMNS} FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
   const byKey = new Map<number, TaskRow>();
-  for (const values of stmt.all(...keys) as unknown[][]) {
-    const row: Record<string, unknown> = {};
-    for (let i = 1; i < names.length; i++) row[names[i] as string] = values[i];
-    byKey.set(values[0] as number, row as unknown as TaskRow);
-  }
+  for (const values of stmt.all(...keys) as unknown[][]) byKey.set(values[0] as number, rowOf(values));
   return keys.map((k) => byKey.get(k) as TaskRow);
 }
