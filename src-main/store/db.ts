@@ -15,7 +15,7 @@ export interface OpenOptions {
 
 /** Open (or create) the engine's database in WAL mode and bring it to the latest schema. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  if (opts.readonly) return new Database(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) });
+  if (opts.readonly) return withReadCache(new Database(file, { readonly: true, fileMustExist: true, ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}) }));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   checkFileBeforeOpen(file);
   const db = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
@@ -24,6 +24,7 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    withReadCache(db);
     // Damage inside the file would otherwise surface later as failing lists behind a health of "ok".
     const problem = quickCheckProblem(db.pragma('quick_check') as Array<{ quick_check: string }>);
     if (problem) throw new DatabaseDamagedError(file, problem);
@@ -35,6 +36,19 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     throw err;
   }
 }
+
+/**
+ * SQLite's default page cache is 2 MB: a 100,000-task run is ~60 MB, so a page of 5,000 rows or a cancel that
+ * rewrites every task went to the OS for most pages (a page of rows read 2-3x slower, index b-trees thrashed during
+ * bulk updates). Reads go through a memory map, and the cache holds the working set of one big run.
+ */
+function withReadCache(db: Db): Db {
+  db.pragma(`cache_size = -${CACHE_KIB}`);
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
+  return db;
+}
+const CACHE_KIB = 64 * 1024;
+const MMAP_BYTES = 1024 * 1024 * 1024;
 
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -304,4 +304,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         WHERE status IN ('completed','failed','cancelled');
     `,
   },
+  {
+    version: 13,
+    name: 'usage ledger: a task that never started is not marked when only its finish time changes',
+    // Cancelling 100,000 pending tasks sets their finished_at: the trigger marked every one dirty and the ledger
+    // then re-read each (half the cancel's time) to find nothing, since a task without a start has no ledger row
+    // before or after. Start, attempt and definition changes still mark, as before.
+    sql: `
+      DROP TRIGGER usage_tasks_upd;
+      CREATE TRIGGER usage_tasks_upd AFTER UPDATE OF started_at, finished_at, attempt, def_json ON tasks
+        WHEN old.started_at IS NOT new.started_at OR (old.finished_at IS NOT new.finished_at AND new.started_at IS NOT NULL)
+          OR old.attempt IS NOT new.attempt OR old.def_json IS NOT new.def_json
+        BEGIN INSERT OR IGNORE INTO usage_dirty VALUES (new.run_id, new.task_id); END;
+    `,
+  },
 ];

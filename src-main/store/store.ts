@@ -4,6 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { openDatabase, type OpenOptions } from './db';
 import { syncUsageLedger } from './usage-ledger';
+import { WalCheckpointer } from './wal-checkpoint';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
 import type { TaskPatch } from '../model/task-runtime';
 import type { CommandLogEntry } from '../model/command-log-entry';
@@ -54,15 +55,19 @@ export class Store {
   private commandInserts = new Map<string, number>();
   private stmts = new Map<string, Statement<unknown[], unknown>>();
   private patchStmts = new Map<string, Statement<unknown[], unknown>>();
+  /** Null for a read-only store. */
+  readonly checkpointer: WalCheckpointer | null;
 
   constructor(file: string, opts: StoreOptions = {}) {
     this.db = openDatabase(file, opts);
+    this.checkpointer = opts.readonly ? null : new WalCheckpointer(this.db);
     this.commandLogRetention = opts.commandLogRetention ?? COMMAND_LOG_RETENTION_DEFAULT;
     // Backfill after migration 10, and anything written since the last engine without going through it.
     if (!opts.readonly) this.tx(() => syncUsageLedger(this.db));
   }
 
   close(): void {
+    this.checkpointer?.stop();
     this.db.close();
   }
 

@@ -11,7 +11,8 @@ export type StatusCounts = Record<string, number>;
 const CACHE_RUNS = 64;
 const cache = new WeakMap<Db, { stamp: string; byRun: Map<string, StatusCounts> }>();
 
-function stampOf(db: Db): string {
+/** Moves whenever the database may have changed (this connection's writes or another's commits). */
+export function stampOf(db: Db): string {
   const changes = prepared(db, 'SELECT total_changes()').pluck().get() as number;
   return `${changes}/${db.pragma('data_version', { simple: true }) as number}`;
 }
