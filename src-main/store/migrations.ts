@@ -311,8 +311,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
     // and group → group dependencies by parsing every task's def_json (~1.2 s). The expression index answers
     // the counts from the index alone (the expression is the one in src-main/store/queries/run-graph.ts: keep
     // them identical, or the planner will not use it). run_graph_edges holds, per run, how many dependencies go
-    // from one node to another, where a node is a task's group or, for an ungrouped task, its id: triggers keep
-    // it right whoever inserts, rewrites or deletes tasks, so a read is a few rows. Existing runs are counted here.
+    // from one node to another, where a node is a task's group or, for an ungrouped task, its id, so a read is a
+    // few rows. Existing runs are counted here.
     sql: `
       CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), status, seq);
       CREATE TABLE run_graph_edges (
@@ -322,13 +322,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         n INTEGER NOT NULL,
         PRIMARY KEY (run_id, to_node, from_node)
       ) WITHOUT ROWID;
-      CREATE TRIGGER run_graph_edges_ins AFTER INSERT ON tasks
-        WHEN json_array_length(new.def_json, '$.deps') > 0
-      BEGIN
-        INSERT INTO run_graph_edges (run_id, to_node, from_node, n)
-          SELECT new.run_id, coalesce(CASE WHEN instr(new.task_id, '.') > 1 THEN substr(new.task_id, 1, instr(new.task_id, '.') - 1) END, new.task_id), coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value), count(*) FROM json_each(new.def_json, '$.deps') d GROUP BY 3
-          ON CONFLICT (run_id, to_node, from_node) DO UPDATE SET n = n + excluded.n;
-      END;
+      -- New tasks are counted by Store.insertTasks (countNewTaskEdges: one upsert per node pair of the batch; a
+      -- trigger per task added ~40% to creating a 100,000-task run). Deletions and rewrites are rare: triggers.
       -- A run's deletion cascades to its tasks after the run row is gone: its counts then go in one statement
       -- (run_graph_edges_run_del) instead of one trigger body per task.
       CREATE TRIGGER run_graph_edges_del AFTER DELETE ON tasks

@@ -34,6 +34,32 @@ export function filteredTaskIds(db: Db, runId: string, query: { status?: string;
 // the first character. Written exactly as in migration 15's index tasks_run_group, so the planner uses it.
 const groupSql = (col: string): string => `CASE WHEN instr(${col}, '.') > 1 THEN substr(${col}, 1, instr(${col}, '.') - 1) END`;
 
+/** A dependency end as run_graph_edges names it: the task's group, or the id of an ungrouped task. */
+const nodeOfId = (id: string): string => groupOfTask(id) ?? id;
+
+/**
+ * Adds a batch of new tasks' dependencies to run_graph_edges (migration 15): counted per node pair here, then one
+ * upsert per pair, instead of a trigger per task. Call in the transaction that inserts the tasks.
+ */
+export function countNewTaskEdges(db: Db, runId: string, tasks: ReadonlyArray<{ task_id: string; def_json: string }>): void {
+  const pairs = new Map<string, number>();
+  for (const t of tasks) {
+    const deps = (JSON.parse(t.def_json) as { deps?: unknown }).deps;
+    if (!Array.isArray(deps) || deps.length === 0) continue;
+    const to = nodeOfId(t.task_id);
+    for (const d of deps) if (typeof d === 'string') {
+      const k = `${to}\u0000${nodeOfId(d)}`;
+      pairs.set(k, (pairs.get(k) ?? 0) + 1);
+    }
+  }
+  if (!pairs.size) return;
+  const up = db.prepare(`INSERT INTO run_graph_edges (run_id, to_node, from_node, n) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, to_node, from_node) DO UPDATE SET n = n + excluded.n`);
+  for (const [k, n] of pairs) {
+    const [to, from] = k.split('\u0000') as [string, string];
+    up.run(runId, to, from, n);
+  }
+}
+
 /** Tasks shown of an expanded group by default, and at most. */
 export const EXPAND_PAGE = 200;
 export const EXPAND_MAX = 2000;
