@@ -6,7 +6,7 @@
 //     (the counted dependencies reused, states read again), and a group expanded to 200 tasks;
 //  2. click on the Graph tab to the group nodes drawn (first time, and again after leaving the tab);
 //  3. click on a group node to its 200 task nodes drawn;
-//  4. click on the Timeline tab to its first row.
+//  4. click on the Timeline tab to its group bars (one per task group), and on a group to its first task bar.
 // Figures go to bench/results/ui-graph.json with the machine's load average; nothing is asserted.
 import { cpus, loadavg } from 'node:os';
 import { writeBenchResult, type BenchFigure } from './lib/report';
@@ -78,27 +78,35 @@ async function main(): Promise<void> {
     const expandMs = Date.now() - e0;
     const expandedNodes = await page.getByTestId('dag-node').count();
     const expandedNote = (await page.getByTestId('graph-expanded').textContent())?.trim() ?? '';
+    const graphLayout = await page.getByTestId('run-graph').getAttribute('data-layout');
     await page.getByTestId('run-view-table').click();
     await page.locator('[data-testid="task-row"]').first().waitFor({ timeout: 60_000 });
     const graphAgainMs = await toGraph();
 
+    const reopenedNote = (await page.getByTestId('graph-expanded').textContent().catch(() => ''))?.trim() ?? '';
+
     const tl0 = Date.now();
     await page.getByTestId('run-view-timeline').click();
-    await page.locator('[data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="timeline-group"]').first().waitFor({ timeout: 60_000 });
     const timelineMs = Date.now() - tl0;
+    const timelineGroups = await page.getByTestId('timeline-group').count();
+    const tg0 = Date.now();
+    await page.locator('[data-testid="timeline-group"][data-group="g03"]').click();
+    await page.locator('[data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
+    const timelineGroupMs = Date.now() - tg0;
     const timelineRows = await page.getByTestId('gantt-row').count();
-    const cappedNote = (await page.getByTestId('timeline-capped').textContent().catch(() => ''))?.trim() ?? '';
 
     const figures: BenchFigure[] = [
       { name: 'create_run', value: createMs, unit: 'ms', note: `POST /runs with ${TASKS.toLocaleString('en-US')} tasks and ${(2 * TASKS - 3).toLocaleString('en-US')} dependencies (engine, not UI)` },
-      { name: 'server_runs_graph_first', value: first.ms, unit: 'ms', note: `GET /runs/:id/graph, first call (dependencies counted in SQL), ${first.text.length} bytes` },
-      { name: 'server_runs_graph_refresh', value: again.ms, unit: 'ms', note: `the same again (counted dependencies reused, states re-read): level ${graph.level}, ${graph.nodes.length} nodes, ${graph.edges.length} edges standing for ${(graph.edge_counts ?? []).reduce((a, b) => a + b, 0).toLocaleString('en-US')} dependencies` },
+      { name: 'server_runs_graph_first', value: first.ms, unit: 'ms', note: `GET /runs/:id/graph, first call (group counts from index tasks_run_group, edges from run_graph_edges), ${first.text.length} bytes` },
+      { name: 'server_runs_graph_refresh', value: again.ms, unit: 'ms', note: `the same again: level ${graph.level}, ${graph.nodes.length} nodes, ${graph.edges.length} edges standing for ${(graph.edge_counts ?? []).reduce((a, b) => a + b, 0).toLocaleString('en-US')} dependencies` },
       { name: 'server_runs_graph_expand_first', value: expandFirst.ms, unit: 'ms', note: `GET /runs/:id/graph?expand=g03&limit=200, first call, ${expandFirst.text.length} bytes` },
       { name: 'server_runs_graph_expand_refresh', value: expandAgain.ms, unit: 'ms', note: 'the same again' },
       { name: 'graph_tab_drawn', value: graphFirstMs, unit: 'ms', target: '< 1000 ms', met: graphFirstMs < 1000, note: `click on Graph to the group nodes drawn (first time; runs.graph cached by the calls above): ${drawnNodes} nodes, ${drawnEdges} edges` },
-      { name: 'graph_tab_drawn_again', value: graphAgainMs, unit: 'ms', target: '< 1000 ms', met: graphAgainMs < 1000, note: 'the same after leaving the tab' },
-      { name: 'graph_expand_group_drawn', value: expandMs, unit: 'ms', target: '< 1000 ms', met: expandMs < 1000, note: `click on group g03 to its 200 task nodes drawn: ${expandedNodes} nodes; "${expandedNote}"` },
-      { name: 'timeline_tab_first_row', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: `click on Timeline to its first row: ${timelineRows} rows in the DOM; "${cappedNote}"` },
+      { name: 'graph_tab_drawn_again', value: graphAgainMs, unit: 'ms', target: '< 1000 ms', met: graphAgainMs < 1000, note: `the same after leaving the tab (it reopens as left, from memory: "${reopenedNote}")` },
+      { name: 'graph_expand_group_drawn', value: expandMs, unit: 'ms', target: '< 1000 ms', met: expandMs < 1000, note: `click on group g03 to its 200 task nodes drawn: ${expandedNodes} nodes, layout ${graphLayout}; "${expandedNote}"` },
+      { name: 'timeline_tab_first_row', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: `click on Timeline to its group bars: ${timelineGroups} groups` },
+      { name: 'timeline_group_expand', value: timelineGroupMs, unit: 'ms', target: '< 1000 ms', met: timelineGroupMs < 1000, note: `click on group g03 to its first task bar: ${timelineRows} task rows in the DOM (of 10,000, virtualised)` },
     ];
     writeBenchResult('ui-graph', figures, {
       tasks: TASKS,

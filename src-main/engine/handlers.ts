@@ -22,6 +22,7 @@ import { taskDef, toAttemptView } from './views';
 import { runsGet, runsList, type LiveCounts } from './read-calls';
 import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
 import { filteredTaskIds, groupGraphFromStore, runTaskCount, runTaskEdges } from '../store/queries/run-graph';
+import { timelineGroupPage, timelineGroups } from '../store/queries/run-timeline';
 
 type TaskEnvVars = Array<{ name: string; value: string; ops: Array<{ source: string; op: 'seed' | 'set' | 'append'; contribution: string }> }>;
 
@@ -256,6 +257,13 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       requireRun(p, id);
       const ids = filteredTaskIds(p.store.db, id, { status, q });
       return { run_id: id, matched: ids.length, segments: groupSegments(ids) };
+    },
+    'runs.timeline': ({ id, group, offset, limit }) => {
+      requireRun(p, id);
+      const task_count = runTaskCount(p.store.db, id);
+      if (group === undefined) return { run_id: id, task_count, groups: timelineGroups(p.store.db, id) };
+      const g = group === '' ? null : group;
+      return { run_id: id, task_count, page: { group: g, offset: offset ?? 0, ...timelineGroupPage(p.store.db, id, g, offset, limit) } };
     },
   };
 }

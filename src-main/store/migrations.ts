@@ -318,4 +318,51 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         BEGIN INSERT OR IGNORE INTO usage_dirty VALUES (new.run_id, new.task_id); END;
     `,
   },
+  {
+    version: 15,
+    name: 'DAG view: tasks indexed by group, and group-level dependency counts kept by triggers',
+    // runs.graph of a 100,000-task run counted per-state tasks per group with a scan computing each id's group,
+    // and group → group dependencies by parsing every task's def_json (~1.2 s). The expression index answers
+    // the counts from the index alone (the expression is the one in src-main/store/queries/run-graph.ts: keep
+    // them identical, or the planner will not use it). run_graph_edges holds, per run, how many dependencies go
+    // from one node to another, where a node is a task's group or, for an ungrouped task, its id, so a read is a
+    // few rows. Existing runs are counted here.
+    sql: `
+      CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), status, seq);
+      CREATE TABLE run_graph_edges (
+        run_id TEXT NOT NULL,
+        to_node TEXT NOT NULL,
+        from_node TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (run_id, to_node, from_node)
+      ) WITHOUT ROWID;
+      -- New tasks are counted by Store.insertTasks (countNewTaskEdges: one upsert per node pair of the batch; a
+      -- trigger per task added ~40% to creating a 100,000-task run). Deletions and rewrites are rare: triggers.
+      -- A run's deletion cascades to its tasks after the run row is gone: its counts then go in one statement
+      -- (run_graph_edges_run_del) instead of one trigger body per task.
+      CREATE TRIGGER run_graph_edges_del AFTER DELETE ON tasks
+        WHEN EXISTS (SELECT 1 FROM runs WHERE id = old.run_id) AND json_array_length(old.def_json, '$.deps') > 0
+      BEGIN
+        UPDATE run_graph_edges SET n = n - (SELECT count(*) FROM json_each(old.def_json, '$.deps') d WHERE coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value) = run_graph_edges.from_node)
+          WHERE run_id = old.run_id AND to_node = coalesce(CASE WHEN instr(old.task_id, '.') > 1 THEN substr(old.task_id, 1, instr(old.task_id, '.') - 1) END, old.task_id);
+        DELETE FROM run_graph_edges WHERE run_id = old.run_id AND to_node = coalesce(CASE WHEN instr(old.task_id, '.') > 1 THEN substr(old.task_id, 1, instr(old.task_id, '.') - 1) END, old.task_id) AND n <= 0;
+      END;
+      CREATE TRIGGER run_graph_edges_run_del AFTER DELETE ON runs
+      BEGIN
+        DELETE FROM run_graph_edges WHERE run_id = old.id;
+      END;
+      CREATE TRIGGER run_graph_edges_upd AFTER UPDATE OF def_json ON tasks
+        WHEN old.def_json IS NOT new.def_json
+      BEGIN
+        UPDATE run_graph_edges SET n = n - (SELECT count(*) FROM json_each(old.def_json, '$.deps') d WHERE coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value) = run_graph_edges.from_node)
+          WHERE run_id = old.run_id AND to_node = coalesce(CASE WHEN instr(old.task_id, '.') > 1 THEN substr(old.task_id, 1, instr(old.task_id, '.') - 1) END, old.task_id);
+        INSERT INTO run_graph_edges (run_id, to_node, from_node, n)
+          SELECT new.run_id, coalesce(CASE WHEN instr(new.task_id, '.') > 1 THEN substr(new.task_id, 1, instr(new.task_id, '.') - 1) END, new.task_id), coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value), count(*) FROM json_each(new.def_json, '$.deps') d GROUP BY 3
+          ON CONFLICT (run_id, to_node, from_node) DO UPDATE SET n = n + excluded.n;
+        DELETE FROM run_graph_edges WHERE run_id = old.run_id AND to_node = coalesce(CASE WHEN instr(old.task_id, '.') > 1 THEN substr(old.task_id, 1, instr(old.task_id, '.') - 1) END, old.task_id) AND n <= 0;
+      END;
+      INSERT INTO run_graph_edges (run_id, to_node, from_node, n)
+        SELECT t.run_id, coalesce(CASE WHEN instr(t.task_id, '.') > 1 THEN substr(t.task_id, 1, instr(t.task_id, '.') - 1) END, t.task_id), coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value), count(*) FROM tasks t, json_each(t.def_json, '$.deps') d GROUP BY 1, 2, 3;
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { Db } from './db';
 import { openDatabase, type OpenOptions } from './db';
 import { syncUsageLedger } from './usage-ledger';
 import { WalCheckpointer } from './wal-checkpoint';
+import { countNewTaskEdges } from './queries/run-graph';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
 import type { TaskPatch } from '../model/task-runtime';
 import type { CommandLogEntry } from '../model/command-log-entry';
@@ -116,6 +117,7 @@ export class Store {
     const ins = this.st(`INSERT INTO tasks (run_id, task_id, seq, def_json, status, attempt, retries_left, generated_by)
       VALUES (?, ?, ?, ?, 'pending', COALESCE((SELECT MAX(attempt) FROM attempts WHERE run_id = ? AND task_id = ?), 0) + 1, ?, ?)`);
     tasks.forEach((t, i) => ins.run(runId, t.task_id, maxSeq + 1 + i, t.def_json, runId, t.task_id, t.retries_left, t.generated_by));
+    countNewTaskEdges(this.db, runId, tasks);
   }
   listTasks(runId: string): TaskRow[] {
     return this.st('SELECT * FROM tasks WHERE run_id = ? ORDER BY seq').all(runId) as TaskRow[];

@@ -1,11 +1,13 @@
-// The DAG view's way to the layout: in a worker when the page can start one, in place otherwise (a layout is
-// still better late than never).
+// The DAG view's way to the layout: dagre (small graphs) in a worker when the page can start one, in place
+// otherwise (a layout is still better late than never); the column layout of big graphs takes milliseconds, so it
+// runs in place rather than pay a worker's start.
 import type { RunGraph } from '../../src-shared/model/run-graph';
-import { layoutGraph, type GraphLayout } from './graph-layout';
+import { layoutGraph, usesDagre, type GraphLayout } from './graph-layout';
 
 type Answer = { ok: true; layout: GraphLayout } | { ok: false; error: string };
 
 export function layoutOffThread(graph: RunGraph): { done: Promise<GraphLayout>; cancel: () => void } {
+  if (!usesDagre(graph)) return { done: Promise.resolve(layoutGraph(graph)), cancel: () => {} };
   let worker: Worker;
   try {
     worker = new Worker(new URL('./graph-layout.worker.ts', import.meta.url), { type: 'module' });

@@ -22,7 +22,7 @@ import { DryRunSchema, SourceInfoSchema } from './source-schemas';
 import { PriceRefreshSchema, RightSizingSchema, RunCostSchema, UsageReportSchema } from './schemas';
 import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
-import { GroupSegmentsSchema, RunGraphSchema } from './graph-schemas';
+import { GroupSegmentsSchema, RunGraphSchema, RunTimelineSchema } from './graph-schemas';
 import { ConfigDocumentSchema, ConfigSaveResultSchema, MAX_CONFIG_TEXT } from './config-schemas';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -352,6 +352,17 @@ export const calls = {
     input: z.object({ id: RunId, status: z.string().optional(), q: z.string().optional() }),
     output: GroupSegmentsSchema,
     http: ['GET', '/runs/:id/groups'],
+  }),
+  'runs.timeline': call({
+    summary: "A big run's Timeline by task group (first submit, first start, last finish, mean wait and run per group), or with `group` a page of that group's task times ('' for the ungrouped tasks)",
+    input: z.object({
+      id: RunId,
+      group: z.string().max(512).optional(),
+      offset: z.coerce.number().int().min(0).optional(),
+      limit: z.coerce.number().int().positive().max(2000).optional(),
+    }),
+    output: RunTimelineSchema,
+    http: ['GET', '/runs/:id/timeline'],
   }),
   'config.get': call({
     summary: 'The configuration in effect: file path (or why the defaults are in use), its text, problems and warnings',

@@ -185,6 +185,10 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     expect(await page.locator('[data-testid="dag-node"][data-kind="group"]').count()).toBe(10);
     const shownIds = await taskNodes.evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
     expect(shownIds.every((id) => id?.startsWith('g03.task-'))).toBe(true);
+    // 210 nodes are laid out in columns by dependency depth, not by dagre; every node has a place of its own.
+    expect(await page.getByTestId('run-graph').getAttribute('data-layout')).toBe('columns');
+    const places = await nodes.evaluateAll((els) => els.map((e) => e.getAttribute('transform')));
+    expect(new Set(places).size).toBe(210);
     await page.getByTestId('graph-next').click();
     await expect.poll(() => expanded.textContent(), POLL).toContain('showing 201–300 of 300 tasks');
     await expect.poll(() => taskNodes.count(), POLL).toBe(100);
@@ -206,6 +210,50 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     await expect.poll(() => page.getByTestId('task-row').count(), POLL).toBe(0);
     expect(await page.getByTestId('task-table').getAttribute('aria-rowcount')).toBe('2');
     await page.screenshot({ path: join(SHOTS, 'insight-big-group-light.png') });
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("a big run's Timeline is one bar per group; a group opens into its tasks' bars and a task opens; the Graph reopens as left", async () => {
+    const { page } = browser;
+    await go(page, `#/runs/${bigId}`);
+    await page.getByTestId('run-view-table').click();
+    await page.getByTestId('task-search').fill('');
+    await expect.poll(() => page.getByTestId('tasks-shown').count(), POLL).toBe(0);
+    await page.getByTestId('run-view-timeline').click();
+    const groups = page.getByTestId('timeline-group');
+    await expect.poll(() => groups.count(), POLL).toBe(11);
+    expect(await page.getByTestId('run-timeline').getAttribute('data-grouped')).toBe('true');
+    expect(await groups.evaluateAll((els) => els.map((e) => [e.getAttribute('data-group'), e.getAttribute('data-count')]))).toEqual([
+      ['', '1'],
+      ...Array.from({ length: 10 }, (_, i) => [`g0${i}`, i === 0 ? '299' : '300']),
+    ]);
+    // The blocker runs (sleep 600): its bar has a run span; a waiting group has none yet.
+    await expect.poll(() => page.locator('[data-testid="timeline-group"][data-group=""] [data-testid="gantt-run"]').count(), POLL).toBe(1);
+    expect(await page.locator('[data-testid="gantt-row"]').count()).toBe(0);
+    const g03 = page.locator('[data-testid="timeline-group"][data-group="g03"]');
+    expect(await g03.getAttribute('aria-expanded')).toBe('false');
+    await g03.click();
+    await expect.poll(() => g03.getAttribute('aria-expanded'), POLL).toBe('true');
+    const rows = page.getByTestId('gantt-row');
+    await expect.poll(() => rows.count(), POLL).toBeGreaterThan(5);
+    const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    expect(ids.every((id) => id?.startsWith('g03.task-'))).toBe(true);
+    expect(ids).toEqual([...ids].sort());
+    await page.screenshot({ path: join(SHOTS, 'insight-big-timeline-light.png') });
+    expect(await seriousViolations(page), 'grouped timeline').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(SHOTS, 'insight-big-timeline-dark.png') });
+    expect(await seriousViolations(page), 'grouped timeline in dark').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const first = ids[0] as string;
+    await rows.first().click();
+    await page.locator(`[data-testid="task-panel"][data-task-id="${first}"]`).waitFor(POLL);
+    expect(await hashOf(page)).toBe(`#/runs/${bigId}/tasks/${first}`);
+    await g03.click();
+    await expect.poll(() => rows.count(), POLL).toBe(0);
+    // The Graph tab reopens where it was left (group g03 drawn as its tasks, second page), drawn from memory.
+    await page.getByTestId('run-view-graph').click();
+    await expect.poll(() => page.getByTestId('graph-expanded').getAttribute('data-group'), POLL).toBe('g03');
     expect(browser.problems).toEqual([]);
   });
 });

@@ -8,6 +8,9 @@ import { calls } from '../../src-shared/api/contract';
 import { OTHER_TASKS, groupGraph } from '../../src-shared/model/run-graph';
 import { groupGraphFromStore, runTaskEdges } from '../../src-main/store/queries/run-graph';
 import { Store } from '../../src-main/store/store';
+import Database from 'better-sqlite3';
+import { migrate } from '../../src-main/store/db';
+import { MIGRATIONS } from '../../src-main/store/migrations';
 import type { TaskStatus } from '../../src-shared/model/status';
 
 const roots: string[] = [];
@@ -100,5 +103,56 @@ describe('group-level graph counted in SQL', () => {
   it('the call takes expand, offset and limit, and refuses a limit above 2,000', () => {
     expect(calls['runs.graph'].input.parse({ id: 'r', expand: 'g01', offset: '200', limit: '200' })).toEqual({ id: 'r', expand: 'g01', offset: 200, limit: 200 });
     expect(calls['runs.graph'].input.safeParse({ id: 'r', limit: 5000 }).success).toBe(false);
+  });
+
+  // Migration 15's table run_graph_edges is what the group-level edges are read from: it must follow every write.
+  const summaryOf = (store: Store): Record<string, number> =>
+    Object.fromEntries((store.db.prepare(`SELECT from_node, to_node, n FROM run_graph_edges WHERE run_id = 'run00001'`).raw().all() as Array<[string, string, number]>).map(([f, t, n]) => [`${f}>${t}`, n]));
+
+  it('the dependency counts follow added, deleted and rewritten tasks, and equal a count over every dependency', () => {
+    const store = storeWith(tasks);
+    const fresh = (): Record<string, number> =>
+      Object.fromEntries(
+        (store.db
+          .prepare(`SELECT coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value) AS f, coalesce(CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END, task_id) AS t, count(*) FROM tasks, json_each(def_json, '$.deps') d WHERE run_id = 'run00001' GROUP BY 1, 2`)
+          .raw()
+          .all() as Array<[string, string, number]>).map(([f, t, n]) => [`${f}>${t}`, n]),
+      );
+    expect(summaryOf(store)).toEqual({ 'prep>align': 3, 'align>align': 1, 'align>call': 3, 'ghost>call': 1, 'call>report': 2, 'prep>report': 1 });
+    store.insertTasks('run00001', [{ task_id: 'late.x', def_json: JSON.stringify({ id: 'late.x', deps: ['report', 'call.a'] }), retries_left: 0, generated_by: null }]);
+    expect(summaryOf(store)).toMatchObject({ 'report>late': 1, 'call>late': 1 });
+    store.deleteTasks('run00001', ['call.b', 'late.x']);
+    expect(summaryOf(store)).toEqual(fresh());
+    expect(summaryOf(store)['ghost>call']).toBeUndefined();
+    expect(summaryOf(store)['align>call']).toBe(2);
+    store.db.prepare(`UPDATE tasks SET def_json = ? WHERE run_id = 'run00001' AND task_id = 'report'`).run(JSON.stringify({ id: 'report', deps: ['align.c'] }));
+    expect(summaryOf(store)).toEqual(fresh());
+    expect(summaryOf(store)['align>report']).toBe(1);
+    expect(summaryOf(store)['call>report']).toBeUndefined();
+    const g = groupGraphFromStore(store.db, 'run00001', { maxNodes: 100 });
+    expect(g.edges).toContainEqual(['align', 'report']);
+    store.deleteRun('run00001');
+    expect(summaryOf(store)).toEqual({});
+  });
+
+  it('upgrading a store written before migration 15 counts the dependencies of its runs', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-graph-upgrade-'));
+    roots.push(root);
+    const file = path.join(root, 'scripthut.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version).filter((m) => m.version < 15)) {
+      old.exec(m.sql);
+      old.pragma(`user_version = ${m.version}`);
+    }
+    old.prepare(`INSERT INTO runs (id, workflow_name, backend_name, created_at, status, doc_json) VALUES ('run00001', 'wf', 'local', '2026-01-01T00:00:00.000Z', 'running', '{}')`).run();
+    const ins = old.prepare(`INSERT INTO tasks (run_id, task_id, seq, def_json, status) VALUES ('run00001', ?, ?, ?, 'pending')`);
+    tasks.forEach(([id, deps], i) => ins.run(id, i, JSON.stringify({ id, deps })));
+    migrate(old);
+    old.close();
+    const store = new Store(file);
+    expect(summaryOf(store)).toEqual({ 'prep>align': 3, 'align>align': 1, 'align>call': 3, 'ghost>call': 1, 'call>report': 2, 'prep>report': 1 });
+    expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(15);
+    store.close();
   });
 });

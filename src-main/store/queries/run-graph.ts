@@ -31,12 +31,34 @@ export function filteredTaskIds(db: Db, runId: string, query: { status?: string;
 }
 
 // Group of an id in SQL, the same rule as groupOfTask: the text before the first dot, when there is one after
-// the first character.
+// the first character. Written exactly as in migration 15's index tasks_run_group, so the planner uses it.
 const groupSql = (col: string): string => `CASE WHEN instr(${col}, '.') > 1 THEN substr(${col}, 1, instr(${col}, '.') - 1) END`;
 
-const EDGE_CACHE_SIZE = 16;
-/** Counted dependencies by run, expanded group, task count and last seq (oldest first, for eviction). */
-const edgeCaches = new WeakMap<Db, Map<string, Array<[string, string, number]>>>();
+/** A dependency end as run_graph_edges names it: the task's group, or the id of an ungrouped task. */
+const nodeOfId = (id: string): string => groupOfTask(id) ?? id;
+
+/**
+ * Adds a batch of new tasks' dependencies to run_graph_edges (migration 15): counted per node pair here, then one
+ * upsert per pair, instead of a trigger per task. Call in the transaction that inserts the tasks.
+ */
+export function countNewTaskEdges(db: Db, runId: string, tasks: ReadonlyArray<{ task_id: string; def_json: string }>): void {
+  const pairs = new Map<string, number>();
+  for (const t of tasks) {
+    const deps = (JSON.parse(t.def_json) as { deps?: unknown }).deps;
+    if (!Array.isArray(deps) || deps.length === 0) continue;
+    const to = nodeOfId(t.task_id);
+    for (const d of deps) if (typeof d === 'string') {
+      const k = `${to}\u0000${nodeOfId(d)}`;
+      pairs.set(k, (pairs.get(k) ?? 0) + 1);
+    }
+  }
+  if (!pairs.size) return;
+  const up = db.prepare(`INSERT INTO run_graph_edges (run_id, to_node, from_node, n) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, to_node, from_node) DO UPDATE SET n = n + excluded.n`);
+  for (const [k, n] of pairs) {
+    const [to, from] = k.split('\u0000') as [string, string];
+    up.run(runId, to, from, n);
+  }
+}
 
 /** Tasks shown of an expanded group by default, and at most. */
 export const EXPAND_PAGE = 200;
@@ -52,77 +74,88 @@ export interface GroupGraphQuery {
 }
 
 /**
- * The group-level graph counted in SQL: per-state counts per group, and group → group dependency counts, so a
- * 100,000-task run answers with a few rows instead of every task's dependencies. With `expand`, one group's
- * page of tasks are nodes of their own, joined to the other groups by the dependencies they have.
+ * The group-level graph from indexes: per-state counts per group (index tasks_run_group), and group → group
+ * dependency counts (table run_graph_edges, kept by triggers), so a 100,000-task run answers with a few rows
+ * instead of every task's dependencies. With `expand`, one group's page of tasks are nodes of their own, joined
+ * to the other nodes by their own dependencies (read from those tasks and from the tasks of the nodes that
+ * depend on the group).
  */
 export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): RunGraph {
-  const counts = db
-    .prepare(`SELECT ${groupSql('task_id')} AS g, CASE WHEN instr(task_id, '.') > 1 THEN NULL ELSE task_id END AS solo, status, count(*), max(seq) FROM tasks WHERE run_id = ? GROUP BY 1, 2, 3 ORDER BY min(seq)`)
+  const grouped = db
+    .prepare(`SELECT ${groupSql('task_id')} AS g, status, count(*), min(seq) FROM tasks WHERE run_id = ? AND ${groupSql('task_id')} IS NOT NULL GROUP BY 1, 2`)
     .raw()
-    .all(runId) as Array<[string | null, string | null, TaskStatus, number, number]>;
+    .all(runId) as Array<[string, TaskStatus, number, number]>;
+  const solo = db
+    .prepare(`SELECT task_id, status, 1, seq FROM tasks WHERE run_id = ? AND ${groupSql('task_id')} IS NULL`)
+    .raw()
+    .all(runId) as Array<[string, TaskStatus, number, number]>;
   const groups = new Set<string>();
   const solos = new Set<string>();
-  for (const [g, solo] of counts) if (g !== null) groups.add(g);
-  else solos.add(solo as string);
+  for (const [g] of grouped) groups.add(g);
+  for (const [id] of solo) solos.add(id);
   const pool = groups.size + solos.size > q.maxNodes;
-  const nodeOf = (g: string | null, id: string): string => g ?? (pool ? OTHER_TASKS : id);
 
+  // Nodes in the order of their first task.
+  const firstSeq = new Map<string, number>();
   const nodes = new Map<string, GraphNode>();
   let taskCount = 0;
-  let lastSeq = -1;
-  for (const [g, solo, status, n, seq] of counts) {
+  const add = (key: string, group: string | null, status: TaskStatus, n: number, seq: number): void => {
     taskCount += n;
-    lastSeq = Math.max(lastSeq, seq);
-    const key = nodeOf(g, solo as string);
     let node = nodes.get(key);
-    if (!node) nodes.set(key, (node = { id: key, state: status, group: g, count: 0, status_counts: {}, kind: 'group' }));
+    if (!node) nodes.set(key, (node = { id: key, state: status, group, count: 0, status_counts: {}, kind: 'group' }));
     node.count += n;
     node.status_counts[status] = (node.status_counts[status] ?? 0) + n;
-  }
-  for (const n of nodes.values()) {
+    firstSeq.set(key, Math.min(firstSeq.get(key) ?? seq, seq));
+  };
+  for (const [g, status, n, seq] of grouped) add(g, g, status, n, seq);
+  for (const [id, status, n, seq] of solo) add(pool ? OTHER_TASKS : id, null, status, n, seq);
+  const ordered = [...nodes.values()].sort((a, b) => (firstSeq.get(a.id) ?? 0) - (firstSeq.get(b.id) ?? 0));
+  nodes.clear();
+  for (const n of ordered) {
     n.state = groupState(n.status_counts);
     n.status_counts = Object.fromEntries(TASK_STATUSES.filter((s) => n.status_counts[s]).map((s) => [s, n.status_counts[s]]));
+    nodes.set(n.id, n);
   }
+
+  // Dependencies counted per (from node, to node), where a node is a group or an ungrouped task's id.
+  const summary = db.prepare(`SELECT from_node, to_node, n FROM run_graph_edges WHERE run_id = ?`).raw().all(runId) as Array<[string, string, number]>;
 
   // The expanded group's page of tasks, and where each of its tasks stands (shown or not).
   const expand = q.expand !== undefined && groups.has(q.expand) ? q.expand : undefined;
   const shown = new Set<string>();
   let expanded: RunGraph['expanded'];
+  let rows = summary;
   if (expand !== undefined) {
     const offset = q.offset ?? 0;
     const limit = Math.min(q.limit ?? EXPAND_PAGE, EXPAND_MAX);
     // Ids of one group sort together: the range `g.` ≤ id < `g/` ('/' follows '.') is an index range.
-    const rows = db
-      .prepare(`SELECT task_id, status FROM tasks WHERE run_id = ? AND task_id >= ? AND task_id < ? ORDER BY task_id LIMIT ? OFFSET ?`)
+    const page = db
+      .prepare(`SELECT task_id, status, json_extract(def_json, '$.deps') FROM tasks WHERE run_id = ? AND task_id >= ? AND task_id < ? ORDER BY task_id LIMIT ? OFFSET ?`)
       .raw()
-      .all(runId, `${expand}.`, `${expand}/`, limit, offset) as Array<[string, TaskStatus]>;
+      .all(runId, `${expand}.`, `${expand}/`, limit, offset) as Array<[string, TaskStatus, string | null]>;
     const total = nodes.get(expand)?.count ?? 0;
     nodes.delete(expand);
-    for (const [id, status] of rows) {
+    for (const [id, status] of page) {
       shown.add(id);
       nodes.set(id, { id, state: status, group: expand, count: 1, status_counts: { [status]: 1 }, kind: 'task' });
     }
-    expanded = { group: expand, offset, shown: rows.length, total };
+    expanded = { group: expand, offset, shown: page.length, total };
+    // The group's own rows of the summary give way to its tasks' dependencies: into a shown task, from its own
+    // dependency list; out of a shown task, from the tasks of the other nodes the group has dependants in.
+    rows = summary.filter(([f, t]) => f !== expand && t !== expand);
+    const endOf = (id: string): string => groupOfTask(id) ?? id;
+    for (const [id, , deps] of page) for (const d of deps && deps !== '[]' ? (JSON.parse(deps) as string[]) : []) rows.push([endOf(d) === expand ? d : endOf(d), id, 1]);
+    const dependants = summary.filter(([f, t]) => f === expand && t !== expand).map(([, t]) => t);
+    if (shown.size && dependants.length) {
+      const inGroup = db.prepare(`SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND ${groupSql('task_id')} = ? AND ${groupSql('d.value')} = ?`).raw();
+      const ofTask = db.prepare(`SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND task_id = ? AND ${groupSql('d.value')} = ?`).raw();
+      for (const node of dependants) {
+        const found = (groups.has(node) ? inGroup.all(runId, node, expand) : ofTask.all(runId, node, expand)) as Array<[string, string]>;
+        for (const [id, d] of found) if (shown.has(d)) rows.push([d, endOf(id), 1]);
+      }
+    }
   }
 
-  // Dependencies counted per (from node, to node); the expanded group's ends are its task ids.
-  const end = (col: string): string =>
-    expand === undefined ? `coalesce(${groupSql(col)}, ${col})` : `CASE WHEN ${groupSql(col)} = @expand THEN ${col} ELSE coalesce(${groupSql(col)}, ${col}) END`;
-  // Dependencies never change once a task is stored and tasks are only added, so the dependency count of a run
-  // is reused until its task count or last seq moves: a refresh of a big run then reads only the states.
-  const cacheKey = `${runId}\u0000${expand ?? ''}\u0000${taskCount}\u0000${lastSeq}`;
-  let edgeCache = edgeCaches.get(db);
-  if (!edgeCache) edgeCaches.set(db, (edgeCache = new Map()));
-  let rows = edgeCache.get(cacheKey);
-  if (!rows) {
-    rows = db
-      .prepare(`SELECT ${end('d.value')} AS f, ${end('t.task_id')} AS t, count(*) FROM tasks t, json_each(t.def_json, '$.deps') d WHERE t.run_id = @run GROUP BY 1, 2`)
-      .raw()
-      .all({ run: runId, ...(expand === undefined ? {} : { expand }) }) as Array<[string, string, number]>;
-    edgeCache.set(cacheKey, rows);
-    if (edgeCache.size > EDGE_CACHE_SIZE) edgeCache.delete(edgeCache.keys().next().value as string);
-  }
   // A raw end is a group name, an ungrouped task id, or a task id of the expanded group: map it to its node
   // (null when not drawn: an unknown id, or a task of the expanded group on another page).
   const nodeOfEnd = (x: string): string | null => {
