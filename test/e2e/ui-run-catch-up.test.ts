@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { openWelcome } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
@@ -38,8 +39,7 @@ describe.skipIf(skipBrowser)('Run page catches up with events that came before i
 
   it('shows the run completed although its first read said running', async () => {
     const { page } = browser;
-    await page.goto(host.engine.url);
-    await page.getByTestId('welcome').waitFor(POLL);
+    await openWelcome(page, host);
 
     // Hold the first read of the run's detail (the run is still waiting on the gate) until the run has finished.
     let release!: () => void;
