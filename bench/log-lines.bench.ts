@@ -4,7 +4,7 @@
 // Chromium bench; garbage-collector pauses are read from Node's 'gc' performance entries. Nothing is asserted.
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { LogLines } from '../src-renderer/lib/log-lines';
-import { writeBenchResult } from './lib/report';
+import { machineLoad, writeBenchResult } from './lib/report';
 
 const LINE = 'step 0042 loss=0.12345 acc=0.98765 lr=0.001 elapsed=00:01:02';
 const chunk = Array.from({ length: 17_000 }, (_, i) => (i % 8 === 0 ? `\u001b[32m${LINE}\u001b[0m` : LINE)).join('\n') + '\n';
@@ -38,4 +38,4 @@ writeBenchResult('log-lines', [
   { name: 'gc_pause_total', value: r1(sum(gcPauses)), unit: 'ms', note: `${gcPauses.length} collections over ${APPENDS} appends` },
   { name: 'gc_pause_max', value: r1(Math.max(0, ...gcPauses)), unit: 'ms', target: '< 50 ms', met: Math.max(0, ...gcPauses) < 50 },
   { name: 'heap_used_after', value: r1(heapMb), unit: 'MB', note: `${store.count} lines held, ${store.dropped} dropped` },
-]);
+], machineLoad());

@@ -1,8 +1,7 @@
 // Scheduler commands per poll cycle with many jobs in flight: 20 runs × 50 tasks on a real Slurm over SSH. Slurm
 // keeps most of them PENDING (2 CPUs); a few finish during the measurement so accounting is exercised too.
 // Issue target: 1 squeue and at most 1 sacct per cycle, whatever the number of runs and jobs.
-import { loadavg } from 'node:os';
-import { writeBenchResult, type BenchFigure } from './lib/report';
+import { machineLoad, writeBenchResult, type BenchFigure } from './lib/report';
 import { cancelAllJobs, commandLog, round, schedulerVerb, sleep, startSlurmBench, BACKEND } from './lib/slurm-engine';
 import { slurmAvailability } from '../test/harness/slurm';
 
@@ -73,7 +72,7 @@ async function main(): Promise<void> {
       { name: 'cycle wall time, average', value: Math.round(avg('ms')), unit: 'ms' },
       { name: `submitting ${RUNS * TASKS} tasks of ${RUNS} runs (setup)`, value: round(submitSeconds, 1), unit: 's' },
     ];
-    writeBenchResult('slurm-cycle', figures, { perCycle: perCycle.map((p) => ({ ...p, ms: Math.round(p.ms) })), queueStatesAtEnd: states, loadAverage1m: round(loadavg()[0] ?? 0, 2) });
+    writeBenchResult('slurm-cycle', figures, { perCycle: perCycle.map((p) => ({ ...p, ms: Math.round(p.ms) })), queueStatesAtEnd: states, ...machineLoad() });
   } finally {
     cancelAllJobs(cluster);
     await bench.stop();

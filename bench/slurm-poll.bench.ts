@@ -1,7 +1,6 @@
 // How expensive is one poll/accounting round for many jobs? Parser throughput on big synthetic outputs, and, when
 // a real Slurm can be started here (root + packages), the wall time of ONE squeue / ONE sacct for 200 jobs.
-import { loadavg } from 'node:os';
-import { writeBenchResult, type BenchFigure } from './lib/report';
+import { machineLoad, writeBenchResult, type BenchFigure } from './lib/report';
 import { parseSacct, parseSqueue, slurmDialect } from '../src-main/backends/dialects/slurm';
 import { ShellBackend } from '../src-main/backends/shell/shell-backend';
 import { LocalRunner } from '../src-main/transport/local-runner';
@@ -72,4 +71,4 @@ if (avail.ok) {
 }
 
 // Timings on a busy 2-core box are noisy: keep the load next to the figures.
-writeBenchResult('slurm-poll', figures, { loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 });
+writeBenchResult('slurm-poll', figures, machineLoad());

@@ -1,9 +1,8 @@
 // Submission throughput through the whole app (engine → SQLite intents → SSH broker → sbatch on a real Slurm)
 // versus a plain sbatch loop run on the host over the same sshd. Issue target: app ≥ 80% of the direct loop.
 // Also reports the round trips per submission, from the app's own command log.
-import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { writeBenchResult, type BenchFigure } from './lib/report';
+import { machineLoad, writeBenchResult, type BenchFigure } from './lib/report';
 import { cancelAllJobs, commandLog, getRun, round, schedulerVerb, sleep, startSlurmBench, waitQueueEmpty, workflow, BACKEND } from './lib/slurm-engine';
 import { slurmAvailability, type SlurmCluster } from '../test/harness/slurm';
 import { SshCliRunner } from '../test/harness/ssh-cli-runner';
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
       { name: 'remote commands per submission (excl. poll squeue/sacct)', value: round(submitRoundTrips / N, 2), unit: 'commands' },
       { name: 'mean sbatch command duration in the app', value: round(mean(sbatchMs)), unit: 'ms' },
     ];
-    writeBenchResult('slurm-submit', figures, { commandsByVerb: verbs, meanMsByVerb, pollSqueues: pollSqueue, loadAverage1m: round(loadavg()[0] ?? 0, 2) });
+    writeBenchResult('slurm-submit', figures, { commandsByVerb: verbs, meanMsByVerb, pollSqueues: pollSqueue, ...machineLoad() });
   } finally {
     cancelAllJobs(cluster);
     await bench.stop();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SshBroker } from '../src-main/transport/ssh';
 import { ensureTestUser, makeClientKey, sshdAvailable, startSshd } from '../test/harness/sshd';
-import { writeBenchResult } from './lib/report';
+import { machineLoad, writeBenchResult } from './lib/report';
 
 const N = 200;
 const USER = 'shtest';
@@ -78,7 +78,7 @@ async function main() {
         { name: 'broker 20 parallel commands (8 channels)', value: round(parallel20Ms), unit: 'ms' },
         { name: 'TCP connections opened by the broker', value: broker.connectionsOpened('bench'), unit: 'count', target: '1', met: broker.connectionsOpened('bench') === 1 },
       ],
-      { samples: N, host: '127.0.0.1 (loopback)' },
+      { samples: N, host: '127.0.0.1 (loopback)', ...machineLoad() },
     );
   } finally {
     spawnSync('ssh', [...sshArgs.slice(0, -1), '-O', 'exit', `${USER}@127.0.0.1`]);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../src-main/store/store';
 import type { TaskStatus } from '../src-shared/model/status';
-import { writeBenchResult } from './lib/report';
+import { machineLoad, writeBenchResult } from './lib/report';
 
 const TRANSITIONS = 100_000;
 const TASKS = 1_000;
@@ -72,7 +72,7 @@ try {
       { name: `${WORST_CASE} transitions, one transaction each`, value: Number(singleS.toFixed(3)), unit: 's' },
       { name: 'one-per-transaction throughput', value: Math.round(WORST_CASE / singleS), unit: 'transitions/s' },
     ],
-    { tasks: TASKS, per_tx: PER_TX, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length },
+    { tasks: TASKS, per_tx: PER_TX, platform: `${os.platform()} ${os.arch()}`, ...machineLoad() },
   );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { usageReport, type UsageGroup, type UsageSplit } from '../src-main/usage
 import { monthToDateSpend } from '../src-main/usage/budget-watch';
 import { syncUsageLedger } from '../src-main/store/usage-ledger';
 import type { CostSettings } from '../src-main/pricing/settings';
-import { writeBenchResult, type BenchFigure } from './lib/report';
+import { machineLoad, writeBenchResult, type BenchFigure } from './lib/report';
 import { insertBenchRun, timeMs } from './lib/paged-data';
 
 const RUNS = Number(process.env.USAGE_BENCH_RUNS ?? 10_000);
@@ -76,7 +76,7 @@ try {
   });
   figures.push({ name: 'budget: month-to-date spend of one backend', value: b.median, unit: 'ms', target: `< ${TARGET_MS} ms`, met: b.median < TARGET_MS, note: `min ${b.min} ms, max ${b.max} ms, ${Math.round(spent)} SU` });
   store.close();
-  writeBenchResult('usage', figures, { runs: RUNS, tasks: RUNS * TASKS_PER_RUN, reps: REPS, build_s: Number(buildS.toFixed(1)), platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, loadAverage1m: Number(os.loadavg()[0]?.toFixed(2)) });
+  writeBenchResult('usage', figures, { runs: RUNS, tasks: RUNS * TASKS_PER_RUN, reps: REPS, build_s: Number(buildS.toFixed(1)), platform: `${os.platform()} ${os.arch()}`, ...machineLoad() });
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

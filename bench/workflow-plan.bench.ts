@@ -1,8 +1,7 @@
 // Validating + expanding a 100,000-task workflow: 1,000 groups × 100 tasks, each group joined by a task with a
 // wildcard dep (`g17-*`), and a final join on all joins (`join-*`). Target: < 1 s and < 300 MB.
 import { parseWorkflow, parseWorkflowText } from '../src-shared/workflow/parse';
-import os from 'node:os';
-import { writeBenchResult } from './lib/report';
+import { machineLoad, writeBenchResult } from './lib/report';
 
 const GROUPS = 1000;
 const PER_GROUP = 100;
@@ -62,4 +61,4 @@ writeBenchResult('workflow-plan', [
   { name: 'heap allocated during parse (JSON text)', value: Math.round(txt.grew), unit: 'MB', target: '< 300 MB', met: txt.grew < 300 },
   { name: 'peak RSS of the whole bench process', value: Math.round(peakRssMb), unit: 'MB', target: '< 300 MB', met: peakRssMb < 300 },
   { name: 'calibration: 100k Map inserts', value: Math.round(calib.ms), unit: 'ms', note: 'machine-speed reference (normally ~10-20 ms)' },
-], { load_average: os.loadavg(), cpus: os.cpus().length, tasks: GROUPS * (PER_GROUP + 1) + 1, json_bytes: text.length, gc_available: Boolean(gc) });
+], { ...machineLoad(), tasks: GROUPS * (PER_GROUP + 1) + 1, json_bytes: text.length, gc_available: Boolean(gc) });

@@ -99,6 +99,9 @@ export function checkUnpackedApp(appDir) {
   ok(![...entries].some((p) => p.startsWith('out/') && p.endsWith('.map')), 'app.asar: no source maps of out/', 'app.asar holds .map files of out/ (electron-builder.yml excludes them)');
 
   const unpacked = path.join(resources, 'app.asar.unpacked');
+  const workers = checkWorkerFiles(entries, (p) => asar.extractFile(archive, p).toString('utf8'), (p) => existsSync(path.join(unpacked, p)));
+  checked.push(...workers.checked);
+  problems.push(...workers.problems);
   const nodeAbiBinary = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
   ok(existsSync(path.join(unpacked, nodeAbiBinary)), `app.asar.unpacked: ${nodeAbiBinary}`);
   if (existsSync(path.join(unpacked, ELECTRON_NATIVE_REL))) checked.push(`app.asar.unpacked: ${ELECTRON_NATIVE_REL} (Electron-ABI better-sqlite3)`);
@@ -115,6 +118,42 @@ export function checkUnpackedApp(appDir) {
     ok(run.status === 0 && run.stdout.includes(version), `resources/cli/scripthut --version → ${run.stdout.trim()} (plain node against the packaged files)`, `resources/cli/scripthut --version failed (exit ${run.status ?? run.error}): ${`${run.stdout}${run.stderr}`.trim()}`);
   }
   return { checked, problems, missing };
+}
+
+/** The read worker thread's bundle (scripts/build-main.mjs; src-main/engine/read-worker-file.ts finds it). */
+export const READ_WORKER_REL = 'out/main/read-worker.cjs';
+
+/**
+ * Worker files a package must hold, given the archive's entry list (`entries`: a Set of paths relative to the app
+ * root), a reader of archive files and a test for unpacked files. The read worker must be in the archive (worker
+ * threads load from app.asar since Electron 19), and each package it requires must be there or unpacked, since a
+ * worker resolves them like any module; every worker file the renderer's bundle names (vite's `*.worker-*.js`)
+ * must be in the archive, served by the app:// protocol like the page.
+ * Returns { checked: string[], problems: string[] }.
+ */
+export function checkWorkerFiles(entries, readText, existsUnpacked) {
+  const checked = [];
+  const problems = [];
+  if (!entries.has(READ_WORKER_REL)) problems.push(`app.asar: ${READ_WORKER_REL} (the read worker thread) is not in the archive; \`scripthut serve\` would serve every read on the engine's thread`);
+  else {
+    checked.push(`app.asar: ${READ_WORKER_REL}`);
+    const wanted = [...new Set([...readText(READ_WORKER_REL).matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].filter((m) => !m.startsWith('node:') && !m.startsWith('.'));
+    for (const mod of wanted) {
+      const pkgJson = `node_modules/${mod}/package.json`;
+      if (entries.has(pkgJson) || existsUnpacked(pkgJson)) checked.push(`read worker requires ${mod}: node_modules/${mod} is packaged`);
+      else problems.push(`the read worker requires "${mod}" but node_modules/${mod} is not in the package`);
+    }
+  }
+  const scripts = [...entries].filter((p) => /^out\/renderer\/assets\/[^/]+\.js$/.test(p));
+  const named = new Set();
+  for (const script of scripts) for (const m of readText(script).matchAll(/[\w.-]+\.worker-[\w-]+\.js/g)) named.add(m[0]);
+  if (named.size === 0) problems.push('out/renderer/assets: the renderer bundle names no worker file (the log-index and graph-layout workers are missing)');
+  for (const name of [...named].sort()) {
+    const rel = `out/renderer/assets/${name}`;
+    if (entries.has(rel)) checked.push(`app.asar: ${rel} (renderer worker)`);
+    else problems.push(`app.asar: ${rel}, a worker the renderer loads, is not in the archive`);
+  }
+  return { checked, problems };
 }
 
 /**

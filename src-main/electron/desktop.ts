@@ -4,7 +4,7 @@ import { app, dialog, ipcMain, protocol, session, shell, type BrowserWindow } fr
 import type { EngineApi } from '../engine/dispatch';
 import { resolveDataDir } from '../config/settings-defaults';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
-import { deepLinkInArgv, installDeepLinks } from './deep-link';
+import { installDeepLinks } from './deep-link';
 import { forwardEvents, registerIpc } from './ipc';
 import { showEngineNotifications } from './notifications';
 import { createMainWindow, revealWindow } from './window';
@@ -79,13 +79,9 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, shell));
 
   let win: BrowserWindow | null = null;
-  const links = installDeepLinks(app, { window: () => win, reveal: () => revealWindow(win), defaultApp: process.defaultApp === true });
-  // Windows and Linux start a second process for a scripthut:// link; it quits and its argv lands here.
-  app.on('second-instance', (_event, argv: string[] | undefined) => {
-    const link = deepLinkInArgv(argv ?? []);
-    if (link) links.open(link);
-    else revealWindow(win);
-  });
+  let openWindow: (() => void) | null = null;
+  // A link while the app runs without a window (macOS) opens one; before ready, the first window opens at it.
+  const links = installDeepLinks(app, { window: () => win, reveal: () => revealWindow(win), openWindow: () => openWindow?.(), defaultApp: process.defaultApp === true });
 
   await app.whenReady();
 
@@ -129,7 +125,8 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
     showEngineNotifications(running.api, () => revealWindow(win)),
   ];
 
-  const openWindow = (): void => {
+  openWindow = (): void => {
+    if (win) return;
     win = createMainWindow({ preloadPath: opts.preloadPath, iconPath: opts.iconPath, url: links.initialUrl() });
     win.on('closed', () => {
       win = null;
@@ -138,7 +135,7 @@ export async function startDesktop(opts: DesktopOptions): Promise<Desktop | null
   openWindow();
 
   app.on('activate', () => {
-    if (!win) openWindow();
+    if (!win) openWindow?.();
   });
   // On macOS the app (and the engine watching jobs) stays alive without windows, as users expect there.
   app.on('window-all-closed', () => {

@@ -9,12 +9,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type CallName } from '../../src-shared/api/contract';
 import { isReadCall } from './read-calls';
+import { READ_WORKER_FILE, findReadWorkerFile } from './read-worker-file';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol';
 
 /** Reads waiting for the worker beyond this are refused (503), so a flood of readers cannot grow memory unbounded. */
 export const MAX_PENDING_READS = 512;
-
-const WORKER_FILE = 'read-worker.cjs';
 
 type Source = { file: string } | { code: string };
 
@@ -35,11 +34,8 @@ function locateWorker(): Source | null {
     // An eval'd worker resolves packages from the working folder; resolve them from the sources instead.
     return { code: `(function (require) {\n${code}\n})(require('node:module').createRequire(${JSON.stringify(entry)}));` };
   }
-  for (const candidate of [dir, path.join(dir, '..'), path.join(dir, '..', 'main')]) {
-    const file = path.join(candidate, WORKER_FILE);
-    if (fs.existsSync(file)) return { file };
-  }
-  return null;
+  const file = findReadWorkerFile(here, (f) => fs.existsSync(f));
+  return file ? { file } : null;
 }
 
 export interface ReadReplicaOptions {
@@ -97,7 +93,7 @@ export class ReadReplica {
         this.source = null;
         this.report(`cannot prepare the read worker (${(err as Error).message}); reads are served on the engine's thread.`);
       }
-      if (this.source === null) this.report(`${WORKER_FILE} is missing next to the engine bundle; reads are served on the engine's thread.`);
+      if (this.source === null) this.report(`${READ_WORKER_FILE} is missing next to the engine bundle; reads are served on the engine's thread.`);
     }
     if (!this.source) return null;
     const data: ReadWorkerData = { file: this.o.file, nativeBinding: this.o.nativeBinding };

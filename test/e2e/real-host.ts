@@ -33,8 +33,23 @@ function readEngineFile(file: string): EngineFile | null {
   return null;
 }
 
-/** `prepare` may write files into the config home (e.g. scripthut/scripthut.yaml) before the host starts. */
-export async function startRealHost(prepare?: (configHome: string) => void, timeoutMs = 30_000): Promise<RealHost> {
+/** CPU time (user + system) a process has used so far, from /proc; null where there is no /proc. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `prepare` may write files into the config home (e.g. scripthut/scripthut.yaml) before the host starts.
+ * The host needs about 2.3 s of CPU to start, but with e2e files in parallel on a loaded 2-core machine (load 20)
+ * that took 21-29 s of wall time, past the 30 s this used to allow: the default leaves room for that starvation,
+ * and a timeout says how much CPU the host got, so a real hang can be told from a starved start.
+ */
+export async function startRealHost(prepare?: (configHome: string) => void, timeoutMs = 90_000): Promise<RealHost> {
   if (!existsSync(join(process.cwd(), 'out', 'main', 'cli.mjs'))) throw new Error('out/main/cli.mjs is missing: run `npm run build` before the e2e tests');
   const root = mkdtempSync(join(tmpdir(), 'scripthut-e2e-'));
   const dataDir = join(root, 'data');
@@ -72,8 +87,9 @@ export async function startRealHost(prepare?: (configHome: string) => void, time
       throw new Error(`scripthut serve exited with code ${exited} before writing ${file}:\n${out}`);
     }
     if (Date.now() > deadline) {
+      const cpu = cpuMsOf(child.pid);
       await stop();
-      throw new Error(`scripthut serve did not write ${file} within ${timeoutMs} ms:\n${out}`);
+      throw new Error(`scripthut serve did not write ${file} within ${timeoutMs} ms${cpu === null ? '' : ` (it used ${cpu} ms of CPU meanwhile)`}:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

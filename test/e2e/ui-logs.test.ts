@@ -1,13 +1,13 @@
 // The log viewer against the real headless host (local backend): a big coloured log stays windowed, ANSI
 // colours render as spans, search and "first error" find their lines, the whole log downloads, a failure opens
 // on its Error tab with the reason in words, and a task that has not started says so without an error.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { openWelcome, uploadWorkflow } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -36,12 +36,8 @@ describe.skipIf(skipBrowser)('Log viewer (real host)', () => {
     host = await startRealHost();
     browser = await openBrowser();
     const { page } = browser;
-    await page.goto(host.engine.url);
-    await page.getByTestId('welcome').waitFor();
-    const file = join(mkdtempSync(join(tmpdir(), 'scripthut-wf-')), 'logs.json');
-    writeFileSync(file, JSON.stringify(WORKFLOW));
-    await page.getByTestId('workflow-file').setInputFiles(file);
-    await page.getByTestId('run-header').waitFor();
+    await openWelcome(page, host);
+    await uploadWorkflow(page, host, 'logs', WORKFLOW);
   });
 
   afterAll(async () => {

@@ -2,13 +2,13 @@
 // markdown with its own relative image, shows the image, a CSV as a table, text inline, says what was skipped
 // (too large) and offers the rest as a download; the run page shows the run summary with the fragments in task
 // order. The screenshots are written to test/e2e/artifacts/ to be looked at.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { openWelcome, uploadWorkflow, waitOnRunPage } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 /** The two fields of an <img> read in the page (this file compiles without the DOM types). */
@@ -51,13 +51,9 @@ describe.skipIf(skipBrowser)('Task outputs (real host)', () => {
     host = await startRealHost();
     browser = await openBrowser();
     const { page } = browser;
-    await page.goto(host.engine.url);
-    await page.getByTestId('welcome').waitFor();
-    const file = join(mkdtempSync(join(tmpdir(), 'scripthut-wf-')), 'outputs.json');
-    writeFileSync(file, JSON.stringify(WORKFLOW));
-    await page.getByTestId('workflow-file').setInputFiles(file);
-    await page.getByTestId('run-header').waitFor();
-    await page.locator('[data-testid="run-header"][data-status="completed"]').waitFor(POLL);
+    await openWelcome(page, host);
+    const runId = await uploadWorkflow(page, host, 'outputs', WORKFLOW);
+    await waitOnRunPage(page, host, runId, '[data-testid="run-header"][data-status="completed"]');
   });
 
   afterAll(async () => {

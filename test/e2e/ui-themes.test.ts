@@ -1,9 +1,8 @@
 // Every page in light and dark mode (the OS setting, emulated) at 1440x900 and 1024x768 against the real host:
 // a screenshot of each under test/e2e/artifacts/, no sideways scrolling at 1024 px, and axe-core finds no
 // serious or critical accessibility violation.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { openWelcome, uploadWorkflow, waitOnRunPage } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -50,14 +50,9 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     host = await startRealHost();
     browser = await openBrowser();
     const { page } = browser;
-    await page.goto(host.engine.url);
-    await page.getByTestId('welcome').waitFor(POLL);
-    const file = join(mkdtempSync(join(tmpdir(), 'scripthut-wf-')), 'themes.json');
-    writeFileSync(file, JSON.stringify(WORKFLOW));
-    await page.getByTestId('workflow-file').setInputFiles(file);
-    await page.getByTestId('run-header').waitFor(POLL);
-    runId = (await page.getByTestId('run-header').getAttribute('data-run-id')) ?? '';
-    await page.locator('[data-testid="task-row"][data-task-id="prep.clean"][data-status="failed"]').waitFor(POLL);
+    await openWelcome(page, host);
+    runId = await uploadWorkflow(page, host, 'themes', WORKFLOW);
+    await waitOnRunPage(page, host, runId, '[data-testid="task-row"][data-task-id="prep.clean"][data-status="failed"]');
   });
 
   afterAll(async () => {

@@ -1,45 +1,10 @@
-// scripthut:// links: which links open what, and the wiring that registers the scheme and routes a link to the
-// window (with stand-ins for Electron's app and window: the real binary cannot run here).
+// scripthut:// links: the wiring that registers the scheme and routes a link to the window (with stand-ins for
+// Electron's app and window: the real binary cannot run here). Which links open what, and in which order links
+// are delivered, is test/unit/deep-link-route.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('electron', () => ({}));
-const { deepLinkInArgv, installDeepLinks, routeOfDeepLink } = await import('../../src-main/electron/deep-link');
-
-describe('routeOfDeepLink', () => {
-  it.each([
-    ['scripthut://run/r-20260101-abc', '#/runs/r-20260101-abc'],
-    ['scripthut://run/r1/', '#/runs/r1'],
-    ['SCRIPTHUT://run/r1', '#/runs/r1'],
-    ['scripthut://run/r1/task/prep.fetch', '#/runs/r1/tasks/prep.fetch'],
-    ['scripthut://run/r1/tasks/t_2', '#/runs/r1/tasks/t_2'],
-    ['scripthut://task/r1/train', '#/runs/r1/tasks/train'],
-    ['scripthut:run/r1', '#/runs/r1'],
-  ])('%s → %s', (link, route) => {
-    expect(routeOfDeepLink(link)).toBe(route);
-  });
-
-  it.each([
-    'https://run/r1',
-    'scripthut://runs',
-    'scripthut://run/',
-    'scripthut://job/r1',
-    'scripthut://run/r1/extra',
-    'scripthut://run/r1/task/',
-    'scripthut://run/a%20b',
-    'scripthut://run/..%2F..%2Fetc',
-    'scripthut://task/r1',
-    'not a url',
-  ])('refuses %s', (link) => {
-    expect(routeOfDeepLink(link)).toBeNull();
-  });
-});
-
-describe('deepLinkInArgv', () => {
-  it('finds the link among the arguments Windows and Linux pass', () => {
-    expect(deepLinkInArgv(['/opt/ScriptHut/scripthut-desktop', '--no-sandbox', 'scripthut://run/r1'])).toBe('scripthut://run/r1');
-    expect(deepLinkInArgv(['C:\\ScriptHut.exe', '--config', 'x.yaml'])).toBeNull();
-  });
-});
+const { installDeepLinks } = await import('../../src-main/electron/deep-link');
 
 type Listener = (...args: unknown[]) => void;
 function fakeApp(registerOk = true) {
@@ -107,7 +72,28 @@ describe('installDeepLinks', () => {
     installDeepLinks(app as never, { window: () => win as never, reveal: () => undefined, argv: [], log: (m) => logs.push(m) });
     app.handlers.get('open-url')?.({ preventDefault: () => undefined }, 'scripthut://run/<script>');
     expect(win.loaded).toEqual([]);
-    expect(logs[0]).toMatch(/ignored a link/);
+    expect(logs[0]).toMatch(/Ignored the link "scripthut:\/\/run\/<script>": "<script>" is not a run id/);
+  });
+
+  it('a second launch with a link routes the window; without one it brings the window forward', () => {
+    const app = fakeApp();
+    const win = fakeWindow();
+    const reveal = vi.fn();
+    installDeepLinks(app as never, { window: () => win as never, reveal, argv: [] });
+    app.handlers.get('second-instance')?.({}, ['/opt/ScriptHut/scripthut-desktop', 'scripthut://run/r1/task/t/errors']);
+    expect(win.loaded).toEqual(['app://scripthut/index.html#/runs/r1/tasks/t/errors']);
+    app.handlers.get('second-instance')?.({}, ['/opt/ScriptHut/scripthut-desktop']);
+    expect(win.loaded).toHaveLength(1);
+    expect(reveal).toHaveBeenCalledTimes(2);
+  });
+
+  it('a link while the app runs without a window (macOS) asks for one, which opens at the link', () => {
+    const app = fakeApp();
+    let links: ReturnType<typeof installDeepLinks> | null = null;
+    const opened: string[] = [];
+    links = installDeepLinks(app as never, { window: () => null, reveal: () => undefined, openWindow: () => opened.push(links!.initialUrl()), argv: [] });
+    app.handlers.get('open-url')?.({ preventDefault: () => undefined }, 'scripthut://run/r3');
+    expect(opened).toEqual(['app://scripthut/index.html#/runs/r3']);
   });
 });
 

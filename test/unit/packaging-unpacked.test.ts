@@ -48,10 +48,14 @@ describe('the unpacked Linux app built by electron-builder', () => {
         'app.asar: resources/pricing/aws-ec2-snapshot.json',
         'app.asar: no test/, bench/ or src-* folders',
         'app.asar.unpacked: node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+        // Worker threads load from inside the archive (scripts/packaging/unpacked-app.mjs checkWorkerFiles).
+        'app.asar: out/main/read-worker.cjs',
+        'read worker requires zod: node_modules/zod is packaged',
       ]),
     );
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version as string;
     expect(checked).toContain(`resources/cli/scripthut --version → ${version} (plain node against the packaged files)`);
+    expect(checked.filter((c) => c.endsWith('(renderer worker)'))).toHaveLength(2);
     expect(fs.existsSync(path.join(appDir, LINUX_EXECUTABLE))).toBe(true);
   });
 
