@@ -1,12 +1,14 @@
 // runs.graph of a 100,000-task run straight from the store (no HTTP, no browser): ten dot-named groups, every task
 // depending on a blocker and on the task before it (in the next group), as bench/ui-graph.bench.ts builds it.
-// Figures: the insert (with migration 15's edge triggers), the group-level graph and a group expanded to 200 tasks
-// (first read on a cold statement cache, then the median of REPS), and the query plans they use. Not asserted.
+// Figures: the insert (Store.insertTasks, with migration 15's index and edge counts), the group-level graph and a
+// group expanded to 200 tasks (first read, then the median of REPS), the grouped Timeline, and the query plans.
+// Not asserted.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../src-main/store/store';
 import { groupGraphFromStore } from '../src-main/store/queries/run-graph';
+import { timelineGroupPage, timelineGroups } from '../src-main/store/queries/run-timeline';
 import { writeBenchResult, type BenchFigure } from './lib/report';
 import { timeMs } from './lib/paged-data';
 
@@ -45,6 +47,8 @@ try {
   const expandColdMs = Math.round(performance.now() - e0);
   const group = timeMs(REPS, () => void groupGraphFromStore(store.db, 'big', { maxNodes: 2000 }));
   const expand = timeMs(REPS, () => void groupGraphFromStore(store.db, 'big', { maxNodes: 2000, expand: 'g03', limit: 200 }));
+  const timeline = timeMs(REPS, () => void timelineGroups(store.db, 'big'));
+  const timelinePage = timeMs(REPS, () => void timelineGroupPage(store.db, 'big', 'g03', 0, 500));
   const plan = (sql: string, ...p: unknown[]): string =>
     (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...p) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
   const G = `CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END`;
@@ -54,6 +58,8 @@ try {
     { name: 'group_graph', value: group.median, unit: 'ms', target: '< 200 ms', met: group.median < 200, note: `median of ${REPS}; min ${group.min}, max ${group.max}` },
     { name: 'expand_group_first', value: expandColdMs, unit: 'ms', target: '< 200 ms', met: expandColdMs < 200, note: `expand g03, 200 tasks: ${x.nodes.length} nodes, ${x.edges.length} edges` },
     { name: 'expand_group', value: expand.median, unit: 'ms', target: '< 200 ms', met: expand.median < 200, note: `median of ${REPS}; min ${expand.min}, max ${expand.max}` },
+    { name: 'timeline_groups', value: timeline.median, unit: 'ms', target: '< 200 ms', met: timeline.median < 200, note: `runs.timeline by group (11 groups): median of ${REPS}; min ${timeline.min}, max ${timeline.max}` },
+    { name: 'timeline_group_page', value: timelinePage.median, unit: 'ms', target: '< 50 ms', met: timelinePage.median < 50, note: `500 task times of group g03: median of ${REPS}; min ${timelinePage.min}, max ${timelinePage.max}` },
   ];
   writeBenchResult('run-graph', figures, {
     tasks: TASKS,

@@ -2,9 +2,10 @@
 // backend; every task waits behind a sleeping first task, so nothing changes under the measurement). The run has
 // ten dot-named groups and real dependencies: each task depends on the blocker and on the task before it (which
 // is in the next group), so the group-level graph has group → group edges standing for ~10,000 dependencies each.
-//  1. runs.graph answer times straight from Node: the first call (dependencies counted in SQL) and a refresh
-//     (the counted dependencies reused, states read again), and a group expanded to 200 tasks;
-//  2. click on the Graph tab to the group nodes drawn (first time, and again after leaving the tab);
+//  1. runs.graph answer times straight from Node (group counts from an index, edge counts from run_graph_edges,
+//     migration 15): the first call and again, and a group expanded to 200 tasks;
+//  2. click on the Graph tab to the group nodes drawn (first time, and again after leaving the tab: it reopens as
+//     it was left, from memory);
 //  3. click on a group node to its 200 task nodes drawn;
 //  4. click on the Timeline tab to its group bars (one per task group), and on a group to its first task bar.
 // Figures go to bench/results/ui-graph.json with the machine's load average; nothing is asserted.
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
       { name: 'server_runs_graph_refresh', value: again.ms, unit: 'ms', note: `the same again: level ${graph.level}, ${graph.nodes.length} nodes, ${graph.edges.length} edges standing for ${(graph.edge_counts ?? []).reduce((a, b) => a + b, 0).toLocaleString('en-US')} dependencies` },
       { name: 'server_runs_graph_expand_first', value: expandFirst.ms, unit: 'ms', note: `GET /runs/:id/graph?expand=g03&limit=200, first call, ${expandFirst.text.length} bytes` },
       { name: 'server_runs_graph_expand_refresh', value: expandAgain.ms, unit: 'ms', note: 'the same again' },
-      { name: 'graph_tab_drawn', value: graphFirstMs, unit: 'ms', target: '< 1000 ms', met: graphFirstMs < 1000, note: `click on Graph to the group nodes drawn (first time; runs.graph cached by the calls above): ${drawnNodes} nodes, ${drawnEdges} edges` },
+      { name: 'graph_tab_drawn', value: graphFirstMs, unit: 'ms', target: '< 1000 ms', met: graphFirstMs < 1000, note: `click on Graph to the group nodes drawn (first time in the page): ${drawnNodes} nodes, ${drawnEdges} edges` },
       { name: 'graph_tab_drawn_again', value: graphAgainMs, unit: 'ms', target: '< 1000 ms', met: graphAgainMs < 1000, note: `the same after leaving the tab (it reopens as left, from memory: "${reopenedNote}")` },
       { name: 'graph_expand_group_drawn', value: expandMs, unit: 'ms', target: '< 1000 ms', met: expandMs < 1000, note: `click on group g03 to its 200 task nodes drawn: ${expandedNodes} nodes, layout ${graphLayout}; "${expandedNote}"` },
       { name: 'timeline_tab_first_row', value: timelineMs, unit: 'ms', target: '< 1000 ms', met: timelineMs < 1000, note: `click on Timeline to its group bars: ${timelineGroups} groups` },

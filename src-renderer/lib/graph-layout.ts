@@ -46,6 +46,9 @@ export const LAYOUT_MAX_NODES = 2500;
 /** Rows in one column of the layered layout before it wraps. */
 export const LAYER_ROWS = 40;
 
+/** Up to this many nodes dagre takes a few ms: laid out in place, as starting the worker costs far more. */
+export const IN_PLACE_DAGRE_MAX = 40;
+
 /** Whether a graph is laid out by dagre (slow, so off the main thread) or by columns (fast, in place). */
 export function usesDagre(graph: Pick<RunGraph, 'nodes'>): boolean {
   return graph.nodes.length <= DAGRE_MAX_NODES;
