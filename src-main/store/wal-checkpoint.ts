@@ -5,6 +5,12 @@
 import type { Db } from './db';
 
 export const CHECKPOINT_EVERY_MS = 1000;
+/**
+ * SQLite still checkpoints inside a commit past this many pages (~200 MB): a long synchronous job (an import, a
+ * bench building a million tasks) never lets the timer run, and the WAL must not grow without bound meanwhile.
+ * A cancel of 100,000 tasks writes ~15,000 pages.
+ */
+export const WAL_BOUND_PAGES = 50_000;
 
 export class WalCheckpointer {
   private readonly timer: ReturnType<typeof setInterval>;
@@ -14,7 +20,7 @@ export class WalCheckpointer {
     private readonly db: Db,
     everyMs = CHECKPOINT_EVERY_MS,
   ) {
-    db.pragma('wal_autocheckpoint = 0');
+    db.pragma(`wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
     this.timer = setInterval(() => this.checkpoint(), everyMs);
     // A store left open (a test, a CLI command) must not keep the process alive.
     this.timer.unref();

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src-main/store/migrations';
 import { Store } from '../../src-main/store/store';
 import { syncUsageLedger } from '../../src-main/store/usage-ledger';
+import { WAL_BOUND_PAGES } from '../../src-main/store/wal-checkpoint';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-bulk-cancel-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -88,13 +89,13 @@ describe('WAL checkpoints', () => {
   it('are not run inside commits; the store copies the WAL into the file after writes', () => {
     const file = path.join(dir, 'wal.db');
     const s = new Store(file);
-    expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_BOUND_PAGES);
     fill(s);
     s.tx(() => {
       s.insertRun({ id: 'big', workflow_name: 'wf', title: null, backend_name: 'local', created_at: AT, finished_at: null, status: 'running', attempt: 1, max_concurrent: null, doc_json: '{}', halted_reason: null, cancel_requested: 0, log_dir: null });
       s.insertTasks('big', Array.from({ length: 20000 }, (_, i) => ({ task_id: `t${i}`, def_json: JSON.stringify({ id: `t${i}`, name: `task ${i}` }), retries_left: 0, generated_by: null })));
     });
-    // Past SQLite's automatic threshold (1,000 pages), and nothing was copied into the file yet.
+    // Past SQLite's default threshold (1,000 pages), and nothing was copied into the file yet.
     const probe = new Database(file, { readonly: true });
     expect(probe.prepare("SELECT COUNT(*) FROM tasks WHERE run_id = 'big'").pluck().get()).toBe(20000);
     probe.close();
