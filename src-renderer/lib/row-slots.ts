@@ -56,3 +56,14 @@ export function keyTarget(key: string, active: number, count: number, pageRows: 
       return null;
   }
 }
+
+/**
+ * The row the table's window is anchored at, given the first row now under the header. The window (the anchor's
+ * rows plus the overscan) moves only once the first row has drifted `step` rows from the anchor, so a scroll
+ * re-renders a batch of rows every `step` rows instead of one row every row: the frames in between are pure
+ * compositor scrolling with no DOM, style or paint work. `step` must stay below the overscan so the rows on
+ * screen are always inside the window.
+ */
+export function anchorRow(anchor: number, first: number, step: number): number {
+  return Math.abs(first - anchor) >= step ? first : anchor;
+}

@@ -32,3 +32,25 @@ export function pagesFor(start: number, end: number, pageSize = PAGE_SIZE): numb
   return out;
 }
 
+
+/** Rows fetched beyond the window in the direction of scrolling, so the next page is there before it is shown. */
+export const PREFETCH_ROWS = 300;
+/** Pages kept in memory at most (the window's and the nearest others): bounded memory, refreshes and patches. */
+export const MAX_PAGES = 8;
+
+/**
+ * The rows to have loaded for a window [start, end) of `count` rows: the window plus PREFETCH_ROWS ahead of it,
+ * ahead meaning down when the window moved down (or stayed) since `previousStart`, up when it moved up.
+ */
+export function prefetchRange(start: number, end: number, previousStart: number, count: number, ahead = PREFETCH_ROWS): [number, number] {
+  if (start < previousStart) return [Math.max(0, start - ahead), end];
+  return [start, Math.max(end, Math.min(count, end + ahead))];
+}
+
+/** Loaded pages to drop so at most `max` stay: the farthest from the pages [first, last] wanted now, never those. */
+export function pagesToEvict(loaded: readonly number[], first: number, last: number, max = MAX_PAGES): number[] {
+  if (loaded.length <= max) return [];
+  const distance = (p: number): number => (p < first ? first - p : p > last ? p - last : 0);
+  const far = loaded.filter((p) => distance(p) > 0).sort((a, b) => distance(b) - distance(a));
+  return far.slice(0, loaded.length - max);
+}

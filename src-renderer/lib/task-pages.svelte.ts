@@ -3,7 +3,7 @@
 // one page of rows in memory and in the DOM, not the whole run.
 import type { RunDetail, TaskView } from '../../src-shared/api/schemas';
 
-import { PAGE_SIZE, pagesFor, queryInput, type PageFetcher, type TaskQuery } from './task-page-query';
+import { PAGE_SIZE, pagesFor, pagesToEvict, prefetchRange, queryInput, type PageFetcher, type TaskQuery } from './task-page-query';
 
 export { PAGE_SIZE, pagesFor, queryInput, type PageFetcher, type ServerSortKey, type TaskQuery } from './task-page-query';
 
@@ -21,6 +21,10 @@ export class TaskPages {
   private inflight = new Map<number, Promise<void>>();
   /** Bumped by reset: answers to an older query are dropped. */
   private generation = 0;
+  /** Where the last window started, to tell which way the view scrolls. */
+  private lastStart = 0;
+  /** A task whose page is never dropped (the selected one: its panel reads it from here). */
+  pinned: string | null = null;
 
   constructor(
     private runId: string,
@@ -56,6 +60,27 @@ export class TaskPages {
       if (t) return t;
     }
     return undefined;
+  }
+
+  /**
+   * A view's window [start, end): fetch its pages and the rows just ahead of it in the direction of scrolling,
+   * and forget the pages farthest from it beyond MAX_PAGES. A page fetched ahead lands off screen, so no row
+   * slot changes when it does, and it is there when the window reaches it.
+   */
+  ensureWindow(start: number, end: number): Promise<void> {
+    const [from, to] = prefetchRange(start, end, this.lastStart, this.matched);
+    this.lastStart = start;
+    const want = pagesFor(from, Math.max(to, from + 1));
+    const first = want[0] ?? 0;
+    const last = want[want.length - 1] ?? 0;
+    const drop = pagesToEvict([...this.pages.keys()], first, last).filter((p) => !this.holdsPinned(p));
+    for (const p of drop) this.pages.delete(p);
+    return this.ensure(from, to);
+  }
+
+  private holdsPinned(page: number): boolean {
+    const id = this.pinned;
+    return id !== null && (this.pages.get(page)?.some((r) => r.id === id) ?? false);
   }
 
   /** Fetch whatever pages of rows [start, end) are not loaded yet. */

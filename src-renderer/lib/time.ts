@@ -6,6 +6,11 @@ export function setTimeZoneMode(mode: 'local' | 'utc'): void {
   utcMode = mode === 'utc';
 }
 
+/** The zone times are shown in now (caches of formatted times key on it). */
+export function timeZoneMode(): 'local' | 'utc' {
+  return utcMode ? 'utc' : 'local';
+}
+
 function formatUtc(d: Date): string {
   const iso = d.toISOString();
   const sameDay = iso.slice(0, 10) === new Date().toISOString().slice(0, 10);
