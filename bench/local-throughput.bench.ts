@@ -33,15 +33,28 @@ async function appThroughput(dir: string): Promise<number> {
     const tasks = Array.from({ length: N }, (_, i) => ({ id: `t${i}`, name: `t${i}`, command: `echo task-${i}`, working_dir: dir }));
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    const run = await eng.api.invoke('runs.createFromWorkflow', { document: { title: 'bench', tasks }, workflow_name: 'bench' });
-    for (;;) {
-      const s = (await eng.api.invoke('runs.list', { limit: 5 })).runs.find((r) => r.id === run.id);
-      if (s && isTerminalRun(s.status)) {
-        if (s.status !== 'completed') throw new Error(`bench run ended ${s.status}`);
-        break;
+    // The end is learnt from the run's events (as a window does), not by polling runs.list: the engine's CPU
+    // figure should be the loop's, not the bench's reads.
+    let runId: string | null = null;
+    let endedAs: string | null = null;
+    let ended: () => void = () => {};
+    const end = new Promise<void>((resolve) => (ended = resolve));
+    const off = eng.engine.subscribe((e) => {
+      if (e.event !== 'run.changed') return;
+      const s = e.payload as { id: string; status: string };
+      if (s.id === runId && isTerminalRun(s.status as never)) {
+        endedAs = s.status;
+        ended();
       }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    });
+    const run = await eng.api.invoke('runs.createFromWorkflow', { document: { title: 'bench', tasks }, workflow_name: 'bench' });
+    runId = run.id;
+    // Finished before the id was known (never with this many tasks, but a bench must not hang on it).
+    const now = (await eng.api.invoke('runs.list', { limit: 5 })).runs.find((r) => r.id === run.id);
+    if (now && isTerminalRun(now.status)) endedAs = now.status;
+    else await end;
+    off();
+    if (endedAs !== 'completed') throw new Error(`bench run ended ${endedAs}`);
     const cpu = process.cpuUsage(cpu0);
     engineCpuMsPerTask = (cpu.user + cpu.system) / 1000 / N;
     return N / ((performance.now() - t0) / 1000);

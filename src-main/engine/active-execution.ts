@@ -20,6 +20,8 @@ export class RunExecution {
   private readonly tasks = new Map<string, TaskEntry>();
   private readonly dependents = new Map<string, string[]>();
   private readonly ready = new Set<string>();
+  /** The ready tasks by seq, with stale entries left in until they surface (see readyIds). */
+  private readonly readyOrder = new SeqHeap();
   /** Tasks that became failed/dep_failed/cancelled since the last cascade: the cascade starts from them only. */
   private blockedRoots: string[] = [];
   private readonly counts: Record<TaskStatus, number> = { pending: 0, submitted: 0, queued: 0, running: 0, settling: 0, completed: 0, failed: 0, dep_failed: 0, cancelled: 0 };
@@ -39,7 +41,7 @@ export class RunExecution {
       }
     }
     for (const t of this.tasks.values()) {
-      if (this.isReady(t)) this.ready.add(t.id);
+      if (this.isReady(t)) this.markReady(t);
       if (BLOCKING.has(t.status)) this.blockedRoots.push(t.id);
     }
   }
@@ -64,12 +66,23 @@ export class RunExecution {
     return Object.fromEntries(Object.entries(this.counts).filter(([, n]) => n > 0));
   }
 
-  /** Ready task ids in workflow order, at most `limit` of them (allocation never takes more than the free slots). */
+  /**
+   * Ready task ids in workflow order, at most `limit` of them (allocation never takes more than the free slots).
+   * Costs O(limit · log ready): sorting the whole ready set on every turn made a big run quadratic.
+   */
   readyIds(limit: number): string[] {
     if (limit <= 0 || this.ready.size === 0) return [];
-    const entries = [...this.ready].map((id) => this.tasks.get(id) as TaskEntry);
-    entries.sort((a, b) => a.seq - b.seq);
-    return entries.slice(0, limit).map((t) => t.id);
+    const taken: TaskEntry[] = [];
+    const seen = new Set<string>();
+    while (taken.length < limit && this.readyOrder.size) {
+      const t = this.readyOrder.pop() as TaskEntry;
+      // Entries of tasks that left the ready set (or were queued twice) are dropped as they surface.
+      if (!this.ready.has(t.id) || seen.has(t.id)) continue;
+      seen.add(t.id);
+      taken.push(t);
+    }
+    for (const t of taken) this.readyOrder.push(t);
+    return taken.map((t) => t.id);
   }
 
   /** Task ids with the given status (cancel walks pending first, then in-flight). */
@@ -90,11 +103,11 @@ export class RunExecution {
     this.count(to, 1);
     t.status = to;
     if (from === 'pending') this.ready.delete(taskId);
-    if (to === 'pending' && this.isReady(t)) this.ready.add(taskId);
+    if (to === 'pending' && this.isReady(t)) this.markReady(t);
     if (to === 'completed') {
       for (const d of this.dependents.get(taskId) ?? []) {
         const dep = this.tasks.get(d);
-        if (dep && this.isReady(dep)) this.ready.add(d);
+        if (dep && this.isReady(dep)) this.markReady(dep);
       }
     }
     if (from === 'completed') {
@@ -115,6 +128,7 @@ export class RunExecution {
       t.status = to;
     }
     this.ready.clear();
+    this.readyOrder.clear();
   }
 
   /** Pending tasks downstream of a newly failed/dep_failed/cancelled task become dep_failed (transitively). */
@@ -139,6 +153,12 @@ export class RunExecution {
     return started ? 'running' : 'pending';
   }
 
+  private markReady(t: TaskEntry): void {
+    if (this.ready.has(t.id)) return;
+    this.ready.add(t.id);
+    this.readyOrder.push(t);
+  }
+
   private isReady(t: TaskEntry): boolean {
     return t.status === 'pending' && t.deps.every((d) => this.tasks.get(d)?.status === 'completed');
   }
@@ -146,6 +166,50 @@ export class RunExecution {
   private count(s: TaskStatus, delta: number): void {
     this.counts[s] += delta;
     if (isInFlight(s)) this.inFlightN += delta;
+  }
+}
+
+/** A binary min-heap of task entries by seq. */
+class SeqHeap {
+  private readonly a: TaskEntry[] = [];
+
+  get size(): number {
+    return this.a.length;
+  }
+
+  clear(): void {
+    this.a.length = 0;
+  }
+
+  push(t: TaskEntry): void {
+    const a = this.a;
+    let i = a.push(t) - 1;
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      if ((a[up] as TaskEntry).seq <= t.seq) break;
+      a[i] = a[up] as TaskEntry;
+      i = up;
+    }
+    a[i] = t;
+  }
+
+  pop(): TaskEntry | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (!a.length || !last) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= a.length) break;
+      const r = l + 1;
+      const c = r < a.length && (a[r] as TaskEntry).seq < (a[l] as TaskEntry).seq ? r : l;
+      if ((a[c] as TaskEntry).seq >= last.seq) break;
+      a[i] = a[c] as TaskEntry;
+      i = c;
+    }
+    a[i] = last;
+    return top;
   }
 }
 

@@ -29,6 +29,9 @@ export interface OutputBytes {
   bytes: Buffer;
 }
 
+/** Tasks whose outputs are recorded in one transaction, at most. */
+const COLLECT_BATCH = 500;
+
 export function outputsRoot(dataDir: string, runId: string): string {
   return path.join(dataDir, 'outputs', safeSegment(runId));
 }
@@ -42,22 +45,52 @@ export class OutputCollector {
   readonly rows: OutputStore;
   private queue: Promise<void> = Promise.resolve();
   private pending = new Set<string>();
+  private draining = false;
   private stopped = false;
 
   constructor(private readonly d: CollectorDeps) {
     this.rows = new OutputStore(d.store.db);
   }
 
-  /** Collect a finished task in the background (one collection at a time; repeats of a queued one are dropped). */
+  /**
+   * Collect a finished task in the background (repeats of a queued one are dropped). Tasks that finish while a
+   * batch is being collected are collected together, and a batch's rows are written in one transaction: a turn
+   * of many short jobs pays one commit for their outputs, not one each.
+   */
   enqueue(runId: string, taskId: string): void {
     const key = `${runId}\u0000${taskId}`;
     if (this.stopped || this.pending.has(key)) return;
     this.pending.add(key);
-    this.queue = this.queue.then(async () => {
-      this.pending.delete(key);
-      if (this.stopped) return;
-      await this.collect(runId, taskId).catch((err: unknown) => this.d.log?.(`collecting outputs of ${runId}/${taskId}: ${(err as Error).message}`));
-    });
+    if (this.draining) return;
+    this.draining = true;
+    this.queue = this.queue.then(() => this.drain()).catch((err: unknown) => this.d.log?.(`collecting outputs: ${(err as Error).message}`));
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size && !this.stopped) {
+        const keys = [...this.pending].slice(0, COLLECT_BATCH);
+        for (const k of keys) this.pending.delete(k);
+        const made: Array<{ record: CollectionRecord; after?: () => Promise<void> }> = [];
+        for (const key of keys) {
+          const [runId, taskId] = key.split('\u0000') as [string, string];
+          try {
+            made.push(await this.gather(runId, taskId));
+          } catch (err) {
+            this.d.log?.(`collecting outputs of ${runId}/${taskId}: ${(err as Error).message}`);
+          }
+        }
+        let saved: boolean[] = [];
+        try {
+          saved = this.rows.recordAll(made.map((m) => m.record));
+        } catch (err) {
+          this.d.log?.(`recording the outputs of ${made.length} task(s): ${(err as Error).message}`);
+        }
+        for (let i = 0; i < made.length; i++) if (!saved[i]) await made[i]?.after?.().catch(() => undefined);
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** Resolves when everything queued so far is collected. */
@@ -93,19 +126,31 @@ export class OutputCollector {
     return { backend: this.d.backends.get(name) ?? null, name, attempt };
   }
 
+  /** Collect one task now and record it (its own transaction). */
   async collect(runId: string, taskId: string): Promise<CollectionRecord | null> {
+    const { record, after } = await this.gather(runId, taskId);
+    const saved = this.save(record);
+    if (!saved) await after?.();
+    return saved;
+  }
+
+  /**
+   * List (and copy) a task's outputs; writes no row. `after` undoes the copies when the record cannot be saved
+   * (the run was deleted while the files were copied: its folder is already gone, so must these copies be).
+   */
+  private async gather(runId: string, taskId: string): Promise<{ record: CollectionRecord; after?: () => Promise<void> }> {
     const { backend, name, attempt } = this.backendOf(runId, taskId);
     const base: CollectionRecord = { runId, taskId, attempt, collectedAt: this.d.now(), hasRunSummary: false, notes: [], error: null, outputs: [] };
-    if (!backend) return this.save({ ...base, error: `Backend '${name}' is not configured any more; outputs were not collected.` });
+    if (!backend) return { record: { ...base, error: `Backend '${name}' is not configured any more; outputs were not collected.` } };
     const dir = backend.outputDir(runId, taskId);
     if (!dir || !backend.listFiles || !backend.readFiles) {
-      return this.save({ ...base, error: `Task outputs are not supported on the ${backend.kind} backend '${backend.name}': it has no shared folder, so $SCRIPTHUT_OUTPUT_DIR is not set there.` });
+      return { record: { ...base, error: `Task outputs are not supported on the ${backend.kind} backend '${backend.name}': it has no shared folder, so $SCRIPTHUT_OUTPUT_DIR is not set there.` } };
     }
     let listing;
     try {
       listing = await backend.listFiles(dir, { maxDepth: OUTPUT_LIMITS.maxDepth, limit: OUTPUT_LIMITS.maxFiles + 1, always: [RUN_SUMMARY_FILE] });
     } catch (err) {
-      return this.save({ ...base, error: `Could not list ${dir} on '${backend.name}': ${(err as Error).message}` });
+      return { record: { ...base, error: `Could not list ${dir} on '${backend.name}': ${(err as Error).message}` } };
     }
     const plan = planCollection(listing.files);
     const dest = keptOutputDir(this.d.dataDir, runId, taskId);
@@ -139,15 +184,13 @@ export class OutputCollector {
         }
       }
     }
-    const saved = this.save({
+    const record: CollectionRecord = {
       ...base,
       hasRunSummary: stored.has(RUN_SUMMARY_FILE),
       notes: listing.exists ? notes : [],
       outputs: plan.outputs.map((o) => ({ path: o.path, size: o.size, kind: o.kind, stored: stored.has(o.path), skipped: o.skipped })),
-    });
-    // The run was deleted while the files were copied: its folder is already gone, so are these copies.
-    if (!saved && !inPlace) await rm(dest, { recursive: true, force: true });
-    return saved;
+    };
+    return inPlace ? { record } : { record, after: () => rm(dest, { recursive: true, force: true }) };
   }
 
   /** The kept copy of a task's $SCRIPTHUT_TASK_SUMMARY, or null (not collected, or not written). */

@@ -39,17 +39,36 @@ export class OutputStore {
 
   /** False when the task is gone (its run was deleted while the collection ran): nothing is written. */
   record(c: CollectionRecord): boolean {
-    return this.db.transaction(() => {
-      const exists = this.db.prepare('SELECT 1 FROM tasks WHERE run_id = ? AND task_id = ?').get(c.runId, c.taskId);
-      if (!exists) return false;
-      this.db.prepare('DELETE FROM task_outputs WHERE run_id = ? AND task_id = ?').run(c.runId, c.taskId);
-      this.db
-        .prepare('INSERT OR REPLACE INTO task_output_collections (run_id, task_id, attempt, collected_at, has_run_summary, notes_json, error) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(c.runId, c.taskId, c.attempt, c.collectedAt, c.hasRunSummary ? 1 : 0, JSON.stringify(c.notes), c.error);
-      const ins = this.db.prepare('INSERT INTO task_outputs (run_id, task_id, path, size, kind, stored, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)');
-      for (const o of c.outputs) ins.run(c.runId, c.taskId, o.path, o.size, o.kind, o.stored ? 1 : 0, o.skipped);
-      return true;
-    })();
+    return this.recordAll([c])[0] as boolean;
+  }
+
+  /** Several collections in one transaction; for each, whether it was written (false: its task is gone). */
+  recordAll(cs: readonly CollectionRecord[]): boolean[] {
+    if (!cs.length) return [];
+    const s = this.statements();
+    return this.db.transaction(() =>
+      cs.map((c) => {
+        if (!s.exists.get(c.runId, c.taskId)) return false;
+        s.clear.run(c.runId, c.taskId);
+        s.collection.run(c.runId, c.taskId, c.attempt, c.collectedAt, c.hasRunSummary ? 1 : 0, JSON.stringify(c.notes), c.error);
+        for (const o of c.outputs) s.output.run(c.runId, c.taskId, o.path, o.size, o.kind, o.stored ? 1 : 0, o.skipped);
+        return true;
+      }),
+    )();
+  }
+
+  private stmts: ReturnType<OutputStore['prepare']> | null = null;
+  // Prepared once: a collection runs for every finished task.
+  private statements(): ReturnType<OutputStore['prepare']> {
+    return (this.stmts ??= this.prepare());
+  }
+  private prepare() {
+    return {
+      exists: this.db.prepare('SELECT 1 FROM tasks WHERE run_id = ? AND task_id = ?'),
+      clear: this.db.prepare('DELETE FROM task_outputs WHERE run_id = ? AND task_id = ?'),
+      collection: this.db.prepare('INSERT OR REPLACE INTO task_output_collections (run_id, task_id, attempt, collected_at, has_run_summary, notes_json, error) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      output: this.db.prepare('INSERT INTO task_outputs (run_id, task_id, path, size, kind, stored, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
   }
 
   /** Outputs of a run (or one task), in task order, then task-summary.md first and by path. */

@@ -36,6 +36,8 @@ describe('RunExecution agrees with the whole-run rules', () => {
     for (let step = 0; step < 30; step++) {
       const all = () => ids.map((id) => runtime(id, deps.get(id) ?? [], status.get(id) as TaskStatus));
       expect(ex.readyIds(1000)).toEqual(readyTasks(all()));
+      // A few at a time (what allocation asks for) are the first few in workflow order.
+      expect(ex.readyIds(2)).toEqual(readyTasks(all()).slice(0, 2));
       const ready = ex.readyIds(1000);
       const inFlight = ids.filter((id) => ['submitted', 'running'].includes(status.get(id) as string));
       const pick = [...ready, ...inFlight][Math.floor(rand() * (ready.length + inFlight.length))];
@@ -69,5 +71,24 @@ describe('RunExecution agrees with the whole-run rules', () => {
     const ex = new RunExecution([row('c', 2), row('a', 0), row('b', 1, 'completed')], () => []);
     expect(ex.readyIds(10)).toEqual(['a', 'c']);
     expect(ex.readyIds(1)).toEqual(['a']);
+  });
+});
+
+describe('RunExecution ready order', () => {
+  it('hands out ready tasks by seq, without repeats, as tasks leave and come back (retries)', () => {
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    const ex = new RunExecution(ids.map((id, i) => row(id, i)), () => []);
+    expect(ex.readyIds(2)).toEqual(['a', 'b']);
+    ex.setStatus('a', 'submitted');
+    ex.setStatus('c', 'submitted');
+    expect(ex.readyIds(2)).toEqual(['b', 'd']);
+    // c is retried: pending again, and back in its place before d.
+    ex.setStatus('c', 'pending', 2);
+    expect(ex.readyIds(10)).toEqual(['b', 'c', 'd', 'e']);
+    ex.setStatus('c', 'submitted');
+    ex.setStatus('c', 'pending', 3);
+    expect(ex.readyIds(10)).toEqual(['b', 'c', 'd', 'e']);
+    ex.finishPending('cancelled');
+    expect(ex.readyIds(10)).toEqual([]);
   });
 });

@@ -58,13 +58,23 @@ export class JobLauncher {
   /** Starts the supervisor of the spool folder `dir`; resolves with its pid (= its process group id). */
   start(dir: string): Promise<number> {
     if (/[\n\r]/.test(dir)) return Promise.reject(new Error(`spool folder name contains a line break: ${JSON.stringify(dir)}`));
-    const child = this.ensure();
+    this.ensure();
     return new Promise<number>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       // A start being awaited keeps the process alive until its answer arrives (see holdWhileWaiting).
       this.holdWhileWaiting();
-      child.stdin?.write(`${dir}\n`);
+      // A wave's starts come in the same tick: they go to bash as one write (one wake-up of the launcher).
+      if (!this.unsent) queueMicrotask(() => this.flush());
+      this.unsent += `${dir}\n`;
     });
+  }
+
+  private unsent = '';
+
+  private flush(): void {
+    const lines = this.unsent;
+    this.unsent = '';
+    if (lines) this.child?.stdin?.write(lines);
   }
 
   /** Stops the launcher; jobs keep running (they are in their own process groups and report to nobody). */
@@ -132,6 +142,8 @@ export class JobLauncher {
   }
 
   private failWaiters(err: Error): void {
+    // Lines not yet written belong to these waiters: a new launcher must not start them for the next ones.
+    this.unsent = '';
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w.reject(err);

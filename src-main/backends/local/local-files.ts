@@ -1,41 +1,59 @@
 // Local side of the file access the shell backends do over SSH (outputs, path sources): list a folder without
 // following symlinks, read files with a size cap. Same shapes, so callers never branch on the backend kind.
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstatSync, readdirSync, type Dirent, type Stats } from 'node:fs';
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FileListing, FileRead, ListFilesOptions } from '../types';
 import { expandHome } from './spool';
 
+/**
+ * Synchronous on purpose: the listing is capped (depth, file count) and local, and as promises each lstat and
+ * readdir was a thread-pool round trip — for thousands of short tasks, most with an empty folder, those round
+ * trips cost the engine more than the listing itself.
+ */
 export async function listLocalFiles(dir: string, o: ListFilesOptions): Promise<FileListing> {
   const root = path.resolve(expandHome(dir));
-  const st = await lstat(root).catch(() => null);
-  if (!st?.isDirectory()) return { exists: false, files: [] };
+  if (!lstatOrNull(root)?.isDirectory()) return { exists: false, files: [] };
   const files: FileListing['files'] = [];
   const seen = new Set<string>();
   for (const a of o.always ?? []) {
-    const s = await lstat(path.join(root, a)).catch(() => null);
+    const s = lstatOrNull(path.join(root, a));
     if (s?.isFile()) {
       files.push({ path: a, size: s.size });
       seen.add(a);
     }
   }
   let listed = 0;
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
+  const walk = (rel: string, depth: number): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
     for (const e of entries) {
       if (listed >= o.limit) return;
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (e.name !== '.git' && depth < o.maxDepth) await walk(r, depth + 1);
+        if (e.name !== '.git' && depth < o.maxDepth) walk(r, depth + 1);
       } else if (e.isFile()) {
         listed++;
         if (seen.has(r)) continue;
-        const s = await lstat(path.join(root, r)).catch(() => null);
+        const s = lstatOrNull(path.join(root, r));
         if (s) files.push({ path: r, size: s.size });
       }
     }
   };
-  await walk('', 1);
+  walk('', 1);
   return { exists: true, files };
+}
+
+function lstatOrNull(p: string): Stats | null {
+  try {
+    return lstatSync(p, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export async function readLocalFiles(dir: string, paths: string[], maxBytes: number): Promise<FileRead[]> {
