@@ -1,26 +1,34 @@
 // The loop's throughput while 50 readers use the real headless host: N echo tasks through the local backend
-// (max_concurrent 2), once with nobody reading and once while 50 clients in another process call runs.list and
-// runs.get (a page of 50 tasks of the run being executed) over HTTP, each pausing THINK_MS between calls like a
-// UI refreshing. Issue target: loaded throughput >= 90 % of idle. The loaded phase runs twice: through a host
-// whose reads go to the read worker (the shipped path), and through one that serves them on the engine's thread
-// (the path before it), so both figures come from the same machine load. CPU time of the engine process (all its
-// threads) and of the readers' process is recorded per phase: on a shared 2-core machine the readers' own
-// client work competes with the loop too.
-import { spawn } from 'node:child_process';
+// (max_concurrent 2), with nobody reading and while 50 clients in another process call runs.list and runs.get (a
+// page of 50 tasks of the run being executed) over HTTP, each pausing THINK_MS between calls like a UI
+// refreshing. Issue target: loaded throughput >= 90 % of idle.
+//
+// Phases, interleaved in a rotating order for ROUNDS rounds so outside load (a shared 2-core machine) falls on
+// every phase alike: idle; readers through the shipped path (read worker: own connection, nice 10, answers cached
+// until the next commit); readers with every read on the engine's thread (the path before the read worker).
+// SCRIPTHUT_BENCH_READERS_VARIANTS=1 adds the worker without its cache and without its lower priority, to measure
+// what each saves, and the shipped path with the readers' process at nice 19, to tell the clients' own CPU apart. Per phase: the 1-minute loadavg at its start, and where the CPU went — the engine's main
+// thread, the read worker's thread, the process's other threads (libuv pool, GC), the jobs (reaped children:
+// the local launcher and the echo processes) and the readers' process. On Linux with autogroup scheduling each
+// session gets a fair share of the CPU: the engine's threads share one, the local launcher and its jobs (their own
+// session) another, the readers' process a third, and every other program on the machine its own.
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { startEngine, type RunningEngine } from '../src-main/engine/start';
 import { startHost, type Host } from '../src-main/host/server';
+import { ReadReplica } from '../src-main/engine/read-replica';
+import type { EngineApi } from '../src-main/engine/dispatch';
 import { isTerminalRun } from '../src-shared/model/status';
 import { writeBenchResult } from './lib/report';
 
 const N = Number(process.env.SCRIPTHUT_BENCH_READERS_N ?? 400);
 const READERS = Number(process.env.SCRIPTHUT_BENCH_READERS ?? 50);
 const THINK_MS = Number(process.env.SCRIPTHUT_BENCH_READERS_THINK_MS ?? 1000);
-// Other work on a shared machine comes and goes within seconds: the three phases are interleaved (in a rotating
-// order) ROUNDS times and the medians reported, so a burst of outside load does not land on one phase only.
-const ROUNDS = Number(process.env.SCRIPTHUT_BENCH_READERS_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.SCRIPTHUT_BENCH_READERS_ROUNDS ?? 5);
+const VARIANTS = process.env.SCRIPTHUT_BENCH_READERS_VARIANTS === '1';
 const round = (x: number) => Math.round(x * 100) / 100;
 
 // The readers live in their own process so their HTTP client work is not counted as the engine's.
@@ -29,6 +37,7 @@ const [base, token, n, think] = process.argv.slice(1);
 const headers = { authorization: 'Bearer ' + token };
 let requests = 0, errors = 0, stop = false;
 process.stdin.on('data', () => { stop = true; });
+process.stdin.on('end', () => { stop = true; });
 async function reader(i) {
   while (!stop) {
     try {
@@ -54,33 +63,59 @@ Promise.all(Array.from({ length: Number(n) }, (_, i) => reader(i))).then(() => {
 });
 `;
 
-async function runTasks(eng: RunningEngine, dir: string, label: string): Promise<number> {
-  const tasks = Array.from({ length: N }, (_, i) => ({ id: `t${i}`, name: `t${i}`, command: `echo ${label}-${i}`, working_dir: dir }));
-  const t0 = performance.now();
-  const run = await eng.api.invoke('runs.createFromWorkflow', { document: { title: label, tasks }, workflow_name: label });
-  for (;;) {
-    const s = await eng.api.invoke('runs.get', { id: run.id, limit: 1 });
-    if (isTerminalRun(s.status)) {
-      if (s.status !== 'completed') throw new Error(`bench run ${label} ended ${s.status}`);
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+// CPU seconds from /proc (Linux): utime+stime of one thread, and of this process's reaped children.
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
   }
-  return N / ((performance.now() - t0) / 1000);
+})();
+function statFields(file: string): string[] | null {
+  try {
+    const s = fs.readFileSync(file, 'utf8');
+    return s.slice(s.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+const threadCpu = (tid: number | null | undefined): number => {
+  const f = tid ? statFields(`/proc/self/task/${tid}/stat`) : null;
+  return f ? (Number(f[11]) + Number(f[12])) / TICKS : 0;
+};
+/** The jobs' CPU: reaped children of this process, plus the live ones (the launcher) with their own reaped children. */
+const jobsCpu = (): number => {
+  const total = (f: string[] | null) => (f ? (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS : 0);
+  const self = statFields('/proc/self/stat');
+  let s = self ? (Number(self[13]) + Number(self[14])) / TICKS : 0;
+  let kids: string[] = [];
+  try {
+    kids = fs.readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    /* not exposed by this kernel: reaped children only */
+  }
+  for (const pid of kids) s += total(statFields(`/proc/${pid}/stat`));
+  return s;
+};
+
+interface CpuSplit {
+  main: number;
+  read_worker: number;
+  other_threads: number;
+  jobs: number;
+  readers: number;
 }
 
 interface Phase {
   throughput: number;
-  engineCpuS: number;
   seconds: number;
-}
-
-async function phase(eng: RunningEngine, dir: string, label: string): Promise<Phase> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const throughput = await runTasks(eng, dir, label);
-  const cpu = process.cpuUsage(cpu0);
-  return { throughput, engineCpuS: (cpu.user + cpu.system) / 1e6, seconds: (performance.now() - t0) / 1000 };
+  loadavg1: number;
+  /** Share of wall time the engine's main thread was running JavaScript or callbacks (event loop utilisation). */
+  main_elu: number;
+  cores: CpuSplit;
+  reads_per_s: number;
+  read_errors: number;
+  cached_share: number | null;
 }
 
 interface ReaderStats {
@@ -90,68 +125,170 @@ interface ReaderStats {
   cpu_s: number;
 }
 
-async function withReaders(host: Host, run: () => Promise<Phase>): Promise<Phase & { readers: ReaderStats }> {
-  const readers = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READERS), String(THINK_MS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function runTasks(eng: RunningEngine, dir: string, label: string): Promise<void> {
+  const tasks = Array.from({ length: N }, (_, i) => ({ id: `t${i}`, name: `t${i}`, command: `echo ${label}-${i}`, working_dir: dir }));
+  const run = await eng.api.invoke('runs.createFromWorkflow', { document: { title: label, tasks }, workflow_name: label });
+  for (;;) {
+    const s = await eng.api.invoke('runs.get', { id: run.id, limit: 1 });
+    if (isTerminalRun(s.status)) {
+      if (s.status !== 'completed') throw new Error(`bench run ${label} ended ${s.status}`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startReaders(host: Host, niceReaders: boolean): Promise<() => Promise<ReaderStats>> {
+  // A session of their own, like any real client (a browser, a script in another terminal): with Linux's
+  // autogroup scheduling, a process in the engine's session would share the engine's CPU share instead of
+  // competing for the machine as one more program.
+  const readers = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READERS), String(THINK_MS)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  if (niceReaders && readers.pid) os.setPriority(readers.pid, 19);
   let out = '';
   readers.stdout.on('data', (d: Buffer) => (out += d.toString()));
   while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
-  const result = await run();
-  readers.stdin.write('stop\n');
-  await new Promise((r) => readers.once('exit', r));
-  return { ...result, readers: JSON.parse(out.trim().split('\n').pop() as string) as ReaderStats };
+  return async () => {
+    const exited = new Promise((r) => readers.once('exit', r));
+    readers.stdin.write('stop\n');
+    await exited;
+    return JSON.parse(out.trim().split('\n').pop() as string) as ReaderStats;
+  };
 }
+
+async function phase(eng: RunningEngine, dir: string, label: string, host: Host | null, replica: ReadReplica | null, niceReaders = false): Promise<Phase> {
+  const stopReaders = host ? await startReaders(host, niceReaders) : null;
+  const loadavg1 = os.loadavg()[0] as number;
+  const workerTid = () => replica?.thread?.tid ?? null;
+  const cpu0 = { proc: process.cpuUsage(), main: threadCpu(process.pid), worker: threadCpu(workerTid()), jobs: jobsCpu() };
+  const served0 = { all: replica?.answered ?? 0, cached: replica?.answeredFromCache ?? 0 };
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  await runTasks(eng, dir, label);
+  const seconds = (performance.now() - t0) / 1000;
+  const elu = performance.eventLoopUtilization(elu0);
+  const proc = process.cpuUsage(cpu0.proc);
+  const main = threadCpu(process.pid) - cpu0.main;
+  const worker = threadCpu(workerTid()) - cpu0.worker;
+  const jobs = Math.max(0, jobsCpu() - cpu0.jobs);
+  const readers = stopReaders ? await stopReaders() : null;
+  const all = (replica?.answered ?? 0) - served0.all;
+  const perS = (x: number) => x / seconds;
+  return {
+    throughput: N / seconds,
+    seconds,
+    loadavg1,
+    main_elu: round(elu.utilization),
+    cores: {
+      main: perS(main),
+      read_worker: perS(worker),
+      other_threads: perS(Math.max(0, (proc.user + proc.system) / 1e6 - main - worker)),
+      jobs: perS(jobs),
+      readers: readers ? readers.cpu_s / readers.seconds : 0,
+    },
+    reads_per_s: readers ? round(readers.requests / readers.seconds) : 0,
+    read_errors: readers?.errors ?? 0,
+    cached_share: replica && all ? round(((replica.answeredFromCache ?? 0) - served0.cached) / all) : null,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const spread = (xs: number[]) => `${round(Math.min(...xs))}–${round(Math.max(...xs))}`;
+const CORE_KEYS: Array<keyof CpuSplit> = ['main', 'read_worker', 'other_threads', 'jobs', 'readers'];
+const roundCores = (c: CpuSplit) => Object.fromEntries(CORE_KEYS.map((k) => [k, round(c[k])])) as unknown as CpuSplit;
+/** CPU of the engine process (all its threads) per finished task, in ms. */
+const engineMsPerTask = (p: Phase) => ((p.cores.main + p.cores.read_worker + p.cores.other_threads) * 1000) / p.throughput;
+function medianCores(ps: Phase[]): CpuSplit {
+  return Object.fromEntries(CORE_KEYS.map((k) => [k, round(median(ps.map((p) => p.cores[k])))])) as unknown as CpuSplit;
+}
+const coresNote = (c: CpuSplit) => `CPU (cores, medians): engine main thread ${c.main}, read worker ${c.read_worker}, other engine threads ${c.other_threads}, jobs ${c.jobs}, readers' process ${c.readers}`;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-readers-'));
 const configPath = path.join(dir, 'scripthut.yaml');
 fs.writeFileSync(configPath, 'backends:\n  - {name: local, type: local, max_concurrent: 2}\n');
 const loadBefore = os.loadavg();
 const eng = await startEngine({ dataDir: path.join(dir, 'data'), configPath, version: 'bench' });
+const dbFile = path.join(dir, 'data', 'scripthut.db');
+// The replica startEngine gave the engine (private to it), to read its thread id and answer counts.
+const shipped = (eng.engine as unknown as { o: { reads?: ReadReplica } }).o.reads ?? null;
 const host = await startHost({ api: eng.api, port: 0, rendererDir: null, version: 'bench' });
+const plain = { invoke: eng.api.invoke.bind(eng.api), subscribe: eng.api.subscribe.bind(eng.api) } as EngineApi;
 // The same contract without invokeJson: every read is answered on the engine's thread.
-const inThreadHost = await startHost({ api: { invoke: (n, i) => eng.api.invoke(n, i), subscribe: (l) => eng.api.subscribe(l) }, port: 0, rendererDir: null, version: 'bench' });
-type Loaded = Phase & { readers: ReaderStats };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-function medianPhase<P extends Phase>(ps: P[]): P {
-  const m = median(ps.map((p) => p.throughput));
-  return ps.find((p) => p.throughput === m) as P;
+const inThreadHost = await startHost({ api: plain, port: 0, rendererDir: null, version: 'bench' });
+const variantReplicas = VARIANTS ? { no_cache: new ReadReplica({ file: dbFile, cache: false }), no_nice: new ReadReplica({ file: dbFile, niceness: 0 }) } : null;
+const variantHosts = variantReplicas
+  ? Object.fromEntries(await Promise.all(Object.entries(variantReplicas).map(async ([k, r]) => [k, await startHost({ api: { ...plain, invokeJson: (n, i) => r.invokeJson(n, i) }, port: 0, rendererDir: null, version: 'bench' })] as const)))
+  : {};
+
+type Kind = 'idle' | 'read_worker' | 'engine_thread' | 'no_cache' | 'no_nice' | 'nice_readers';
+const kinds: Kind[] = ['idle', 'read_worker', 'engine_thread', ...(VARIANTS ? (['no_cache', 'no_nice', 'nice_readers'] as Kind[]) : [])];
+const results: Record<Kind, Phase[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
+// Per round, loaded / idle of that round: drift in outside load between rounds cancels out of the pair.
+const pairs: Record<Kind, number[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
+function run(kind: Kind, r: number): Promise<Phase> {
+  const label = `${kind}-${r}`;
+  if (kind === 'idle') return phase(eng, dir, label, null, null);
+  if (kind === 'read_worker') return phase(eng, dir, label, host, shipped);
+  if (kind === 'engine_thread') return phase(eng, dir, label, inThreadHost, null);
+  if (kind === 'nice_readers') return phase(eng, dir, label, host, shipped, true);
+  return phase(eng, dir, label, variantHosts[kind] as Host, variantReplicas?.[kind as 'no_cache' | 'no_nice'] ?? null);
 }
 try {
-  const idles: Phase[] = [];
-  const workers: Loaded[] = [];
-  const inThreads: Loaded[] = [];
-  const steps: Array<(r: number) => Promise<void>> = [
-    async (r) => void idles.push(await phase(eng, dir, `idle-${r}`)),
-    async (r) => void workers.push(await withReaders(host, () => phase(eng, dir, `loaded-${r}`))),
-    async (r) => void inThreads.push(await withReaders(inThreadHost, () => phase(eng, dir, `loaded-in-thread-${r}`))),
-  ];
-  for (let r = 0; r < ROUNDS; r++) for (let k = 0; k < steps.length; k++) await (steps[(r + k) % steps.length] as (r: number) => Promise<void>)(r);
-  const idle = medianPhase(idles);
-  const loaded = medianPhase(workers);
-  const inThread = medianPhase(inThreads);
-  const ratio = loaded.throughput / idle.throughput;
-  const cpuNote = (p: Phase) => `engine process CPU ${round(p.engineCpuS / p.seconds)} cores`;
-  const readersNote = (p: Loaded) => `readers' process ${round(p.readers.cpu_s / p.readers.seconds)} cores, ${round(p.readers.requests / p.readers.seconds)} requests/s, ${p.readers.errors} errors`;
+  // A warm-up run: the first one pays for starting the launcher and the read worker.
+  await phase(eng, dir, 'warm-up', host, shipped);
+  for (let r = 0; r < ROUNDS; r++) {
+    const byKind: Partial<Record<Kind, Phase>> = {};
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(r + k) % kinds.length] as Kind;
+      const p = await run(kind, r);
+      byKind[kind] = p;
+      results[kind].push(p);
+      console.log(`round ${r + 1}/${ROUNDS} ${kind}: ${round(p.throughput)} tasks/s, loadavg ${round(p.loadavg1)}, main ELU ${p.main_elu}, ${JSON.stringify(roundCores(p.cores))}${p.cached_share === null ? '' : `, cached ${p.cached_share}`}`);
+    }
+    const idleRound = byKind.idle as Phase;
+    for (const kind of kinds) {
+      if (kind === 'idle') continue;
+      const p = byKind[kind] as Phase;
+      pairs[kind].push(p.throughput / idleRound.throughput);
+    }
+  }
+  const tput = (k: Kind) => results[k].map((p) => p.throughput);
+  const idle = median(tput('idle'));
+  const loadedFigures = (k: Kind, title: string, how: string) => {
+    const ps = results[k];
+    const reads = median(ps.map((p) => p.reads_per_s));
+    const errors = ps.reduce((s, p) => s + p.read_errors, 0);
+    const cached = ps[0]?.cached_share === null ? '' : `; ${Math.round(median(ps.map((p) => p.cached_share ?? 0)) * 100)} % of reads answered from the cache`;
+    return [
+      { name: `loop throughput, ${READERS} readers, ${title}`, value: round(median(tput(k))), unit: 'tasks/s', note: `median of ${ROUNDS} (spread ${spread(tput(k))}); ${how}; ${reads} reads/s, ${errors} errors${cached}; main thread ELU ${median(ps.map((p) => p.main_elu))}; ${coresNote(medianCores(ps))}` },
+      { name: `loaded / idle, ${title}`, value: round(median(pairs[k])), unit: 'ratio', note: `median of the ${ROUNDS} per-round ratios (spread ${spread(pairs[k])}); ratio of the medians ${round(median(tput(k)) / idle)}`, ...(k === 'read_worker' ? { target: '>= 0.9', met: median(pairs[k]) >= 0.9 } : {}) },
+    ];
+  };
   writeBenchResult(
     'loop-readers',
     [
-      { name: 'loop throughput, idle', value: round(idle.throughput), unit: 'tasks/s', note: `median of ${ROUNDS}; ${N} echo tasks, local backend, max_concurrent 2; ${cpuNote(idle)}` },
-      { name: `loop throughput, ${READERS} readers`, value: round(loaded.throughput), unit: 'tasks/s', note: `median of ${ROUNDS}; runs.list + runs.get over HTTP, ${THINK_MS} ms between calls per reader, reads in the read worker; ${cpuNote(loaded)}; ${readersNote(loaded)}` },
-      { name: 'reads served', value: round(loaded.readers.requests / loaded.readers.seconds), unit: 'requests/s', note: `${loaded.readers.errors} errors` },
-      { name: 'loaded / idle', value: round(ratio), unit: 'ratio', target: '>= 0.9', met: ratio >= 0.9 },
-      { name: `loop throughput, ${READERS} readers, reads on the engine thread`, value: round(inThread.throughput), unit: 'tasks/s', note: `median of ${ROUNDS}; the same readers without the read worker (the path before issue 7's fix); ${cpuNote(inThread)}; ${readersNote(inThread)}` },
-      { name: 'loaded / idle, reads on the engine thread', value: round(inThread.throughput / idle.throughput), unit: 'ratio' },
+      { name: 'loop throughput, idle', value: round(idle), unit: 'tasks/s', note: `median of ${ROUNDS} (spread ${spread(tput('idle'))}); ${N} echo tasks, local backend, max_concurrent 2; main thread ELU ${median(results.idle.map((p) => p.main_elu))}; ${coresNote(medianCores(results.idle))}` },
+      ...loadedFigures('read_worker', 'read worker', `runs.list + runs.get over HTTP, ${THINK_MS} ms between calls per reader; reads in the read worker (nice 10, cached until the next commit)`),
+      ...loadedFigures('engine_thread', 'reads on the engine thread', 'the same readers, every read answered on the engine thread (the path before the read worker)'),
+      ...(VARIANTS ? [...loadedFigures('no_cache', 'read worker without cache', 'the read worker at nice 10, every read queried'), ...loadedFigures('no_nice', 'read worker at the engine priority', 'the read worker with its cache, not niced'), ...loadedFigures('nice_readers', 'readers at nice 19', "the shipped path, the readers' own process at nice 19 (as if the clients ran elsewhere)")] : []),
     ],
     {
       tasks: N,
       readers: READERS,
       think_ms: THINK_MS,
-      rounds: { idle: idles.map((p) => round(p.throughput)), read_worker: workers.map((p) => round(p.throughput)), engine_thread: inThreads.map((p) => round(p.throughput)) },
+      variants: VARIANTS,
+      rounds: Object.fromEntries(kinds.map((k) => [k, results[k].map((p) => ({ tasks_per_s: round(p.throughput), loadavg1: round(p.loadavg1), main_elu: p.main_elu, cores: roundCores(p.cores), engine_ms_per_task: round(engineMsPerTask(p)), reads_per_s: p.reads_per_s, cached_share: p.cached_share }))])),
       cpus: os.cpus().length,
-      loadavg_before: loadBefore,
-      loadavg: os.loadavg(),
+      loadavg_before: loadBefore.map(round),
+      loadavg_after: os.loadavg().map(round),
     },
   );
 } finally {
+  for (const h of Object.values(variantHosts)) await h.close();
+  for (const r of Object.values(variantReplicas ?? {})) await r.close();
   await inThreadHost.close();
   await host.close();
   await eng.close();

@@ -5,6 +5,10 @@ export interface ReadWorkerData {
   /** The engine's database file (opened read-only). */
   file: string;
   nativeBinding?: string;
+  /** Keep answers until the next commit (read-cache.ts); default true. Off only to measure what it saves. */
+  cache?: boolean;
+  /** Nice steps below the engine's thread (Linux); default READS_NICENESS. 0 only to measure what it saves. */
+  niceness?: number;
 }
 
 export interface ReadRequest {
@@ -13,4 +17,10 @@ export interface ReadRequest {
   input: unknown;
 }
 
-export type ReadReply = { id: number; json: string } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
+/** cached: the answer came from the worker's cache (read-cache.ts) without a query. */
+export type ReadReply = { id: number; json: string; cached?: boolean } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
+
+/** The worker's first message: its OS thread id on Linux (null elsewhere), so its CPU time can be told apart. */
+export interface ReadWorkerHello {
+  hello: { tid: number | null; niced: boolean };
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, type CallName } from '../../src-shared/api/contract';
 import { isReadCall } from './read-calls';
 import { READ_WORKER_FILE, findReadWorkerFile } from './read-worker-file';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol';
+import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
 
 /** Reads waiting for the worker beyond this are refused (503), so a flood of readers cannot grow memory unbounded. */
 export const MAX_PENDING_READS = 512;
@@ -42,6 +42,9 @@ export interface ReadReplicaOptions {
   /** The engine's database file. */
   file: string;
   nativeBinding?: string;
+  /** See ReadWorkerData: both on by default; the bench turns them off to measure them. */
+  cache?: boolean;
+  niceness?: number;
   /** Where a worker failure is reported (default: stderr). */
   log?: (line: string) => void;
 }
@@ -53,12 +56,24 @@ export class ReadReplica {
   private nextId = 1;
   private closed = false;
   private served = 0;
+  private fromCache = 0;
+  private workerThread: ReadWorkerHello['hello'] | null = null;
 
   constructor(private readonly o: ReadReplicaOptions) {}
 
   /** Answers served by the worker so far (tests check that reads really went there). */
   get answered(): number {
     return this.served;
+  }
+
+  /** Of those, the answers that came from the worker's cache without a query (read-cache.ts). */
+  get answeredFromCache(): number {
+    return this.fromCache;
+  }
+
+  /** The running worker's OS thread (Linux) and whether its priority was lowered; null before it said hello. */
+  get thread(): ReadWorkerHello['hello'] | null {
+    return this.worker ? this.workerThread : null;
   }
 
   /** The call's answer as JSON text, from the worker; null when this call is not served here. */
@@ -96,16 +111,21 @@ export class ReadReplica {
       if (this.source === null) this.report(`${READ_WORKER_FILE} is missing next to the engine bundle; reads are served on the engine's thread.`);
     }
     if (!this.source) return null;
-    const data: ReadWorkerData = { file: this.o.file, nativeBinding: this.o.nativeBinding };
+    const data: ReadWorkerData = { file: this.o.file, nativeBinding: this.o.nativeBinding, cache: this.o.cache, niceness: this.o.niceness };
     const worker = 'file' in this.source ? new Worker(this.source.file, { workerData: data }) : new Worker(this.source.code, { eval: true, workerData: data });
     // Reads in flight must not keep a process alive that is otherwise done.
     worker.unref();
-    worker.on('message', (reply: ReadReply) => {
+    worker.on('message', (reply: ReadReply | ReadWorkerHello) => {
+      if ('hello' in reply) {
+        this.workerThread = reply.hello;
+        return;
+      }
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
       if ('json' in reply) {
         this.served++;
+        if (reply.cached) this.fromCache++;
         p.resolve(reply.json);
       } else {
         p.reject(new ApiError(reply.error.code, reply.error.message, reply.error.details));

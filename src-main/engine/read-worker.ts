@@ -6,21 +6,30 @@ import os from 'node:os';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db';
-import { parseCallInput, toApiError } from './dispatch';
-import { isReadCall, runsGet, runsList } from './read-calls';
-import type { ReadReply, ReadRequest, ReadWorkerData } from './read-protocol';
+import { parseCallInput, toApiError, type Handlers } from './dispatch';
+import { isReadCall, runsGet, runsList, type ReadCallName } from './read-calls';
+import { ReadCache } from './read-cache';
+import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
+
+function thisThreadsId(): number | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * On a busy machine the loop's thread should win the CPU over the readers: Linux applies a nice value to one
  * thread when given its id, which /proc/thread-self names. Elsewhere (or when refused) reads keep the process's
  * priority; only their latency, not their answers, depends on this.
  */
-function lowerThisThreadsPriority(): boolean {
-  if (process.platform !== 'linux') return false;
+function lowerPriorityOf(tid: number | null, steps: number): boolean {
+  if (tid === null || steps <= 0) return false;
   try {
-    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
-    if (!Number.isInteger(tid) || tid <= 0) return false;
-    os.setPriority(tid, Math.min(19, os.getPriority(tid) + READS_NICENESS));
+    os.setPriority(tid, Math.min(19, os.getPriority(tid) + steps));
     return true;
   } catch {
     return false;
@@ -30,27 +39,52 @@ function lowerThisThreadsPriority(): boolean {
 /** How much nicer than the engine's thread the reads run (0 = equal, 19 = only when nothing else wants the CPU). */
 const READS_NICENESS = 10;
 
-const { file, nativeBinding } = workerData as ReadWorkerData;
-lowerThisThreadsPriority();
+const { file, nativeBinding, cache: useCache = true, niceness = READS_NICENESS } = workerData as ReadWorkerData;
+const tid = thisThreadsId();
+const niced = lowerPriorityOf(tid, niceness);
 const db = openDatabase(file, { readonly: true, nativeBinding });
 // A checkpoint in progress can hold the WAL index for a moment; wait rather than fail the read.
 db.pragma('busy_timeout = 5000');
 // This thread has no in-memory counts: every count comes from the same snapshot as the page.
 const noLiveCounts = () => null;
 
+const cache = new ReadCache();
+
 // One read transaction per answer, so a page and its counts come from the same committed state.
-const answer = db.transaction((name: string, input: unknown): unknown => {
-  if (name === 'runs.list') return runsList(db, parseCallInput('runs.list', input), noLiveCounts);
-  return runsGet(db, parseCallInput('runs.get', input), noLiveCounts);
+const query = db.transaction((call: ParsedRead): unknown => {
+  if (call.name === 'runs.list') return runsList(db, call.input, noLiveCounts);
+  return runsGet(db, call.input, noLiveCounts);
 });
+
+type ParsedRead = { name: 'runs.list'; input: Parameters<Handlers['runs.list']>[0] } | { name: 'runs.get'; input: Parameters<Handlers['runs.get']>[0] };
+
+function parse(name: ReadCallName, input: unknown): ParsedRead {
+  return name === 'runs.list' ? { name, input: parseCallInput(name, input) } : { name, input: parseCallInput(name, input) };
+}
+
+/** The answer as JSON text; the same parsed query between two commits is answered from the cache. */
+function answer(name: ReadCallName, input: unknown): { json: string; cached: boolean } {
+  const call = parse(name, input);
+  // The parsed input has its keys in the contract's order, so equal queries give equal keys whatever the URL's order.
+  const key = useCache ? `${name} ${JSON.stringify(call.input)}` : '';
+  // Read before the query: an answer is never older than the version it is filed under.
+  const version = useCache ? (db.pragma('data_version', { simple: true }) as number) : 0;
+  const hit = useCache ? cache.get(version, key) : undefined;
+  if (hit !== undefined) return { json: hit, cached: true };
+  const json = JSON.stringify(query(call));
+  if (useCache) cache.set(version, key, json);
+  return { json, cached: false };
+}
 
 const port = parentPort;
 if (!port) throw new Error('read-worker.ts runs as a worker thread (see read-replica.ts).');
+const hello: ReadWorkerHello = { hello: { tid, niced } };
+port.postMessage(hello);
 port.on('message', (req: ReadRequest) => {
   let reply: ReadReply;
   try {
     if (!isReadCall(req.name)) throw new Error(`${req.name} is not a read call of the read worker.`);
-    reply = { id: req.id, json: JSON.stringify(answer(req.name, req.input)) };
+    reply = { id: req.id, ...answer(req.name, req.input) };
   } catch (err) {
     const e = toApiError(err);
     reply = { id: req.id, error: { code: e.code, message: e.message, details: e.details } };

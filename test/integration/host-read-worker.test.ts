@@ -112,6 +112,10 @@ describe('ReadReplica', () => {
     await replica.invokeJson('runs.list', { limit: 1 });
     expect(niceOfThreads().filter((n) => n === lowered).length).toBe(before + 1);
     expect(os.getPriority()).toBeLessThan(lowered);
+    // The worker names its thread, so a bench can tell its CPU time from the loop's.
+    const thread = replica.thread;
+    expect(thread?.niced).toBe(true);
+    expect(os.getPriority(thread?.tid as number)).toBe(lowered);
     await replica.close();
   });
 });
