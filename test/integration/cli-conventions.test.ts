@@ -2,6 +2,7 @@
 // JSON errors, completion, config validate, history read with no engine running, and engine autostart.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
@@ -100,6 +101,30 @@ describe('a closed pipe', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" completion bash | (exec 0<&-; sleep 1); echo "writer exit \${PIPESTATUS[0]}" >&2`], { env: sandbox().env, encoding: 'utf8' });
     expect(r.stderr).not.toContain('EPIPE');
     expect(r.stderr).toContain('writer exit 0');
+  });
+});
+
+describe('autostart while another engine is still starting', () => {
+  it('waits for that engine and attaches to it, instead of failing with a stack trace', { timeout: 120_000 }, async () => {
+    const ownerSb = sandbox();
+    const owner = await serve(ownerSb);
+    try {
+      // Folder B is locked by a live engine (the owner's pid) that has not written engine.json yet: it is starting.
+      const sb = sandbox();
+      fs.mkdirSync(sb.dataDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(sb.dataDir, 'engine.lock'), JSON.stringify({ pid: owner.pid, start_time: null, hostname: os.hostname(), started_at: new Date().toISOString() }));
+      const status = cliJson<{ pid: number }>(sb, ['status'], 90_000);
+      // Once the command's own `serve` has been refused the folder, the owner finishes starting.
+      const bootLog = path.join(sb.dataDir, 'autostart.log');
+      for (let i = 0; i < 600 && !(fs.existsSync(bootLog) && fs.readFileSync(bootLog, 'utf8').includes('already in use')); i++) await new Promise((r) => setTimeout(r, 100));
+      fs.copyFileSync(path.join(ownerSb.dataDir, 'engine.json'), path.join(sb.dataDir, 'engine.json'));
+      const r = await status;
+      expect(r.stderr).toContain('Another engine is starting');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.body.pid).toBe(owner.pid);
+    } finally {
+      await stopServe(owner);
+    }
   });
 });
 
