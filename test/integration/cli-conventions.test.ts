@@ -177,6 +177,9 @@ describe('history without an engine, autostart, log file', () => {
     const listText = await cli(india, ['run', 'list']);
     expect(listText.stdout).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
     expect(listText.stdout).not.toMatch(/\b(AM|PM)\b/);
+    // A filter that matches nothing says so; "No runs yet" is only for an empty history.
+    const none = await cli(offline, ['run', 'list', '--status', 'failed']);
+    expect(none.stdout.trim()).toBe('No runs match --status failed.');
     const viewText = await cli(india, ['run', 'view', started.body.id]);
     expect(viewText.stdout).toMatch(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
     expect((await cliJson<{ runs: Array<{ created_at: string }> }>(india, ['run', 'list'])).body.runs[0]!.created_at).toMatch(/Z$/);
