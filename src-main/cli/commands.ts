@@ -190,7 +190,10 @@ export const COMMANDS: CommandDef[] = [
       const { runs } = page;
       if (page.limit !== undefined && page.limit < asked) ctx.err(`At most ${page.limit} runs per page: showing ${page.limit}, not ${asked}; follow the next cursor for more.`);
       if (ctx.json) printJson(ctx, { runs, total: page.total, next_cursor: page.next_cursor, limit: page.limit });
-      else if (!runs.length) ctx.out(page.total || ctx.opts.cursor ? 'No runs on this page.' : 'No runs yet. Start one with: scripthut workflow run <file.json>');
+      else if (!runs.length) {
+        const filters = (['status', 'backend', 'workflow', 'search'] as const).filter((k) => str(k) !== undefined).map((k) => `--${k} ${str(k)!}`);
+        ctx.out(page.total || ctx.opts.cursor ? 'No runs on this page.' : filters.length ? `No runs match ${filters.join(' ')}.` : 'No runs yet. Start one with: scripthut workflow run <file.json>');
+      }
       else {
         ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
         ctx.out(`${runs.length} of ${page.total} runs.`);

@@ -15,7 +15,7 @@ import { withLogFile } from '../logging/health-log-file';
 import type { CallName } from '../../src-shared/api/contract';
 import { COMMANDS, UsageError, type CliContext, type Client, type CommandDef, type OptionSpec } from './commands';
 import { liftGlobals, type GlobalFlags } from './argv';
-import { autostartAllowed, autostartEngine } from './autostart';
+import { AutostartError, autostartAllowed, autostartEngine } from './autostart';
 import { localCommands } from './local-commands';
 import { NeedsEngineError, OFFLINE_CALLS, OfflineHistory } from './offline-history';
 import { closest } from './suggest';
@@ -243,7 +243,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       process.stderr.write(`scripthut: ${forTerminal(err.message)}\n`);
       return err.code === 'bad_input' || err.code === 'not_found' ? 2 : 1;
     }
-    if (err instanceof EngineNotRunningError) return fail(json, 'engine_not_running', err.message, 1);
+    if (err instanceof EngineNotRunningError || err instanceof AutostartError) return fail(json, 'engine_not_running', err.message, 1);
     if (err instanceof DatabaseDamagedError) return fail(json, 'database_damaged', err.message, err.exitCode);
     if (json) return fail(json, 'internal', (err as Error)?.message ?? String(err), 1);
     process.stderr.write(`scripthut: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -69,7 +69,8 @@ export function embeddedDefaultText(backends: ReadonlyArray<Pick<Backend, 'name'
   const lines = [
     '# The embedded default: no configuration file is in effect, so ScriptHut runs with this.',
     '# Settings not written here keep their built-in values.',
-    `# To change it, save a config to ${target || 'the config file'} (Settings page, or \`scripthut config apply FILE\`).`,
+    '# To change it, edit and save it (Settings page, or `scripthut config apply FILE`); it is written to',
+    `#   ${target || 'the config file'}`,
     'backends:',
   ];
   for (const b of backends) lines.push(`  - name: ${b.name}`, `    type: ${b.kind}`, `    max_concurrent: ${b.maxConcurrent}${b.kind === 'local' ? '  # the number of CPUs of this machine' : ''}`);

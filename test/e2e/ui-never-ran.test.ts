@@ -88,4 +88,20 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
     // The short label in the table keeps the full one on hover.
     expect(await row.getByTestId('status-badge').getAttribute('title')).toBe('Dependency failed');
   });
+
+  it('at 1024 px the task panel keeps the name of a failed, retried task readable (the job id gives way first)', async () => {
+    const created = await api('POST', '/runs', { backend: 'local', document: { title: 'narrow', tasks: [{ id: 'fit.a', command: 'exit 3', memory: '10M', retries: 1 }] } });
+    const id = created.body.id as string;
+    for (let i = 0; i < 300 && (await api('GET', `/runs/${id}`)).body.status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 200));
+    const { page } = browser;
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.goto(`http://127.0.0.1:${host.engine.port}/#token=${host.engine.token}`);
+    await page.getByTestId('nav-runs').waitFor({ timeout: 15_000 });
+    await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), `#/runs/${id}/tasks/fit.a`);
+    await page.getByTestId('attempt-select').waitFor({ timeout: 15_000 });
+    const name = page.getByTestId('task-panel-name');
+    const [scroll, client] = await name.evaluate((e: { scrollWidth: number; clientWidth: number }) => [e.scrollWidth, e.clientWidth]);
+    expect(scroll, `'fit.a' clipped to ${client} of ${scroll} px`).toBeLessThanOrEqual(client);
+    await page.screenshot({ path: join(SHOTS, 'task-panel-1024.png') });
+  });
 });

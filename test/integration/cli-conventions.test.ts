@@ -2,6 +2,7 @@
 // JSON errors, completion, config validate, history read with no engine running, and engine autostart.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox } from '../helpers/cli';
@@ -103,6 +104,30 @@ describe('a closed pipe', () => {
   });
 });
 
+describe('autostart while another engine is still starting', () => {
+  it('waits for that engine and attaches to it, instead of failing with a stack trace', { timeout: 120_000 }, async () => {
+    const ownerSb = sandbox();
+    const owner = await serve(ownerSb);
+    try {
+      // Folder B is locked by a live engine (the owner's pid) that has not written engine.json yet: it is starting.
+      const sb = sandbox();
+      fs.mkdirSync(sb.dataDir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(path.join(sb.dataDir, 'engine.lock'), JSON.stringify({ pid: owner.pid, start_time: null, hostname: os.hostname(), started_at: new Date().toISOString() }));
+      const status = cliJson<{ pid: number }>(sb, ['status'], 90_000);
+      // Once the command's own `serve` has been refused the folder, the owner finishes starting.
+      const bootLog = path.join(sb.dataDir, 'autostart.log');
+      for (let i = 0; i < 600 && !(fs.existsSync(bootLog) && fs.readFileSync(bootLog, 'utf8').includes('already in use')); i++) await new Promise((r) => setTimeout(r, 100));
+      fs.copyFileSync(path.join(ownerSb.dataDir, 'engine.json'), path.join(sb.dataDir, 'engine.json'));
+      const r = await status;
+      expect(r.stderr).toContain('Another engine is starting');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.body.pid).toBe(owner.pid);
+    } finally {
+      await stopServe(owner);
+    }
+  });
+});
+
 describe('scripthut config validate', () => {
   it('says a good file is valid and locates the errors of a bad one (exit 2), with no engine', async () => {
     const sb = sandbox();
@@ -152,6 +177,9 @@ describe('history without an engine, autostart, log file', () => {
     const listText = await cli(india, ['run', 'list']);
     expect(listText.stdout).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
     expect(listText.stdout).not.toMatch(/\b(AM|PM)\b/);
+    // A filter that matches nothing says so; "No runs yet" is only for an empty history.
+    const none = await cli(offline, ['run', 'list', '--status', 'failed']);
+    expect(none.stdout.trim()).toBe('No runs match --status failed.');
     const viewText = await cli(india, ['run', 'view', started.body.id]);
     expect(viewText.stdout).toMatch(/created \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+05:30/);
     expect((await cliJson<{ runs: Array<{ created_at: string }> }>(india, ['run', 'list'])).body.runs[0]!.created_at).toMatch(/Z$/);
