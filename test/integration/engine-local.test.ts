@@ -225,6 +225,26 @@ describe('cancelling', () => {
     expect(done.status).toBe('failed');
   });
 
+  it('a cancelled run whose failed tasks are rerun and complete reads cancelled, not failed', async () => {
+    const e = await engine();
+    const marker = path.join(e.work, 'second-try');
+    const run = await startRun(e, [
+      task('flaky', `test -f ${marker} || { touch ${marker}; exit 3; }`),
+      task('long', 'sleep 300'),
+    ]);
+    await waitFor(async () => {
+      const r = await e.eng.api.invoke('runs.get', { id: run.id });
+      return item(r, 'flaky').status === 'failed' && item(r, 'long').status === 'running';
+    }, 'flaky to fail while long runs');
+    await e.eng.api.invoke('runs.cancel', { id: run.id });
+    expect((await waitRunDone(e, run.id)).status).toBe('cancelled');
+    await e.eng.api.invoke('runs.rerun', { id: run.id, failed_only: true });
+    const done = await waitRunDone(e, run.id);
+    expect(statuses(done.items)).toEqual({ flaky: 'completed', long: 'cancelled' });
+    expect(done.status).toBe('cancelled');
+    expect((await e.eng.api.invoke('runs.list', {})).runs.find((r) => r.id === run.id)?.status).toBe('cancelled');
+  });
+
   it('rerun --failed reruns failed tasks and their dependents, not cancelled ones; a run with nothing failed is refused', async () => {
     const e = await engine();
     const pidFile = path.join(e.work, 'sleep.pid');
