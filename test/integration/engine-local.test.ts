@@ -172,6 +172,20 @@ describe('cancelling', () => {
     expect(fs.existsSync(path.join(e.work, 'never'))).toBe(false);
   });
 
+  it('cancelling a run with two running tasks: both read "Cancelled by user", exit codes as observed', async () => {
+    const e = await engine();
+    const run = await startRun(e, [task('one', 'sleep 60'), task('two', 'sleep 60')], { max_concurrent: 2 });
+    await waitFor(async () => (await e.eng.api.invoke('runs.get', { id: run.id })).items.every((t) => t.status === 'running'), 'both tasks to be running');
+    await e.eng.api.invoke('runs.cancel', { id: run.id });
+    const done = await waitRunDone(e, run.id);
+    expect(done.status).toBe('cancelled');
+    for (const t of done.items) {
+      expect(t.status).toBe('cancelled');
+      expect(t.error).toBe('Cancelled by user');
+      expect([null, 143]).toContain(t.exit_code);
+    }
+  });
+
   it('cancelling a big run sends one tasks.changed event for its pending tasks, not one task.changed each', async () => {
     const e = await engine({ maxConcurrent: 1 });
     const n = 600;
