@@ -492,12 +492,13 @@ export const COMMANDS: CommandDef[] = [
         ctx.out(`ScriptHut engine ${h.version} (pid ${h.pid}) — ${h.status}; data in ${h.data_dir}`);
         ctx.out(`Config: ${h.config_file ?? '(none: embedded default)'}${h.config_error ? `\nConfig error (running on the embedded default until it is fixed):\n${h.config_error.message}` : ''}`);
         if (h.log_file) ctx.out(`Log file: ${h.log_file}`);
-        // health names only connected or not; a backend that is down also says why (its state and last error).
-        const down = h.backends.some((b) => !b.connected) ? await ctx.client().invoke('backends.list', {}).then((r) => r.backends, () => []) : [];
+        // health names only connected or not; the state word is the one `backend list` shows, and a backend
+        // that is down also says why (its state and last error).
+        const states = await ctx.client().invoke('backends.list', {}).then((r) => r.backends, () => []);
         for (const b of h.backends) {
-          const info = down.find((d) => d.name === b.name);
+          const info = states.find((d) => d.name === b.name);
           const why = info ? ` — ${info.state}${info.detail ? `: ${info.detail}` : ''}` : '';
-          ctx.out(`  ${b.name} (${b.type}): ${b.connected ? 'connected' : `not connected${why}`}`);
+          ctx.out(`  ${b.name} (${b.type}): ${b.connected ? (info?.state ?? 'ready') : `not ready${why}`}`);
         }
         if (h.price_date) ctx.out(`Cloud prices of ${h.price_date} (\`scripthut pricing refresh\` updates them)`);
         for (const a of h.budget_alerts ?? []) ctx.err(`budget: ${a.message}`);

@@ -6,7 +6,7 @@ import type { RunSummary } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
 import type { WorkflowDocument } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
-import { decide } from '../scheduler/decide';
+import { decide, USER_CANCEL } from '../scheduler/decide';
 import type { RunRow, TaskRow } from '../store/rows';
 import type { EngineParts } from './parts';
 import type { RunSource } from '../sources/handlers';
@@ -73,15 +73,26 @@ export async function cancelTask(p: EngineParts, run: RunRow, taskId: string): P
     }
     if (row.status === 'settling') return false; // already finished; the verdict decides
     if (!b) throw new ApiError('unavailable', `Backend '${run.backend_name}' is not available; cannot cancel job ${row.job_id}.`);
-    await b.cancel(row.job_id);
+    p.userCancels.begin(run.id, taskId);
+    try {
+      await b.cancel(row.job_id);
+      commitCancel(p, run, taskId);
+    } finally {
+      p.userCancels.end(run.id, taskId);
+    }
+    return true;
   }
+  commitCancel(p, run, taskId);
+  return true;
+}
+
+function commitCancel(p: EngineParts, run: RunRow, taskId: string): void {
   const now = p.now();
   p.uow.commit(() => {
     const cur = p.store.getTask(run.id, taskId);
     if (!cur || isTerminalTask(cur.status)) return;
-    p.uow.applyTransition(cur, { taskId, from: cur.status, to: 'cancelled', reason: 'Cancelled by user', patch: { status: 'cancelled', error: 'Cancelled by user', finishedAt: now, startedAt: cur.started_at ?? (cur.status === 'running' ? cur.submitted_at : null) } }, now);
+    p.uow.applyTransition(cur, { taskId, from: cur.status, to: 'cancelled', reason: USER_CANCEL, patch: { status: 'cancelled', error: USER_CANCEL, finishedAt: now, startedAt: cur.started_at ?? (cur.status === 'running' ? cur.submitted_at : null) } }, now);
   });
-  return true;
 }
 
 export interface CancelOutcome {

@@ -148,7 +148,9 @@ export class RunExecution {
     if (this.inFlightN > 0) return 'running';
     if (total === 0 || c.completed === total) return 'completed';
     if (cancelRequested) return 'cancelled';
-    if (c.pending === 0) return 'failed';
+    // Nothing failed and some were cancelled (say a rerun of a cancelled run's failures succeeded): the run
+    // reads as its tasks do, cancelled.
+    if (c.pending === 0) return c.failed === 0 && c.dep_failed === 0 && c.cancelled > 0 ? 'cancelled' : 'failed';
     const started = this.retried || c.pending < total;
     return started ? 'running' : 'pending';
   }

@@ -12,6 +12,7 @@ import { configHandlers } from './config-handlers';
 import type { BackendPlan } from './backend-plan';
 import type { Backend } from '../backends/types';
 import { InFlightSubmissions } from './in-flight-submissions';
+import { UserCancels } from './user-cancels';
 import { BackendLoop } from './loop';
 import type { EngineOptions } from './options';
 import type { EngineParts } from './parts';
@@ -46,6 +47,7 @@ export class Engine implements EngineApi {
       active,
       uow: new UnitOfWork(o.store, active, this.bus),
       submissions: new InFlightSubmissions(),
+      userCancels: new UserCancels(),
       stateLog,
       maxTasks: o.maxTasksPerRun ?? DEFAULT_MAX_TASKS_PER_RUN,
       now,

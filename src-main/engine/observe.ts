@@ -142,7 +142,7 @@ export function applySeen(p: EngineParts, b: Backend, seen: Seen): void {
     // Retry announcements, generated tasks and their limit are decide()'s; the run is settled below, once per run.
     const loaded = partialRunSnapshot(run, [cur], p.active.get(row.run_id).size);
     const gen = generated.get(taskKey(row.run_id, row.task_id));
-    const input: DecideInput = { kind: 'verdict', transition: t, maxTasks: p.maxTasks, tooMany: (n) => tooManyTasks(n, p.maxTasks).message, ...(gen ? { generated: gen } : {}) };
+    const input: DecideInput = { kind: 'verdict', transition: t, maxTasks: p.maxTasks, tooMany: (n) => tooManyTasks(n, p.maxTasks).message, cancelledByUser: p.userCancels.has(row.run_id, row.task_id), ...(gen ? { generated: gen } : {}) };
     p.uow.applyDecision(row.run_id, loaded.rows, decide(loaded.snapshot, input, at), at);
   }
   for (const runId of new Set([...candidates.map((c) => c.run_id), ...observed.map(([r]) => r.run_id)])) p.uow.settleRun(runId, at);

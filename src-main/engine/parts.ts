@@ -8,6 +8,7 @@ import type { InFlightSubmissions } from './in-flight-submissions';
 import type { EngineOptions } from './options';
 import type { StateLog } from './state-log';
 import type { UnitOfWork } from './unit-of-work';
+import type { UserCancels } from './user-cancels';
 import type { OutputCollector } from '../outputs/collector';
 import type { BudgetWatch } from '../usage/budget-watch';
 
@@ -18,6 +19,8 @@ export interface EngineParts {
   readonly active: ActiveExecution;
   readonly uow: UnitOfWork;
   readonly submissions: InFlightSubmissions;
+  /** Cancels under way (backend call made, row not yet written). */
+  readonly userCancels: UserCancels;
   readonly stateLog: StateLog;
   readonly maxTasks: number;
   readonly now: () => string;

@@ -38,7 +38,9 @@ export type GeneratedOutcome = { ok: true; tasks: TaskDefinition[]; env: EnvRule
 
 export type DecideInput =
   /** A job's verdict (or an expired timer) for one task; `generated` when it was a generator that completed. */
-  | { kind: 'verdict'; transition: Transition; generated?: GeneratedOutcome; maxTasks: number; tooMany: (count: number) => string }
+  | { kind: 'verdict'; transition: Transition; generated?: GeneratedOutcome; maxTasks: number; tooMany: (count: number) => string;
+      /** The user is cancelling this task: a job seen dead of that cancel reads "Cancelled by user". */
+      cancelledByUser?: boolean }
   /** The backend refused a submission outright: the run stops submitting. */
   | { kind: 'submission_refused'; taskId: string; message: string }
   /** The user cancels the whole run. */
@@ -71,6 +73,9 @@ export interface Decision {
 function empty(): Decision {
   return { transitions: [], runPatch: {}, notifications: [], submissions: [], newTasks: [], droppedTasks: [], jobsToCancel: [] };
 }
+
+/** What a task the user cancelled says, whichever of the cancel and the poll recorded it. */
+export const USER_CANCEL = 'Cancelled by user';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -106,6 +111,10 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
       }
       if (gen && !gen.ok) t = { ...t, to: 'failed', reason: gen.error, patch: { ...t.patch, status: 'failed', error: gen.error } };
       if (isTerminalTask(row.status)) return d; // a cancel got there first: terminal is final within the attempt
+      // The poll saw the killed job before the cancel committed: the cancel is still what happened (exit code kept).
+      if (t.to === 'cancelled' && (input.cancelledByUser || run.cancelRequested)) {
+        t = { ...t, reason: USER_CANCEL, patch: { ...t.patch, error: USER_CANCEL } };
+      }
       const willRetry = t.to === 'failed' && row.retriesLeft > 0;
       push(t, !willRetry);
       if (gen?.ok && (gen.env.length || Object.keys(gen.envGroups).length)) {

@@ -84,7 +84,9 @@ export function deriveRunStatus(tasks: readonly TaskRuntime[], cancelRequested: 
   if (inFlight > 0) return 'running';
   if (tasks.length === 0 || c.completed === tasks.length) return 'completed';
   if (cancelRequested) return 'cancelled';
-  if (c.pending === 0) return 'failed';
+  // Nothing failed and some were cancelled (say a rerun of a cancelled run's failures succeeded): the run
+  // reads as its tasks do, cancelled.
+  if (c.pending === 0) return c.failed === 0 && c.dep_failed === 0 && c.cancelled > 0 ? 'cancelled' : 'failed';
   const started = tasks.some((t) => t.status !== 'pending' || t.attempt > 1);
   return started ? 'running' : 'pending';
 }

@@ -12,8 +12,8 @@ export interface LogTarget {
 }
 
 export interface LogSink {
-  /** Replace everything shown. `truncated` = older lines were left out. */
-  reset(text: string, truncated: boolean): void;
+  /** Replace everything shown. `truncated` = older lines were left out: the `skippedBytes` before `text`. */
+  reset(text: string, truncated: boolean, skippedBytes: number): void;
   append(text: string): void;
   /** The file does not exist (yet). */
   missing(complete: boolean): void;
@@ -81,11 +81,14 @@ export class LogFollower {
       else this.schedule();
       return;
     }
-    if (first) this.sink.reset(chunk.content, chunk.offset > 0);
-    else if (this.offset === 0 && chunk.offset === 0 && chunk.content) this.sink.reset(chunk.content, false);
+    if (first) this.sink.reset(chunk.content, chunk.offset > 0, chunk.offset);
+    else if (this.offset === 0 && chunk.offset === 0 && chunk.content) this.sink.reset(chunk.content, false, 0);
     else if (chunk.content) this.sink.append(chunk.content);
     this.offset = chunk.next_offset;
-    if (chunk.complete) this.finish();
+    // One read from an offset is capped (8 MB locally): a finished task's log may hold more than this read
+    // brought, so read on until a read brings nothing. Stopping at the first "complete" lost those lines unseen.
+    if (chunk.complete && !first && chunk.content) void this.step();
+    else if (chunk.complete) this.finish();
     else this.schedule();
   }
 

@@ -79,6 +79,11 @@ export class LogLines {
   private queue: Promise<void> = Promise.resolve();
   /** Lines dropped from the front because of the cap. */
   dropped = 0;
+  /** Bytes of the log before the first text appended (the view started from its tail); see skippedLines. */
+  private skippedBytes = 0;
+  /** Characters and lines of the first text appended, to tell how many lines those skipped bytes hold. */
+  private sampleChars = 0;
+  private sampleLines = 0;
   /** Bumped on every change, for views that cache derived data. */
   version = 0;
   /** Bumped by clear(): caches keyed on line numbers start over. */
@@ -93,9 +98,28 @@ export class LogLines {
     this.partial = '';
     this.partialStart = PLAIN;
     this.dropped = 0;
+    this.skippedBytes = 0;
+    this.sampleChars = 0;
+    this.sampleLines = 0;
     this.queue = Promise.resolve();
     this.epoch++;
     this.version++;
+  }
+
+  /** The log had `bytes` before the text appended first (it was read from its tail): they were never held. */
+  startedAfter(bytes: number): void {
+    this.skippedBytes = Math.max(0, bytes);
+    this.version++;
+  }
+
+  /**
+   * About how many lines came before the first text appended, from its bytes and the size of the lines read (the
+   * engine sends the tail's byte offset, not a line count); 0 when the log was read from its start.
+   */
+  get skippedLines(): number {
+    if (!this.skippedBytes) return 0;
+    if (!this.sampleLines) return 0;
+    return Math.max(1, Math.round((this.skippedBytes * this.sampleLines) / this.sampleChars));
   }
 
   append(text: string): void {
@@ -137,6 +161,10 @@ export class LogLines {
 
   private commit(lines: string, rest: string, index: LineIndex): void {
     const n = index.widths.length;
+    if (!this.sampleLines && n) {
+      this.sampleChars = lines.length;
+      this.sampleLines = n;
+    }
     for (const [k, state] of index.colours) this.starts.set(this.total + k, state);
     this.chunks.push({ text: lines, starts: index.starts, widths: index.widths, n, base: this.total });
     this.total += n;
@@ -374,6 +402,23 @@ export class WrapRows {
     const count = this.completed - this.dropped + (this.partialRows ? 1 : 0);
     return Math.max(0, Math.min(line, count - 1));
   }
+}
+
+/**
+ * What the view says about lines it does not show: those let go while following (counted exactly) and those before
+ * the tail it started from (estimated from their bytes). Both were never shown; a count of only one of them read
+ * "50,003 earlier lines were let go" when 300,000 had never been shown.
+ */
+export function keptNote(lines: Pick<LogLines, 'count' | 'dropped' | 'skippedLines'>, startedFromTail: boolean): string | null {
+  const held = lines.count.toLocaleString('en-US');
+  const before = lines.skippedLines;
+  if (lines.dropped > 0 && before > 0) {
+    return `Showing the last ${held} lines: about ${(lines.dropped + before).toLocaleString('en-US')} earlier lines were let go to keep the page fast (${lines.dropped.toLocaleString('en-US')} while following, about ${before.toLocaleString('en-US')} before); the download has them all`;
+  }
+  if (lines.dropped > 0) return `Showing the last ${held} lines: ${lines.dropped.toLocaleString('en-US')} earlier lines were let go to keep the page fast`;
+  if (before > 0) return `Showing the last ${held} lines; about ${before.toLocaleString('en-US')} earlier lines are in the download`;
+  if (startedFromTail) return `Showing the last ${held} lines; earlier lines are in the download`;
+  return null;
 }
 
 const ERROR_LINE = /\b(error|exception|traceback|fatal|panic|segmentation fault|oom|out of memory|killed)\b/i;

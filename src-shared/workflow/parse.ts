@@ -6,6 +6,7 @@ import { describeValue, isPlainObject } from './describe';
 import { parseTaskFields, taskLabel } from './task-fields';
 import { resolveDependencies, type DepNode } from './graph';
 import { findJsonSyntaxError } from './json-location';
+import { closestMatch } from '../config/suggest';
 
 export type WorkflowParseResult =
   | { ok: true; doc: WorkflowDocument; warnings: string[] }
@@ -15,6 +16,7 @@ export type WorkflowParseResult =
 export const MAX_REPORTED_ERRORS = 200;
 
 const SHAPE_MESSAGE = "The workflow must be a JSON list of tasks or an object with a 'tasks' list";
+const TOP_LEVEL_KEYS = ['tasks', 'title', 'env', 'env_groups'];
 
 export function capErrors(errors: WorkflowError[]): WorkflowError[] {
   if (errors.length <= MAX_REPORTED_ERRORS) return errors;
@@ -31,7 +33,7 @@ export interface DocumentParts {
 }
 
 /** Checks the top-level shape (bare list or {tasks, env, env_groups, title}); task contents are not looked at. */
-export function parseDocumentShape(input: unknown, errors: WorkflowError[]): DocumentParts | null {
+export function parseDocumentShape(input: unknown, errors: WorkflowError[], warnings?: string[]): DocumentParts | null {
   if (Array.isArray(input)) return { rawTasks: input, title: null, env: [], env_groups: {} };
   if (!isPlainObject(input) || !Array.isArray(input.tasks)) {
     const got = isPlainObject(input)
@@ -39,6 +41,14 @@ export function parseDocumentShape(input: unknown, errors: WorkflowError[]): Doc
       : describeValue(input);
     errors.push({ task: null, field: 'tasks', message: `${SHAPE_MESSAGE}, got ${got}` });
     return null;
+  }
+  // A misspelt 'title' or 'env' would otherwise vanish without a word, as unknown task fields would.
+  if (warnings) {
+    for (const key of Object.keys(input)) {
+      if (TOP_LEVEL_KEYS.includes(key)) continue;
+      const near = closestMatch(key, TOP_LEVEL_KEYS);
+      warnings.push(`top level: unknown key '${key}' was ignored${near ? `; did you mean '${near}'?` : ''}`);
+    }
   }
   let title: string | null = null;
   if (input.title !== undefined && input.title !== null) {
@@ -69,7 +79,7 @@ export function parseTaskList(rawTasks: readonly unknown[], errors: WorkflowErro
 export function parseWorkflow(input: unknown): WorkflowParseResult {
   const errors: WorkflowError[] = [];
   const warnings: string[] = [];
-  const parts = parseDocumentShape(input, errors);
+  const parts = parseDocumentShape(input, errors, warnings);
   if (!parts) return { ok: false, errors, warnings };
   if (parts.rawTasks.length === 0) {
     errors.push({ task: null, field: 'tasks', message: "The workflow has no tasks; add at least one entry to the 'tasks' list" });

@@ -193,6 +193,7 @@ describe('LogFollower', () => {
       chunk({ content: '', offset: 4, next_offset: 4 }),
       chunk({ content: 'c\n', offset: 4, next_offset: 6 }),
       chunk({ content: 'd\n', offset: 6, next_offset: 8, complete: true }),
+      chunk({ content: '', offset: 8, next_offset: 8, complete: true }),
     ];
     const asked: Array<{ tail?: number; offset?: number }> = [];
     const fetchLog: FetchLog = async (input) => {
@@ -208,8 +209,27 @@ describe('LogFollower', () => {
       { tail: undefined, offset: 4 },
       { tail: undefined, offset: 4 },
       { tail: undefined, offset: 6 },
+      { tail: undefined, offset: 8 },
     ]);
     expect(sink.calls).toEqual(['following', 'reset', 'append', 'append', 'done']);
+  });
+
+  it('a finished log read in capped pieces is read to its end, not stopped at the first "complete"', async () => {
+    vi.useFakeTimers();
+    // The task ended while the follower was behind: each read from an offset brings at most one piece.
+    const answers = [
+      chunk({ content: 'a\n', offset: 0, next_offset: 2 }),
+      chunk({ content: 'b\n', offset: 2, next_offset: 4, complete: true }),
+      chunk({ content: 'c\n', offset: 4, next_offset: 6, complete: true }),
+      chunk({ content: '', offset: 6, next_offset: 6, complete: true }),
+    ];
+    const fetchLog: FetchLog = async () => answers.shift() ?? chunk({ content: 'never asked\n', complete: true });
+    const sink = recordingSink();
+    new LogFollower(fetchLog, { run_id: 'r', task_id: 't', type: 'output' }, sink, { intervalMs: 1000 }).start();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(sink.text).toBe('a\nb\nc\n');
+    expect(sink.calls).toEqual(['following', 'reset', 'append', 'append', 'done']);
+    expect(answers).toEqual([]);
   });
 
   it('says older lines were cut, waits for a missing log and stops when told', async () => {

@@ -1,7 +1,7 @@
 // The log viewer's pure parts: the ANSI SGR reader, the capped line store, wrapping maths and highlights.
 import { describe, expect, it } from 'vitest';
 import { applySgr, parseLine, PLAIN, stripAnsi } from '../../src-renderer/lib/ansi';
-import { highlight, indexLines, lineAtRow, LogLines, LogSearch, WrapRows, wrapOffsets } from '../../src-renderer/lib/log-lines';
+import { highlight, indexLines, keptNote, lineAtRow, LogLines, LogSearch, WrapRows, wrapOffsets } from '../../src-renderer/lib/log-lines';
 import { failureReason, formatCpuEfficiency } from '../../src-renderer/lib/failure';
 
 const ESC = '\u001b';
@@ -184,6 +184,49 @@ describe('LogLines', () => {
       ['b', '', true],
       ['ar', '', false],
     ]);
+  });
+});
+
+describe('what the log view says it let go', () => {
+  // The try-out's log: 40 steps of 10,000 lines, opened 3 s in (the view started from the tail of ~60,000 lines).
+  const step = (i: number) => Array.from({ length: 10_000 }, (_, k) => `line ${i * 10_000 + k} of a chatty simulation step\n`).join('');
+  const steps = Array.from({ length: 40 }, (_, i) => step(i + 1));
+
+  it('counts the lines before the tail it started from as well as those dropped while following', () => {
+    const buf = new LogLines(100_000);
+    const before = steps.slice(0, 5).join('');
+    const tail = before.split('\n').slice(-10_001).join('\n');
+    buf.startedAfter(before.length - tail.length);
+    buf.append(tail);
+    for (const s of steps.slice(5)) buf.append(s);
+    const total = 400_000;
+    expect(buf.count).toBe(100_000);
+    // 10,000 tail lines + 350,000 followed, 100,000 held.
+    expect(buf.dropped).toBe(260_000);
+    const neverShown = total - buf.count;
+    // The estimate of the lines before the tail is within 1 % of the 40,000 there were.
+    expect(Math.abs(buf.skippedLines - 40_000)).toBeLessThan(400);
+    expect(Math.abs(buf.dropped + buf.skippedLines - neverShown)).toBeLessThan(400);
+    const note = keptNote(buf, true) ?? '';
+    expect(note).toMatch(/^Showing the last 100,000 lines: about 3\d\d,\d{3} earlier lines were let go/);
+    expect(note).toContain('260,000 while following');
+  });
+
+  it('read from its start: only the exact count of lines let go; nothing let go: no note', () => {
+    const buf = new LogLines(1000);
+    expect(keptNote(buf, false)).toBeNull();
+    buf.append(Array.from({ length: 1500 }, (_, k) => `${k}\n`).join(''));
+    expect(buf.skippedLines).toBe(0);
+    expect(keptNote(buf, false)).toBe('Showing the last 1,000 lines: 500 earlier lines were let go to keep the page fast');
+  });
+
+  it('started from the tail with nothing dropped: says about how many earlier lines are in the download', () => {
+    const buf = new LogLines(1000);
+    buf.startedAfter(400);
+    buf.append('abc\n'.repeat(10));
+    expect(keptNote(buf, true)).toBe('Showing the last 10 lines; about 100 earlier lines are in the download');
+    buf.clear();
+    expect(buf.skippedLines).toBe(0);
   });
 });
 

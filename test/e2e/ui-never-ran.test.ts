@@ -52,7 +52,7 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
     expect(res.status).toBe(422);
     const message = String(res.body.message);
     expect(message).toContain("Task 'after_bad' never ran in attempt 1");
-    expect(message).toContain("Dependency 'bad' failed");
+    expect(message).toContain("its dependency 'bad' failed");
     expect(message).not.toContain('not been submitted yet');
   });
 

@@ -31,9 +31,12 @@ describe('scripthut status says why', () => {
     }
     expect(detail).toContain('ECONNREFUSED');
     const status = await cli(sb, ['status']);
-    expect(status.stdout).toContain('laptop (local): connected');
+    // One word for one state: `backend list` says "ready" for the local backend, so does `status`.
+    const list = await cli(sb, ['backend', 'list']);
+    expect(list.stdout.split('\n').find((l) => l.startsWith('laptop'))).toMatch(/\bready\b/);
+    expect(status.stdout).toContain('laptop (local): ready');
     const line = status.stdout.split('\n').find((l) => l.includes('hpc (slurm)')) ?? '';
-    expect(line).toContain('not connected — ');
+    expect(line).toContain('not ready — ');
     expect(line).toContain('ECONNREFUSED');
     await stopServe(engine);
   }, 120_000);

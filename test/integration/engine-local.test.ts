@@ -172,6 +172,20 @@ describe('cancelling', () => {
     expect(fs.existsSync(path.join(e.work, 'never'))).toBe(false);
   });
 
+  it('cancelling a run with two running tasks: both read "Cancelled by user", exit codes as observed', async () => {
+    const e = await engine();
+    const run = await startRun(e, [task('one', 'sleep 60'), task('two', 'sleep 60')], { max_concurrent: 2 });
+    await waitFor(async () => (await e.eng.api.invoke('runs.get', { id: run.id })).items.every((t) => t.status === 'running'), 'both tasks to be running');
+    await e.eng.api.invoke('runs.cancel', { id: run.id });
+    const done = await waitRunDone(e, run.id);
+    expect(done.status).toBe('cancelled');
+    for (const t of done.items) {
+      expect(t.status).toBe('cancelled');
+      expect(t.error).toBe('Cancelled by user');
+      expect([null, 143]).toContain(t.exit_code);
+    }
+  });
+
   it('cancelling a big run sends one tasks.changed event for its pending tasks, not one task.changed each', async () => {
     const e = await engine({ maxConcurrent: 1 });
     const n = 600;
@@ -223,6 +237,26 @@ describe('cancelling', () => {
     expect(statuses(done.items)).toEqual({ slow: 'cancelled', child: 'dep_failed', grandchild: 'dep_failed', other: 'completed' });
     expect(item(done, 'child').error).toBe("Dependency 'slow' was cancelled");
     expect(done.status).toBe('failed');
+  });
+
+  it('a cancelled run whose failed tasks are rerun and complete reads cancelled, not failed', async () => {
+    const e = await engine();
+    const marker = path.join(e.work, 'second-try');
+    const run = await startRun(e, [
+      task('flaky', `test -f ${marker} || { touch ${marker}; exit 3; }`),
+      task('long', 'sleep 300'),
+    ]);
+    await waitFor(async () => {
+      const r = await e.eng.api.invoke('runs.get', { id: run.id });
+      return item(r, 'flaky').status === 'failed' && item(r, 'long').status === 'running';
+    }, 'flaky to fail while long runs');
+    await e.eng.api.invoke('runs.cancel', { id: run.id });
+    expect((await waitRunDone(e, run.id)).status).toBe('cancelled');
+    await e.eng.api.invoke('runs.rerun', { id: run.id, failed_only: true });
+    const done = await waitRunDone(e, run.id);
+    expect(statuses(done.items)).toEqual({ flaky: 'completed', long: 'cancelled' });
+    expect(done.status).toBe('cancelled');
+    expect((await e.eng.api.invoke('runs.list', {})).runs.find((r) => r.id === run.id)?.status).toBe('cancelled');
   });
 
   it('rerun --failed reruns failed tasks and their dependents, not cancelled ones; a run with nothing failed is refused', async () => {

@@ -63,9 +63,10 @@ describe('the engine reports them', () => {
     cleanups.push(() => eng.close());
     const health = await eng.api.invoke('health', {});
     expect(health.config_warnings.filter((w) => /is not supported yet/.test(w.message))).toEqual([]);
-    const run = await eng.api.invoke('runs.createFromWorkflow', { document: [{ id: 'a', command: 'true', inputs: ['x'], colour: 'red' }] });
+    const run = await eng.api.invoke('runs.createFromWorkflow', { document: { titel: 'x', tasks: [{ id: 'a', command: 'true', inputs: ['x'], colour: 'red' }] } });
     expect(run.warnings).toContainEqual(expect.stringMatching(/'inputs' is not supported yet/));
     expect(run.warnings).toContainEqual(expect.stringMatching(/unknown field 'colour'/));
+    expect(run.warnings).toContainEqual("top level: unknown key 'titel' was ignored; did you mean 'title'?");
     await eng.api.invoke('runs.cancel', { id: run.id }).catch(() => undefined);
   });
 });

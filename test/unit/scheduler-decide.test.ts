@@ -207,6 +207,27 @@ describe('decide', () => {
     if (want.reasons) expect(got.transitions.map((t) => t.reason)).toEqual(want.reasons);
   });
 
+  describe('a job seen dead of a cancel before the cancel committed', () => {
+    const killed = (over: { cancelledByUser?: boolean } = {}): DecideInput => ({
+      kind: 'verdict',
+      transition: { taskId: 'a', from: 'running', to: 'cancelled', reason: 'Cancelled', patch: { status: 'cancelled', exitCode: 143, error: 'Cancelled', finishedAt: NOW } },
+      maxTasks: 10,
+      tooMany: (n) => `${n} > 10`,
+      ...over,
+    });
+    const outcome = (d: Decision) => d.transitions.map((t) => [t.to, t.reason, t.patch.error, t.patch.exitCode]);
+
+    it('reads "Cancelled by user" when the run is being cancelled, exit code as observed', () => {
+      expect(outcome(decide(snap([task('a', 'running')], { cancelRequested: true }), killed(), NOW))).toEqual([['cancelled', 'Cancelled by user', 'Cancelled by user', 143]]);
+    });
+    it('reads "Cancelled by user" when the user is cancelling that task', () => {
+      expect(outcome(decide(snap([task('a', 'running'), task('b', 'running')]), killed({ cancelledByUser: true }), NOW))).toEqual([['cancelled', 'Cancelled by user', 'Cancelled by user', 143]]);
+    });
+    it('a job cancelled by someone else keeps the backend\'s word', () => {
+      expect(outcome(decide(snap([task('a', 'running'), task('b', 'running')]), killed(), NOW))).toEqual([['cancelled', 'Cancelled', 'Cancelled', 143]]);
+    });
+  });
+
   it('does not change the snapshot it was given', () => {
     const s = snap([task('a', 'settling'), task('b', 'pending', { deps: ['a'] })]);
     const copy = structuredClone(s);

@@ -64,6 +64,8 @@ describe('deriveRunStatus', () => {
     { name: 'cancelled by the user → cancelled (not failed)', s: { a: 'completed' as const, b: 'cancelled' as const, c: 'cancelled' as const, d: 'cancelled' as const, e: 'cancelled' as const }, cancel: true, want: 'cancelled' },
     { name: 'cancel requested but a job is still stopping → running', s: { a: 'running' as const, e: 'cancelled' as const }, cancel: true, want: 'running' },
     { name: 'cancel requested after everything completed → completed', s: all('completed'), cancel: true, want: 'completed' },
+    { name: 'completed and cancelled tasks, no cancel request (after a rerun of the failures) → cancelled', s: { a: 'completed' as const, b: 'cancelled' as const, c: 'completed' as const, d: 'cancelled' as const, e: 'completed' as const }, cancel: false, want: 'cancelled' },
+    { name: 'a failed task beside cancelled ones, no cancel request → failed', s: { a: 'completed' as const, b: 'cancelled' as const, c: 'failed' as const, d: 'cancelled' as const, e: 'completed' as const }, cancel: false, want: 'failed' },
     { name: 'one task cancelled without a run cancel → failed', s: { a: 'completed' as const, b: 'cancelled' as const, c: 'completed' as const, d: 'dep_failed' as const, e: 'completed' as const }, cancel: false, want: 'failed' },
   ])('$name', ({ s, cancel, want }) => {
     expect(deriveRunStatus(diamond(s), cancel)).toBe(want);

@@ -96,6 +96,25 @@ describe('parseWorkflow: document shape', () => {
   });
 });
 
+describe('parseWorkflow: unknown top-level keys', () => {
+  it('warns about a misspelt title and suggests the right key', () => {
+    const r = parseWorkflow({ titel: 'My run', tasks: [{ id: 'a', command: 'true' }] });
+    if (!r.ok) throw new Error('expected success');
+    expect(r.warnings).toEqual(["top level: unknown key 'titel' was ignored; did you mean 'title'?"]);
+    expect(r.doc.title).toBeNull();
+  });
+
+  it('warns without a suggestion when nothing is close, and not at all for known keys', () => {
+    const r = parseWorkflow({ title: 't', env: [], env_groups: {}, colour: 'red', tasks: [{ id: 'a', command: 'true' }] });
+    expect(r.warnings).toEqual(["top level: unknown key 'colour' was ignored"]);
+  });
+
+  it('reaches the result of parsing text too', () => {
+    const r = parseWorkflowText('{"tsks": [], "tasks": [{"id": "a", "command": "true"}]}');
+    expect(r.warnings).toEqual(["top level: unknown key 'tsks' was ignored; did you mean 'tasks'?"]);
+  });
+});
+
 describe('parseWorkflow: field validation names task and field', () => {
   const cases: Array<[string, unknown, string]> = [
     ['cpus as a word', t('align', { cpus: 'two' }), `tasks[0] ('align'): 'cpus' must be a positive whole number, got "two"`],
