@@ -140,12 +140,11 @@ export class Store {
   }
   /** Tasks of a backend whose job exists or may exist (in-flight), across all runs. */
   inFlightTasks(backend: string): TaskRow[] {
-    // Through the backend's unfinished runs (runs_backend_status) and each run's in-flight range of
-    // tasks_run_status_seq: a few index probes per active run, and no index over status alone for every status
-    // write to keep (migration 14). A task in flight makes its run running, so finished runs hold none.
-    return this.st(`SELECT t.* FROM runs r CROSS JOIN tasks t INDEXED BY tasks_run_status_seq
-      ON t.run_id = r.id AND t.status IN ('submitted','queued','running','settling')
-      WHERE r.backend_name = ? AND r.status IN ('pending','running') ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
+    // CROSS JOIN keeps tasks as the outer loop (through tasks_in_flight): the cost is the jobs in flight, not every
+    // task of every active run on the backend, which the planner would otherwise scan. The status test is written
+    // exactly as the index's WHERE (migration 14), so the planner sees that the query implies it.
+    return this.st(`SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id
+      WHERE (t.status = 'submitted' OR t.status = 'queued' OR t.status = 'running' OR t.status = 'settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all(backend) as TaskRow[];
   }
   setSubmitTag(runId: string, taskId: string, tag: string | null): void {
     this.st('UPDATE tasks SET submit_tag = ? WHERE run_id = ? AND task_id = ?').run(tag, runId, taskId);
