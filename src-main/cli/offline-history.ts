@@ -29,7 +29,8 @@ export class OfflineHistory {
     if (!fs.existsSync(file)) return null;
     const store = new Store(file, { readonly: true, nativeBinding });
     const version = store.db.pragma('user_version', { simple: true }) as number;
-    const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+    // The highest version, not the last entry: branches append their reserved numbers in merge order.
+    const latest = Math.max(0, ...MIGRATIONS.map((m) => m.version));
     if (version !== latest) {
       store.close();
       throw new NeedsEngineError(`the history in ${file} has schema ${version}, this version reads ${latest}`);

@@ -143,7 +143,8 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
       d.runPatch.cancelRequested = true;
       run.cancelRequested = true;
       for (const t of tasks.values()) {
-        if (t.status === 'pending') push({ taskId: t.id, from: 'pending', to: 'cancelled', reason: 'Cancelled by user', patch: { status: 'cancelled', error: 'Cancelled by user', finishedAt: now } });
+        // No finish time for a task that never ran (as Store.finishPendingTasks writes it): the transition has it.
+        if (t.status === 'pending') push({ taskId: t.id, from: 'pending', to: 'cancelled', reason: 'Cancelled by user', patch: { status: 'cancelled', error: 'Cancelled by user' } });
       }
       for (const t of tasks.values()) if (isInFlight(t.status) && t.status !== 'settling') d.jobsToCancel.push(t.id);
       break;

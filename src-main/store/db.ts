@@ -65,7 +65,11 @@ export function migrate(db: Db): void {
     throw new Error(`This data folder was written by a newer ScriptHut (schema ${current}; this version knows up to ${latest}). Update the app.`);
   }
   for (const m of ordered) {
-    if (m.version <= current) continue;
+    if (m.version <= current) {
+      // Merged after a higher version that this store already has: applied without touching user_version.
+      if (m.missingFrom?.(db)) db.transaction(() => db.exec(m.sql))();
+      continue;
+    }
     db.transaction(() => {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

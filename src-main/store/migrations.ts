@@ -1,6 +1,16 @@
 // Numbered migrations. Never edit a shipped one: add the next number. PRAGMA user_version records the last applied.
+import type Database from 'better-sqlite3';
 
-export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+export const MIGRATIONS: ReadonlyArray<{
+  version: number;
+  name: string;
+  sql: string;
+  /**
+   * For a version merged after a higher one: true when a store already past it has not had it (migrate() then
+   * applies it). The SQL must be safe to run once on such a store.
+   */
+  missingFrom?: (db: Database.Database) => boolean;
+}> = [
   {
     version: 1,
     name: 'runs, tasks, attempts, transitions, external jobs, command log',
@@ -364,5 +374,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       INSERT INTO run_graph_edges (run_id, to_node, from_node, n)
         SELECT t.run_id, coalesce(CASE WHEN instr(t.task_id, '.') > 1 THEN substr(t.task_id, 1, instr(t.task_id, '.') - 1) END, t.task_id), coalesce(CASE WHEN instr(d.value, '.') > 1 THEN substr(d.value, 1, instr(d.value, '.') - 1) END, d.value), count(*) FROM tasks t, json_each(t.def_json, '$.deps') d GROUP BY 1, 2, 3;
     `,
+  },
+  {
+    version: 14,
+    name: 'tasks: the in-flight index tests status with comparisons instead of an IN list',
+    // Cancelling 100,000 pending tasks paid ~0.25 s for tasks_in_flight although none of them is in it: for every
+    // updated row SQLite tests the index's WHERE on the row before and after, and an IN list of more than two
+    // values is tested by a lookup in a temporary table. Four equalities joined by OR are plain comparisons. The
+    // index holds the same rows; Store.inFlightTasks writes the test exactly this way so the planner uses it.
+    sql: `
+      DROP INDEX IF EXISTS tasks_in_flight;
+      CREATE INDEX tasks_in_flight ON tasks(status) WHERE status = 'submitted' OR status = 'queued' OR status = 'running' OR status = 'settling';
+    `,
+    missingFrom: (db) => !/status = 'settling'/.test((db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'tasks_in_flight'`).pluck().get() as string | undefined) ?? ''),
   },
 ];

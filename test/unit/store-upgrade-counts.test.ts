@@ -93,8 +93,9 @@ describe('upgrading a schema-9 database to 12', () => {
       // The finished runs got their counts at upgrade; the running ones have none.
       const kept = upgraded.db.prepare('SELECT id, task_counts FROM runs ORDER BY id').all() as Array<{ id: string; task_counts: string | null }>;
       expect(kept.filter((k) => k.task_counts !== null).map((k) => k.id)).toEqual(['r0', 'r2', 'r4']);
-      // The in-flight lookup goes through the partial index.
-      const plan = upgraded.db.prepare(`EXPLAIN QUERY PLAN SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id WHERE t.status IN ('submitted','queued','running','settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all('hpc') as Array<{ detail: string }>;
+      // The in-flight lookup goes through the partial index (its WHERE as migration 14 writes it).
+      const plan = upgraded.db.prepare(`EXPLAIN QUERY PLAN SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id
+      WHERE (t.status = 'submitted' OR t.status = 'queued' OR t.status = 'running' OR t.status = 'settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all('hpc') as Array<{ detail: string }>;
       expect(plan.map((p) => p.detail).join('\n')).toContain('tasks_in_flight');
     } finally {
       upgraded.close();
