@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const graphNodes = await page.getByTestId('dag-node').count();
     const tl0 = Date.now();
     await page.getByTestId('run-view-timeline').click();
-    await page.locator('[data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid="timeline-group"], [data-testid="gantt-row"]').first().waitFor({ timeout: 60_000 });
     const timelineMs = Date.now() - tl0;
     await page.getByTestId('run-view-table').click();
     const serverCall = async (path: string): Promise<{ ms: number; bytes: number }> => {
