@@ -139,7 +139,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
         closed = true;
         await engine.close();
         for (const fn of closers) await fn().catch(() => undefined);
-        stopBackups();
+        await stopBackups();
         store.close();
         lock.release();
       },

@@ -33,11 +33,20 @@ export function listBackups(dataDir: string): BackupInfo[] {
     .sort((a, b) => b.day.localeCompare(a.day));
 }
 
+/** Thrown (and swallowed by scheduleBackups) when a backup is abandoned because the store is closing. */
+export class BackupAbandonedError extends Error {
+  constructor() {
+    super('backup abandoned: the store is closing');
+    this.name = 'BackupAbandonedError';
+  }
+}
+
 /**
  * Today's backup if there is none yet, then prune to the newest BACKUPS_KEPT. Returns the file written, or null
- * when today's already exists. Written to a temporary name first so a crash never leaves a half backup.
+ * when today's already exists. Written to a temporary name first so a crash never leaves a half backup; an
+ * abandoned or failed one removes its temporary file.
  */
-export async function backupIfDue(db: Db, dataDir: string, now = new Date()): Promise<string | null> {
+export async function backupIfDue(db: Db, dataDir: string, now = new Date(), signal?: AbortSignal): Promise<string | null> {
   const day = now.toISOString().slice(0, 10);
   const dir = backupDir(dataDir);
   const file = path.join(dir, `scripthut-${day}.db`);
@@ -45,19 +54,57 @@ export async function backupIfDue(db: Db, dataDir: string, now = new Date()): Pr
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${file}.partial`;
   fs.rmSync(tmp, { force: true });
-  await db.backup(tmp);
+  const stopIfAborted = () => {
+    if (signal?.aborted) throw new BackupAbandonedError();
+  };
+  try {
+    stopIfAborted();
+    // better-sqlite3 copies page batches between event-loop turns; the progress hook is where an abandon can
+    // stop it before the connection it reads from is closed.
+    await db.backup(tmp, { progress: () => (stopIfAborted(), undefined) });
+    stopIfAborted();
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   fs.renameSync(tmp, file);
   for (const old of listBackups(dataDir).slice(BACKUPS_KEPT)) fs.rmSync(old.file, { force: true });
   return file;
 }
 
-/** Check the day's backup every hour while the engine runs; returns a stop function. */
-export function scheduleBackups(db: Db, dataDir: string, onError: (err: Error) => void = (e) => console.warn(`[backup] ${e.message}`)): () => void {
-  const run = () => void backupIfDue(db, dataDir).catch(onError);
+/**
+ * Check the day's backup every hour while the engine runs. Returns a stop function to await before closing the
+ * store: it stops the timer and abandons a backup in flight (its partial file removed), so no page copy runs on
+ * a closed connection.
+ */
+export function scheduleBackups(
+  db: Db,
+  dataDir: string,
+  onError: (err: Error) => void = (e) => console.warn(`[backup] ${e.message}`),
+): () => Promise<void> {
+  const abort = new AbortController();
+  let inFlight: Promise<void> | null = null;
+  const run = () => {
+    if (inFlight || abort.signal.aborted) return;
+    inFlight = backupIfDue(db, dataDir, new Date(), abort.signal)
+      .then(
+        () => undefined,
+        (err: Error) => {
+          if (!(err instanceof BackupAbandonedError)) onError(err);
+        },
+      )
+      .finally(() => {
+        inFlight = null;
+      });
+  };
   run();
   const timer = setInterval(run, 60 * 60_000);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    abort.abort();
+    await inFlight;
+  };
 }
 
 /**
