@@ -61,7 +61,7 @@ export class Store {
 
   constructor(file: string, opts: StoreOptions = {}) {
     this.db = openDatabase(file, opts);
-    this.checkpointer = opts.readonly ? null : new WalCheckpointer(this.db);
+    this.checkpointer = opts.readonly ? null : new WalCheckpointer(this.db, { nativeBinding: opts.nativeBinding });
     this.commandLogRetention = opts.commandLogRetention ?? COMMAND_LOG_RETENTION_DEFAULT;
     // Backfill after migration 10, and anything written since the last engine without going through it.
     if (!opts.readonly) this.tx(() => syncUsageLedger(this.db));

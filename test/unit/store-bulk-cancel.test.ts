@@ -86,7 +86,7 @@ describe('cancelling tasks that never started', () => {
 });
 
 describe('WAL checkpoints', () => {
-  it('are not run inside commits; the store copies the WAL into the file after writes', () => {
+  it('are not run inside commits; the store copies the WAL into the file after writes', async () => {
     const file = path.join(dir, 'wal.db');
     const s = new Store(file);
     expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_BOUND_PAGES);
@@ -102,7 +102,7 @@ describe('WAL checkpoints', () => {
     const walPages = fs.statSync(`${file}-wal`).size / 4096;
     expect(walPages).toBeGreaterThan(1000);
     const fileBefore = fs.statSync(file).size;
-    s.checkpointer?.checkpoint();
+    await s.checkpointer?.checkpoint();
     expect(fs.statSync(file).size).toBeGreaterThan(fileBefore);
     // Everything is in the file now: a restart from the file alone (no WAL) sees every task.
     s.close();
