@@ -5,7 +5,8 @@ import type { EnvRule, TaskDefinition } from '../../src-shared/workflow/types';
 import type { Backend } from '../backends/types';
 import type { TaskRow } from '../store/rows';
 
-export type GeneratedResult = { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]> } | { ok: false; error: string };
+/** `warnings` are located by the file read and the generator (they reach the user as a notification). */
+export type GeneratedResult = { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]>; warnings: string[] } | { ok: false; error: string };
 
 export async function generatedTasks(b: Backend, row: TaskRow, def: TaskDefinition, existing: TaskDefinition[]): Promise<GeneratedResult> {
   const file = def.generates_source as string;
@@ -24,5 +25,5 @@ export async function generatedTasks(b: Backend, row: TaskRow, def: TaskDefiniti
   }
   const res = extendWorkflow(existing, doc, row.task_id);
   if (!res.ok) return { ok: false, error: `generated tasks rejected: ${res.errors.map((e) => e.message).join('; ')}` };
-  return { ok: true, tasks: res.tasks, env: res.env, envGroups: res.env_groups };
+  return { ok: true, tasks: res.tasks, env: res.env, envGroups: res.env_groups, warnings: res.warnings.map((w) => `${p}: ${w}`) };
 }

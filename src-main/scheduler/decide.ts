@@ -34,7 +34,9 @@ export interface Snapshot {
   taskCount: number;
 }
 
-export type GeneratedOutcome = { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]> } | { ok: false; error: string };
+export type GeneratedOutcome =
+  | { ok: true; tasks: TaskDefinition[]; env: EnvRule[]; envGroups: Record<string, EnvRule[]>; warnings?: string[] }
+  | { ok: false; error: string };
 
 export type DecideInput =
   /** A job's verdict (or an expired timer) for one task; `generated` when it was a generator that completed. */
@@ -122,6 +124,11 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
         d.runPatch.env = { env: [...run.env.env, ...gen.env], env_groups: { ...run.env.env_groups, ...gen.envGroups } };
       }
       if (gen?.ok) for (const def of gen.tasks) d.newTasks.push({ def, generatedBy: row.id });
+      if (gen?.ok && gen.warnings?.length) {
+        // What createFromWorkflow answers its caller with; a generator has no caller, so the user is told here.
+        const n = gen.warnings.length;
+        d.notifications.push({ kind: 'workflow_warning', level: 'info', title: `Workflow ${n === 1 ? 'warning' : `warnings (${n})`}: ${row.id}`, body: `${run.workflowName}: ${gen.warnings.join('\n')}`, run_id: run.id, task_id: row.id });
+      }
       if (t.to === 'failed') {
         // The retry is a new attempt of the same task, not a second announcement.
         const r = retry(tasks.get(row.id) as TaskRuntime);

@@ -152,7 +152,7 @@ export const LogChunkSchema = z.object({
 export type LogChunk = z.infer<typeof LogChunkSchema>;
 
 export const NotificationSchema = z.object({
-  kind: z.enum(['run_scheduled', 'task_failed', 'run_done', 'budget']),
+  kind: z.enum(['run_scheduled', 'task_failed', 'run_done', 'budget', 'workflow_warning']),
   level: z.enum(['info', 'success', 'error']),
   title: z.string(),
   body: z.string(),
