@@ -142,11 +142,11 @@ describe('verdicts from qstat -x -f', () => {
     expect(pro.has('1740')).toBe(false);
   });
   it('keeps times and memory', () => {
-    expect(pro.get('1734')).toMatchObject({ startedAt: '2026-11-30T18:00:01Z', finishedAt: '2026-11-30T18:01:01Z', maxRss: '5120kb' });
+    expect(pro.get('1734')).toMatchObject({ startedAt: '2026-11-30T18:00:01Z', finishedAt: '2026-11-30T18:01:01Z', maxRss: '5120K' });
   });
   it("reads Torque's XML form", () => {
     const torque = parsePbsAccounting(fixture('qstat-xf-torque.xml'));
-    expect(torque.get('4190')).toMatchObject({ outcome: 'completed', exitCode: 0, maxRss: '3400kb' });
+    expect(torque.get('4190')).toMatchObject({ outcome: 'completed', exitCode: 0, maxRss: '3400K' });
     expect(torque.get('4191')).toMatchObject({ outcome: 'failed', exitCode: 3 });
     expect(parsePbsRecentJobs(fixture('qstat-xf-torque.xml'))).toContainEqual({ jobId: '4191', name: 'fail.r0-fail-1-&x' });
   });

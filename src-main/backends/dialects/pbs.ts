@@ -280,6 +280,30 @@ export function pbsCpuEfficiency(a: Map<string, string>): number | null {
   return Math.round((cput / (wall * jobCpus(a))) * 1000) / 10;
 }
 
+/** PBS and Torque size suffixes in bytes; a word is 8 bytes (64-bit hosts). A bare number is bytes. */
+const SIZE_BYTES: Record<string, number> = {
+  b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4, pb: 1024 ** 5,
+  w: 8, kw: 8 * 1024, mw: 8 * 1024 ** 2, gw: 8 * 1024 ** 3, tw: 8 * 1024 ** 4, pw: 8 * 1024 ** 5,
+};
+
+/** Bytes in a PBS size ("5120kb", "2gb", "1048576b", "300kw", "4096"); null when it is not one. */
+export function pbsSizeBytes(value: string | undefined): number | null {
+  const m = /^(\d+)\s*([kmgtp]?[bw])?$/i.exec((value ?? '').trim());
+  if (!m) return null;
+  const unit = SIZE_BYTES[(m[2] ?? 'b').toLowerCase()];
+  return unit === undefined ? null : Number(m[1]) * unit;
+}
+
+/**
+ * The job's peak memory as sacct's MaxRSS writes it (KiB, "5120K"), so the task table, right-sizing and cost read
+ * PBS and Slurm alike: PBS Pro and Torque print `resources_used.mem` in their own units (bytes, words, kb…), and
+ * some Torque hosts report only `resources_used.vmem`, which is then the best figure there is.
+ */
+export function pbsMaxRss(a: Map<string, string>): string | null {
+  const bytes = pbsSizeBytes(a.get('resources_used.mem')) ?? pbsSizeBytes(a.get('resources_used.vmem'));
+  return bytes === null ? null : `${Math.ceil(bytes / 1024)}K`;
+}
+
 /** PBS's reading of a finished job: exit 0 completed; 256+N killed by signal N (271 = qdel's SIGTERM). */
 export function pbsVerdict(job: PbsJob): Verdict | null {
   const a = job.attrs;
@@ -291,7 +315,7 @@ export function pbsVerdict(job: PbsJob): Verdict | null {
   const finishedAt = pbsTimeToIso(a.get('comp_time') ?? a.get('obittime') ?? a.get('mtime'));
   const used = walltimeSeconds(a.get('resources_used.walltime'));
   const limit = walltimeSeconds(a.get('resource_list.walltime'));
-  const base = { startedAt, finishedAt, maxRss: a.get('resources_used.mem') ?? null, cpuEfficiency: pbsCpuEfficiency(a) };
+  const base = { startedAt, finishedAt, maxRss: pbsMaxRss(a), cpuEfficiency: pbsCpuEfficiency(a) };
   const exitCode = code >= 256 ? 128 + (code - 256) : code < 0 ? null : code;
   if (code !== 0 && used !== null && limit !== null && used >= limit) {
     return { outcome: 'failed', exitCode, reason: 'Exceeded walltime', schedulerState: 'WALLTIME_EXCEEDED', ...base };
