@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { createRunAndWait, hostApi, openApp } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -15,30 +16,16 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
   let host: RealHost;
   let browser: Browser;
   let runId = '';
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${host.engine.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
 
   beforeAll(async () => {
     ensureRendererBuilt();
     mkdirSync(SHOTS, { recursive: true });
     host = await startRealHost();
-    const created = await api('POST', '/runs', {
-      backend: 'local',
-      document: { title: 'never ran', tasks: [{ id: 'bad', command: 'echo boom >&2; exit 3', memory: '10M' }, { id: 'after_bad', command: 'echo never', deps: ['bad'], memory: '10M' }] },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(200);
-    runId = created.body.id as string;
-    for (let i = 0; i < 300; i++) {
-      const run = await api('GET', `/runs/${runId}`);
-      if (run.body.status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    runId = await createRunAndWait(
+      host,
+      { title: 'never ran', tasks: [{ id: 'bad', command: 'echo boom >&2; exit 3', memory: '10M' }, { id: 'after_bad', command: 'echo never', deps: ['bad'], memory: '10M' }] },
+      'failed',
+    );
     browser = await openBrowser();
   }, 120_000);
 
@@ -48,7 +35,7 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
   });
 
   it('the API says the task never ran and why, not "not submitted yet"', async () => {
-    const res = await api('GET', `/runs/${runId}/tasks/after_bad/logs?type=output`);
+    const res = await hostApi(host, 'GET', `/runs/${runId}/tasks/after_bad/logs?type=output`);
     expect(res.status).toBe(422);
     const message = String(res.body.message);
     expect(message).toContain("Task 'after_bad' never ran in attempt 1");
@@ -63,8 +50,7 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
       if (r.url().includes('/tasks/after_bad/log')) logCalls.push(r.url());
     });
     await page.setViewportSize({ width: 1024, height: 800 });
-    await page.goto(`http://127.0.0.1:${host.engine.port}/#token=${host.engine.token}`);
-    await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), `#/runs/${runId}/tasks/after_bad/log`);
+    await openApp(page, host, `/runs/${runId}/tasks/after_bad/log`);
     await page.getByTestId('log-never-ran').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('log-never-ran').textContent()).toContain('never ran');
     await page.waitForTimeout(2500);
@@ -90,14 +76,10 @@ describe.skipIf(skipBrowser)('a task that never ran (real host, local backend)',
   });
 
   it('at 1024 px the task panel keeps the name of a failed, retried task readable (the job id gives way first)', async () => {
-    const created = await api('POST', '/runs', { backend: 'local', document: { title: 'narrow', tasks: [{ id: 'fit.a', command: 'exit 3', memory: '10M', retries: 1 }] } });
-    const id = created.body.id as string;
-    for (let i = 0; i < 300 && (await api('GET', `/runs/${id}`)).body.status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 200));
+    const id = await createRunAndWait(host, { title: 'narrow', tasks: [{ id: 'fit.a', command: 'exit 3', memory: '10M', retries: 1 }] }, 'failed');
     const { page } = browser;
     await page.setViewportSize({ width: 1024, height: 800 });
-    await page.goto(`http://127.0.0.1:${host.engine.port}/#token=${host.engine.token}`);
-    await page.getByTestId('nav-runs').waitFor({ timeout: 15_000 });
-    await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), `#/runs/${id}/tasks/fit.a`);
+    await openApp(page, host, `/runs/${id}/tasks/fit.a`);
     await page.getByTestId('attempt-select').waitFor({ timeout: 15_000 });
     const name = page.getByTestId('task-panel-name');
     const [scroll, client] = await name.evaluate((e: { scrollWidth: number; clientWidth: number }) => [e.scrollWidth, e.clientWidth]);

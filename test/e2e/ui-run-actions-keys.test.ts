@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
+import { createRunAndWait, openApp } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 
@@ -11,20 +12,11 @@ describe.skipIf(skipBrowser)('run actions from the keyboard (real host, local ba
   let host: RealHost;
   let browser: Browser;
   let runId = '';
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${host.engine.token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await res.json()) as Record<string, unknown>;
-  };
 
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost();
-    runId = (await api('POST', '/runs', { backend: 'local', document: { title: 'keys', tasks: [{ id: 'a', command: 'true', memory: '10M' }] } })).id as string;
-    for (let i = 0; i < 300 && (await api('GET', `/runs/${runId}`)).status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 200));
+    runId = await createRunAndWait(host, { title: 'keys', tasks: [{ id: 'a', command: 'true', memory: '10M' }] }, 'completed');
     browser = await openBrowser();
   }, 120_000);
 
@@ -35,7 +27,7 @@ describe.skipIf(skipBrowser)('run actions from the keyboard (real host, local ba
 
   it('Enter on Delete asks for confirmation and stays on the list; Enter on the row still opens the run', async () => {
     const { page } = browser;
-    await page.goto(`http://127.0.0.1:${host.engine.port}/#token=${host.engine.token}`);
+    await openApp(page, host);
     await page.getByTestId('nav-runs').click();
     const row = page.locator(`[data-testid="run-row"][data-run-id="${runId}"]`);
     await row.waitFor({ timeout: 15_000 });

@@ -2,14 +2,13 @@
 // page's first runs.get is on its way; its task/run events then arrive before there are rows to patch. This used
 // to leave the page showing the run as running forever (ui-outputs and ui-themes timed out under load because of
 // it). Here the first read is held on purpose until the engine says the run is finished, so the order is certain.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
-import { openWelcome } from './workflow-upload';
+import { engineRun, openWelcome, pickWorkflowFile } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
@@ -17,25 +16,22 @@ const POLL = { timeout: 30_000 };
 describe.skipIf(skipBrowser)('Run page catches up with events that came before its first read (real host)', () => {
   let host: RealHost;
   let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'scripthut-catch-up-'));
-  const gate = join(dir, 'gate');
+  // In the host's throw-away folder: stop() removes it.
+  let gate = '';
 
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost();
+    gate = join(dirname(host.dataDir), 'gate');
     browser = await openBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await host?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  async function engineStatus(id: string): Promise<string> {
-    const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs/${id}`, { headers: { authorization: `Bearer ${host.engine.token}` } });
-    return ((await res.json()) as { status: string }).status;
-  }
+  const engineStatus = async (id: string) => (await engineRun(host, id)).status;
 
   it('shows the run completed although its first read said running', async () => {
     const { page } = browser;
@@ -59,9 +55,7 @@ describe.skipIf(skipBrowser)('Run page catches up with events that came before i
       );
     });
 
-    const file = join(dir, 'gated.json');
-    writeFileSync(file, JSON.stringify({ title: 'Gated', tasks: [{ id: 'gated', command: `while [ ! -e '${gate}' ]; do sleep 0.1; done; echo through` }] }));
-    await page.getByTestId('workflow-file').setInputFiles(file);
+    await pickWorkflowFile(page, host, 'gated', { title: 'Gated', tasks: [{ id: 'gated', command: `while [ ! -e '${gate}' ]; do sleep 0.1; done; echo through` }] });
     const runId = await held;
     expect(await engineStatus(runId)).not.toBe('completed');
 
