@@ -94,6 +94,11 @@ function intOpt(ctx: CliContext, name: string): number | undefined {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** True for the engine's "workflow is invalid" answer (as opposed to e.g. an unknown --backend). */
+function hasWorkflowErrors(details: unknown): boolean {
+  return typeof details === 'object' && details !== null && Array.isArray((details as { errors?: unknown }).errors);
+}
+
 async function watchRun(ctx: CliContext, id: string, intervalS: number, exitStatus: boolean): Promise<number> {
   const client = ctx.client();
   let lastLine = '';
@@ -153,7 +158,13 @@ export const COMMANDS: CommandDef[] = [
         throw new UsageError(`Cannot read workflow file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
       const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
-      const run = await ctx.client().invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') });
+      const run = await ctx.client()
+        .invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') })
+        .catch((err: unknown) => {
+          // The engine sees only the text; the file name is what makes "line 3, column 13" findable.
+          if (err instanceof ApiError && err.code === 'bad_input' && hasWorkflowErrors(err.details)) throw new ApiError(err.code, `${file}: ${err.message}`, err.details);
+          throw err;
+        });
       for (const w of run.warnings ?? []) ctx.err(`warning: ${file}: ${w}`);
       if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
       if (ctx.json) printJson(ctx, run);
