@@ -84,15 +84,22 @@ async function allTaskPages(client: Client, query: Record<string, unknown>): Pro
   return { ...first, items, item_limit: undefined };
 }
 
-function intOpt(ctx: CliContext, name: string): number | undefined {
+/** A whole-number option; `min` 1 where 0 makes no sense (a page of 0, a watch that polls without pause). */
+function intOpt(ctx: CliContext, name: string, min = 0): number | undefined {
   const v = ctx.opts[name];
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got '${String(v)}'`);
+  if (n < min) throw new UsageError(`--${name} must be at least ${min}, got ${n}`);
   return n;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True for the engine's "workflow is invalid" answer (as opposed to e.g. an unknown --backend). */
+function hasWorkflowErrors(details: unknown): boolean {
+  return typeof details === 'object' && details !== null && Array.isArray((details as { errors?: unknown }).errors);
+}
 
 async function watchRun(ctx: CliContext, id: string, intervalS: number, exitStatus: boolean): Promise<number> {
   const client = ctx.client();
@@ -153,7 +160,13 @@ export const COMMANDS: CommandDef[] = [
         throw new UsageError(`Cannot read workflow file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
       const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
-      const run = await ctx.client().invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent') });
+      const run = await ctx.client()
+        .invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent', 1) })
+        .catch((err: unknown) => {
+          // The engine sees only the text; the file name is what makes "line 3, column 13" findable.
+          if (err instanceof ApiError && err.code === 'bad_input' && hasWorkflowErrors(err.details)) throw new ApiError(err.code, `${file}: ${err.message}`, err.details);
+          throw err;
+        });
       for (const w of run.warnings ?? []) ctx.err(`warning: ${file}: ${w}`);
       if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
       if (ctx.json) printJson(ctx, run);
@@ -178,7 +191,7 @@ export const COMMANDS: CommandDef[] = [
     },
     async run(ctx) {
       const str = (name: string) => ctx.opts[name] as string | undefined;
-      const asked = intOpt(ctx, 'limit') ?? 20;
+      const asked = intOpt(ctx, 'limit', 1) ?? 20;
       const page = await ctx.client().invoke('runs.list', {
         limit: asked,
         workflow: str('workflow'),
@@ -221,7 +234,7 @@ export const COMMANDS: CommandDef[] = [
         q: ctx.opts.search as string | undefined,
         sort: ctx.opts.sort as string | undefined,
         order: ctx.opts.order as string | undefined,
-        limit: intOpt(ctx, 'limit'),
+        limit: intOpt(ctx, 'limit', 1),
         offset: intOpt(ctx, 'offset'),
       };
       const client = ctx.client();
@@ -245,7 +258,7 @@ export const COMMANDS: CommandDef[] = [
     args: ['id'],
     summary: 'Follow a run until it finishes',
     options: { 'exit-status': { type: 'boolean', help: 'exit 1 unless the run completes' }, interval: { type: 'string', help: 'seconds between checks (default 2)' } },
-    run: (ctx) => watchRun(ctx, ctx.args[0] as string, intOpt(ctx, 'interval') ?? 2, !!ctx.opts['exit-status']),
+    run: (ctx) => watchRun(ctx, ctx.args[0] as string, intOpt(ctx, 'interval', 1) ?? 2, !!ctx.opts['exit-status']),
   },
   {
     path: ['run', 'logs'],
@@ -381,7 +394,7 @@ export const COMMANDS: CommandDef[] = [
     summary: 'The commands the app ran on a backend, newest first, and its scheduler RPC count',
     options: { limit: { type: 'string', help: 'how many (default 50)' } },
     async run(ctx) {
-      const res = await ctx.client().invoke('backends.commands', { name: ctx.args[0], limit: intOpt(ctx, 'limit') ?? 50 });
+      const res = await ctx.client().invoke('backends.commands', { name: ctx.args[0], limit: intOpt(ctx, 'limit', 1) ?? 50 });
       if (ctx.json) printJson(ctx, res);
       else {
         ctx.out(`Commands since the engine started: ${Object.entries(res.counts).map(([k, n]) => `${n} ${k}`).join(', ') || '(none counted)'}`);

@@ -24,12 +24,13 @@ export function localCommands(table: () => CompletionCommand[], globals: string[
         }
         const loaded = parseConfigText(text, file);
         if (ctx.json) {
-          ctx.out(JSON.stringify(loaded.ok ? { file, valid: true, warnings: loaded.warnings, backends: loaded.config.backends.map((b) => ({ name: b.name, type: b.type })) } : { file, valid: false, error: loaded.error }, null, 2));
+          ctx.out(JSON.stringify(loaded.ok ? { file, valid: true, warnings: loaded.warnings, backends: loaded.config.backends.map((b) => ({ name: b.name, type: b.type })) } : { file, valid: false, error: loaded.error, warnings: loaded.warnings ?? [] }, null, 2));
         } else if (loaded.ok) {
           for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
           ctx.out(`${file} is valid: ${loaded.config.backends.length} backend(s)${loaded.config.backends.length ? ` (${loaded.config.backends.map((b) => `${b.name}: ${b.type}`).join(', ')})` : ''}.`);
         } else {
           ctx.err(loaded.error.message);
+          for (const w of loaded.warnings ?? []) ctx.err(`warning: ${w}`);
         }
         return loaded.ok ? 0 : 2;
       },

@@ -34,7 +34,8 @@ export interface ConfigWarning {
 
 export type LoadedConfig =
   | { ok: true; config: ScripthutConfig; file: string | null; warnings: string[]; warningDetails: ConfigWarning[] }
-  | { ok: false; error: ConfigLoadError };
+  // warnings: what the broken file would also be warned about, so all problems are fixed in one pass.
+  | { ok: false; error: ConfigLoadError; warnings?: string[]; warningDetails?: ConfigWarning[] };
 
 export function homeDir(env: NodeJS.ProcessEnv): string {
   return env.HOME || os.homedir();
@@ -102,7 +103,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     const lines = checked.errors.map((i) => `  ${at(i)}${i.message}`);
     const count = checked.errors.length === 1 ? '1 problem' : `${checked.errors.length} problems`;
     const message = `${file} has ${count}:\n${lines.join('\n')}`;
-    return { ok: false, error: { file, message, issues: checked.errors.map(({ path: p, message: m, line }) => ({ path: p, message: m, line: line ?? null })) } };
+    return { ok: false, error: { file, message, issues: checked.errors.map(({ path: p, message: m, line }) => ({ path: p, message: m, line: line ?? null })) }, warnings, warningDetails };
   }
   const config = expandConfigPaths(checked.config, { home: homeDir(env), configDir: path.dirname(file) });
   return { ok: true, config, file, warnings, warningDetails };

@@ -71,7 +71,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
   try {
     const loaded = loadConfig({ configPath: opts.configPath, env: opts.env });
     const config = loaded.ok ? loaded.config : null;
-    for (const w of loaded.ok ? loaded.warnings : []) console.warn(`[config] ${w}`);
+    for (const w of loaded.warnings ?? []) console.warn(`[config] ${w}`);
     const dbFile = path.join(opts.dataDir, 'scripthut.db');
     const store = new Store(dbFile, { nativeBinding: opts.nativeBinding, commandLogRetention: config?.settings.command_log_retention });
     const stopBackups = scheduleBackups(store.db, opts.dataDir);
@@ -111,7 +111,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       dataDir: opts.dataDir,
       version: opts.version,
       timers,
-      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error, warnings: loaded.ok ? loaded.warningDetails : [] },
+      config: { file: loaded.ok ? loaded.file : loaded.error.file, error: loaded.ok ? null : loaded.error, warnings: loaded.warningDetails ?? [] },
       env: makeEnvResolver(envLayers(config)),
       demoWorkflowPath: demo && fs.existsSync(demo) ? demo : null,
       prompts,

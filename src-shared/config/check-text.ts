@@ -49,7 +49,8 @@ export function checkConfigText(text: string, options: ParseConfigOptions = {}):
     const pos = span ? lc.linePos(span.from) : null;
     return { severity, path: issue.path, message: issue.message, line: pos?.line ?? null, col: pos?.col ?? null, from: span?.from ?? 0, to: span?.to ?? Math.min(text.length, 1) };
   };
-  const warnings = result.warnings.map(toDiag('warning'));
+  // In file order, as an editor's problem list reads (the checks that find them run section by section).
+  const warnings = result.warnings.map(toDiag('warning')).sort((a, b) => a.from - b.from);
   if (!result.ok) return { config: null, syntaxError: false, errors: result.issues.map(toDiag('error')), warnings, yamlErrors: [] };
   return { config: result.config, syntaxError: false, errors: [], warnings, yamlErrors: [] };
 }

@@ -212,11 +212,14 @@ export function validateConfig(obj: unknown, options: ParseConfigOptions = {}): 
       }
     }
   }
-  if (errors.length) return { ok: false, issues: errors, warnings };
+  // Keys not supported yet are found in the raw object, so a file with errors reports them too: the user fixes
+  // everything in one pass instead of meeting the warnings only after the errors are gone.
+  const unsupported = () => findUnsupportedConfigKeys(root).map((k) => located(k.segments, root, unsupportedMessage(k.instead)));
+  if (errors.length) return { ok: false, issues: errors, warnings: [...warnings, ...unsupported()] };
 
   const parsed = configSchemas.config.safeParse(root, { error: friendlyMessage });
   if (!parsed.success) {
-    return { ok: false, issues: parsed.error.issues.map((i) => zodIssueToConfigIssue(i, root)), warnings };
+    return { ok: false, issues: parsed.error.issues.map((i) => zodIssueToConfigIssue(i, root)), warnings: [...warnings, ...unsupported()] };
   }
   const cpuCount = options.cpuCount && options.cpuCount > 0 ? Math.floor(options.cpuCount) : FALLBACK_CPU_COUNT;
   const config = fillDefaults(parsed.data as ScripthutConfig, cpuCount);

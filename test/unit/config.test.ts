@@ -31,10 +31,10 @@ describe('valid files', () => {
   it('loads a config with every backend kind, source kind and section', () => {
     const { config, warnings } = okConfig(load('full.yaml'));
     // settings.data_dir is used now (the data folder when no --data-dir): no warning left.
-    // The original's agent and cache sections load, and say they are not acted on (file and line).
+    // The original's agent and cache sections load, and say they are not acted on (file and line), in file order.
     expect(warnings).toEqual([
-      expect.stringMatching(/full\.yaml:76: agent: is not supported yet/),
       expect.stringMatching(/full\.yaml:72: cache: is not supported yet/),
+      expect.stringMatching(/full\.yaml:76: agent: is not supported yet/),
     ]);
     expect(config.backends.map((b) => `${b.name}:${b.type}`)).toEqual([
       'hpc:slurm',
