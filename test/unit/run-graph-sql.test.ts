@@ -100,6 +100,28 @@ describe('group-level graph counted in SQL', () => {
     expect(groupGraphFromStore(store.db, 'run00001', { maxNodes: 100, expand: 'nope' }).expanded).toBeUndefined();
   });
 
+  it('an expanded group follows changes of the tasks that depend on it (kept under the task-set token)', () => {
+    const store = storeWith(tasks);
+    const edgesOf = (): Record<string, number | undefined> => {
+      const g = groupGraphFromStore(store.db, 'run00001', { maxNodes: 100, expand: 'align', limit: 3 });
+      return Object.fromEntries(g.edges.map(([f, t], i) => [`${f}>${t}`, g.edge_counts?.[i]]));
+    };
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2 });
+    // A state change keeps the same dependencies.
+    store.patchTask('run00001', 'call.a', { status: 'running' });
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2 });
+    // A new dependant, a removed one and a rewritten dependency list all show in the next read.
+    store.insertTasks('run00001', [{ task_id: 'call.c', def_json: JSON.stringify({ id: 'call.c', name: 'call.c', command: 'true', deps: ['align.c'] }), retries_left: 0, generated_by: null }]);
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2, 'align.c>call': 1 });
+    store.deleteTasks('run00001', ['call.b']);
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 1, 'align.c>call': 1 });
+    store.db.prepare(`UPDATE tasks SET def_json = json_set(def_json, '$.deps', json('["align.c"]')) WHERE run_id = 'run00001' AND task_id = 'call.a'`).run();
+    const after = edgesOf();
+    expect(after).toMatchObject({ 'align.c>call': 2 });
+    expect(after['align.a>call']).toBeUndefined();
+    expect(after['align.b>call']).toBeUndefined();
+  });
+
   it('the call takes expand, offset and limit, and refuses a limit above 2,000', () => {
     expect(calls['runs.graph'].input.parse({ id: 'r', expand: 'g01', offset: '200', limit: '200' })).toEqual({ id: 'r', expand: 'g01', offset: 200, limit: 200 });
     expect(calls['runs.graph'].input.safeParse({ id: 'r', limit: 5000 }).success).toBe(false);

@@ -4,6 +4,8 @@ import { TASK_STATUSES, type TaskStatus } from '../../../src-shared/model/status
 import { OTHER_TASKS, groupOfTask, groupState, type GraphNode, type RunGraph, type TaskEdgeInput } from '../../../src-shared/model/run-graph';
 import type { Db } from '../db';
 import { containsPattern, inList, parseStatusList } from './filters';
+import { prepared } from './statements';
+import { taskSetToken } from './task-set-token';
 
 export function runTaskEdges(db: Db, runId: string): TaskEdgeInput[] {
   const rows = db
@@ -147,11 +149,9 @@ export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): 
     for (const [id, , deps] of page) for (const d of deps && deps !== '[]' ? (JSON.parse(deps) as string[]) : []) rows.push([endOf(d) === expand ? d : endOf(d), id, 1]);
     const dependants = summary.filter(([f, t]) => f === expand && t !== expand).map(([, t]) => t);
     if (shown.size && dependants.length) {
-      const inGroup = db.prepare(`SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND ${groupSql('task_id')} = ? AND ${groupSql('d.value')} = ?`).raw();
-      const ofTask = db.prepare(`SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND task_id = ? AND ${groupSql('d.value')} = ?`).raw();
+      const token = taskSetToken(db, runId);
       for (const node of dependants) {
-        const found = (groups.has(node) ? inGroup.all(runId, node, expand) : ofTask.all(runId, node, expand)) as Array<[string, string]>;
-        for (const [id, d] of found) if (shown.has(d)) rows.push([d, endOf(id), 1]);
+        for (const [id, d] of dependencyPairs(db, runId, token, node, groups.has(node), expand)) if (shown.has(d)) rows.push([d, endOf(id), 1]);
       }
     }
   }
@@ -182,6 +182,33 @@ export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): 
   }
   return { run_id: runId, level: 'group', task_count: taskCount, nodes: [...nodes.values()], edges, edge_counts: edgeCounts, ...(expanded ? { expanded } : {}) };
 }
+
+/**
+ * Which tasks of `node` (a group, or an ungrouped task) depend on which tasks of group `on`: every dependency
+ * list of the node's tasks is parsed (10,000 of them for a group of a 100,000-task run), so the answer is kept
+ * under the run's task-set token — it changes only with the tasks' ids and definitions, not their states — and
+ * paging through an expanded group, or a running run's graph polled again, reads it once.
+ */
+function dependencyPairs(db: Db, runId: string, token: string | null, node: string, isGroup: boolean, on: string): ReadonlyArray<readonly [string, string]> {
+  const key = token === null ? null : `${token}\u0000${isGroup ? 'g' : 't'}\u0000${node}\u0000${on}`;
+  let kept = keptPairs.get(db);
+  if (!kept) keptPairs.set(db, (kept = new Map()));
+  const hit = key === null ? undefined : kept.get(key);
+  if (hit) return hit;
+  // A group's ids are the key range `g.` ≤ id < `g/` ('/' follows '.'): a range of the primary key.
+  const found = (
+    isGroup
+      ? prepared(db, `SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND task_id >= ? AND task_id < ? AND ${groupSql('d.value')} = ?`).raw().all(runId, `${node}.`, `${node}/`, on)
+      : prepared(db, `SELECT task_id, d.value FROM tasks, json_each(tasks.def_json, '$.deps') d WHERE run_id = ? AND task_id = ? AND ${groupSql('d.value')} = ?`).raw().all(runId, node, on)
+  ) as Array<[string, string]>;
+  if (key !== null) {
+    if (kept.size >= PAIRS_KEPT) kept.clear();
+    kept.set(key, found);
+  }
+  return found;
+}
+const PAIRS_KEPT = 64;
+const keptPairs = new WeakMap<Db, Map<string, ReadonlyArray<readonly [string, string]>>>();
 
 export function runTaskCount(db: Db, runId: string): number {
   return db.prepare(`SELECT count(*) FROM tasks WHERE run_id = ?`).pluck().get(runId) as number;
