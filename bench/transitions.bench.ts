@@ -47,6 +47,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-'));
 try {
   const batched = freshStore(dir, 'batched');
   const at = new Date().toISOString();
+  // CPU time beside the wall time: on a shared machine the wall time mostly measures the other processes.
+  const cpu0 = process.cpuUsage();
   const batchedS = timed(() => {
     for (let start = 0; start < TRANSITIONS; start += PER_TX) {
       batched.tx(() => {
@@ -54,6 +56,8 @@ try {
       });
     }
   });
+  const cpu = process.cpuUsage(cpu0);
+  const batchedCpuS = (cpu.user + cpu.system) / 1e6;
   const stored = (batched.db.prepare('SELECT COUNT(*) AS n FROM task_transitions').get() as { n: number }).n;
   if (stored !== TRANSITIONS) throw new Error(`expected ${TRANSITIONS} stored transitions, found ${stored}`);
   batched.close();
@@ -68,6 +72,7 @@ try {
     'transitions',
     [
       { name: `${TRANSITIONS} transitions, ${PER_TX} per transaction`, value: Number(batchedS.toFixed(3)), unit: 's', target: '< 1 s', met: batchedS < 1 },
+      { name: `${TRANSITIONS} transitions, ${PER_TX} per transaction: CPU`, value: Number(batchedCpuS.toFixed(3)), unit: 's', note: 'user + system CPU of the bench process over the batched figure' },
       { name: 'batched throughput', value: Math.round(TRANSITIONS / batchedS), unit: 'transitions/s' },
       { name: `${WORST_CASE} transitions, one transaction each`, value: Number(singleS.toFixed(3)), unit: 's' },
       { name: 'one-per-transaction throughput', value: Math.round(WORST_CASE / singleS), unit: 'transitions/s' },

@@ -388,4 +388,44 @@ export const MIGRATIONS: ReadonlyArray<{
     `,
     missingFrom: (db) => !/status = 'settling'/.test((db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'tasks_in_flight'`).pluck().get() as string | undefined) ?? ''),
   },
+  {
+    version: 16,
+    name: 'tasks: the in-flight and group indexes leave a status change within flight alone; a token per run for its task set',
+    // Keyed on status, the index moved an entry on every transition of a job in flight (submitted → queued →
+    // running → settling): a delete and an insert per transition, ~30% of bench/transitions. Keyed on run_id, a
+    // task's entry stays put while it is in flight and moves only when it enters or leaves. Same rows, same WHERE
+    // (as Store.inFlightTasks writes it, so the planner still sees that the query implies it).
+    //
+    // run_task_sets: a token per run that changes whenever the run's set of tasks, their ids or definitions
+    // change (not their states). Reads that depend only on those (which tasks match a text search, which tasks
+    // depend on a group) are kept under it across the state writes that move the database's data_version every
+    // turn. Store.insertTasks renews it once per batch (a trigger per inserted row would cost a 100,000-task
+    // creation as much again); deletions and definition rewrites are rare and renew it by trigger. A run without
+    // a row has had no such change since this migration.
+    sql: `
+      DROP INDEX IF EXISTS tasks_in_flight;
+      CREATE INDEX tasks_in_flight ON tasks(run_id) WHERE status = 'submitted' OR status = 'queued' OR status = 'running' OR status = 'settling';
+      -- The group index without the state: every transition moved an entry of it (a fifth of bench/transitions'
+      -- CPU). Per-state counts per group now come from tasks_run_status_seq and the run's group layout, which
+      -- changes only with its task set (src-main/store/queries/run-graph.ts, kept under the token below).
+      DROP INDEX IF EXISTS tasks_run_group;
+      CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), seq);
+      CREATE TABLE run_task_sets (run_id TEXT PRIMARY KEY, token INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TRIGGER run_task_sets_del AFTER DELETE ON tasks
+        WHEN EXISTS (SELECT 1 FROM runs WHERE id = old.run_id)
+      BEGIN
+        INSERT INTO run_task_sets (run_id, token) VALUES (old.run_id, random()) ON CONFLICT (run_id) DO UPDATE SET token = random();
+      END;
+      CREATE TRIGGER run_task_sets_upd AFTER UPDATE OF run_id, task_id, def_json ON tasks
+        WHEN old.run_id IS NOT new.run_id OR old.task_id IS NOT new.task_id OR old.def_json IS NOT new.def_json
+      BEGIN
+        INSERT INTO run_task_sets (run_id, token) VALUES (old.run_id, random()) ON CONFLICT (run_id) DO UPDATE SET token = random();
+        INSERT INTO run_task_sets (run_id, token) VALUES (new.run_id, random()) ON CONFLICT (run_id) DO UPDATE SET token = random();
+      END;
+      CREATE TRIGGER run_task_sets_run_del AFTER DELETE ON runs
+      BEGIN
+        DELETE FROM run_task_sets WHERE run_id = old.id;
+      END;
+    `,
+  },
 ];

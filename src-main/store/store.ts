@@ -6,6 +6,7 @@ import { openDatabase, type OpenOptions } from './db';
 import { syncUsageLedger } from './usage-ledger';
 import { WalCheckpointer } from './wal-checkpoint';
 import { countNewTaskEdges } from './queries/run-graph';
+import { renewTaskSetToken } from './queries/task-set-token';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
 import type { TaskPatch } from '../model/task-runtime';
 import type { CommandLogEntry } from '../model/command-log-entry';
@@ -118,6 +119,7 @@ export class Store {
       VALUES (?, ?, ?, ?, 'pending', COALESCE((SELECT MAX(attempt) FROM attempts WHERE run_id = ? AND task_id = ?), 0) + 1, ?, ?)`);
     tasks.forEach((t, i) => ins.run(runId, t.task_id, maxSeq + 1 + i, t.def_json, runId, t.task_id, t.retries_left, t.generated_by));
     countNewTaskEdges(this.db, runId, tasks);
+    if (tasks.length) renewTaskSetToken(this.db, runId);
   }
   listTasks(runId: string): TaskRow[] {
     return this.st('SELECT * FROM tasks WHERE run_id = ? ORDER BY seq').all(runId) as TaskRow[];

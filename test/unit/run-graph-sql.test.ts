@@ -100,6 +100,45 @@ describe('group-level graph counted in SQL', () => {
     expect(groupGraphFromStore(store.db, 'run00001', { maxNodes: 100, expand: 'nope' }).expanded).toBeUndefined();
   });
 
+  it('an expanded group follows changes of the tasks that depend on it (kept under the task-set token)', () => {
+    const store = storeWith(tasks);
+    const edgesOf = (): Record<string, number | undefined> => {
+      const g = groupGraphFromStore(store.db, 'run00001', { maxNodes: 100, expand: 'align', limit: 3 });
+      return Object.fromEntries(g.edges.map(([f, t], i) => [`${f}>${t}`, g.edge_counts?.[i]]));
+    };
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2 });
+    // A state change keeps the same dependencies.
+    store.patchTask('run00001', 'call.a', { status: 'running' });
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2 });
+    // A new dependant, a removed one and a rewritten dependency list all show in the next read.
+    store.insertTasks('run00001', [{ task_id: 'call.c', def_json: JSON.stringify({ id: 'call.c', name: 'call.c', command: 'true', deps: ['align.c'] }), retries_left: 0, generated_by: null }]);
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 2, 'align.c>call': 1 });
+    store.deleteTasks('run00001', ['call.b']);
+    expect(edgesOf()).toMatchObject({ 'align.a>call': 1, 'align.b>call': 1, 'align.c>call': 1 });
+    store.db.prepare(`UPDATE tasks SET def_json = json_set(def_json, '$.deps', json('["align.c"]')) WHERE run_id = 'run00001' AND task_id = 'call.a'`).run();
+    const after = edgesOf();
+    expect(after).toMatchObject({ 'align.c>call': 2 });
+    expect(after['align.a>call']).toBeUndefined();
+    expect(after['align.b>call']).toBeUndefined();
+  });
+
+  it('per-state counts follow state writes, added and removed tasks (the group layout kept per task set)', () => {
+    const store = storeWith(tasks);
+    const countsOf = (): Record<string, unknown> => Object.fromEntries(groupGraphFromStore(store.db, 'run00001', { maxNodes: 100 }).nodes.map((n) => [n.id, n.status_counts]));
+    expect(countsOf()).toMatchObject({ align: { completed: 1, running: 1, failed: 1 }, call: { pending: 2 }, prep: { completed: 1 } });
+    store.patchTask('run00001', 'call.a', { status: 'running' });
+    store.patchTask('run00001', 'align.b', { status: 'completed' });
+    expect(countsOf()).toMatchObject({ align: { completed: 2, failed: 1 }, call: { pending: 1, running: 1 } });
+    store.insertTasks('run00001', [{ task_id: 'call.z', def_json: JSON.stringify({ id: 'call.z', deps: [] }), retries_left: 0, generated_by: null }, { task_id: 'lone', def_json: JSON.stringify({ id: 'lone', deps: [] }), retries_left: 0, generated_by: null }]);
+    store.deleteTasks('run00001', ['align.c']);
+    const after = groupGraphFromStore(store.db, 'run00001', { maxNodes: 100 });
+    expect(Object.fromEntries(after.nodes.map((n) => [n.id, n.status_counts]))).toEqual({ prep: { completed: 1 }, align: { completed: 2 }, call: { pending: 2, running: 1 }, report: { pending: 1 }, lone: { pending: 1 } });
+    expect(after.task_count).toBe(8);
+    const pure = groupGraph('run00001', runTaskEdges(store.db, 'run00001'), 100);
+    expect(after.nodes.map(({ kind: _k, ...n }) => n)).toEqual(pure.nodes);
+    expect([...after.edges].sort()).toEqual([...pure.edges].sort());
+  });
+
   it('the call takes expand, offset and limit, and refuses a limit above 2,000', () => {
     expect(calls['runs.graph'].input.parse({ id: 'r', expand: 'g01', offset: '200', limit: '200' })).toEqual({ id: 'r', expand: 'g01', offset: 200, limit: 200 });
     expect(calls['runs.graph'].input.safeParse({ id: 'r', limit: 5000 }).success).toBe(false);

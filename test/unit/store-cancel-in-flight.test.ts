@@ -28,8 +28,9 @@ describe('a store at a higher schema that never had migration 14', () => {
   const file = path.join(dir, 'v15.db');
   const old = new Database(file);
   old.pragma('journal_mode = WAL');
-  for (const m of MIGRATIONS.filter((x) => x.version !== 14).sort((a, b) => a.version - b.version)) old.exec(m.sql);
-  old.pragma(`user_version = ${LATEST}`);
+  // Schema 15 as it shipped without 14 (later migrations come on open, after 14 is found missing).
+  for (const m of MIGRATIONS.filter((x) => x.version !== 14 && x.version <= 15).sort((a, b) => a.version - b.version)) old.exec(m.sql);
+  old.pragma('user_version = 15');
   old.close();
   // Rows written by that version: through the Store's statements, on a connection that skips migrate().
   const legacy = Object.create(Store.prototype) as Store;
@@ -71,7 +72,7 @@ describe('a store at a higher schema that never had migration 14', () => {
     expect(keys(s, 'nowhere')).toEqual([]);
     const plan = s.db.prepare(`EXPLAIN QUERY PLAN SELECT t.* FROM tasks t CROSS JOIN runs r ON r.id = t.run_id
       WHERE (t.status = 'submitted' OR t.status = 'queued' OR t.status = 'running' OR t.status = 'settling') AND r.backend_name = ? ORDER BY r.created_at, t.seq`).all('hpc') as Array<{ detail: string }>;
-    expect(plan.map((p) => p.detail).join('\n')).toMatch(/SEARCH t USING INDEX tasks_in_flight/);
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/(SEARCH|SCAN) t USING INDEX tasks_in_flight/);
   });
 
   it('opens again without change', () => {
@@ -112,6 +113,34 @@ describe('cancelling the pending tasks of a run', () => {
       ]);
       // The running job is still found, for the cancel to stop it.
       expect(keys(s, 'local')).toEqual(['r/live/running']);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('the in-flight index (migration 16: keyed on the run)', () => {
+  it('finds a task through every in-flight status and loses it when it finishes or goes back to pending', () => {
+    const s = new Store(path.join(dir, 'walk.db'));
+    try {
+      expect(inFlightIndex(s.db)).toMatch(/ON tasks\s*\(\s*run_id\s*\)/);
+      s.tx(() => {
+        s.insertRun(run('w', 'hpc', 0));
+        s.insertTasks('w', defs(['a', 'b']));
+      });
+      const seen: string[][] = [];
+      for (const status of ['submitted', 'queued', 'running', 'settling', 'completed'] as const) {
+        s.tx(() => s.patchTask('w', 'a', { status }));
+        seen.push(keys(s, 'hpc'));
+      }
+      expect(seen).toEqual([['w/a/submitted'], ['w/a/queued'], ['w/a/running'], ['w/a/settling'], []]);
+      // A retry sends it back to pending (out), then into flight again (in).
+      s.tx(() => s.patchTask('w', 'b', { status: 'running' }));
+      s.tx(() => s.patchTask('w', 'b', { status: 'pending' }));
+      expect(keys(s, 'hpc')).toEqual([]);
+      s.tx(() => s.patchTask('w', 'b', { status: 'submitted' }));
+      expect(keys(s, 'hpc')).toEqual(['w/b/submitted']);
+      expect(s.db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       s.close();
     }

@@ -145,3 +145,42 @@ describe('kept searches', () => {
     expect(after.matched).toBe(before.matched - 1);
   });
 });
+
+// A search without a status filter is kept under the run's task-set token (migration 16), across state writes.
+describe('searches kept across state writes', () => {
+  const q: TaskPageQuery = { q: 'sample 1', sort: 'started_at', order: 'desc', limit: 30 };
+  const check = (): { ids: string[]; matched: number } => {
+    const got = served(q);
+    expect(got).toEqual(oracle(all(), q));
+    return got;
+  };
+
+  it('a state write (same tasks) serves the new order and rows of the same matches', () => {
+    const before = check();
+    store.tx(() => store.patchTask('big', before.ids[before.ids.length - 1] as string, { status: 'running', startedAt: '2027-01-01T00:00:00.000Z' }));
+    const after = check();
+    expect(after.ids[0]).toBe(before.ids[before.ids.length - 1]);
+    expect(after.matched).toBe(before.matched);
+  });
+
+  it('added tasks, deleted tasks and a rewritten definition show in the next page', () => {
+    const before = check();
+    store.tx(() => store.insertTasks('big', [{ task_id: 'extra', def_json: JSON.stringify({ id: 'extra', name: 'Align sample 1 again' }), retries_left: 0, generated_by: null }]));
+    expect(check().matched).toBe(before.matched + 1);
+    store.tx(() => store.deleteTasks('big', ['extra', 'sample-100']));
+    expect(check().matched).toBe(before.matched - 1);
+    store.db.prepare(`UPDATE tasks SET def_json = json_set(def_json, '$.name', 'Renamed') WHERE run_id = 'big' AND task_id = 'sample-10'`).run();
+    expect(check().matched).toBe(before.matched - 2);
+  });
+
+  it("another connection's added task shows in the next page", () => {
+    const before = check();
+    const other = new Store(path.join(dir, 'scripthut.db'));
+    try {
+      other.tx(() => other.insertTasks('big', [{ task_id: 'from-other', def_json: JSON.stringify({ id: 'from-other', name: 'sample 1 elsewhere' }), retries_left: 0, generated_by: null }]));
+    } finally {
+      other.close();
+    }
+    expect(check().matched).toBe(before.matched + 1);
+  });
+});

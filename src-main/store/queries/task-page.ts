@@ -8,6 +8,7 @@ import type { Db } from '../db';
 import type { TaskRow } from '../rows';
 import { containsPattern, inList, pageSize, parseChoice, parseStatusList } from './filters';
 import { stampOf, type StatusCounts } from './status-counts';
+import { taskSetToken } from './task-set-token';
 
 export const TASK_PAGE_DEFAULT = 1000;
 export const TASK_PAGE_MAX = 5000;
@@ -75,7 +76,7 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
     const like = containsPattern(query.q);
     where.push(`(task_id LIKE ? ESCAPE '\\' OR ${NAME} LIKE ? ESCAPE '\\')`);
     params.push(like, like);
-    const hits = searchHits(db, where, params);
+    const hits = searchHits(db, where, params, statuses.length ? null : taskSetToken(db, runId));
     matched = hits.keys.length;
     keys = orderedHits(db, runId, hits, sort, dir, limit, offset);
   } else {
@@ -114,26 +115,40 @@ interface Hits {
   set?: Set<number>;
 }
 
-/** Searches kept until the database changes: paging through a search's results scans the run once. */
+/**
+ * Searches kept until the database changes: paging through a search's results scans the run once. A search
+ * without a status filter depends only on the run's ids and names, so it is kept under the run's task-set token
+ * instead, across the state writes of a running run.
+ */
 const SEARCHES_KEPT = 16;
 const searches = new WeakMap<Db, { stamp: string; byQuery: Map<string, Hits> }>();
+const textSearches = new WeakMap<Db, Map<string, Hits>>();
 
 /**
  * Every task matching a text search, from one scan of the run's (name, id) index. The rowids come back as one
  * JSON array: returned row by row, 100,000 matches cost as much again as the scan.
  */
-function searchHits(db: Db, where: string[], params: unknown[]): Hits {
-  const stamp = stampOf(db);
-  let entry = searches.get(db);
-  if (!entry || entry.stamp !== stamp) searches.set(db, (entry = { stamp, byQuery: new Map() }));
+function searchHits(db: Db, where: string[], params: unknown[], token: string | null): Hits {
   const sql = `SELECT json_group_array(rowid) FROM tasks INDEXED BY tasks_run_name WHERE ${where.join(' AND ')}`;
   const id = JSON.stringify([sql, params]);
-  let hits = entry.byQuery.get(id);
+  let kept: Map<string, Hits>;
+  let key = id;
+  if (token !== null) {
+    kept = textSearches.get(db) ?? new Map<string, Hits>();
+    textSearches.set(db, kept);
+    key = `${token}\u0000${id}`;
+  } else {
+    const stamp = stampOf(db);
+    let entry = searches.get(db);
+    if (!entry || entry.stamp !== stamp) searches.set(db, (entry = { stamp, byQuery: new Map() }));
+    kept = entry.byQuery;
+  }
+  let hits = kept.get(key);
   if (!hits) {
     const json = prepared(db, sql).pluck().get(...params) as string;
     hits = { keys: JSON.parse(json) as number[], json };
-    if (entry.byQuery.size >= SEARCHES_KEPT) entry.byQuery.clear();
-    entry.byQuery.set(id, hits);
+    if (kept.size >= SEARCHES_KEPT) kept.clear();
+    kept.set(key, hits);
   }
   return hits;
 }
