@@ -64,9 +64,8 @@ try {
   writeBenchResult('run-graph', figures, {
     tasks: TASKS,
     plans: {
-      status_seqs: plan(`SELECT status, json_group_array(seq) FROM tasks INDEXED BY tasks_run_status_seq WHERE run_id = ? GROUP BY status`, 'big'),
-      group_layout: plan(`SELECT ${G}, json_group_array(seq), min(seq), max(seq) FROM tasks INDEXED BY tasks_run_group WHERE run_id = ? AND ${G} IS NOT NULL GROUP BY 1`, 'big'),
-      solo_tasks: plan(`SELECT task_id, seq FROM tasks INDEXED BY tasks_run_group WHERE run_id = ? AND ${G} IS NULL`, 'big'),
+      group_counts: plan(`SELECT ${G} AS g, status, count(*), min(seq) FROM tasks WHERE run_id = ? AND ${G} IS NOT NULL GROUP BY 1, 2`, 'big'),
+      solo_tasks: plan(`SELECT task_id, status, 1, seq FROM tasks WHERE run_id = ? AND ${G} IS NULL`, 'big'),
       edge_summary: plan(`SELECT from_node, to_node, n FROM run_graph_edges WHERE run_id = ?`, 'big'),
     },
     loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
