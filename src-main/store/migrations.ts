@@ -390,7 +390,7 @@ export const MIGRATIONS: ReadonlyArray<{
   },
   {
     version: 16,
-    name: 'tasks: the in-flight and group indexes leave a status change within flight alone; a token per run for its task set',
+    name: 'tasks: the in-flight index keys on the run (a status change within flight leaves it alone); a token per run for its task set',
     // Keyed on status, the index moved an entry on every transition of a job in flight (submitted → queued →
     // running → settling): a delete and an insert per transition, ~30% of bench/transitions. Keyed on run_id, a
     // task's entry stays put while it is in flight and moves only when it enters or leaves. Same rows, same WHERE
@@ -405,11 +405,6 @@ export const MIGRATIONS: ReadonlyArray<{
     sql: `
       DROP INDEX IF EXISTS tasks_in_flight;
       CREATE INDEX tasks_in_flight ON tasks(run_id) WHERE status = 'submitted' OR status = 'queued' OR status = 'running' OR status = 'settling';
-      -- The group index without the state: every transition moved an entry of it (a fifth of bench/transitions'
-      -- CPU). Per-state counts per group now come from tasks_run_status_seq and the run's group layout, which
-      -- changes only with its task set (src-main/store/queries/run-graph.ts, kept under the token below).
-      DROP INDEX IF EXISTS tasks_run_group;
-      CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), seq);
       CREATE TABLE run_task_sets (run_id TEXT PRIMARY KEY, token INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TRIGGER run_task_sets_del AFTER DELETE ON tasks
         WHEN EXISTS (SELECT 1 FROM runs WHERE id = old.run_id)

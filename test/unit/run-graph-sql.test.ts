@@ -122,23 +122,6 @@ describe('group-level graph counted in SQL', () => {
     expect(after['align.b>call']).toBeUndefined();
   });
 
-  it('per-state counts follow state writes, added and removed tasks (the group layout kept per task set)', () => {
-    const store = storeWith(tasks);
-    const countsOf = (): Record<string, unknown> => Object.fromEntries(groupGraphFromStore(store.db, 'run00001', { maxNodes: 100 }).nodes.map((n) => [n.id, n.status_counts]));
-    expect(countsOf()).toMatchObject({ align: { completed: 1, running: 1, failed: 1 }, call: { pending: 2 }, prep: { completed: 1 } });
-    store.patchTask('run00001', 'call.a', { status: 'running' });
-    store.patchTask('run00001', 'align.b', { status: 'completed' });
-    expect(countsOf()).toMatchObject({ align: { completed: 2, failed: 1 }, call: { pending: 1, running: 1 } });
-    store.insertTasks('run00001', [{ task_id: 'call.z', def_json: JSON.stringify({ id: 'call.z', deps: [] }), retries_left: 0, generated_by: null }, { task_id: 'lone', def_json: JSON.stringify({ id: 'lone', deps: [] }), retries_left: 0, generated_by: null }]);
-    store.deleteTasks('run00001', ['align.c']);
-    const after = groupGraphFromStore(store.db, 'run00001', { maxNodes: 100 });
-    expect(Object.fromEntries(after.nodes.map((n) => [n.id, n.status_counts]))).toEqual({ prep: { completed: 1 }, align: { completed: 2 }, call: { pending: 2, running: 1 }, report: { pending: 1 }, lone: { pending: 1 } });
-    expect(after.task_count).toBe(8);
-    const pure = groupGraph('run00001', runTaskEdges(store.db, 'run00001'), 100);
-    expect(after.nodes.map(({ kind: _k, ...n }) => n)).toEqual(pure.nodes);
-    expect([...after.edges].sort()).toEqual([...pure.edges].sort());
-  });
-
   it('the call takes expand, offset and limit, and refuses a limit above 2,000', () => {
     expect(calls['runs.graph'].input.parse({ id: 'r', expand: 'g01', offset: '200', limit: '200' })).toEqual({ id: 'r', expand: 'g01', offset: 200, limit: 200 });
     expect(calls['runs.graph'].input.safeParse({ id: 'r', limit: 5000 }).success).toBe(false);

@@ -76,15 +76,21 @@ export interface GroupGraphQuery {
 }
 
 /**
- * The group-level graph from indexes: per-state counts per group (groupStatusCounts), and group → group
+ * The group-level graph from indexes: per-state counts per group (index tasks_run_group), and group → group
  * dependency counts (table run_graph_edges, kept by triggers), so a 100,000-task run answers with a few rows
  * instead of every task's dependencies. With `expand`, one group's page of tasks are nodes of their own, joined
  * to the other nodes by their own dependencies (read from those tasks and from the tasks of the nodes that
  * depend on the group).
  */
 export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): RunGraph {
-  const token = taskSetToken(db, runId);
-  const { grouped, solo } = groupStatusCounts(db, runId, token);
+  const grouped = db
+    .prepare(`SELECT ${groupSql('task_id')} AS g, status, count(*), min(seq) FROM tasks WHERE run_id = ? AND ${groupSql('task_id')} IS NOT NULL GROUP BY 1, 2`)
+    .raw()
+    .all(runId) as Array<[string, TaskStatus, number, number]>;
+  const solo = db
+    .prepare(`SELECT task_id, status, 1, seq FROM tasks WHERE run_id = ? AND ${groupSql('task_id')} IS NULL`)
+    .raw()
+    .all(runId) as Array<[string, TaskStatus, number, number]>;
   const groups = new Set<string>();
   const solos = new Set<string>();
   for (const [g] of grouped) groups.add(g);
@@ -143,6 +149,7 @@ export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): 
     for (const [id, , deps] of page) for (const d of deps && deps !== '[]' ? (JSON.parse(deps) as string[]) : []) rows.push([endOf(d) === expand ? d : endOf(d), id, 1]);
     const dependants = summary.filter(([f, t]) => f === expand && t !== expand).map(([, t]) => t);
     if (shown.size && dependants.length) {
+      const token = taskSetToken(db, runId);
       for (const node of dependants) {
         for (const [id, d] of dependencyPairs(db, runId, token, node, groups.has(node), expand)) if (shown.has(d)) rows.push([d, endOf(id), 1]);
       }
@@ -174,76 +181,6 @@ export function groupGraphFromStore(db: Db, runId: string, q: GroupGraphQuery): 
     edgeCounts.push(n);
   }
   return { run_id: runId, level: 'group', task_count: taskCount, nodes: [...nodes.values()], edges, edge_counts: edgeCounts, ...(expanded ? { expanded } : {}) };
-}
-
-/** Which group (index into `names`) each seq of a run belongs to; -1 for an ungrouped task or no task. */
-interface GroupLayout {
-  names: string[];
-  firstSeq: number[];
-  groupOfSeq: Int32Array;
-  /** Ungrouped tasks: seq → id. */
-  solo: Map<number, string>;
-}
-const LAYOUTS_KEPT = 8;
-const keptLayouts = new WeakMap<Db, Map<string, GroupLayout>>();
-
-/**
- * Which tasks form which group depends only on the run's ids: read once per task set (migration 16's token) from
- * the (run_id, group, seq) index, and kept. States are not in that index (migration 16 took them out: moving an
- * index entry on every transition cost a fifth of bench/transitions).
- */
-function groupLayout(db: Db, runId: string, token: string | null): GroupLayout {
-  let kept = keptLayouts.get(db);
-  if (!kept) keptLayouts.set(db, (kept = new Map()));
-  const hit = token === null ? undefined : kept.get(token);
-  if (hit) return hit;
-  const rows = prepared(db, `SELECT ${groupSql('task_id')}, json_group_array(seq), min(seq), max(seq) FROM tasks INDEXED BY tasks_run_group WHERE run_id = ? AND ${groupSql('task_id')} IS NOT NULL GROUP BY 1`)
-    .raw()
-    .all(runId) as Array<[string, string, number, number]>;
-  const soloRows = prepared(db, `SELECT task_id, seq FROM tasks INDEXED BY tasks_run_group WHERE run_id = ? AND ${groupSql('task_id')} IS NULL`).raw().all(runId) as Array<[string, number]>;
-  let maxSeq = -1;
-  for (const r of rows) maxSeq = Math.max(maxSeq, r[3]);
-  for (const r of soloRows) maxSeq = Math.max(maxSeq, r[1]);
-  const layout: GroupLayout = { names: [], firstSeq: [], groupOfSeq: new Int32Array(maxSeq + 1).fill(-1), solo: new Map(soloRows.map(([id, seq]) => [seq, id])) };
-  rows.forEach(([g, seqs, first], i) => {
-    layout.names.push(g);
-    layout.firstSeq.push(first);
-    for (const seq of JSON.parse(seqs) as number[]) layout.groupOfSeq[seq] = i;
-  });
-  if (token !== null) {
-    if (kept.size >= LAYOUTS_KEPT) kept.clear();
-    kept.set(token, layout);
-  }
-  return layout;
-}
-
-/**
- * Per-state task counts per group (with the group's first seq), and each ungrouped task's state, from one
- * index-only pass over the run's (run_id, status, seq) index and the run's group layout.
- */
-function groupStatusCounts(db: Db, runId: string, token: string | null): { grouped: Array<[string, TaskStatus, number, number]>; solo: Array<[string, TaskStatus, number, number]> } {
-  const layout = groupLayout(db, runId, token);
-  const byStatus = prepared(db, `SELECT status, json_group_array(seq) FROM tasks INDEXED BY tasks_run_status_seq WHERE run_id = ? GROUP BY status`).raw().all(runId) as Array<[TaskStatus, string]>;
-  const grouped: Array<[string, TaskStatus, number, number]> = [];
-  const solo: Array<[string, TaskStatus, number, number]> = [];
-  const n = new Int32Array(layout.names.length);
-  for (const [status, seqs] of byStatus) {
-    n.fill(0);
-    for (const seq of JSON.parse(seqs) as number[]) {
-      const g = seq < layout.groupOfSeq.length ? (layout.groupOfSeq[seq] as number) : -1;
-      if (g >= 0) n[g]++;
-      else {
-        // A task added after the layout was read (a commit between the two reads) waits for the next read.
-        const id = layout.solo.get(seq);
-        if (id !== undefined) solo.push([id, status, 1, seq]);
-      }
-    }
-    n.forEach((count, g) => {
-      if (count) grouped.push([layout.names[g] as string, status, count, layout.firstSeq[g] as number]);
-    });
-  }
-  solo.sort((a, b) => a[3] - b[3]);
-  return { grouped, solo };
 }
 
 /**

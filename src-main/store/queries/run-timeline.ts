@@ -1,10 +1,9 @@
 // The Timeline of a big run by task group: per group the first submission, first start, last finish and mean
-// wait/run, from one grouped pass over the run's tasks (grouped through the index tasks_run_group, migrations 15 and 16), and
+// wait/run, from one grouped pass over the run's tasks (grouped through migration 15's index tasks_run_group), and
 // a group's tasks a page at a time (an id range of the primary key). A chart of 100,000 bars says nothing a person
 // can read; one bar per group does, and a group opens into its tasks.
 import { TASK_STATUSES, type TaskStatus } from '../../../src-shared/model/status';
 import type { Db } from '../db';
-import { prepared } from './statements';
 
 // The same expression as migration 15's index (and run-graph.ts), so the planner groups through the index.
 const G = `CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END`;
@@ -33,37 +32,53 @@ export interface TimelineTask {
 export const TIMELINE_PAGE = 500;
 export const TIMELINE_PAGE_MAX = 2000;
 
-type GroupRow = [string | null, number, string | null, string | null, string | null, number, number | null, number, number | null, number, ...number[]];
+type GroupRow = [string | null, TaskStatus, number, string | null, string | null, string | null, number, number | null, number, number | null, number];
 
 /** Groups in id order (ungrouped tasks, group null, first), each with its spans, counts and mean wait/run. */
 export function timelineGroups(db: Db, runId: string): TimelineGroup[] {
-  // One row per group, straight from the (run_id, group, seq) index's order (no sort); the per-state counts are
-  // sums in the same pass. A task that was seen started before its submission was recorded did not wait (as the
-  // Gantt draws it).
-  const rows = prepared(
-    db,
-    `SELECT ${G} AS g, count(*), min(submitted_at), min(started_at), max(finished_at),
+  // A task that was seen started before its submission was recorded did not wait (as the Gantt draws it).
+  const rows = db
+    .prepare(
+      `SELECT ${G} AS g, status, count(*), min(submitted_at), min(started_at), max(finished_at),
         sum(submitted_at IS NOT NULL AND finished_at IS NULL),
         sum(CASE WHEN submitted_at IS NOT NULL AND started_at IS NOT NULL THEN max(0, ${MS('submitted_at', 'started_at')}) END),
         count(CASE WHEN submitted_at IS NOT NULL AND started_at IS NOT NULL THEN 1 END),
         sum(CASE WHEN started_at IS NOT NULL AND finished_at IS NOT NULL THEN max(0, ${MS('started_at', 'finished_at')}) END),
-        count(CASE WHEN started_at IS NOT NULL AND finished_at IS NOT NULL THEN 1 END),
-        ${TASK_STATUSES.map((s) => `sum(status = '${s}')`).join(', ')}
-       FROM tasks INDEXED BY tasks_run_group WHERE run_id = ? GROUP BY 1`,
-  )
+        count(CASE WHEN started_at IS NOT NULL AND finished_at IS NOT NULL THEN 1 END)
+       FROM tasks WHERE run_id = ? GROUP BY 1, 2`,
+    )
     .raw()
     .all(runId) as GroupRow[];
-  const out: TimelineGroup[] = rows.map(([g, n, sub, sta, fin, active, waitSum, waitN, runSum, runN, ...perStatus]) => ({
-    group: g,
-    count: n,
-    status_counts: Object.fromEntries(TASK_STATUSES.map((s, i) => [s, perStatus[i] ?? 0]).filter(([, c]) => c)),
-    submitted_at: sub,
-    started_at: sta,
-    finished_at: active > 0 ? null : fin,
-    active,
-    mean_wait_ms: waitN ? Math.round((waitSum ?? 0) / waitN) : null,
-    mean_run_ms: runN ? Math.round((runSum ?? 0) / runN) : null,
-  }));
+  const byGroup = new Map<string | null, TimelineGroup & { waitSum: number; waitN: number; runSum: number; runN: number }>();
+  const min = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a < b ? a : b);
+  const max = (a: string | null, b: string | null): string | null => (a === null ? b : b === null ? a : a > b ? a : b);
+  for (const [g, status, n, sub, sta, fin, active, waitSum, waitN, runSum, runN] of rows) {
+    let x = byGroup.get(g);
+    if (!x) {
+      x = { group: g, count: 0, status_counts: {}, submitted_at: null, started_at: null, finished_at: null, active: 0, mean_wait_ms: null, mean_run_ms: null, waitSum: 0, waitN: 0, runSum: 0, runN: 0 };
+      byGroup.set(g, x);
+    }
+    x.count += n;
+    x.status_counts[status] = n;
+    x.submitted_at = min(x.submitted_at, sub);
+    x.started_at = min(x.started_at, sta);
+    x.finished_at = max(x.finished_at, fin);
+    x.active += active;
+    x.waitSum += waitSum ?? 0;
+    x.waitN += waitN;
+    x.runSum += runSum ?? 0;
+    x.runN += runN;
+  }
+  const out: TimelineGroup[] = [];
+  for (const { waitSum, waitN, runSum, runN, ...g } of byGroup.values()) {
+    out.push({
+      ...g,
+      status_counts: Object.fromEntries(TASK_STATUSES.filter((s) => g.status_counts[s]).map((s) => [s, g.status_counts[s]])),
+      finished_at: g.active > 0 ? null : g.finished_at,
+      mean_wait_ms: waitN ? Math.round(waitSum / waitN) : null,
+      mean_run_ms: runN ? Math.round(runSum / runN) : null,
+    });
+  }
   return out.sort((a, b) => (a.group === b.group ? 0 : a.group === null ? -1 : b.group === null ? 1 : a.group < b.group ? -1 : 1));
 }
 
