@@ -42,8 +42,10 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
-function sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+// With the length declared the answer goes out in one write, without chunked framing for the client to undo.
+function sendJsonText(res: http.ServerResponse, status: number, text: string | Uint8Array, headers: Record<string, string> = {}): void {
+  const length = typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(length), ...headers });
   res.end(text);
 }
 
@@ -155,7 +157,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
         for (const [k, v] of url.searchParams) input[k] = v;
       }
       Object.assign(input, match.params);
-      // Polled reads come back as JSON text from off the engine's thread (read-replica.ts), sent as they are.
+      // Polled reads come back as UTF-8 JSON from off the engine's thread (read-replica.ts), sent as they are.
       const json = o.api.invokeJson?.(match.name, input);
       if (json) {
         sendJsonText(res, 200, await json);
