@@ -49,11 +49,10 @@ function sendJsonText(res: http.ServerResponse, status: number, text: string | U
   res.end(text);
 }
 
-function tokenMatches(given: string | null | undefined, token: string): boolean {
+function tokenMatches(given: string | null | undefined, token: Buffer): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  return a.length === token.length && crypto.timingSafeEqual(a, token);
 }
 
 function bearerOf(req: http.IncomingMessage): string | null {
@@ -104,6 +103,7 @@ function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse, me
 
 export async function startHost(o: HostOptions): Promise<Host> {
   const token = o.token ?? crypto.randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
   const rendererDir = o.rendererDir ? path.resolve(o.rendererDir) : null;
 
   const signIn = new SignInLinks(o.now);
@@ -134,13 +134,13 @@ export async function startHost(o: HostOptions): Promise<Host> {
       const apiPath = url.pathname.slice(API_PREFIX.length);
       if (req.method === 'GET' && RAW_LOG_ROUTE.test(apiPath)) {
         // Streams a file: outside the JSON contract, same token.
-        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!tokenMatches(bearerOf(req), tokenBytes)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
         if (!o.logs) throw new ApiError('unavailable', 'This host was started without log access.');
         await serveRawLog(o.logs, apiPath, url.searchParams, res);
         return;
       }
       if (req.method === 'GET' && RAW_OUTPUT_ROUTE.test(apiPath)) {
-        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!tokenMatches(bearerOf(req), tokenBytes)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
         if (!o.outputs) throw new ApiError('unavailable', 'This host was started without access to task outputs.');
         await serveRawOutput(o.outputs, apiPath, url.searchParams, res);
         return;
@@ -148,7 +148,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
       const match = matchRoute(req.method ?? 'GET', apiPath);
       if (!match) throw new ApiError('not_found', `No API route ${req.method} ${url.pathname}. See ${API_PREFIX}/health for a public check.`);
       const def = calls[match.name];
-      const authorised = tokenMatches(bearerOf(req), token);
+      const authorised = tokenMatches(bearerOf(req), tokenBytes);
       if (!def.public && !authorised) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
       let input: Record<string, unknown> = {};
       if (req.method === 'POST') {
@@ -212,7 +212,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
       socket.destroy();
       return;
     }
-    if (url.pathname !== EVENTS_PATH || !tokenMatches(url.searchParams.get('token'), token)) {
+    if (url.pathname !== EVENTS_PATH || !tokenMatches(url.searchParams.get('token'), tokenBytes)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
       socket.destroy();
       return;
