@@ -10,11 +10,11 @@ export type Handlers = {
 export interface EngineApi {
   invoke<N extends CallName>(name: N, input: unknown): Promise<CallOutput<N>>;
   /**
-   * The call's answer as JSON text, when it is a read served off the engine's thread (read-replica.ts); null =
-   * not served that way, use invoke. Adapters that send JSON anyway (the HTTP host) save the engine's thread the
-   * query and the serialisation.
+   * The call's answer as UTF-8 JSON bytes, when it is a read served off the engine's thread (read-replica.ts);
+   * null = not served that way, use invoke. Adapters that send JSON anyway (the HTTP host) save the engine's
+   * thread the query, the serialisation and the encoding.
    */
-  invokeJson?(name: CallName, input: unknown): Promise<string> | null;
+  invokeJson?(name: CallName, input: unknown): Promise<Uint8Array> | null;
   subscribe(listener: (e: EngineEvent) => void): () => void;
 }
 

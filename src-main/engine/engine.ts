@@ -61,7 +61,7 @@ export class Engine implements EngineApi {
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {
     return dispatch(this.handlers, name, input);
   }
-  invokeJson(name: CallName, input: unknown): Promise<string> | null {
+  invokeJson(name: CallName, input: unknown): Promise<Uint8Array> | null {
     return this.closed ? null : (this.o.reads?.invokeJson(name, input) ?? null);
   }
   /** Task outputs (the host serves their bytes on a raw route). */

@@ -1,17 +1,18 @@
-// Answers of the read worker kept as JSON text until the database changes. Fifty UIs polling the same page between
+// Answers of the read worker kept as encoded JSON until the database changes. Fifty UIs polling the same page between
 // two commits of the engine cost one query and one serialisation; a commit from any other connection changes
 // SQLite's `PRAGMA data_version` on this one, and the whole cache is dropped, so no answer outlives the state it
 // was computed from. Bounded by entries and bytes: a flood of distinct queries drops the oldest answers first.
 
 export interface ReadCacheLimits {
   maxEntries: number;
+  /** Budget in the answers' `length` (bytes for the worker's UTF-8 answers). */
   maxChars: number;
 }
 
 export const DEFAULT_READ_CACHE_LIMITS: ReadCacheLimits = { maxEntries: 512, maxChars: 32 * 1024 * 1024 };
 
-export class ReadCache {
-  private readonly answers = new Map<string, string>();
+export class ReadCache<T extends { readonly length: number } = string> {
+  private readonly answers = new Map<string, T>();
   private version: number | null = null;
   private chars = 0;
 
@@ -21,7 +22,7 @@ export class ReadCache {
    * The cached answer for key, if the database is still at `dataVersion`. A changed version empties the cache
    * first: the version is read before the answer is computed, so an entry is never older than its version.
    */
-  get(dataVersion: number, key: string): string | undefined {
+  get(dataVersion: number, key: string): T | undefined {
     if (dataVersion !== this.version) {
       this.answers.clear();
       this.chars = 0;
@@ -31,7 +32,7 @@ export class ReadCache {
     return this.answers.get(key);
   }
 
-  set(dataVersion: number, key: string, json: string): void {
+  set(dataVersion: number, key: string, json: T): void {
     if (dataVersion !== this.version || json.length > this.limits.maxChars) return;
     this.answers.set(key, json);
     this.chars += json.length;

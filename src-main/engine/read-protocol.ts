@@ -17,8 +17,12 @@ export interface ReadRequest {
   input: unknown;
 }
 
-/** cached: the answer came from the worker's cache (read-cache.ts) without a query. */
-export type ReadReply = { id: number; json: string; cached?: boolean } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
+/**
+ * body: the answer as UTF-8 JSON, in an ArrayBuffer of its own that is transferred, not copied, so the engine's
+ * thread neither decodes a string nor encodes it again: it writes these bytes to the socket as they are.
+ * cached: the answer came from the worker's cache (read-cache.ts) without a query.
+ */
+export type ReadReply = { id: number; body: Uint8Array; cached?: boolean } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
 
 /** The worker's first message: its OS thread id on Linux (null elsewhere), so its CPU time can be told apart. */
 export interface ReadWorkerHello {

@@ -52,7 +52,7 @@ export interface ReadReplicaOptions {
 export class ReadReplica {
   private worker: Worker | null = null;
   private source: Source | null | undefined;
-  private readonly pending = new Map<number, { resolve: (json: string) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (body: Uint8Array) => void; reject: (err: Error) => void }>();
   private nextId = 1;
   private closed = false;
   private served = 0;
@@ -76,8 +76,8 @@ export class ReadReplica {
     return this.worker ? this.workerThread : null;
   }
 
-  /** The call's answer as JSON text, from the worker; null when this call is not served here. */
-  invokeJson(name: CallName, input: unknown): Promise<string> | null {
+  /** The call's answer as UTF-8 JSON bytes, from the worker; null when this call is not served here. */
+  invokeJson(name: CallName, input: unknown): Promise<Uint8Array> | null {
     if (this.closed || !isReadCall(name)) return null;
     const worker = this.worker ?? this.start();
     if (!worker) return null;
@@ -85,7 +85,7 @@ export class ReadReplica {
       return Promise.reject(new ApiError('unavailable', `The engine has ${MAX_PENDING_READS} reads waiting; try again in a moment.`));
     }
     const id = this.nextId++;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const req: ReadRequest = { id, name, input };
       worker.postMessage(req);
@@ -123,10 +123,10 @@ export class ReadReplica {
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
-      if ('json' in reply) {
+      if ('body' in reply) {
         this.served++;
         if (reply.cached) this.fromCache++;
-        p.resolve(reply.json);
+        p.resolve(reply.body);
       } else {
         p.reject(new ApiError(reply.error.code, reply.error.message, reply.error.details));
       }

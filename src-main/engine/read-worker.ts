@@ -48,7 +48,8 @@ db.pragma('busy_timeout = 5000');
 // This thread has no in-memory counts: every count comes from the same snapshot as the page.
 const noLiveCounts = () => null;
 
-const cache = new ReadCache();
+const cache = new ReadCache<Uint8Array>();
+const utf8 = new TextEncoder();
 
 // One read transaction per answer, so a page and its counts come from the same committed state.
 const query = db.transaction((call: ParsedRead): unknown => {
@@ -62,18 +63,23 @@ function parse(name: ReadCallName, input: unknown): ParsedRead {
   return name === 'runs.list' ? { name, input: parseCallInput(name, input) } : { name, input: parseCallInput(name, input) };
 }
 
-/** The answer as JSON text; the same parsed query between two commits is answered from the cache. */
-function answer(name: ReadCallName, input: unknown): { json: string; cached: boolean } {
+/**
+ * The answer as UTF-8 JSON in a buffer of its own, ready to be transferred; the same parsed query between two
+ * commits is answered from the cache (which keeps its copy: a transferred buffer is gone from this thread).
+ */
+function answer(name: ReadCallName, input: unknown): { body: Uint8Array; cached: boolean } {
   const call = parse(name, input);
   // The parsed input has its keys in the contract's order, so equal queries give equal keys whatever the URL's order.
   const key = useCache ? `${name} ${JSON.stringify(call.input)}` : '';
   // Read before the query: an answer is never older than the version it is filed under.
   const version = useCache ? (db.pragma('data_version', { simple: true }) as number) : 0;
   const hit = useCache ? cache.get(version, key) : undefined;
-  if (hit !== undefined) return { json: hit, cached: true };
-  const json = JSON.stringify(query(call));
-  if (useCache) cache.set(version, key, json);
-  return { json, cached: false };
+  if (hit !== undefined) return { body: hit.slice(), cached: true };
+  // TextEncoder's result owns its ArrayBuffer (Buffer.from may share a pooled one, which a transfer would detach).
+  const body = utf8.encode(JSON.stringify(query(call)));
+  if (!useCache) return { body, cached: false };
+  cache.set(version, key, body);
+  return { body: body.slice(), cached: false };
 }
 
 const port = parentPort;
@@ -89,5 +95,5 @@ port.on('message', (req: ReadRequest) => {
     const e = toApiError(err);
     reply = { id: req.id, error: { code: e.code, message: e.message, details: e.details } };
   }
-  port.postMessage(reply);
+  port.postMessage(reply, 'body' in reply ? [reply.body.buffer as ArrayBuffer] : []);
 });

@@ -5,8 +5,12 @@ import type { IncomingMessage } from 'node:http';
 
 export const DESKTOP_ORIGIN = 'app://scripthut';
 
-export function allowedHosts(port: number): Set<string> {
-  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+let lastHosts: { port: number; hosts: ReadonlySet<string> } | null = null;
+
+export function allowedHosts(port: number): ReadonlySet<string> {
+  // Asked on every request, nearly always for the one port the host listens on.
+  if (lastHosts?.port !== port) lastHosts = { port, hosts: new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) };
+  return lastHosts.hosts;
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 421 | 403; message: string };

@@ -42,16 +42,17 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
-function sendJsonText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+// With the length declared the answer goes out in one write, without chunked framing for the client to undo.
+function sendJsonText(res: http.ServerResponse, status: number, text: string | Uint8Array, headers: Record<string, string> = {}): void {
+  const length = typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': String(length), ...headers });
   res.end(text);
 }
 
-function tokenMatches(given: string | null | undefined, token: string): boolean {
+function tokenMatches(given: string | null | undefined, token: Buffer): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
+  return a.length === token.length && crypto.timingSafeEqual(a, token);
 }
 
 function bearerOf(req: http.IncomingMessage): string | null {
@@ -102,6 +103,7 @@ function refuseLargeBody(req: http.IncomingMessage, res: http.ServerResponse, me
 
 export async function startHost(o: HostOptions): Promise<Host> {
   const token = o.token ?? crypto.randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
   const rendererDir = o.rendererDir ? path.resolve(o.rendererDir) : null;
 
   const signIn = new SignInLinks(o.now);
@@ -132,13 +134,13 @@ export async function startHost(o: HostOptions): Promise<Host> {
       const apiPath = url.pathname.slice(API_PREFIX.length);
       if (req.method === 'GET' && RAW_LOG_ROUTE.test(apiPath)) {
         // Streams a file: outside the JSON contract, same token.
-        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!tokenMatches(bearerOf(req), tokenBytes)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
         if (!o.logs) throw new ApiError('unavailable', 'This host was started without log access.');
         await serveRawLog(o.logs, apiPath, url.searchParams, res);
         return;
       }
       if (req.method === 'GET' && RAW_OUTPUT_ROUTE.test(apiPath)) {
-        if (!tokenMatches(bearerOf(req), token)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
+        if (!tokenMatches(bearerOf(req), tokenBytes)) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
         if (!o.outputs) throw new ApiError('unavailable', 'This host was started without access to task outputs.');
         await serveRawOutput(o.outputs, apiPath, url.searchParams, res);
         return;
@@ -146,7 +148,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
       const match = matchRoute(req.method ?? 'GET', apiPath);
       if (!match) throw new ApiError('not_found', `No API route ${req.method} ${url.pathname}. See ${API_PREFIX}/health for a public check.`);
       const def = calls[match.name];
-      const authorised = tokenMatches(bearerOf(req), token);
+      const authorised = tokenMatches(bearerOf(req), tokenBytes);
       if (!def.public && !authorised) throw new ApiError('unauthorized', 'Missing or wrong bearer token (see engine.json in the data folder).');
       let input: Record<string, unknown> = {};
       if (req.method === 'POST') {
@@ -155,7 +157,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
         for (const [k, v] of url.searchParams) input[k] = v;
       }
       Object.assign(input, match.params);
-      // Polled reads come back as JSON text from off the engine's thread (read-replica.ts), sent as they are.
+      // Polled reads come back as UTF-8 JSON from off the engine's thread (read-replica.ts), sent as they are.
       const json = o.api.invokeJson?.(match.name, input);
       if (json) {
         sendJsonText(res, 200, await json);
@@ -210,7 +212,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
       socket.destroy();
       return;
     }
-    if (url.pathname !== EVENTS_PATH || !tokenMatches(url.searchParams.get('token'), token)) {
+    if (url.pathname !== EVENTS_PATH || !tokenMatches(url.searchParams.get('token'), tokenBytes)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\n\r\n');
       socket.destroy();
       return;

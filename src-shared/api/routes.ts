@@ -56,24 +56,35 @@ const compiled: CompiledRoute[] = (Object.keys(calls) as CallName[]).map((name) 
   parts: calls[name].http[1].split('/').filter(Boolean),
 }));
 
+// Every polled request is matched on the engine's thread: only the routes of its method and segment count are tried.
+const byShape = new Map<string, CompiledRoute[]>();
+for (const route of compiled) {
+  const shape = `${route.method} ${route.parts.length}`;
+  byShape.set(shape, [...(byShape.get(shape) ?? []), route]);
+}
+
 /** Match `GET /runs/abc` (path relative to API_PREFIX) to a call; literal segments win over parameters. */
 export function matchRoute(method: string, path: string): RouteMatch | null {
   const segs = path.split('/').filter(Boolean);
-  let best: { route: CompiledRoute; params: Record<string, string>; literals: number } | null = null;
-  for (const route of compiled) {
-    if (route.method !== method || route.parts.length !== segs.length) continue;
-    const params: Record<string, string> = {};
+  let best: { route: CompiledRoute; literals: number } | null = null;
+  for (const route of byShape.get(`${method} ${segs.length}`) ?? []) {
     let literals = 0;
     let ok = true;
-    route.parts.forEach((part, i) => {
-      const seg = segs[i] as string;
-      if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(seg);
-      else if (part === seg) literals++;
+    for (let i = 0; ok && i < segs.length; i++) {
+      const part = route.parts[i] as string;
+      if (part.charCodeAt(0) === 0x3a /* : */) continue;
+      if (part === segs[i]) literals++;
       else ok = false;
-    });
-    if (ok && (!best || literals > best.literals)) best = { route, params, literals };
+    }
+    if (ok && (!best || literals > best.literals)) best = { route, literals };
   }
-  return best ? { name: best.route.name, params: best.params } : null;
+  if (!best) return null;
+  // Parameters are decoded for the winner only.
+  const params: Record<string, string> = {};
+  best.route.parts.forEach((part, i) => {
+    if (part.charCodeAt(0) === 0x3a) params[part.slice(1)] = decodeURIComponent(segs[i] as string);
+  });
+  return { name: best.route.name, params };
 }
 
 export { paramNames };

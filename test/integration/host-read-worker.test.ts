@@ -75,6 +75,21 @@ describe('reads served by the read worker', () => {
     expect(page.items[0]?.command).toBe('echo 11');
   });
 
+  it('sends non-ASCII answers byte for byte with their length declared, not chunked', async () => {
+    const tasks = [{ id: 'é1', name: 'tâche ✓ 日本 🧪', command: 'true', working_dir: dir }];
+    const run = await engine.api.invoke('runs.createFromWorkflow', { document: { title: 'résumé ✓', tasks }, workflow_name: 'unicode' });
+    for (const url of [`/runs/${encodeURIComponent(run.id)}?limit=5`, '/runs?q=unicode']) {
+      const res = await fetch(`http://127.0.0.1:${host.port}/api/v1${url}`, { headers: { authorization: `Bearer ${host.token}` } });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-length'), url).toBe(String(bytes.length));
+      expect(res.headers.get('transfer-encoding'), url).toBeNull();
+      const body = JSON.parse(bytes.toString('utf8')) as { title?: string; items?: Array<{ name: string }>; runs?: Array<{ title: string }> };
+      if (body.items) expect(body.items[0]?.name).toBe('tâche ✓ 日本 🧪');
+      else expect(body.runs?.[0]?.title).toBe('résumé ✓');
+    }
+  });
+
   it('reports errors with the same codes and located messages', async () => {
     const missing = await get('/runs/nope');
     expect(missing.status).toBe(404);
@@ -92,8 +107,9 @@ describe('ReadReplica', () => {
   it('leaves other calls to the engine thread and falls back once closed', async () => {
     const replica = new ReadReplica({ file: path.join(dir, 'data', 'scripthut.db') });
     expect(replica.invokeJson('health', {})).toBeNull();
-    const json = await replica.invokeJson('runs.list', { limit: 1 });
-    expect(JSON.parse(json as string)).toMatchObject({ total: 1, runs: [{ workflow_name: 'chain' }] });
+    const body = (await replica.invokeJson('runs.list', { limit: 1, q: 'chain' })) as Uint8Array;
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(Buffer.from(body).toString('utf8'))).toMatchObject({ total: 1, runs: [{ workflow_name: 'chain' }] });
     await replica.close();
     expect(replica.invokeJson('runs.list', {})).toBeNull();
   });
