@@ -20,6 +20,9 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
   // Again from another page, with the app already booted.
   await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/settings'));
   await page.getByTestId('runs-table').waitFor({ state: 'detached', timeout: 30_000 });
+  // Settings is loaded on its first visit (its own chunk, with CodeMirror): back to Runs once it is shown, not
+  // while it is still being compiled.
+  await page.getByTestId('settings-page').waitFor({ timeout: 30_000 });
   const w0 = Date.now();
   await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
   await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
