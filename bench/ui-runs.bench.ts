@@ -5,145 +5,103 @@
 //  3. time to reach the oldest run by scrolling to the end (20 cursor pages of 500 fetched as the window nears the
 //     end of what is loaded), and the rows in the DOM meanwhile.
 // Figures go to bench/results/ui-runs.json with the machine's load average; nothing is asserted.
-import { cpus, loadavg } from 'node:os';
-import { writeBenchResult, type BenchFigure } from './lib/report';
-import { openBrowser, shouldSkipBrowser } from '../test/e2e/browser';
-import { ensureRendererBuilt } from '../test/e2e/build';
+import type { BenchFigure } from './lib/report';
+import { runUiBench, watchLongTasks } from './lib/ui-bench';
 import { runIdAt, seedFinishedRuns } from '../test/e2e/many-runs';
-import { startRealHost } from '../test/e2e/real-host';
 
 const RUNS = Number(process.env.SCRIPTHUT_BENCH_RUNS ?? 10_000);
 
-interface LongTasks {
-  count: number;
-  totalMs: number;
-  maxMs: number;
-}
+runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), hostTimeoutMs: 120_000 }, async ({ host, browser, page, hostStartMs: seedMs }) => {
+  const c0 = Date.now();
+  await page.goto(host.engine.url);
+  await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
+  const coldMs = Date.now() - c0;
 
-async function main(): Promise<void> {
-  if (shouldSkipBrowser()) {
-    console.log('ui-runs: SKIPPED: no Chromium');
-    return;
-  }
-  ensureRendererBuilt();
-  const loadBefore = loadavg();
-  const s0 = Date.now();
-  const host = await startRealHost((cfg) => void seedFinishedRuns(cfg, RUNS), 120_000);
-  const seedMs = Date.now() - s0;
-  const browser = await openBrowser();
-  const { page } = browser;
-  try {
-    const c0 = Date.now();
-    await page.goto(host.engine.url);
-    await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
-    const coldMs = Date.now() - c0;
+  // Again from another page, with the app already booted.
+  await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/settings'));
+  await page.getByTestId('runs-table').waitFor({ state: 'detached', timeout: 30_000 });
+  // Settings is loaded on its first visit (its own chunk, with CodeMirror): back to Runs once it is shown, not
+  // while it is still being compiled.
+  await page.getByTestId('settings-page').waitFor({ timeout: 30_000 });
+  const w0 = Date.now();
+  await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
+  await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
+  const warmMs = Date.now() - w0;
+  const rowCount = Number(await page.getByTestId('runs-table').getAttribute('aria-rowcount')) - 1;
 
-    // Again from another page, with the app already booted.
-    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/settings'));
-    await page.getByTestId('runs-table').waitFor({ state: 'detached', timeout: 30_000 });
-    const w0 = Date.now();
-    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
-    await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
-    const warmMs = Date.now() - w0;
-    const rowCount = Number(await page.getByTestId('runs-table').getAttribute('aria-rowcount')) - 1;
-
-    await page.evaluate(() => {
-      const w = globalThis as unknown as { __long: LongTasks; __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
-      w.__long = { count: 0, totalMs: 0, maxMs: 0 };
-      const observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          w.__long.count++;
-          w.__long.totalMs += e.duration;
-          w.__long.maxMs = Math.max(w.__long.maxMs, e.duration);
-        }
-      });
-      (observer as unknown as { observe(o: { type: string; buffered: boolean }): void }).observe({ type: 'longtask', buffered: false });
-      w.__frames = 0;
-      w.__times = [];
-      w.__counting = true;
-      const tick = (t: number): void => {
-        if (!w.__counting) return;
-        w.__frames++;
-        w.__times.push(t);
-        w.requestAnimationFrame(tick);
-      };
+  const { read } = await watchLongTasks(page);
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
+    w.__frames = 0;
+    w.__times = [];
+    w.__counting = true;
+    const tick = (t: number): void => {
+      if (!w.__counting) return;
+      w.__frames++;
+      w.__times.push(t);
       w.requestAnimationFrame(tick);
-    });
-    const read = (): Promise<LongTasks> => page.evaluate(() => (globalThis as unknown as { __long: LongTasks }).__long);
-    const scroller = page.getByTestId('runs-scroller');
-    await scroller.hover();
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    const m0 = await metrics();
-    const t0 = Date.now();
-    for (let i = 0; i < 60; i++) {
-      // No DOM query between steps: it would run in the page's main thread inside the frames being counted.
-      await page.mouse.wheel(0, 400);
-      await page.waitForTimeout(16);
-    }
-    const wheelMs = Date.now() - t0;
-    const m1 = await metrics();
-    const frames = await page.evaluate(() => {
-      const w = globalThis as unknown as { __frames: number; __counting: boolean };
-      w.__counting = false;
-      return w.__frames;
-    });
-    const gaps = await page.evaluate(() => {
-      const t = (globalThis as unknown as { __times: number[] }).__times;
-      const d: number[] = [];
-      for (let i = 1; i < t.length; i++) d.push((t[i] ?? 0) - (t[i - 1] ?? 0));
-      return d;
-    });
-    const wheel = await read();
-    const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
-    let maxDom = await page.getByTestId('run-row').count();
-
-    // To the oldest run: scroll to the end, again whenever the next page has extended the list.
-    const e0 = Date.now();
-    const oldest = page.locator(`[data-testid="run-row"][data-run-id="${runIdAt(0)}"]`);
-    let pulls = 0;
-    while (!(await oldest.count()) && Date.now() - e0 < 120_000) {
-      await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      pulls++;
-      await page.waitForTimeout(20);
-      maxDom = Math.max(maxDom, await page.getByTestId('run-row').count());
-    }
-    const endMs = Date.now() - e0;
-    const reached = (await oldest.count()) > 0;
-    const all = await read();
-
-    const round = (n: number): number => Math.round(n * 10) / 10;
-    const fps = round(frames / (wheelMs / 1000));
-    const dropped = gaps.filter((g) => g > 25).length;
-    const figures: BenchFigure[] = [
-      { name: 'seed_runs', value: seedMs, unit: 'ms', note: `${RUNS.toLocaleString('en-US')} finished runs written into the store and the host started (not UI)` },
-      { name: 'first_rows_cold', value: coldMs, unit: 'ms', target: '< 1000 ms', met: coldMs < 1000, note: 'page load (app boot) to the first run row' },
-      { name: 'first_rows_warm', value: warmMs, unit: 'ms', target: '< 1000 ms', met: warmMs < 1000, note: 'from Settings back to Runs, to the first run row' },
-      { name: 'list_rows', value: rowCount, unit: 'rows', note: 'aria-rowcount - 1: every run, 500 loaded per cursor page' },
-      { name: 'wheel_scroll_fps', value: fps, unit: 'fps', target: '>= 60 fps', met: fps >= 59, note: `${frames} animation frames over 60 wheel steps of 400 px in ${wheelMs} ms` },
-      { name: 'wheel_scroll_dropped_frames', value: dropped, unit: 'frames', note: `gaps over 25 ms between animation frames, of ${gaps.length}` },
-      { name: 'wheel_scroll_frame_gap_max', value: round(gaps.length ? Math.max(...gaps) : 0), unit: 'ms' },
-      { name: 'wheel_scroll_longtask_max', value: round(wheel.maxMs), unit: 'ms', target: '< 50 ms (no long task)', met: wheel.maxMs < 50, note: `${wheel.count} long tasks, ${round(wheel.totalMs)} ms in all` },
-      { name: 'wheel_scroll_main_thread', value: spent('TaskDuration'), unit: 'ms', note: `main-thread busy time over the ${wheelMs} ms of wheel steps (CDP Performance.getMetrics): script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, layout ${spent('LayoutDuration')} ms` },
-      { name: 'scroll_to_oldest', value: endMs, unit: 'ms', note: `${reached ? 'reached' : 'NOT reached'} the oldest run by scrolling to the end ${pulls} times (cursor pages fetched as the window nears the end)` },
-      { name: 'scroll_longtask_max', value: round(all.maxMs), unit: 'ms', note: `wheel and scroll-to-end together: ${all.count} long tasks, ${round(all.totalMs)} ms` },
-      { name: 'rows_in_dom_max', value: maxDom, unit: 'rows' },
-    ];
-    writeBenchResult('ui-runs', figures, {
-      runs: RUNS,
-      chromium: browser.context.browser()?.version() ?? null,
-      loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
-      loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100),
-      cores: cpus().length,
-    });
-  } finally {
-    await browser.close();
-    await host.stop();
+    };
+    w.requestAnimationFrame(tick);
+  });
+  const scroller = page.getByTestId('runs-scroller');
+  await scroller.hover();
+  const cdp = await browser.context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const m0 = await metrics();
+  const t0 = Date.now();
+  for (let i = 0; i < 60; i++) {
+    // No DOM query between steps: it would run in the page's main thread inside the frames being counted.
+    await page.mouse.wheel(0, 400);
+    await page.waitForTimeout(16);
   }
-}
+  const wheelMs = Date.now() - t0;
+  const m1 = await metrics();
+  const frames = await page.evaluate(() => {
+    const w = globalThis as unknown as { __frames: number; __counting: boolean };
+    w.__counting = false;
+    return w.__frames;
+  });
+  const gaps = await page.evaluate(() => {
+    const t = (globalThis as unknown as { __times: number[] }).__times;
+    const d: number[] = [];
+    for (let i = 1; i < t.length; i++) d.push((t[i] ?? 0) - (t[i - 1] ?? 0));
+    return d;
+  });
+  const wheel = await read();
+  const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
+  let maxDom = await page.getByTestId('run-row').count();
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  // To the oldest run: scroll to the end, again whenever the next page has extended the list.
+  const e0 = Date.now();
+  const oldest = page.locator(`[data-testid="run-row"][data-run-id="${runIdAt(0)}"]`);
+  let pulls = 0;
+  while (!(await oldest.count()) && Date.now() - e0 < 120_000) {
+    await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    pulls++;
+    await page.waitForTimeout(20);
+    maxDom = Math.max(maxDom, await page.getByTestId('run-row').count());
+  }
+  const endMs = Date.now() - e0;
+  const reached = (await oldest.count()) > 0;
+  const all = await read();
+
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  const fps = round(frames / (wheelMs / 1000));
+  const dropped = gaps.filter((g) => g > 25).length;
+  const figures: BenchFigure[] = [
+    { name: 'seed_runs', value: seedMs, unit: 'ms', note: `${RUNS.toLocaleString('en-US')} finished runs written into the store and the host started, its read worker warmed with the first runs page before it listens (not UI)` },
+    { name: 'first_rows_cold', value: coldMs, unit: 'ms', target: '< 1000 ms', met: coldMs < 1000, note: 'page load (app boot) to the first run row' },
+    { name: 'first_rows_warm', value: warmMs, unit: 'ms', target: '< 1000 ms', met: warmMs < 1000, note: 'from Settings back to Runs, to the first run row' },
+    { name: 'list_rows', value: rowCount, unit: 'rows', note: 'aria-rowcount - 1: every run, 500 loaded per cursor page' },
+    { name: 'wheel_scroll_fps', value: fps, unit: 'fps', target: '>= 60 fps', met: fps >= 59, note: `${frames} animation frames over 60 wheel steps of 400 px in ${wheelMs} ms` },
+    { name: 'wheel_scroll_dropped_frames', value: dropped, unit: 'frames', note: `gaps over 25 ms between animation frames, of ${gaps.length}` },
+    { name: 'wheel_scroll_frame_gap_max', value: round(gaps.length ? Math.max(...gaps) : 0), unit: 'ms' },
+    { name: 'wheel_scroll_longtask_max', value: round(wheel.maxMs), unit: 'ms', target: '< 50 ms (no long task)', met: wheel.maxMs < 50, note: `${wheel.count} long tasks, ${round(wheel.totalMs)} ms in all` },
+    { name: 'wheel_scroll_main_thread', value: spent('TaskDuration'), unit: 'ms', note: `main-thread busy time over the ${wheelMs} ms of wheel steps (CDP Performance.getMetrics): script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, layout ${spent('LayoutDuration')} ms` },
+    { name: 'scroll_to_oldest', value: endMs, unit: 'ms', note: `${reached ? 'reached' : 'NOT reached'} the oldest run by scrolling to the end ${pulls} times (cursor pages fetched as the window nears the end)` },
+    { name: 'scroll_longtask_max', value: round(all.maxMs), unit: 'ms', note: `wheel and scroll-to-end together: ${all.count} long tasks, ${round(all.totalMs)} ms` },
+    { name: 'rows_in_dom_max', value: maxDom, unit: 'rows' },
+  ];
+  return { figures, extra: { runs: RUNS } };
 });

@@ -7,6 +7,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import { resolveDataDir, resolveServerPort } from '../config/settings-defaults';
 import { DataDirLockedError } from '../engine/lock';
 import { startHost, writeEngineFile, removeEngineFile } from '../host/server';
+import { warmReads } from '../engine/read-warmup';
 import { clientForDataDir, EngineNotRunningError, type HttpEngineClient } from '../host/client';
 import { makeShellBackendFactory } from '../engine/ssh-wiring';
 import { createFileLogger, installConsoleSink, logProcessFailures, type FileLogger } from '../logging/logger';
@@ -135,6 +136,7 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
     throw err;
   }
   const api = withLogFile(running.api, log?.file ?? null);
+  await warmReads(running.engine);
   const host = await startHost({ api, port, rendererDir: path.join(env.appRoot, 'out', 'renderer'), version: env.version, logs: { store: running.store, backends: running.backends }, outputs: running.engine.outputs });
   writeEngineFile(dataDir, { pid: process.pid, port: host.port, token: host.token, url: host.url, version: env.version, started_at: new Date().toISOString() });
   const health = await api.invoke('health', {});

@@ -232,7 +232,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       createRun: (doc, b, name) => woken(createRun(p, doc, b, name, null)),
     }),
     // Cost and usage (logic in src-main/usage).
-    'runs.cost': ({ id }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now()),
+    'runs.cost': ({ id, tasks }) => runCost(p.store.db, p.o.cost ?? { backends: {}, pricing: null, snapshot: null, snapshotError: null }, id, requireRun(p, id).backend_name, p.now(), { tasks: tasks ?? true }),
     'usage.summary': (input) => usageSummary(p.store.db, p.o.cost, input, p.now()),
     'usage.rightsizing': (input) => usageRightSizing(p.store.db, input, p.now(), { backfill: (name) => p.backends.get(name)?.capabilities.backfill ?? false }),
     'pricing.refresh': (input) => pricingRefresh(p.o.dataDir, p.o.cost, input, p.now()),

@@ -20,6 +20,13 @@ export function createEventHub(bridge: Bridge): EventHub {
   let started = false;
   let connected = false;
   let wasDown = false;
+  /**
+   * The bridge reports "not connected" at registration, before the first open: that is not a drop. Taken for one,
+   * it made every view load twice on start, and a view dropped its first answer for the second (the runs list's
+   * first rows waited ~100–200 ms more, bench/ui-runs.bench.ts). Views subscribe before their first read, so the
+   * stream is opening before that read is sent.
+   */
+  let wasUp = false;
 
   function start(): void {
     if (started) return;
@@ -38,11 +45,12 @@ export function createEventHub(bridge: Bridge): EventHub {
     bridge.onConnection((c) => {
       connected = c;
       for (const h of [...connectionHandlers]) h(c);
-      if (!c) wasDown = true;
+      if (!c) wasDown = wasUp;
       else if (wasDown) {
         wasDown = false;
         for (const h of [...reconnectHandlers]) h();
       }
+      if (c) wasUp = true;
     });
   }
 

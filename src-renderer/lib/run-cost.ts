@@ -11,7 +11,8 @@ export function runCostOf(run: { id: string; status: string; finished_at: string
   const hit = cache.get(key);
   if (hit && (run.finished_at || Date.now() - hit.at < 30_000)) return hit.value;
   const value = bridge()
-    .invoke('runs.cost', { id: run.id })
+    // Totals only: the per-task list of a big run is megabytes that no view here shows.
+    .invoke('runs.cost', { id: run.id, tasks: false })
     .catch(() => null);
   cache.set(key, { at: Date.now(), value });
   if (cache.size > 2000) cache.delete(cache.keys().next().value as string);

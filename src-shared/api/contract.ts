@@ -266,7 +266,8 @@ export const calls = {
   }),
   'runs.cost': call({
     summary: 'Cost of a run: allocation units or cloud dollars per task, with why a task could not be costed',
-    input: z.object({ id: RunId }),
+    /** tasks=false: the totals only, `tasks` left empty (a run page's header; 100,000 tasks made a 10 MB answer). */
+    input: z.object({ id: RunId, tasks: OptBool }),
     output: RunCostSchema,
     http: ['GET', '/runs/:id/cost'],
   }),

@@ -6,6 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendInfo, ConfigError, Health, LogChunk, Prompt, RunDetail, TaskView } from '../../src-shared/api/schemas';
 import type { CallOutput, EngineEvent } from '../../src-shared/api/contract';
+import { runGraph } from '../../src-shared/model/run-graph';
 
 export type ClusterInfo = CallOutput<'backends.info'>;
 export type CommandLog = CallOutput<'backends.commands'>;
@@ -269,6 +270,12 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     if (om && runs.has(decodeURIComponent(om[1] as string))) {
       const runId = decodeURIComponent(om[1] as string);
       return send(res, 200, om[2] ? { run_id: runId, markdown: null, sections: [] } : { run_id: runId, outputs: [], collections: [] });
+    }
+    // The dependency graph (the run page reads it ahead, when idle): the shared model over the fake's tasks.
+    const gm = /^\/runs\/([^/]+)\/graph$/.exec(path);
+    if (gm && runs.has(decodeURIComponent(gm[1] as string))) {
+      const run = runs.get(decodeURIComponent(gm[1] as string))!;
+      return send(res, 200, runGraph(run.detail.id, run.detail.items.map((t) => ({ id: t.id, state: t.status, deps: t.deps }))));
     }
     // Run cost: the fake tasks run on a backend without a cost block, so nothing is costed.
     const cm = /^\/runs\/([^/]+)\/cost$/.exec(path);

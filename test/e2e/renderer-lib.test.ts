@@ -152,6 +152,30 @@ describe('event hub', () => {
     fb.setConnected(true);
     expect(refetches).toBe(1);
   });
+
+  it('does not take the first open for a reconnect (views would load twice on start)', () => {
+    const fb = fakeBridge();
+    const hub = createEventHub(fb);
+    let refetches = 0;
+    hub.onReconnect(() => refetches++);
+    // httpBridge says "not connected" at registration, then opens.
+    fb.setConnected(false);
+    fb.setConnected(true);
+    expect(refetches).toBe(0);
+    fb.setConnected(false);
+    fb.setConnected(true);
+    expect(refetches).toBe(1);
+  });
+
+  it('with the real HTTP bridge: no refetch on the first open, one after a drop', () => {
+    const sockets: FakeSocket[] = [];
+    const b = httpBridge({ origin: 'http://127.0.0.1:9', token: null, openSocket: (u) => (sockets.push(new FakeSocket(u)), sockets.at(-1)!), backoff: { min: 1, max: 1 } });
+    const hub = createEventHub(b);
+    let refetches = 0;
+    hub.onReconnect(() => refetches++);
+    sockets[0]!.onopen?.({});
+    expect(refetches).toBe(0);
+  });
 });
 
 function chunk(p: Partial<LogChunk>): LogChunk {

@@ -172,7 +172,19 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     const { page } = browser;
     bigId = await createBigRun(host, 3000);
     await go(page, `#/runs/${bigId}`);
+    // The run page reads and lays out its graph ahead, once idle: the first click on Graph paints from that, with
+    // the tab's own read held here until the group nodes are shown.
+    await page.locator('[data-testid="run-view-graph"][data-graph-ready="true"]').waitFor(POLL);
+    let release = (): void => {};
+    const held = new Promise<void>((r) => (release = r));
+    const passed: Array<Promise<void>> = [];
+    const graphRead = `**/api/v1/runs/${bigId}/graph`;
+    await page.route(graphRead, (route) => void passed.push(held.then(() => route.continue())));
     await page.getByTestId('run-view-graph').click();
+    await expect.poll(() => page.locator('[data-testid="dag-node"][data-kind="group"]').count(), POLL).toBe(11);
+    release();
+    await Promise.all(passed);
+    await page.unroute(graphRead);
     await expect.poll(() => page.getByTestId('run-graph').getAttribute('data-level'), POLL).toBe('group');
     const nodes = page.getByTestId('dag-node');
     await expect.poll(() => nodes.count(), POLL).toBe(11);

@@ -8,6 +8,9 @@ import { startEngine } from '../../src-main/engine/start';
 import { ReadReplica } from '../../src-main/engine/read-replica';
 import { openDatabase } from '../../src-main/store/db';
 import { isTerminalRun } from '../../src-shared/model/status';
+import { warmReads } from '../../src-main/engine/read-warmup';
+import { buildHttpRequest } from '../../src-shared/api/routes';
+import { FIRST_RUNS_PAGE } from '../../src-shared/api/first-page';
 
 let dir: string;
 /** The worker answers UTF-8 JSON bytes; as text to compare and parse. */
@@ -66,6 +69,30 @@ describe('read worker cache', () => {
       writer.close();
       await replica.close();
     }
+  });
+
+  it('a host start warms it with the runs page the renderer asks for first, whose read is then a cache hit', async () => {
+    const replica = new ReadReplica({ file: dbFile });
+    try {
+      const ms = await warmReads(replica);
+      expect(ms).not.toBeNull();
+      expect(replica.answered).toBe(1);
+      // The renderer's first read as the host receives it: the query string of its HTTP request.
+      const url = new URL(buildHttpRequest('runs.list', { ...FIRST_RUNS_PAGE }).url, 'http://h');
+      const list = JSON.parse((await replica.invokeJson('runs.list', Object.fromEntries(url.searchParams))) as string) as { runs: Array<{ id: string }> };
+      expect(list.runs.map((r) => r.id)).toEqual([runId]);
+      expect(replica.answeredFromCache).toBe(1);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('nothing to warm when reads are served on the engine thread; a failing read does not fail the start', async () => {
+    expect(await warmReads({})).toBeNull();
+    expect(await warmReads({ invokeJson: () => null })).toBeNull();
+    expect(await warmReads({ invokeJson: () => Promise.reject(new Error('database is locked')) })).toBeNull();
+    // A read that never answers is given up on (the cap), so the host still listens.
+    expect(await warmReads({ invokeJson: () => new Promise<string>(() => {}) }, 50)).toBeNull();
   });
 
   it('queries every time when its cache is turned off', async () => {

@@ -63,6 +63,9 @@ describe('run cost on the local backend', () => {
     expect(byId.bad!.cost).not.toBeNull(); // failed tasks ran, so they are charged
     expect(byId.after).toEqual({ task_id: 'after', cost: null, reason: 'never started (no start time)' });
     expect(cost.total).toBeCloseTo(byId.two!.cost! + byId.gpu!.cost! + byId.bad!.cost!, 3);
+    // Totals only (the run page's header): the same figures without the per-task list.
+    const totals = await h.eng.api.invoke('runs.cost', { id: run.id, tasks: false });
+    expect(totals).toEqual({ ...cost, tasks: [] });
 
     // The usage history reads the same store: CPU-hours of the charged backend, priced at the same rates.
     const usage = await h.eng.api.invoke('usage.summary', { by: 'backend', tz: 'UTC' });
@@ -91,6 +94,9 @@ describe('run cost on the local backend', () => {
     const cost = await h.eng.api.invoke('runs.cost', { id: run.id });
     expect(cost).toMatchObject({ total: 0, currency: null, basis: null, costed_tasks: 0, uncosted_tasks: 1 });
     expect(cost.tasks[0]!.reason).toBe("no cost configured for backend 'free' (add backends[].cost or pricing.partitions)");
+    // Totals only: counted without reading a task's attempts, the same figures as the full answer.
+    expect(await h.eng.api.invoke('runs.cost', { id: run.id, tasks: false })).toEqual({ ...cost, tasks: [] });
+    await expect(h.eng.api.invoke('runs.cost', { id: 'nope', tasks: false })).rejects.toBeInstanceOf(ApiError);
     await expect(h.eng.api.invoke('runs.cost', { id: 'nope' })).rejects.toBeInstanceOf(ApiError);
   });
 
