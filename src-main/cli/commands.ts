@@ -6,6 +6,7 @@ import { ApiError } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
+import { failureText } from './failure-text';
 import { cliTime } from './time-text';
 import { looksSecret, readHidden, readLineFromStdin } from './secret-input';
 import { figure, padVisible, visibleLength } from './text';
@@ -119,7 +120,7 @@ async function watchRun(ctx: CliContext, id: string, intervalS: number, exitStat
       // runs.get answers one page; the final --json document keeps listing every task, as before paging.
       if (ctx.json) printJson(ctx, runViewJson(run.matched_items > run.items.length ? await allTaskPages(client, { id }) : run));
       else {
-        for (const t of run.items.filter((x) => x.status !== 'completed')) ctx.out(`  ${t.id}: ${t.status}${t.exit_code !== null ? ` (exit ${t.exit_code})` : ''}${t.error ? ` — ${t.error}` : ''}`);
+        for (const t of run.items.filter((x) => x.status !== 'completed')) ctx.out(`  ${t.id}: ${t.status}${t.exit_code !== null ? ` (exit ${t.exit_code})` : ''}${failureText(t) ? ` — ${failureText(t)}` : ''}`);
         ctx.out(`Run ${run.id} ${run.status}: ${run.status_counts.completed ?? 0}/${run.task_count} tasks completed.`);
       }
       return exitStatus && run.status !== 'completed' ? 1 : 0;
@@ -247,7 +248,7 @@ export const COMMANDS: CommandDef[] = [
       else {
         ctx.out(`Run ${run.id}  ${run.workflow_name}  on ${run.backend_name}  ${colour(run.status, ctx.isTTY)}  ${progress(run)} completed  (created ${fmtTime(run.created_at)})`);
         if (run.halted_reason) ctx.out(`Submissions halted: ${run.halted_reason}`);
-        ctx.out(table([['TASK', 'STATUS', 'JOB', 'EXIT', 'STARTED', 'FINISHED', 'ERROR'], ...run.items.map((t) => [t.id, colour(t.status, ctx.isTTY), t.job_id ?? '-', t.exit_code === null ? '-' : String(t.exit_code), fmtTime(t.started_at), fmtTime(t.finished_at), t.error ?? ''])]));
+        ctx.out(table([['TASK', 'STATUS', 'JOB', 'EXIT', 'STARTED', 'FINISHED', 'ERROR'], ...run.items.map((t) => [t.id, colour(t.status, ctx.isTTY), t.job_id ?? '-', t.exit_code === null ? '-' : String(t.exit_code), fmtTime(t.started_at), fmtTime(t.finished_at), failureText(t)])]));
         ctx.out(showingLine(run));
       }
       return 0;

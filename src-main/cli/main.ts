@@ -143,7 +143,8 @@ async function serve(argv: string[], env: CliEnvironment): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify({ url: host.url, port: host.port, token: host.token, pid: process.pid, data_dir: dataDir, log_file: log?.file ?? null }) + '\n');
   else {
     process.stdout.write(`ScriptHut ${env.version} engine → ${host.url}\n  data folder: ${dataDir}\n  log file: ${log?.file ?? '(none)'}\n  token: ${host.token}\n  backends: ${health.backends.map((b) => `${b.name} (${b.type})`).join(', ') || '(none)'}\n`);
-    if (health.config_error) process.stdout.write(`  CONFIG ERROR (the engine still serves):\n${health.config_error.message.replace(/^/gm, '    ')}\n`);
+    // Say what is in effect, not only what is wrong: the backends listed above are the embedded default's.
+    if (health.config_error) process.stdout.write(`  CONFIG ERROR — running on the embedded default (a local backend; your history stays available) until it is fixed:\n${health.config_error.message.replace(/^/gm, '    ')}\n`);
   }
   if (values.open) {
     const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';

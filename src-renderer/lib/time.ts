@@ -33,7 +33,8 @@ export function formatLocal(iso: string | null | undefined): string {
   if (utcMode) return formatUtc(d);
   const now = new Date();
   const sameDay = d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate();
-  const time = formatter('time', { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+  // 24-hour whatever the locale, like the CLI and the UTC stamps in logs, so times read the same everywhere.
+  const time = formatter('time', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(d);
   if (sameDay) return time;
   const thisYear = d.getFullYear() === now.getFullYear();
   const date = formatter(thisYear ? 'day' : 'day-year', { year: thisYear ? undefined : 'numeric', month: 'short', day: 'numeric' }).format(d);
@@ -45,7 +46,7 @@ export function formatLocalFull(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const local = formatter('full', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(d);
+  const local = formatter('full', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(d);
   return `${local} · ${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }
 

@@ -57,4 +57,14 @@ describe('timestamps', () => {
     expect(formatLocalFull(null)).toBe('');
     expect(formatLocalFull('garbage')).toBe('garbage');
   });
+
+  it('shows 24-hour times in every locale, like the CLI and the logs (en-US gave "05:14:34 PM")', async () => {
+    const { formatLocal, formatLocalFull } = await import('../../src-renderer/lib/time');
+    const today = new Date();
+    today.setHours(17, 14, 34, 0);
+    expect(formatLocal(today.toISOString())).toBe('17:14:34');
+    today.setHours(0, 5, 0, 0);
+    expect(formatLocal(today.toISOString())).toBe('00:05:00');
+    expect(formatLocalFull(today.toISOString())).not.toMatch(/\b[AP]M\b/);
+  });
 });

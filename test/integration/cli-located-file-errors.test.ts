@@ -1,9 +1,10 @@
 // What a newcomer meets with a broken file, through the real `scripthut` command: the message names the file and
 // the place in it, and a broken config also lists what would be warned about once it is fixed.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox, type ServeProcess } from '../helpers/cli';
+import { BIN, cli, cliJson, ensureCliBuilt, makeSandbox, REPO, serve, stopAll, stopServe, type CliSandbox, type ServeProcess } from '../helpers/cli';
 
 const sandboxes: CliSandbox[] = [];
 const serving: ServeProcess[] = [];
@@ -58,4 +59,31 @@ describe('broken files are located by name and line', () => {
     expect(json.body.valid).toBe(false);
     expect(json.body.warnings).toHaveLength(2);
   }, 60_000);
+});
+
+describe('serve with a broken config', () => {
+  it('states that the embedded default is in use, then each located error', async () => {
+    const sb = makeSandbox();
+    sandboxes.push(sb);
+    sb.writeConfig(['backends:', '  - name: hpc', '    type: slurmm', ''].join('\n'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: REPO, env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no config error printed within 60 s:\n${stdout}`)), 60_000);
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (/line 2: backends\[0\] \('hpc'\): unknown backend type 'slurmm'/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}:\n${stdout}`)));
+      });
+    } finally {
+      if (child.pid && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+    }
+    expect(stdout).toContain('backends: local (local)');
+    expect(stdout).toMatch(/CONFIG ERROR — running on the embedded default .* until it is fixed:/);
+  }, 90_000);
 });
