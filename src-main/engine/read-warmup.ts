@@ -6,7 +6,7 @@ import type { CallName } from '../../src-shared/api/contract';
 import { FIRST_RUNS_PAGE } from '../../src-shared/api/first-page';
 
 export interface WarmableReads {
-  invokeJson?(name: CallName, input: unknown): Promise<string> | null;
+  invokeJson?(name: CallName, input: unknown): Promise<unknown> | null;
 }
 
 /**

@@ -79,7 +79,7 @@ describe('read worker cache', () => {
       expect(replica.answered).toBe(1);
       // The renderer's first read as the host receives it: the query string of its HTTP request.
       const url = new URL(buildHttpRequest('runs.list', { ...FIRST_RUNS_PAGE }).url, 'http://h');
-      const list = JSON.parse((await replica.invokeJson('runs.list', Object.fromEntries(url.searchParams))) as string) as { runs: Array<{ id: string }> };
+      const list = JSON.parse(await text(replica.invokeJson('runs.list', Object.fromEntries(url.searchParams)))) as { runs: Array<{ id: string }> };
       expect(list.runs.map((r) => r.id)).toEqual([runId]);
       expect(replica.answeredFromCache).toBe(1);
     } finally {
