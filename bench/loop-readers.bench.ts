@@ -214,6 +214,12 @@ const eng = await startEngine({ dataDir: path.join(dir, 'data'), configPath, ver
 const dbFile = path.join(dir, 'data', 'scripthut.db');
 // The replica startEngine gave the engine (private to it), to read its thread id and answer counts.
 const shipped = (eng.engine as unknown as { o: { reads?: ReadReplica } }).o.reads ?? null;
+// Without the built worker (out/main/read-worker.cjs) every read would quietly be answered on the engine's thread
+// and the figure would measure something else: say so and stop.
+if (!shipped) {
+  await eng.close();
+  throw new Error('loop-readers: the engine has no read worker (out/main/read-worker.cjs missing?): run `npm run build:main` first');
+}
 const host = await startHost({ api: eng.api, port: 0, rendererDir: null, version: 'bench' });
 const plain = { invoke: eng.api.invoke.bind(eng.api), subscribe: eng.api.subscribe.bind(eng.api) } as EngineApi;
 // The same contract without invokeJson: every read is answered on the engine's thread.
