@@ -35,8 +35,9 @@ export interface RowWindow {
 }
 
 export function rowWindow(o: RowWindowOptions): RowWindow {
-  const requestFrame = o.requestFrame ?? ((f: () => void) => requestAnimationFrame(f));
-  const cancelFrame = o.cancelFrame ?? ((id: number) => cancelAnimationFrame(id));
+  const browser = globalThis as unknown as { requestAnimationFrame(f: () => void): number; cancelAnimationFrame(id: number): void };
+  const requestFrame = o.requestFrame ?? ((f: () => void) => browser.requestAnimationFrame(f));
+  const cancelFrame = o.cancelFrame ?? ((id: number) => browser.cancelAnimationFrame(id));
   let frame = 0;
 
   return {
