@@ -25,6 +25,22 @@ export interface TaskRowText {
   memTitle: string;
   error: string;
   errorTitle: string;
+  /** Which cells' text may not fit its column and must be clipped with an ellipsis (see mayOverflow). */
+  clip: { job: boolean; submitted: boolean; started: boolean; finished: boolean; duration: boolean; mem: boolean; error: boolean };
+}
+
+/**
+ * The most characters of each fixed-width column's text that fit: content width over ~7.5 px a character at
+ * 13 px, above a digit's width (7.2 px), for texts that are mostly digits, colons and spaces ("09:47:33 AM",
+ * "512 MB · 25%"); a wide letter or two spills into the next cell's 12 px padding at worst. Only cells with longer text are clipped: a clipping cell is a clip node in
+ * Chromium's paint property tree, and with every cell of ~50 rows clipping, re-layerizing the table on each
+ * window step cost more than the step's own DOM work.
+ */
+export const COLUMN_CHARS = { job: 10, time: 11, duration: 7, mem: 12 } as const;
+
+/** Whether text of this length may run past a column that fits `chars` characters. */
+export function mayOverflow(text: string | null | undefined, chars: number): boolean {
+  return !!text && text.length > chars;
 }
 
 interface Entry {
@@ -43,21 +59,37 @@ function stampNow(): string {
 function compute(t: TaskView): TaskRowText {
   const mem = memoryUse(t.max_rss, t.memory);
   const why = failureReason(t);
+  const submitted = formatLocal(t.submitted_at);
+  const started = formatLocal(t.started_at);
+  const finished = formatLocal(t.finished_at);
+  const duration = !t.started_at ? '—' : t.finished_at ? durationBetween(t.started_at, t.finished_at) : null;
+  const memText = mem ? (mem.percent === null ? mem.text : `${mem.text.split(' / ')[0]} · ${mem.percent}%`) : '—';
+  const error = why?.short ?? t.error ?? '';
   return {
     badgeTitle: t.pending_reason ?? t.scheduler_state ?? STATUS_STYLE[t.status]?.label ?? t.status,
     nameTitle: t.id === t.name ? t.id : `${t.name} (${t.id})`,
-    submitted: formatLocal(t.submitted_at),
+    submitted,
     submittedTitle: formatLocalFull(t.submitted_at),
-    started: formatLocal(t.started_at),
+    started,
     startedTitle: formatLocalFull(t.started_at),
-    finished: formatLocal(t.finished_at),
+    finished,
     finishedTitle: formatLocalFull(t.finished_at),
-    duration: !t.started_at ? '—' : t.finished_at ? durationBetween(t.started_at, t.finished_at) : null,
+    duration,
     cpu: cpuText(t.cpu_efficiency),
-    mem: mem ? (mem.percent === null ? mem.text : `${mem.text.split(' / ')[0]} · ${mem.percent}%`) : '—',
+    mem: memText,
     memTitle: mem ? `Peak ${mem.text}${mem.percent === null ? '' : ` (${mem.percent}% of the request)`}` : `Requested ${t.memory || '—'}`,
-    error: why?.short ?? t.error ?? '',
+    error,
     errorTitle: why?.long ?? t.error ?? '',
+    clip: {
+      job: mayOverflow(t.job_id, COLUMN_CHARS.job),
+      submitted: mayOverflow(submitted, COLUMN_CHARS.time),
+      started: mayOverflow(started, COLUMN_CHARS.time),
+      finished: mayOverflow(finished, COLUMN_CHARS.time),
+      // A running task's duration follows the clock and is not known here: clipped to be safe.
+      duration: duration === null || mayOverflow(duration, COLUMN_CHARS.duration),
+      mem: mayOverflow(memText, COLUMN_CHARS.mem),
+      error: error !== '',
+    },
   };
 }
 

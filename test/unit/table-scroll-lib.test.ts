@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../src-shared/api/schemas';
 import { anchorRow, poolSize } from '../../src-renderer/lib/row-slots';
 import { MAX_PAGES, PAGE_SIZE, pagesToEvict, prefetchRange } from '../../src-renderer/lib/task-page-query';
-import { rowTextStamp, taskRowText } from '../../src-renderer/lib/task-row-text';
+import { COLUMN_CHARS, mayOverflow, rowTextStamp, taskRowText } from '../../src-renderer/lib/task-row-text';
 import { setTimeZoneMode } from '../../src-renderer/lib/time';
 import { visibleWindow } from '../../src-renderer/lib/virtual';
 
@@ -114,5 +114,27 @@ describe('row text cache', () => {
     } finally {
       setTimeZoneMode('local');
     }
+  });
+});
+
+describe('cells that clip', () => {
+  it('clips only the cells whose text may not fit their column', () => {
+    const short = taskRowText(task({ submitted_at: new Date().toISOString(), started_at: new Date().toISOString(), finished_at: null, status: 'running', job_id: '123456' }));
+    // Today's times (hh:mm:ss) and a short job id fit; a running task's duration follows the clock, so it clips.
+    expect(short.clip).toEqual({ job: false, submitted: false, started: false, finished: false, duration: true, mem: false, error: false });
+    const long = taskRowText(task({ job_id: '12345678901234.batch', status: 'failed', exit_code: 1, error: 'Non-zero exit code', max_rss: '1536M', memory: '4G' }));
+    // A date of another year runs past the time column; an error always clips (its column flexes).
+    expect(long.clip.job).toBe(true);
+    expect(long.clip.submitted).toBe(true);
+    expect(long.clip.error).toBe(true);
+    expect(long.clip.mem).toBe(long.mem.length > COLUMN_CHARS.mem);
+    expect(long.clip.duration).toBe(false);
+  });
+
+  it('treats text longer than the column fits as overflowing, and no text as fitting', () => {
+    expect(mayOverflow('12:03:04', COLUMN_CHARS.time)).toBe(false);
+    expect(mayOverflow('Jan 2, 2020 03:04:05', COLUMN_CHARS.time)).toBe(true);
+    expect(mayOverflow(null, 1)).toBe(false);
+    expect(mayOverflow('', 0)).toBe(false);
   });
 });
