@@ -153,6 +153,12 @@ export class Engine implements EngineApi {
     await Promise.race([this.parts.outputs.idle(), new Promise((r) => setTimeout(r, 5000))]);
     for (let i = 0; i < 100 && this.anyBusy(); i++) await new Promise((r) => setTimeout(r, 50));
     await Promise.all([...this.o.backends.values()].map((b) => b.close().catch(() => undefined)));
+    try {
+      this.parts.uow.foldUsageLedger();
+    } catch (err) {
+      // The marks stay in the file; the next start folds them.
+      console.error('[engine] folding the usage ledger at close failed:', err);
+    }
   }
 
   /** Run a backend's cycle now (or right after the one in progress). */

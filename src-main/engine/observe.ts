@@ -56,6 +56,11 @@ export interface Seen {
   candidates: TaskRow[];
   verdicts: Map<string, Verdict>;
   generated: Map<string, Awaited<ReturnType<typeof generatedTasks>>>;
+  /**
+   * Jobs that left the queue with their verdict already in hand: their `settling` step is not written (it
+   * would be overwritten in the same commit, seen by nobody); the verdict applies to the row as it is.
+   */
+  settledAtOnce: Set<string>;
 }
 
 /**
@@ -65,7 +70,7 @@ export interface Seen {
  */
 export async function observeBackend(p: EngineParts, b: Backend, inflightRows: TaskRow[]): Promise<Seen | null> {
   const inflight = inflightRows.filter((t) => t.job_id !== null);
-  const none: Seen = { poll: { jobs: new Map(), external: [] }, observed: [], candidates: [], verdicts: new Map(), generated: new Map() };
+  const none: Seen = { poll: { jobs: new Map(), external: [] }, observed: [], candidates: [], verdicts: new Map(), generated: new Map(), settledAtOnce: new Set() };
   // A shared queue is polled even with nothing in flight, so the Jobs view shows the user's other jobs.
   if (inflight.length === 0 && !b.capabilities.sharedQueue) return none;
   let poll: PollResult;
@@ -98,6 +103,12 @@ export async function observeBackend(p: EngineParts, b: Backend, inflightRows: T
       verdicts = new Map();
     }
   }
+  const settledAtOnce = new Set<string>();
+  const kept = observed.filter(([row, t]) => {
+    if (t.to !== 'settling' || !verdicts.has(row.job_id as string)) return true;
+    settledAtOnce.add(row.job_id as string);
+    return false;
+  });
   // Generators read their file before the verdict is committed, so a run never reads "completed" while its
   // generated tasks are still missing.
   const generated = new Map<string, Awaited<ReturnType<typeof generatedTasks>>>();
@@ -108,12 +119,12 @@ export async function observeBackend(p: EngineParts, b: Backend, inflightRows: T
       generated.set(taskKey(row.run_id, row.task_id), await generatedTasks(b, row, def, p.store.listTasks(row.run_id).map(taskDef)));
     }
   }
-  return { poll, observed, candidates, verdicts, generated };
+  return { poll, observed: kept, candidates, verdicts, generated, settledAtOnce };
 }
 
 /** Apply what a cycle saw: queue states, then verdicts, then each touched run settled once. Inside a transaction. */
 export function applySeen(p: EngineParts, b: Backend, seen: Seen): void {
-  const { poll, observed, candidates, verdicts, generated } = seen;
+  const { poll, observed, candidates, verdicts, generated, settledAtOnce } = seen;
   if (b.capabilities.sharedQueue) {
     // Every poll reconciles the whole list: jobs that left the queue (pending or running) are marked gone.
     p.store.upsertExternalJobs(
@@ -130,8 +141,10 @@ export function applySeen(p: EngineParts, b: Backend, seen: Seen): void {
     const run = cur && cur.attempt === row.attempt ? p.store.getRun(row.run_id) : undefined;
     if (!cur || !run) continue;
     const rt = toRuntime(cur);
+    // A job whose settling step was folded into its verdict is still where the poll left it (queued, running).
+    const leftQueue = settledAtOnce.has(row.job_id as string) && (cur.status === 'queued' || cur.status === 'running');
     // A cancel or a rerun that committed while the backend was asked has the last word on this row.
-    if (cur.job_id !== row.job_id || !needsVerdict(rt, poll.jobs.has(row.job_id as string))) continue;
+    if (cur.job_id !== row.job_id || !needsVerdict(leftQueue ? { ...rt, status: 'settling' } : rt, poll.jobs.has(row.job_id as string))) continue;
     const v = verdicts.get(row.job_id as string);
     const t: Transition | null = v ? applyVerdict(rt, v, at) : expireTimers(rt, poll.jobs.has(row.job_id as string), at, p.o.timers);
     if (!t) continue;

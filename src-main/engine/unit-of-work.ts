@@ -2,7 +2,7 @@
 // events that go out after the commit (never before: a listener must not see a change that could roll back).
 import type { EventName, EventPayload } from '../../src-shared/api/contract';
 import type { Notification, RunSummary } from '../../src-shared/api/schemas';
-import { isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
+import { isInFlight, isTerminalRun, isTerminalTask } from '../../src-shared/model/status';
 import { runStatusChange, type Decision } from '../scheduler/decide';
 import type { Transition } from '../model/transition';
 import type { Store } from '../store/store';
@@ -17,6 +17,14 @@ import { toRunSummary, toTaskView } from './views';
 /** Above this many changed tasks in one run and one commit, one tasks.changed event replaces the task.changed ones. */
 export const BULK_EVENT_THRESHOLD = 256;
 
+/**
+ * Commits fold the usage ledger at most this often. The dirty marks are written by triggers in the same
+ * transaction as the change, so the ledger plus its marks is never half; a report folds what is left before it
+ * reads (usage-query.ts), and a read-only reader of a marked file reads the slow, exact way. Folding on every
+ * commit re-read each short task twice (start, end) and cost a fifth of the statements of a local job.
+ */
+export const LEDGER_FOLD_INTERVAL_MS = 2000;
+
 export class UnitOfWork {
   private changedTasks = new Set<string>();
   /** Runs with many tasks changed by one statement (ids not collected): run id → how many. */
@@ -25,11 +33,13 @@ export class UnitOfWork {
   private finishedCounts = new Map<string, Record<string, number>>();
   private changedRuns = new Set<string>();
   private notifications: Notification[] = [];
+  private lastLedgerFold = 0;
 
   constructor(
     private readonly store: Store,
     private readonly active: ActiveExecution,
     private readonly bus: EventBus,
+    private readonly opts: { ledgerFoldIntervalMs?: number } = {},
   ) {}
 
   /** Run `fn` in one transaction, then send the events it collected. */
@@ -37,8 +47,11 @@ export class UnitOfWork {
     try {
       this.store.tx(() => {
         fn();
-        // Usage history stays current with the state it is derived from (same transaction, so never half).
-        syncUsageLedger(this.store.db);
+        const t = Date.now();
+        if (t - this.lastLedgerFold >= (this.opts.ledgerFoldIntervalMs ?? LEDGER_FOLD_INTERVAL_MS)) {
+          syncUsageLedger(this.store.db);
+          this.lastLedgerFold = t;
+        }
       });
     } catch (err) {
       // The transaction rolled back; the in-memory execution state may hold its changes, so rebuild it from the store.
@@ -47,6 +60,12 @@ export class UnitOfWork {
       throw err;
     }
     this.flushEvents();
+  }
+
+  /** Fold every pending usage mark now (the engine closing: a read-only reader of the file then reads the ledger). */
+  foldUsageLedger(): void {
+    this.store.tx(() => syncUsageLedger(this.store.db));
+    this.lastLedgerFold = Date.now();
   }
 
   /** For events that are not row changes (a deleted run). */
@@ -180,6 +199,8 @@ export class UnitOfWork {
     this.changedRuns = new Set();
     this.notifications = [];
     const byRun = new Map<string, string[]>();
+    const leaving: Array<EventPayload<'task.changed'>> = [];
+    const entering: Array<EventPayload<'task.changed'>> = [];
     for (const k of tasks) {
       const [runId, taskId] = k.split('\u0000') as [string, string];
       let ids = byRun.get(runId);
@@ -195,9 +216,13 @@ export class UnitOfWork {
       }
       for (const taskId of ids) {
         const row = this.store.getTask(runId, taskId);
-        if (row) this.bus.emit('task.changed', { run_id: runId, task: toTaskView(row) });
+        if (row) (isInFlight(row.status) ? entering : leaving).push({ run_id: runId, task: toTaskView(row) });
       }
     }
+    // Tasks that left flight go out before those that are in it: a listener applying the events one by one then
+    // never counts more jobs in flight than the commit's state before or after (the backend's cap holds in both).
+    for (const e of leaving) this.bus.emit('task.changed', e);
+    for (const e of entering) this.bus.emit('task.changed', e);
     for (const [runId, count] of bulk) this.bus.emit('tasks.changed', { run_id: runId, count });
     for (const runId of runs) {
       const summary = this.summary(runId);

@@ -57,6 +57,13 @@ export class Store {
   private commandInserts = new Map<string, number>();
   private stmts = new Map<string, Statement<unknown[], unknown>>();
   private patchStmts = new Map<string, Statement<unknown[], unknown>>();
+  /**
+   * Run rows as committed, by id: the loop reads a run several times for every task it moves. Every write to
+   * `runs` goes through this class and drops the row; a row written in a transaction still open is not cached
+   * until that transaction is over, so a rollback never leaves an uncommitted row here.
+   */
+  private runRows = new Map<string, RunRow>();
+  private runsWrittenInTx = new Set<string>();
   /** Null for a read-only store. */
   readonly checkpointer: WalCheckpointer | null;
 
@@ -74,7 +81,16 @@ export class Store {
   }
 
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      if (!this.db.inTransaction) this.runsWrittenInTx.clear();
+    }
+  }
+
+  private runWritten(id: string): void {
+    this.runRows.delete(id);
+    if (this.db.inTransaction) this.runsWrittenInTx.add(id);
   }
 
   private st(sql: string): Statement<unknown[], unknown> {
@@ -85,15 +101,25 @@ export class Store {
 
   // ---- runs
   insertRun(run: RunRow): void {
+    this.runWritten(run.id);
     this.st(`INSERT INTO runs (id, workflow_name, title, backend_name, created_at, finished_at, status, attempt, max_concurrent, doc_json, halted_reason, cancel_requested, log_dir)
       VALUES (@id, @workflow_name, @title, @backend_name, @created_at, @finished_at, @status, @attempt, @max_concurrent, @doc_json, @halted_reason, @cancel_requested, @log_dir)`).run(run);
   }
   /** Which source (and commit) a run was made from; called in the same transaction as insertRun. */
   setRunSource(id: string, src: { name: string; repo: string | null; branch: string | null; commit: string | null }): void {
+    this.runWritten(id);
     this.st('UPDATE runs SET source_name = ?, source_repo = ?, source_branch = ?, source_commit = ? WHERE id = ?').run(src.name, src.repo, src.branch, src.commit, id);
   }
   getRun(id: string): RunRow | undefined {
-    return this.st('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    const hit = this.runRows.get(id);
+    // A copy: callers may change the object they get.
+    if (hit) return { ...hit };
+    const row = this.st('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (row && !this.runsWrittenInTx.has(id)) {
+      if (this.runRows.size >= 1000) this.runRows.clear();
+      this.runRows.set(id, { ...row });
+    }
+    return row;
   }
   activeRuns(backend?: string): RunRow[] {
     if (backend) return this.st(`SELECT * FROM runs WHERE backend_name = ? AND status IN ('pending','running') ORDER BY created_at`).all(backend) as RunRow[];
@@ -102,10 +128,12 @@ export class Store {
   updateRun(id: string, fields: Partial<Omit<RunRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (!keys.length) return;
+    this.runWritten(id);
     // Cached by shape: these run for every task a loop turn moves.
     this.st(`UPDATE runs SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
   }
   deleteRun(id: string): void {
+    this.runWritten(id);
     this.st('DELETE FROM task_transitions WHERE run_id = ?').run(id);
     this.st('DELETE FROM runs WHERE id = ?').run(id);
   }

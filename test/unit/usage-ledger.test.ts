@@ -78,7 +78,9 @@ describe('kept current by the unit of work, and by run deletion', () => {
   const file = path.join(dir, 'live.db');
   const s = new Store(file);
   afterAll(() => s.close());
-  const uow = new UnitOfWork(s, new ActiveExecution((id) => s.listTasks(id), () => []), new EventBus());
+  // Every commit folds here, so the ledger's rows can be checked after each one (the engine folds at most every
+  // LEDGER_FOLD_INTERVAL_MS; see the block below).
+  const uow = new UnitOfWork(s, new ActiveExecution((id) => s.listTasks(id), () => []), new EventBus(), { ledgerFoldIntervalMs: 0 });
   const addRun = (id: string, workflow: string) => {
     s.insertRun({ id, workflow_name: workflow, title: null, backend_name: 'hpc', created_at: '2026-11-01T00:00:00.000Z', finished_at: null, status: 'running', attempt: 1, max_concurrent: null, doc_json: '{}', halted_reason: null, cancel_requested: 0, log_dir: null });
     s.insertTasks(id, ['x', 'y'].map((t) => ({ task_id: t, def_json: JSON.stringify({ id: t, cpus: 2 }), retries_left: 1, generated_by: null })));
@@ -116,6 +118,28 @@ describe('kept current by the unit of work, and by run deletion', () => {
     expect(s.db.prepare('SELECT DISTINCT workflow_name FROM usage_quarters JOIN usage_keys k ON k.id = key_id').all()).toEqual([{ workflow_name: 'qc' }]);
     expect(quarters(s.db)).toEqual(rebuilt(file));
     expect(usageReport(s.db, cost, { since: '2026-11-01', by: 'backend', timeZone: 'UTC', now: NOW }).total_cpu_hours).toBe(1);
+  });
+});
+
+describe('folded at intervals by the engine', () => {
+  const file = path.join(dir, 'interval.db');
+  const s = new Store(file);
+  afterAll(() => s.close());
+  // An hour between folds: only the first commit folds, whatever the machine's load.
+  const uow = new UnitOfWork(s, new ActiveExecution((id) => s.listTasks(id), () => []), new EventBus(), { ledgerFoldIntervalMs: 3_600_000 });
+  s.insertRun({ id: 'r', workflow_name: 'w', title: null, backend_name: 'hpc', created_at: '2026-11-01T00:00:00.000Z', finished_at: null, status: 'running', attempt: 1, max_concurrent: null, doc_json: '{}', halted_reason: null, cancel_requested: 0, log_dir: null });
+  s.insertTasks('r', ['a', 'b'].map((t) => ({ task_id: t, def_json: JSON.stringify({ id: t, cpus: 2 }), retries_left: 0, generated_by: null })));
+  it('commits between folds leave marks; a report folds them first and is exact; folding again changes nothing', () => {
+    uow.commit(() => s.patchTask('r', 'a', { status: 'running', startedAt: '2026-11-29T10:00:00.000Z' })); // folds (first)
+    uow.commit(() => s.patchTask('r', 'a', { status: 'completed', finishedAt: '2026-11-29T11:00:00.000Z' }));
+    uow.commit(() => s.patchTask('r', 'b', { status: 'completed', startedAt: '2026-11-29T10:00:00.000Z', finishedAt: '2026-11-29T10:30:00.000Z' }));
+    expect((s.db.prepare('SELECT COUNT(*) AS c FROM usage_dirty').get() as { c: number }).c).toBe(2);
+    const u = usageReport(s.db, cost, { since: '2026-11-01', by: 'workflow', timeZone: 'UTC', now: NOW });
+    expect(u.rows.map((r) => [r.key, r.cpu_hours, r.tasks])).toEqual([['w', 3, 2]]);
+    expect(s.db.prepare('SELECT COUNT(*) AS c FROM usage_dirty').get()).toEqual({ c: 0 });
+    expect(quarters(s.db)).toEqual(rebuilt(file));
+    uow.foldUsageLedger();
+    expect(quarters(s.db)).toEqual(rebuilt(file));
   });
 });
 
