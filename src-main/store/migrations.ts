@@ -423,17 +423,4 @@ export const MIGRATIONS: ReadonlyArray<{
       END;
     `,
   },
-  {
-    version: 18,
-    name: 'tasks: the group index also holds the task times, so the grouped Timeline reads the index, not the rows',
-    // runs.timeline of a 100,000-task run aggregates per group and state the first submission, first start and last
-    // finish: with migration 15's index it fetched each task's row (def_json and all) for the three times. The
-    // entry already moves on every state change (status is in it) and the times change with the state, so a
-    // transition costs about what it did. Same name, expression and leading columns: run-graph.ts still reads it.
-    sql: `
-      DROP INDEX IF EXISTS tasks_run_group;
-      CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), status, seq, submitted_at, started_at, finished_at);
-    `,
-    missingFrom: (db) => !/finished_at/.test((db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'tasks_run_group'`).pluck().get() as string | undefined) ?? ''),
-  },
 ];

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calls } from '../../src-shared/api/contract';
 import { timelineGroupPage, timelineGroups } from '../../src-main/store/queries/run-timeline';
@@ -77,38 +76,4 @@ describe('Timeline by group', () => {
     expect(plan).toContain('tasks_run_group');
     expect(plan).not.toContain('TEMP B-TREE');
   });
-
-  it('the group index holds the task times (migration 18), so the grouped pass reads them from the index', () => {
-    const cols = store.db.prepare(`SELECT name FROM pragma_index_xinfo('tasks_run_group') WHERE key = 1`).pluck().all() as Array<string | null>;
-    expect(cols).toEqual(['run_id', null, 'status', 'seq', 'submitted_at', 'started_at', 'finished_at']);
-  });
-});
-
-describe('migration 18 on a store written before it', () => {
-  const OLD = `CREATE INDEX tasks_run_group ON tasks(run_id, (CASE WHEN instr(task_id, '.') > 1 THEN substr(task_id, 1, instr(task_id, '.') - 1) END), status, seq)`;
-  const timesIndexed = (db: Database.Database): boolean =>
-    (db.prepare(`SELECT name FROM pragma_index_xinfo('tasks_run_group') WHERE key = 1`).pluck().all() as unknown[]).includes('finished_at');
-
-  // At schema 16 (before it), and at a later schema that another branch's migration reached without it.
-  for (const version of [16, 18]) {
-    it(`widens the group index of a store at schema ${version} and reads the same timeline`, () => {
-      const store = storeWith([
-        ['prep', { status: 'completed', submittedAt: T(0), startedAt: T(2), finishedAt: T(10) }],
-        ['align.a', { status: 'running', submittedAt: T(11), startedAt: T(12) }],
-      ]);
-      const before = timelineGroups(store.db, 'run00001');
-      const file = store.db.name;
-      store.close();
-      const raw = new Database(file);
-      raw.exec(`DROP INDEX tasks_run_group; ${OLD}`);
-      raw.pragma(`user_version = ${version}`);
-      expect(timesIndexed(raw)).toBe(false);
-      raw.close();
-      const again = new Store(file);
-      expect(timesIndexed(again.db)).toBe(true);
-      expect(again.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(18);
-      expect(timelineGroups(again.db, 'run00001')).toEqual(before);
-      again.close();
-    });
-  }
 });

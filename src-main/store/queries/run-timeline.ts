@@ -1,8 +1,7 @@
 // The Timeline of a big run by task group: per group the first submission, first start, last finish and mean
-// wait/run, from one grouped pass over the run's tasks (through migration 15's index tasks_run_group, which since
-// migration 18 also holds the times, so the pass reads the index, not the rows), and a group's tasks a page at a
-// time (an id range of the primary key). A chart of 100,000 bars says nothing a person can read; one bar per group
-// does, and a group opens into its tasks.
+// wait/run, from one grouped pass over the run's tasks (grouped through migration 15's index tasks_run_group), and
+// a group's tasks a page at a time (an id range of the primary key). A chart of 100,000 bars says nothing a person
+// can read; one bar per group does, and a group opens into its tasks.
 import { TASK_STATUSES, type TaskStatus } from '../../../src-shared/model/status';
 import type { Db } from '../db';
 import { prepared } from './statements';
