@@ -8,13 +8,14 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { timelineGroups } from '../../src-main/store/queries/run-timeline';
 import { Store } from '../../src-main/store/store';
+import type { RunStatus } from '../../src-shared/model/status';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
 const T = (s: number): string => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 
-function storeWith(runs: Array<{ id: string; status: string }>): { store: Store; file: string } {
+function storeWith(runs: Array<{ id: string; status: RunStatus }>): { store: Store; file: string } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-timeline-kept-'));
   roots.push(root);
   const file = path.join(root, 'scripthut.db');
