@@ -1,8 +1,8 @@
 // A run's workflow warnings stay with the run: a workflow with four unknown fields, picked in the welcome page, shows
 // all four on its run page, and still after a reload (they used to be toasts only, at most three, gone on reload).
 // The panel closes for the session and comes back in a new one. Real headless host, local backend, Debian Chromium.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
@@ -84,5 +84,23 @@ describe.skipIf(skipBrowser)('workflow warnings on the run page (real host, loca
     } finally {
       await fresh.close();
     }
+  });
+
+  it('the Overview lists an unfinished run with warnings under "Needs attention" until it finishes', async () => {
+    const { page } = browser;
+    const gate = join(dirname(host.dataDir), 'overview-gate');
+    const created = await hostApi(host, 'POST', '/runs', {
+      backend: 'local',
+      document: { title: 'held with a typo', tasks: [{ id: 'hold', command: `while [ ! -f ${gate} ]; do sleep 0.1; done`, memory: '10M', colour: 'blue' }] },
+    });
+    expect(created.status).toBe(200);
+    const id = created.body.id as string;
+    await openApp(page, host, '/overview');
+    const item = page.locator(`[data-testid="overview-run-warnings"][data-run-id="${id}"]`);
+    await item.waitFor(WAIT);
+    expect(await item.textContent()).toContain('1 workflow warning');
+    writeFileSync(gate, '');
+    await item.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.getByTestId('overview-more-warned').count()).toBe(0);
   });
 });
