@@ -1,7 +1,8 @@
 // A run's workflow warnings stay with the run: a workflow with four unknown fields, picked in the welcome page, shows
 // all four on its run page, and still after a reload (they used to be toasts only, at most three, gone on reload).
 // The panel closes for the session and comes back in a new one. Real headless host, local backend, Debian Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
@@ -12,6 +13,7 @@ import { hostApi, openApp, openWelcome, uploadWorkflow } from './workflow-upload
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
 const WAIT = { timeout: 30_000 };
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const UNKNOWN = ['colour', 'flavour', 'sizee', 'priorty'];
 const WORKFLOW = {
@@ -59,7 +61,15 @@ describe.skipIf(skipBrowser)('workflow warnings on the run page (real host, loca
     shown = await listed();
     expect(shown).toHaveLength(4);
     for (const f of UNKNOWN) expect(shown.filter((w) => w.includes(`'${f}'`))).toHaveLength(1);
-    await page.screenshot({ path: join(SHOTS, 'run-warnings-1440.png') });
+    // Readable in both themes: axe finds nothing serious in the panel (contrast, names).
+    await page.evaluate(AXE);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const found = (await page.evaluate("axe.run('[data-testid=\"run-warnings\"]', { resultTypes: ['violations'] })")) as { violations: Array<{ id: string; impact: string | null }> };
+      expect(found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), scheme).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `run-warnings-1440-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // The HTTP API gives the same four with the run.
     const api = await hostApi(host, 'GET', `/runs/${runId}`);
