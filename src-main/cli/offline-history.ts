@@ -66,7 +66,7 @@ export class OfflineHistory {
     const counts = statusCountsOf(this.store.db, id);
     const page = pageTasks(this.store.db, id, query, counts);
     const summary = toRunSummary(run, counts);
-    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
+    return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit, warnings: this.store.runWarnings(id) };
   }
 
   private async log(input: { run_id: string; task_id: string; type: 'output' | 'error'; tail?: number; offset?: number; attempt?: number }): Promise<LogChunk> {

@@ -31,7 +31,8 @@ export function requireTask(p: EngineParts, runId: string, taskId: string): Task
   return row;
 }
 
-export function createRun(p: EngineParts, doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source?: RunSource): Acted<RunSummary> {
+/** `warnings`: the workflow's warnings from validation, kept with the run so every view of it shows them. */
+export function createRun(p: EngineParts, doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source?: RunSource, warnings: readonly string[] = []): Acted<RunSummary> {
   const now = p.now();
   const id = newRunId((x) => !!p.store.getRun(x));
   const logDir = path.dirname(b.defaultLogPaths(id, 'x', 1).output);
@@ -52,6 +53,7 @@ export function createRun(p: EngineParts, doc: WorkflowDocument, b: Backend, wor
       log_dir: logDir,
     });
     if (source) p.store.setRunSource(id, source);
+    if (warnings.length) p.store.addRunWarnings(id, warnings, null, now);
     p.store.insertTasks(id, doc.tasks.map((t) => ({ task_id: t.id, def_json: JSON.stringify(t), retries_left: t.retries, generated_by: null })));
     for (const t of doc.tasks) p.store.appendTransition({ run_id: id, task_id: t.id, attempt: 1, at: now, from_status: null, to_status: 'pending', reason: 'run created' });
     p.uow.runChanged(id);

@@ -19,6 +19,7 @@ import { runCost } from '../usage/run-cost';
 import { usageRightSizing, usageSummary } from '../usage/usage-call';
 import { pricingRefresh } from '../pricing/refresh-call';
 import { taskDef, toAttemptView } from './views';
+import { activeRunsWithWarnings } from '../store/queries/run-warnings';
 import { runsGet, runsList, type LiveCounts } from './read-calls';
 import { GRAPH_TASK_LIMIT, groupSegments, runGraph } from '../../src-shared/model/run-graph';
 import { filteredTaskIds, groupGraphFromStore, runTaskCount, runTaskEdges } from '../store/queries/run-graph';
@@ -72,6 +73,7 @@ function health(p: EngineParts): Health {
     disk_warning: space.warning,
     budget_alerts: p.budget.current(p.now()),
     price_date: p.o.cost?.snapshot?.date ?? null,
+    active_runs_with_warnings: activeRunsWithWarnings(p.store.db),
   };
 }
 
@@ -142,7 +144,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
         if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
         ({ doc, warnings } = validateWorkflowInput(input, p.maxTasks));
       }
-      return { ...woken(createRun(p, doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null)), warnings };
+      return { ...woken(createRun(p, doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null, undefined, warnings)), warnings };
     },
     'runs.cancel': async ({ id, task }) => {
       const run = requireRun(p, id);
@@ -218,7 +220,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       requireBackend: (name) => requireBackend(p, name),
       env: p.o.env,
       now: p.now,
-      createRun: (doc, b, name, max, source) => woken(createRun(p, doc, b, name, max, source)),
+      createRun: (doc, b, name, max, source, warnings) => woken(createRun(p, doc, b, name, max, source, warnings)),
     }),
     // Stacks: list/check/install/delete (logic in src-main/stacks/handlers.ts).
     ...stackHandlers({

@@ -8,6 +8,7 @@ import { pageRuns } from '../store/queries/runs-page';
 import { prepared } from '../store/queries/statements';
 import { statusCountsOf, type StatusCounts } from '../store/queries/status-counts';
 import { pageTasks } from '../store/queries/task-page';
+import { runWarningsOf } from '../store/queries/run-warnings';
 import { toRunSummary, toTaskView } from './views';
 
 /** Counts kept in memory for a run being executed (the engine's active execution); null = count in SQL. */
@@ -38,5 +39,5 @@ export function runsGet(db: Db, { id, ...query }: Parameters<Handlers['runs.get'
   const counts = live(id) ?? statusCountsOf(db, id);
   const page = pageTasks(db, id, query, counts);
   const summary = toRunSummary(run, counts);
-  return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit };
+  return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit, warnings: runWarningsOf(db, id) };
 }

@@ -147,6 +147,7 @@ export class UnitOfWork {
       this.store.insertTasks(runId, d.newTasks.map((n) => ({ task_id: n.def.id, def_json: JSON.stringify(n.def), retries_left: n.def.retries, generated_by: n.generatedBy })));
       for (const n of d.newTasks) this.taskChanged(runId, n.def.id);
     }
+    for (const w of d.warnings) this.store.addRunWarnings(runId, w.messages, w.generatedBy, now);
     this.runChanged(runId);
     for (const n of d.notifications) this.notify(n);
   }

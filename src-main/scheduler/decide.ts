@@ -70,10 +70,12 @@ export interface Decision {
   droppedTasks: string[];
   /** In-flight jobs to cancel at the backend, after the pending tasks are cancelled. */
   jobsToCancel: string[];
+  /** Workflow warnings to keep with the run, located by the generator that produced them. */
+  warnings: Array<{ generatedBy: string; messages: string[] }>;
 }
 
 function empty(): Decision {
-  return { transitions: [], runPatch: {}, notifications: [], submissions: [], newTasks: [], droppedTasks: [], jobsToCancel: [] };
+  return { transitions: [], runPatch: {}, notifications: [], submissions: [], newTasks: [], droppedTasks: [], jobsToCancel: [], warnings: [] };
 }
 
 /** What a task the user cancelled says, whichever of the cancel and the poll recorded it. */
@@ -125,8 +127,10 @@ export function decide(snapshot: Snapshot, input: DecideInput, now: string): Dec
       }
       if (gen?.ok) for (const def of gen.tasks) d.newTasks.push({ def, generatedBy: row.id });
       if (gen?.ok && gen.warnings?.length) {
-        // What createFromWorkflow answers its caller with; a generator has no caller, so the user is told here.
+        // What createFromWorkflow answers its caller with; a generator has no caller, so the user is told here,
+        // and the run keeps them (the notification is a toast that a reload loses).
         const n = gen.warnings.length;
+        d.warnings.push({ generatedBy: row.id, messages: gen.warnings });
         d.notifications.push({ kind: 'workflow_warning', level: 'info', title: `Workflow ${n === 1 ? 'warning' : `warnings (${n})`}: ${row.id}`, body: `${run.workflowName}: ${gen.warnings.join('\n')}`, run_id: run.id, task_id: row.id });
       }
       if (t.to === 'failed') {

@@ -24,7 +24,8 @@ export interface SourceHandlerDeps {
   cloneDirOf(backend: string): string | null;
   env: EnvResolver;
   now(): string;
-  createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source: RunSource): RunSummary;
+  /** `warnings`: the workflow's own, kept with the run. */
+  createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source: RunSource, warnings: readonly string[]): RunSummary;
 }
 
 export function toSourceInfo(s: SourceStatus): SourceInfo {
@@ -48,7 +49,7 @@ export function sourceHandlers(d: SourceHandlerDeps): Pick<Handlers, SourceCalls
     'sources.run': async (input) => {
       const b = backendFor(input);
       const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf }, input, b, false);
-      return d.createRun(p.doc, b, p.workflowName, input.max_concurrent ?? null, p.source);
+      return d.createRun(p.doc, b, p.workflowName, input.max_concurrent ?? null, p.source, p.warnings);
     },
     'sources.dryRun': async (input) => {
       const b = backendFor(input);

@@ -423,4 +423,22 @@ export const MIGRATIONS: ReadonlyArray<{
       END;
     `,
   },
+  {
+    version: 19,
+    name: "run_warnings: a run's workflow warnings (unknown fields, from its document and from generated tasks)",
+    // They were answered once to the caller that created the run and shown as toasts: a reload, `run view` and the
+    // HTTP API never showed them again. A row per warning, in the order found; generated_by is the generator task
+    // ('' for the run's own document). The unique index makes a generator that runs again (a rerun) add nothing new.
+    sql: `
+      CREATE TABLE IF NOT EXISTS run_warnings (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        generated_by TEXT NOT NULL DEFAULT '',
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS run_warnings_once ON run_warnings(run_id, generated_by, message);
+    `,
+    missingFrom: (db) => db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_warnings'`).pluck().get() === 0,
+  },
 ];

@@ -7,6 +7,7 @@ import { syncUsageLedger } from './usage-ledger';
 import { WalCheckpointer } from './wal-checkpoint';
 import { countNewTaskEdges } from './queries/run-graph';
 import { renewTaskSetToken } from './queries/task-set-token';
+import { addRunWarnings, runWarningsOf, type RunWarning } from './queries/run-warnings';
 import type { AttemptRow, CommandLogRow, ExternalJobRow, RunRow, TaskRow } from './rows';
 import type { TaskPatch } from '../model/task-runtime';
 import type { CommandLogEntry } from '../model/command-log-entry';
@@ -109,6 +110,13 @@ export class Store {
   setRunSource(id: string, src: { name: string; repo: string | null; branch: string | null; commit: string | null }): void {
     this.runWritten(id);
     this.st('UPDATE runs SET source_name = ?, source_repo = ?, source_branch = ?, source_commit = ? WHERE id = ?').run(src.name, src.repo, src.branch, src.commit, id);
+  }
+  /** Workflow warnings kept with the run (generatedBy: the generator task; null for the run's own document). */
+  addRunWarnings(runId: string, messages: readonly string[], generatedBy: string | null, at: string): void {
+    addRunWarnings(this.db, runId, messages, generatedBy, at);
+  }
+  runWarnings(runId: string): RunWarning[] {
+    return runWarningsOf(this.db, runId);
   }
   getRun(id: string): RunRow | undefined {
     const hit = this.runRows.get(id);

@@ -71,6 +71,10 @@ export const AttemptViewSchema = z.object({
 });
 export type AttemptView = z.infer<typeof AttemptViewSchema>;
 
+/** A workflow warning kept with its run: generated_by is the generator task (null: the run's own document). */
+export const RunWarningSchema = z.object({ message: z.string(), generated_by: z.string().nullable(), created_at: z.string() });
+export type RunWarning = z.infer<typeof RunWarningSchema>;
+
 export const RunDetailSchema = RunSummarySchema.extend({
   items: z.array(TaskViewSchema),
   log_dir: z.string().nullable(),
@@ -82,6 +86,8 @@ export const RunDetailSchema = RunSummarySchema.extend({
   item_offset: z.number().int(),
   /** The task page size applied (default 1000; a limit over 5000 is capped to 5000, and this says so). */
   item_limit: z.number().int().optional(),
+  /** The run's workflow warnings (unknown fields), all of them, in the order found; the engine always sends it. */
+  warnings: z.array(RunWarningSchema).optional(),
 });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 
@@ -129,6 +135,8 @@ export const HealthSchema = z.object({
   budget_alerts: z.array(z.object({ backend: z.string(), month: z.string(), threshold: z.number(), spent: z.number(), budget: z.number(), currency: z.string(), message: z.string() })).optional(),
   /** Date of the cloud price snapshot in use (shipped or refreshed), null when none is loaded. */
   price_date: z.string().nullable().optional(),
+  /** Runs not yet finished whose workflow has warnings (`run view ID` lists them). */
+  active_runs_with_warnings: z.number().int().optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;
 
