@@ -49,7 +49,10 @@ describe.skipIf(skipBrowser)('relative times (fake host)', () => {
     // Nothing scrolls sideways at 1024 px.
     const scroller = page.locator('.scroller').first();
     expect(await scroller.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    })).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, `runs-relative-times-1024-${scheme}.png`) });
 
     // One shared tick a minute re-labels the row.
@@ -64,7 +67,7 @@ describe.skipIf(skipBrowser)('relative times (fake host)', () => {
 
     // The overview's current runs have no time; after the run finishes it is a recent run with one.
     host.finishTask(runId, 'a');
-    await page.evaluate(() => (location.hash = '#/overview'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/overview'));
     const recent = page.locator(`[data-testid="overview-recent"][data-run-id="${runId}"] [data-testid="relative-time"]`);
     // The page's clock is a minute ahead of the host's by now.
     await expect.poll(() => recent.textContent(), POLL).toMatch(/^(just now|1 min ago)$/);
@@ -74,9 +77,12 @@ describe.skipIf(skipBrowser)('relative times (fake host)', () => {
     // Dark mode: the same labels, still nothing sideways.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(SHOTS, 'overview-relative-times-1024-dark.png') });
-    await page.evaluate(() => (location.hash = '#/runs'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
     await expect.poll(() => cell.getByTestId('relative-time').textContent(), POLL).toBe('1 min ago');
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    expect(await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    })).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'runs-relative-times-1024-dark.png') });
   });
 });

@@ -45,12 +45,13 @@ describe.skipIf(skipBrowser)('runs list and overview catch up with changes made 
 
     // Watch for the list emptying or the row being re-created while it catches up.
     await row.evaluate((el) => {
-      const w = globalThis as unknown as { rowGone: boolean };
+      type Observer = new (cb: () => void) => { observe(target: unknown, o: { childList: boolean; subtree: boolean }): void };
+      const w = globalThis as unknown as { rowGone: boolean; MutationObserver: Observer; document: { body: unknown; querySelector(s: string): unknown } };
       w.rowGone = false;
       (el as unknown as { mark: boolean }).mark = true;
-      new MutationObserver(() => {
-        if (!document.querySelector('[data-testid="run-row"]')) w.rowGone = true;
-      }).observe(document.body, { childList: true, subtree: true });
+      new w.MutationObserver(() => {
+        if (!w.document.querySelector('[data-testid="run-row"]')) w.rowGone = true;
+      }).observe(w.document.body, { childList: true, subtree: true });
     });
 
     host.finishTask(runId, 'a'); // its events reach no window
@@ -70,7 +71,7 @@ describe.skipIf(skipBrowser)('runs list and overview catch up with changes made 
     host.holdEvents();
     await page.goto('about:blank');
     await page.goto(host.url);
-    await page.evaluate(() => (location.hash = '#/overview'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/overview'));
     await page.locator(`[data-testid="overview-current"][data-run-id="${runId}"]`).waitFor(POLL);
 
     host.finishTask(runId, 'a');
