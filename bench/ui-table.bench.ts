@@ -6,32 +6,15 @@
 //  3. where the first open's time goes (the runs.get request as the page saw it vs the rest), a cold page load
 //     straight into the run, frames per second while wheel-scrolling, and the Graph (group level) and Timeline
 //     tabs' first paint, with the engine's own answer times for runs.graph and runs.groups.
-// Figures go to bench/results/ui-table.json with the machine's load average; nothing is asserted.
-import { cpus, loadavg } from 'node:os';
-import { writeBenchResult, type BenchFigure } from './lib/report';
-import { openBrowser, shouldSkipBrowser } from '../test/e2e/browser';
+// Figures go to bench/results/ui-table.json with the machine's load average (bench/lib/ui-bench.ts); nothing is
+// asserted.
+import type { BenchFigure } from './lib/report';
+import { apiCall, runUiBench, watchLongTasks } from './lib/ui-bench';
 import { cancelRun, createBigRun } from '../test/e2e/big-run';
-import { ensureRendererBuilt } from '../test/e2e/build';
-import { startRealHost } from '../test/e2e/real-host';
 
 const TASKS = Number(process.env.SCRIPTHUT_BENCH_TASKS ?? 100_000);
 
-interface LongTasks {
-  count: number;
-  totalMs: number;
-  maxMs: number;
-}
-
-async function main(): Promise<void> {
-  if (shouldSkipBrowser()) {
-    console.log('ui-table: SKIPPED: no Chromium');
-    return;
-  }
-  ensureRendererBuilt();
-  const loadBefore = loadavg();
-  const host = await startRealHost();
-  const browser = await openBrowser();
-  const { page } = browser;
+runUiBench('ui-table', {}, async ({ host, browser, page }) => {
   let runId = '';
   try {
     const c0 = Date.now();
@@ -75,11 +58,8 @@ async function main(): Promise<void> {
     };
     // The engine's own answer time for the first page, taken just before each open, to tell UI from server time.
     const serverPage = async (): Promise<number> => {
-      const t = Date.now();
       try {
-        const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs/${runId}?limit=500`, { headers: { authorization: `Bearer ${host.engine.token}` } });
-        await res.text();
-        return Date.now() - t;
+        return (await apiCall(host, 'GET', `/runs/${runId}?limit=500`)).ms;
       } catch (err) {
         // Seen once under heavy machine load (ECONNRESET); the UI figures are still worth writing.
         console.warn('ui-table: direct first-page read failed:', (err as Error).message);
@@ -100,19 +80,7 @@ async function main(): Promise<void> {
     const reloadMs = Date.now() - l0;
     const rowCount = await page.getByTestId('task-table').getAttribute('aria-rowcount');
 
-    await page.evaluate(() => {
-      const w = globalThis as unknown as { __long: LongTasks };
-      w.__long = { count: 0, totalMs: 0, maxMs: 0 };
-      const observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          w.__long.count++;
-          w.__long.totalMs += e.duration;
-          w.__long.maxMs = Math.max(w.__long.maxMs, e.duration);
-        }
-      });
-      (observer as unknown as { observe(o: { type: string; buffered: boolean }): void }).observe({ type: 'longtask', buffered: false });
-    });
-    const read = (): Promise<LongTasks> => page.evaluate(() => (globalThis as unknown as { __long: LongTasks }).__long);
+    const { read } = await watchLongTasks(page);
     const scroller = page.getByTestId('task-scroller');
     await scroller.hover();
     let maxDom = 0;
@@ -202,10 +170,8 @@ async function main(): Promise<void> {
     const timelineMs = Date.now() - tl0;
     await page.getByTestId('run-view-table').click();
     const serverCall = async (path: string): Promise<{ ms: number; bytes: number }> => {
-      const t = Date.now();
-      const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs/${runId}${path}`, { headers: { authorization: `Bearer ${host.engine.token}` } });
-      const text = await res.text();
-      return { ms: Date.now() - t, bytes: text.length };
+      const { ms, text } = await apiCall(host, 'GET', `/runs/${runId}${path}`);
+      return { ms, bytes: text.length };
     };
     const graphServer = await serverCall('/graph');
     const groupsServer = await serverCall('/groups');
@@ -239,21 +205,8 @@ async function main(): Promise<void> {
       { name: 'server_runs_graph', value: graphServer.ms, unit: 'ms', note: `GET /runs/:id/graph (group level) straight from Node, ${graphServer.bytes} bytes` },
       { name: 'server_runs_groups', value: groupsServer.ms, unit: 'ms', note: `GET /runs/:id/groups (every id read in id order) straight from Node, ${groupsServer.bytes} bytes` },
     ];
-    writeBenchResult('ui-table', figures, {
-      tasks: TASKS,
-      chromium: browser.context.browser()?.version() ?? null,
-      loadavg_before: loadBefore.map((x) => Math.round(x * 100) / 100),
-      loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100),
-      cores: cpus().length,
-    });
+    return { figures, extra: { tasks: TASKS } };
   } finally {
     if (runId) await cancelRun(host, runId).catch(() => {});
-    await browser.close();
-    await host.stop();
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });

@@ -9,6 +9,11 @@ export interface EventHub {
   on<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void;
   /** Called when the event stream comes back after a drop: events may have been missed, so refetch. */
   onReconnect(handler: () => void): () => void;
+  /**
+   * Called each time the stream opens after registration: the first open and every reopen. A view whose first
+   * read was sent before the stream opened re-reads here, as changes in between reached nobody.
+   */
+  onOpen(handler: () => void): () => void;
   /** Called with the stream state whenever it changes (and once at registration). */
   onConnection(handler: (connected: boolean) => void): () => void;
 }
@@ -17,6 +22,7 @@ export function createEventHub(bridge: Bridge): EventHub {
   const handlers = new Map<EventName, Set<AnyHandler>>();
   const reconnectHandlers = new Set<() => void>();
   const connectionHandlers = new Set<(c: boolean) => void>();
+  const openHandlers = new Set<() => void>();
   let started = false;
   let connected = false;
   let wasDown = false;
@@ -43,6 +49,7 @@ export function createEventHub(bridge: Bridge): EventHub {
       }
     });
     bridge.onConnection((c) => {
+      const opened = c && !connected;
       connected = c;
       for (const h of [...connectionHandlers]) h(c);
       if (!c) wasDown = wasUp;
@@ -51,6 +58,7 @@ export function createEventHub(bridge: Bridge): EventHub {
         for (const h of [...reconnectHandlers]) h();
       }
       if (c) wasUp = true;
+      if (opened) for (const h of [...openHandlers]) h();
     });
   }
 
@@ -66,6 +74,11 @@ export function createEventHub(bridge: Bridge): EventHub {
       start();
       reconnectHandlers.add(handler);
       return () => reconnectHandlers.delete(handler);
+    },
+    onOpen(handler) {
+      start();
+      openHandlers.add(handler);
+      return () => openHandlers.delete(handler);
     },
     onConnection(handler) {
       start();

@@ -50,6 +50,29 @@ export function formatLocalFull(iso: string | null | undefined): string {
   return `${local} · ${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`;
 }
 
+/**
+ * How long ago, in the words people scan recency by ("3 min ago", "2 h ago", "yesterday"). `now` comes from the
+ * shared minute clock, so the label is at most a minute behind. Older than a week it gives the date instead:
+ * "41 d ago" says less than the day itself. A time ahead of `now` (another machine's clock) reads "just now"
+ * within a minute and "in N min" beyond.
+ */
+export function formatRelative(iso: string | null | undefined, now: number): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const ahead = t - now > 60_000;
+  const min = Math.floor(Math.abs(now - t) / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return ahead ? `in ${min} min` : `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return ahead ? `in ${h} h` : `${h} h ago`;
+  const d = Math.floor(h / 24);
+  if (ahead) return `in ${d} d`;
+  if (d === 1) return 'yesterday';
+  if (d < 7) return `${d} d ago`;
+  return formatLocal(iso);
+}
+
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const s = Math.round(ms / 1000);

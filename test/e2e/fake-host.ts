@@ -2,6 +2,7 @@
 // data. It lets the renderer be tested without the engine (deterministic logs, validation errors, config errors).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendInfo, ConfigError, Health, LogChunk, Prompt, RunDetail, TaskView } from '../../src-shared/api/schemas';
@@ -59,6 +60,12 @@ export interface FakeHost {
   openPrompt(p: Prompt): void;
   /** Close a prompt as if answered elsewhere (emits prompt.closed). */
   closePrompt(id: string): void;
+  /**
+   * Hold event-stream connections (the window's socket waits to open) until releaseEvents(). Meanwhile no window
+   * is connected, so changes (finishTask…) send their events to nobody, as in the gap before a stream opens.
+   */
+  holdEvents(): void;
+  releaseEvents(): void;
   /** Every authenticated API request, oldest first. */
   calls: RecordedCall[];
   close(): Promise<void>;
@@ -347,16 +354,23 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     );
   });
   const wss = new WebSocketServer({ noServer: true });
+  type Upgrade = [IncomingMessage, Duplex, Buffer];
+  let held: Upgrade[] | null = null;
+  function accept([req, socket, head]: Upgrade): void {
+    if (socket.destroyed) return;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+    });
+  }
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname !== '/api/v1/events' || url.searchParams.get('token') !== token) {
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-    });
+    if (held) held.push([req, socket, head]);
+    else accept([req, socket, head]);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
@@ -386,8 +400,17 @@ export async function startFakeHost(opts: FakeHostOptions): Promise<FakeHost> {
     closePrompt(id) {
       if (prompts.delete(id)) emit({ event: 'prompt.closed', payload: { id } });
     },
+    holdEvents() {
+      held ??= [];
+    },
+    releaseEvents() {
+      const waiting = held ?? [];
+      held = null;
+      waiting.forEach(accept);
+    },
     calls,
     async close() {
+      for (const [, socket] of held ?? []) socket.destroy();
       for (const h of timers) clearTimeout(h);
       for (const s of sockets) s.terminate();
       wss.close();

@@ -167,6 +167,26 @@ describe('event hub', () => {
     expect(refetches).toBe(1);
   });
 
+  it('tells views each time the stream opens (first open and reopen), not when it was already open', () => {
+    const fb = fakeBridge();
+    const hub = createEventHub(fb);
+    let opens = 0;
+    hub.onOpen(() => opens++);
+    fb.setConnected(false);
+    fb.setConnected(true);
+    expect(opens).toBe(1);
+    // A repeated "connected" is not a new open.
+    fb.setConnected(true);
+    expect(opens).toBe(1);
+    // A view that registers while the stream is up read after it opened: nothing to catch up on.
+    let late = 0;
+    hub.onOpen(() => late++);
+    expect(late).toBe(0);
+    fb.setConnected(false);
+    fb.setConnected(true);
+    expect([opens, late]).toEqual([2, 1]);
+  });
+
   it('with the real HTTP bridge: no refetch on the first open, one after a drop', () => {
     const sockets: FakeSocket[] = [];
     const b = httpBridge({ origin: 'http://127.0.0.1:9', token: null, openSocket: (u) => (sockets.push(new FakeSocket(u)), sockets.at(-1)!), backoff: { min: 1, max: 1 } });

@@ -1,5 +1,5 @@
 // Hash routes and the shortcut reader.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { formatRoute, parseRoute, type Route } from '../../src-renderer/lib/router';
 import { isTyping, readShortcut } from '../../src-renderer/lib/shortcuts';
 
@@ -66,5 +66,56 @@ describe('timestamps', () => {
     today.setHours(0, 5, 0, 0);
     expect(formatLocal(today.toISOString())).toBe('00:05:00');
     expect(formatLocalFull(today.toISOString())).not.toMatch(/\b[AP]M\b/);
+  });
+});
+
+describe('relative times', () => {
+  const now = Date.parse('2026-11-30T12:00:00Z');
+  const ago = (ms: number): string => new Date(now - ms).toISOString();
+
+  it('says how long ago in minutes, hours and days, and gives the date past a week', async () => {
+    const { formatLocal, formatRelative } = await import('../../src-renderer/lib/time');
+    expect(formatRelative(ago(20_000), now)).toBe('just now');
+    expect(formatRelative(ago(3 * 60_000 + 5_000), now)).toBe('3 min ago');
+    expect(formatRelative(ago(59 * 60_000), now)).toBe('59 min ago');
+    expect(formatRelative(ago(2 * 3_600_000 + 10 * 60_000), now)).toBe('2 h ago');
+    expect(formatRelative(ago(30 * 3_600_000), now)).toBe('yesterday');
+    expect(formatRelative(ago(3 * 86_400_000), now)).toBe('3 d ago');
+    expect(formatRelative(ago(10 * 86_400_000), now)).toBe(formatLocal(ago(10 * 86_400_000)));
+    expect(formatRelative(null, now)).toBe('—');
+    expect(formatRelative('garbage', now)).toBe('garbage');
+  });
+
+  it('reads a time from a clock ahead of ours as "just now", further ahead as "in …"', async () => {
+    const { formatRelative } = await import('../../src-renderer/lib/time');
+    expect(formatRelative(ago(-30_000), now)).toBe('just now');
+    expect(formatRelative(ago(-5 * 60_000), now)).toBe('in 5 min');
+  });
+
+  it('re-labels every listener from one interval a minute, stopped when nobody listens', async () => {
+    vi.useFakeTimers();
+    try {
+      const { createMinuteTick, MINUTE_MS } = await import('../../src-renderer/lib/minute-tick');
+      const tick = createMinuteTick();
+      const a: number[] = [];
+      const b: number[] = [];
+      const offA = tick.subscribe((t) => a.push(t));
+      const offB = tick.subscribe((t) => b.push(t));
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(MINUTE_MS - 1);
+      expect(a).toEqual([]);
+      vi.advanceTimersByTime(1);
+      vi.advanceTimersByTime(MINUTE_MS);
+      expect(a.length).toBe(2);
+      expect(b).toEqual(a);
+      offA();
+      expect(tick.listeners).toBe(1);
+      expect(vi.getTimerCount()).toBe(1);
+      offB();
+      expect(tick.listeners).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
