@@ -230,8 +230,14 @@ export class LocalBackend implements Backend {
       submitted_at: new Date().toISOString(),
       logs: { output, error },
     };
-    writeFileSync(path.join(dir, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
-    writeFileSync(path.join(dir, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
+    try {
+      writeFileSync(path.join(dir, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
+      writeFileSync(path.join(dir, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
+    } catch (e) {
+      // (e.g. a full disk) No half folder is left behind; a later submit would also redo one.
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
 
     try {
       const pid = await this.startSupervisor(jobId, dir);
