@@ -137,8 +137,7 @@ function prepareOne(p: EngineParts, b: Backend, run: RunRow, row: TaskRow): Prep
     started_at: null,
     finished_at: null,
   });
-  p.store.setSubmitTag(run.id, row.task_id, tag);
-  p.uow.applyTransition(row, { taskId: row.task_id, from: 'pending', to: 'submitted', reason: `submitting to ${b.name}`, patch: { status: 'submitted', submittedAt: now } }, now, { current: true });
+  p.uow.applyTransition(row, { taskId: row.task_id, from: 'pending', to: 'submitted', reason: `submitting to ${b.name}`, patch: { status: 'submitted', submittedAt: now, submitTag: tag } }, now, { current: true });
   // A task now in flight makes the run 'running' and fails nothing downstream: once the run says so, settling
   // again is a no-op that would re-read every task of the run for every submission.
   if (p.store.getRun(run.id)?.status !== 'running') p.uow.settleRun(run.id, now);

@@ -18,4 +18,5 @@ export interface TaskRuntime {
   schedulerState: string | null;
 }
 
-export type TaskPatch = Partial<Omit<TaskRuntime, 'id' | 'deps'>> & { maxRss?: string | null; cpuEfficiency?: number | null };
+// submitTag rides along with the 'submitted' transition so a submission is one UPDATE of the task row, not two.
+export type TaskPatch = Partial<Omit<TaskRuntime, 'id' | 'deps'>> & { maxRss?: string | null; cpuEfficiency?: number | null; submitTag?: string | null };

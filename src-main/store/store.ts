@@ -27,6 +27,7 @@ const TASK_PATCH_COLUMNS: Record<string, string> = {
   schedulerState: 'scheduler_state',
   maxRss: 'max_rss',
   cpuEfficiency: 'cpu_efficiency',
+  submitTag: 'submit_tag',
 };
 /** Runtime fields an attempt row keeps once its attempt is over (until then they live on the task row). */
 const ATTEMPT_MIRROR = new Set(['status', 'job_id', 'exit_code', 'error', 'submitted_at', 'started_at', 'finished_at']);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { LocalBackend, LOST_REASON } from '../../src-main/backends/local';
+import { jobIdForTag } from '../../src-main/backends/local/spool';
 import type { ScriptContext, SubmitRequest } from '../../src-main/backends/types';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
 
@@ -297,6 +298,28 @@ describe('LocalBackend', () => {
     expect(readFileSync(counter, 'utf8')).toBe('x\n');
     // Another backend name has its own spool.
     expect(await new LocalBackend({ name: 'other', dataDir }).findByTags([a.tag])).toEqual(new Map());
+  });
+
+  it('a spool folder left half-written (no supervisor, or one cut before its meta line) is not found and is written again on submit', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const counter = path.join(work, 'count-half');
+    for (const [id, leftover] of [
+      ['half-empty', null],
+      ['half-cut', '#!/bin/bash\n# scripthut-meta: {"tag":"sh-run1-half-cut-1"'],
+    ] as const) {
+      const dir = b.jobDir(jobIdForTag(`sh-run1-${id}-1`));
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'script.sh'), 'exit 99\n');
+      if (leftover !== null) writeFileSync(path.join(dir, 'supervise.sh'), leftover);
+      expect(await b.findByTags([`sh-run1-${id}-1`])).toEqual(new Map());
+      const job = await submit(b, id, `echo ${id} >> ${counter}`);
+      expect(job.submitOutput).toMatch(/^started local job/);
+      expect((await b.findByTags([job.tag])).get(job.tag)).toBe(job.jobId);
+      await waitLeft(b, job.jobId);
+      const verdict = await waitFor('verdict', async () => (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId));
+      expect(verdict).toMatchObject({ outcome: 'completed', exitCode: 0 });
+    }
+    expect(readFileSync(counter, 'utf8')).toBe('half-empty\nhalf-cut\n');
   });
 
   it('readLog returns the last lines, and follows a growing log by offset without repeating bytes', async () => {

@@ -1,7 +1,7 @@
 // The local backend: jobs run on this machine as detached bash supervisors, one spool folder each. The engine
 // may be killed at any time; jobs keep running and a new engine adopts them by reading the spool (see spool.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import {
   jobIdForTag,
   parseExitCode,
   readMeta,
+  readMetaSync,
   readTextOrNull,
   safeSegment,
   secondLine,
@@ -208,15 +209,16 @@ export class LocalBackend implements Backend {
     // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
     mkdirSync(this.outputDir(req.runId, req.taskId), { recursive: true });
     this.mkdirOnce(this.spoolRoot);
-    // The folder appears complete or not at all: it is the evidence findByTags relies on after a crash.
-    const tmp = `${dir}.tmp`;
+    // No temporary folder and rename: mkdir is the exclusive create (same tag = same attempt, never started
+    // twice), and the supervisor, whose last line carries the job's facts, is written last in one write — a
+    // folder without that line is one an engine stopped filling, which nothing has started.
     try {
-      mkdirSync(tmp);
+      mkdirSync(dir);
     } catch (e) {
-      // A half-made folder left by an engine that stopped here: start it again.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(tmp);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
+      if (readMetaSync(dir)) return already;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
     }
     const meta: JobMeta = {
       tag: req.tag,
@@ -228,16 +230,13 @@ export class LocalBackend implements Backend {
       submitted_at: new Date().toISOString(),
       logs: { output, error },
     };
-    writeFileSync(path.join(tmp, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
-    writeFileSync(path.join(tmp, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
     try {
-      // Same tag = same attempt: never start it twice. A folder already there makes the rename fail (it is
-      // never empty), which is the check, without a stat before every submission.
-      renameSync(tmp, dir);
+      writeFileSync(path.join(dir, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
+      writeFileSync(path.join(dir, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
     } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      if (existsSync(dir)) return already;
-      throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
+      // (e.g. a full disk) No half folder is left behind; a later submit would also redo one.
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
     }
 
     try {

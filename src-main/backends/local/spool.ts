@@ -4,6 +4,7 @@
 // (script, supervisor with the job's facts in a comment line), two by the supervisor (pid with its start stamp,
 // rc with its end stamp) — every file is a few syscalls, and thousands of short jobs pay them all. Folders
 // written by earlier versions (meta.json, launched, started_at, finished_at) are still read.
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,16 +136,40 @@ function parseMetaJson(text: string): JobMeta | null {
   }
 }
 
+/**
+ * The facts in a supervisor's text. The meta line must end with a newline: the engine writes it as the file's
+ * last line, so a line without one is a write that did not finish (no facts yet).
+ */
+export function metaFromSupervisor(sup: string): JobMeta | null {
+  const start = sup.indexOf(`\n${META_PREFIX}`);
+  if (start < 0) return null;
+  const end = sup.indexOf('\n', start + 1);
+  if (end < 0) return null;
+  return parseMetaJson(sup.slice(start + 1 + META_PREFIX.length, end));
+}
+
 /** A job's facts: from its supervisor's meta line, or from meta.json in a folder written by an earlier version. */
 export async function readMeta(dir: string): Promise<JobMeta | null> {
   const legacy = await readTextOrNull(path.join(dir, SPOOL_FILES.meta));
   if (legacy !== null) return parseMetaJson(legacy);
   const sup = await readTextOrNull(path.join(dir, SPOOL_FILES.supervisor));
-  if (sup === null) return null;
-  const start = sup.indexOf(`\n${META_PREFIX}`);
-  if (start < 0) return null;
-  const end = sup.indexOf('\n', start + 1);
-  return parseMetaJson(sup.slice(start + 1 + META_PREFIX.length, end < 0 ? undefined : end));
+  return sup === null ? null : metaFromSupervisor(sup);
+}
+
+/** readMeta for the submit path, which is synchronous (see LocalBackend.submit). */
+export function readMetaSync(dir: string): JobMeta | null {
+  const read = (file: string): string | null => {
+    try {
+      return readFileSync(path.join(dir, file), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  };
+  const legacy = read(SPOOL_FILES.meta);
+  if (legacy !== null) return parseMetaJson(legacy);
+  const sup = read(SPOOL_FILES.supervisor);
+  return sup === null ? null : metaFromSupervisor(sup);
 }
 
 export async function ensureDir(dir: string): Promise<void> {

@@ -24,7 +24,6 @@ export function supervisorScript(opts: SupervisorOptions): string {
   const redirect = opts.output === opts.error ? `> ${shq(opts.output)} 2>&1` : `> ${shq(opts.output)} 2> ${shq(opts.error)}`;
   return [
     '#!/bin/bash',
-    ...(opts.meta ? [metaLine(opts.meta)] : []),
     '# ScriptHut local supervisor (runs with the spool folder as its working directory).',
     // A trap (not the default action) keeps the supervisor alive when cancel signals the whole group, so it
     // can still record the job\'s exit code; the job itself gets the default action (traps are reset in children).
@@ -70,6 +69,8 @@ export function supervisorScript(opts: SupervisorOptions): string {
     // The launcher's pipe (or /dev/null when started on its own): the engine learns of the end without polling.
     `if [ -e ${f.cancelled} ]; then c=1; else c=0; fi`,
     'echo "done ${PWD##*/} $rc $c $started $finished" 2>/dev/null',
+    // Last, and newline-terminated: a folder whose supervisor has this line is complete (see LocalBackend.submit).
+    ...(opts.meta ? [metaLine(opts.meta)] : []),
     '',
   ].join('\n');
 }
