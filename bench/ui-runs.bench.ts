@@ -6,7 +6,7 @@
 //     end of what is loaded), and the rows in the DOM meanwhile.
 // Figures go to bench/results/ui-runs.json with the machine's load average; nothing is asserted.
 import type { BenchFigure } from './lib/report';
-import { runUiBench, watchLongTasks } from './lib/ui-bench';
+import { measureWheelScroll, runUiBench, watchLongTasks } from './lib/ui-bench';
 import { runIdAt, seedFinishedRuns } from '../test/e2e/many-runs';
 
 const RUNS = Number(process.env.SCRIPTHUT_BENCH_RUNS ?? 10_000);
@@ -30,46 +30,10 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
   const rowCount = Number(await page.getByTestId('runs-table').getAttribute('aria-rowcount')) - 1;
 
   const { read } = await watchLongTasks(page);
-  await page.evaluate(() => {
-    const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
-    w.__frames = 0;
-    w.__times = [];
-    w.__counting = true;
-    const tick = (t: number): void => {
-      if (!w.__counting) return;
-      w.__frames++;
-      w.__times.push(t);
-      w.requestAnimationFrame(tick);
-    };
-    w.requestAnimationFrame(tick);
-  });
   const scroller = page.getByTestId('runs-scroller');
   await scroller.hover();
-  const cdp = await browser.context.newCDPSession(page);
-  await cdp.send('Performance.enable');
-  const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const m0 = await metrics();
-  const t0 = Date.now();
-  for (let i = 0; i < 60; i++) {
-    // No DOM query between steps: it would run in the page's main thread inside the frames being counted.
-    await page.mouse.wheel(0, 400);
-    await page.waitForTimeout(16);
-  }
-  const wheelMs = Date.now() - t0;
-  const m1 = await metrics();
-  const frames = await page.evaluate(() => {
-    const w = globalThis as unknown as { __frames: number; __counting: boolean };
-    w.__counting = false;
-    return w.__frames;
-  });
-  const gaps = await page.evaluate(() => {
-    const t = (globalThis as unknown as { __times: number[] }).__times;
-    const d: number[] = [];
-    for (let i = 1; i < t.length; i++) d.push((t[i] ?? 0) - (t[i - 1] ?? 0));
-    return d;
-  });
+  const { fps, frames, wheelMs, gaps, spent } = await measureWheelScroll(page, browser.context);
   const wheel = await read();
-  const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
   let maxDom = await page.getByTestId('run-row').count();
 
   // To the oldest run: scroll to the end, again whenever the next page has extended the list.
@@ -87,7 +51,6 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
   const all = await read();
 
   const round = (n: number): number => Math.round(n * 10) / 10;
-  const fps = round(frames / (wheelMs / 1000));
   const dropped = gaps.filter((g) => g > 25).length;
   const figures: BenchFigure[] = [
     { name: 'seed_runs', value: seedMs, unit: 'ms', note: `${RUNS.toLocaleString('en-US')} finished runs written into the store and the host started, its read worker warmed with the first runs page before it listens (not UI)` },

@@ -9,7 +9,7 @@
 // Figures go to bench/results/ui-table.json with the machine's load average (bench/lib/ui-bench.ts); nothing is
 // asserted.
 import type { BenchFigure } from './lib/report';
-import { apiCall, runUiBench, watchLongTasks } from './lib/ui-bench';
+import { apiCall, measureWheelScroll, runUiBench, watchLongTasks } from './lib/ui-bench';
 import { cancelRun, createBigRun } from '../test/e2e/big-run';
 
 const TASKS = Number(process.env.SCRIPTHUT_BENCH_TASKS ?? 100_000);
@@ -84,49 +84,10 @@ runUiBench('ui-table', {}, async ({ host, browser, page }) => {
     const scroller = page.getByTestId('task-scroller');
     await scroller.hover();
     let maxDom = 0;
-    // Frames painted while wheel-scrolling (requestAnimationFrame callbacks per second).
-    // Each frame's start time too, for the gaps between frames (a gap over 1.5 × 16.7 ms is a dropped frame).
-    await page.evaluate(() => {
-      const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
-      w.__frames = 0;
-      w.__times = [];
-      w.__counting = true;
-      const tick = (t: number): void => {
-        if (!w.__counting) return;
-        w.__frames++;
-        w.__times.push(t);
-        w.requestAnimationFrame(tick);
-      };
-      w.requestAnimationFrame(tick);
-    });
-    // Where the main thread's time goes while wheel-scrolling (Chromium's own counters, in seconds).
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-    const m0 = await metrics();
-    const s0 = Date.now();
-    for (let i = 0; i < 60; i++) {
-      await page.mouse.wheel(0, 400);
-      // No DOM query between steps: it would run in the page's main thread inside the frames being counted.
-      await page.waitForTimeout(16);
-    }
-    const wheelMs = Date.now() - s0;
-    const frames = await page.evaluate(() => {
-      const w = globalThis as unknown as { __frames: number; __counting: boolean };
-      w.__counting = false;
-      return w.__frames;
-    });
-    const m1 = await metrics();
-    const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
-    const gaps = await page.evaluate(() => {
-      const t = (globalThis as unknown as { __times: number[] }).__times;
-      const d: number[] = [];
-      for (let i = 1; i < t.length; i++) d.push((t[i] ?? 0) - (t[i - 1] ?? 0));
-      return d;
-    });
+    // Frames painted while wheel-scrolling, and where the main thread's time went.
+    const { fps, frames, wheelMs, gaps, spent, cdp } = await measureWheelScroll(page, browser.context);
     const dropped = gaps.filter((g) => g > 25).length;
     const maxGap = gaps.length ? Math.max(...gaps) : 0;
-    const fps = Math.round((frames / (wheelMs / 1000)) * 10) / 10;
     const wheel = await read();
     maxDom = Math.max(maxDom, await page.getByTestId('task-row').count());
 

@@ -3,7 +3,7 @@
 // figures with the Chromium version and the machine's load before and after (a figure from a shared 2-core machine
 // means little without it), then close the browser and the host whatever happened.
 import { cpus, loadavg } from 'node:os';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { writeBenchResult, type BenchFigure } from './report';
 import { openBrowser, shouldSkipBrowser, type Browser } from '../../test/e2e/browser';
 import { ensureRendererBuilt } from '../../test/e2e/build';
@@ -110,4 +110,58 @@ export async function apiCall(host: RealHost, method: string, path: string, body
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 300)}`);
   return { ms: Date.now() - t, text };
+}
+
+export interface WheelScroll {
+  /** Animation frames per second over the wheel steps, to one decimal. */
+  fps: number;
+  frames: number;
+  wheelMs: number;
+  /** Times between animation frames (a gap over 1.5 × 16.7 ms is a dropped frame). */
+  gaps: number[];
+  /** Main-thread ms spent in one of Chromium's Performance.getMetrics counters over the steps (e.g. 'TaskDuration'). */
+  spent(name: string): number;
+  /** The page's CDP session (Performance enabled), for further tracing. */
+  cdp: CDPSession;
+}
+
+/**
+ * Wheel-scrolls the element under the mouse `steps` times by 400 px, 16 ms apart, counting the frames painted
+ * (requestAnimationFrame callbacks) and where the main thread's time went (Chromium's own counters).
+ */
+export async function measureWheelScroll(page: Page, context: BrowserContext, steps = 60): Promise<WheelScroll> {
+  await page.evaluate(() => {
+    const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[]; requestAnimationFrame(f: (t: number) => void): void };
+    w.__frames = 0;
+    w.__times = [];
+    w.__counting = true;
+    const tick = (t: number): void => {
+      if (!w.__counting) return;
+      w.__frames++;
+      w.__times.push(t);
+      w.requestAnimationFrame(tick);
+    };
+    w.requestAnimationFrame(tick);
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async (): Promise<Record<string, number>> => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const m0 = await metrics();
+  const t0 = Date.now();
+  for (let i = 0; i < steps; i++) {
+    await page.mouse.wheel(0, 400);
+    // No DOM query between steps: it would run in the page's main thread inside the frames being counted.
+    await page.waitForTimeout(16);
+  }
+  const wheelMs = Date.now() - t0;
+  const m1 = await metrics();
+  const { frames, gaps } = await page.evaluate(() => {
+    const w = globalThis as unknown as { __frames: number; __counting: boolean; __times: number[] };
+    w.__counting = false;
+    const d: number[] = [];
+    for (let i = 1; i < w.__times.length; i++) d.push((w.__times[i] ?? 0) - (w.__times[i - 1] ?? 0));
+    return { frames: w.__frames, gaps: d };
+  });
+  const spent = (name: string): number => Math.round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000);
+  return { fps: Math.round((frames / (wheelMs / 1000)) * 10) / 10, frames, wheelMs, gaps, spent, cdp };
 }
