@@ -18,9 +18,9 @@ import { toRunSummary, toTaskView } from './views';
 export const BULK_EVENT_THRESHOLD = 256;
 
 /**
- * Commits fold the usage ledger at most this often. The dirty marks are written by triggers in the same
- * transaction as the change, so the ledger plus its marks is never half; a report folds what is left before it
- * reads (usage-query.ts), and a read-only reader of a marked file reads the slow, exact way. Folding on every
+ * Commits fold the usage ledger at most this often. The dirty marks are written in the same transaction as the
+ * change (by the Store and by triggers), so the ledger plus its marks is never half; a report folds what is left
+ * before it reads (usage-query.ts), and a read-only reader of a marked file reads the slow, exact way. Folding on every
  * commit re-read each short task twice (start, end) and cost a fifth of the statements of a local job.
  */
 export const LEDGER_FOLD_INTERVAL_MS = 2000;
@@ -98,7 +98,8 @@ export class UnitOfWork {
     if (!cur || cur.attempt !== row.attempt) return false;
     if (isTerminalTask(cur.status) && t.patch.attempt === undefined) return false;
     t = cur.status === t.from ? t : { ...t, from: cur.status };
-    this.store.patchTask(row.run_id, row.task_id, t.patch);
+    // Against the current row: fields it already holds (a repeated start time) are not written again.
+    this.store.patchTask(row.run_id, row.task_id, t.patch, cur);
     this.active.peek(row.run_id)?.setStatus(row.task_id, t.patch.status ?? t.to, t.patch.attempt);
     if (t.from !== t.to || t.patch.attempt !== undefined) {
       this.store.appendTransition({ run_id: row.run_id, task_id: row.task_id, attempt: t.patch.attempt ?? row.attempt, at: now, from_status: t.from, to_status: t.to, reason: t.reason });

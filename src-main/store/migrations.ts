@@ -441,4 +441,20 @@ export const MIGRATIONS: ReadonlyArray<{
     `,
     missingFrom: (db) => db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'run_warnings'`).pluck().get() === 0,
   },
+  {
+    version: 20,
+    name: 'usage ledger: start and finish times are marked by the Store, not by a trigger per row',
+    // The trigger fired on every UPDATE that set started_at or finished_at (two transitions of every attempt), and
+    // a firing cost about as much with its WHEN false: ~15% of bench/transitions. Store.patchTask, the product's
+    // only writer of those columns, collects the tasks it gave a time and marks them with one statement per run
+    // before the transaction commits (Store.tx; a fold inside the transaction marks them first), so the ledger
+    // plus its marks is still never half. Code that writes these columns with its own SQL must mark the tasks in
+    // usage_dirty itself. Attempt and definition changes are rare and stay marked by the trigger, whoever writes.
+    sql: `
+      DROP TRIGGER IF EXISTS usage_tasks_upd;
+      CREATE TRIGGER usage_tasks_upd AFTER UPDATE OF attempt, def_json ON tasks
+        WHEN old.attempt IS NOT new.attempt OR old.def_json IS NOT new.def_json
+        BEGIN INSERT OR IGNORE INTO usage_dirty VALUES (new.run_id, new.task_id); END;
+    `,
+  },
 ];

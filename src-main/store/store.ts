@@ -3,7 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { openDatabase, type OpenOptions } from './db';
-import { syncUsageLedger } from './usage-ledger';
+import { hasUsageLedger, registerPendingUsageMarks, syncUsageLedger } from './usage-ledger';
 import { WalCheckpointer } from './wal-checkpoint';
 import { countNewTaskEdges } from './queries/run-graph';
 import { renewTaskSetToken } from './queries/task-set-token';
@@ -66,6 +66,11 @@ export class Store {
    */
   private runRows = new Map<string, RunRow>();
   private runsWrittenInTx = new Set<string>();
+  /** Store.tx nesting depth: usage marks are collected while it is above 0 and written before the commit. */
+  private txDepth = 0;
+  /** Tasks whose start or finish time this transaction wrote, by run (see markUsage). */
+  private usageMarks = new Map<string, { started: Set<string>; finishedOnly: Set<string> }>();
+  private hasLedger = false;
   /** Null for a read-only store. */
   readonly checkpointer: WalCheckpointer | null;
 
@@ -73,6 +78,7 @@ export class Store {
     this.db = openDatabase(file, opts);
     this.checkpointer = opts.readonly ? null : new WalCheckpointer(this.db, { nativeBinding: opts.nativeBinding });
     this.commandLogRetention = opts.commandLogRetention ?? COMMAND_LOG_RETENTION_DEFAULT;
+    registerPendingUsageMarks(this.db, () => this.flushUsageMarks());
     // Backfill after migration 10, and anything written since the last engine without going through it.
     if (!opts.readonly) this.tx(() => syncUsageLedger(this.db));
   }
@@ -84,10 +90,62 @@ export class Store {
 
   tx<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.db.transaction(() => {
+        this.txDepth++;
+        try {
+          const result = fn();
+          // The usage marks of this transaction's time changes commit with them, never after.
+          this.flushUsageMarks();
+          return result;
+        } finally {
+          this.txDepth--;
+        }
+      })();
     } finally {
-      if (!this.db.inTransaction) this.runsWrittenInTx.clear();
+      if (!this.db.inTransaction) {
+        this.runsWrittenInTx.clear();
+        // A rollback: the changes the marks were for are gone.
+        this.usageMarks.clear();
+      }
     }
+  }
+
+  /**
+   * Write the usage-ledger marks (usage_dirty) collected since the last flush: a statement or two per run. Store.tx
+   * does it before it commits, and a fold of the ledger on this connection first (syncUsageLedger).
+   */
+  flushUsageMarks(): void {
+    if (!this.usageMarks.size) return;
+    const mark = this.st('INSERT OR IGNORE INTO usage_dirty (run_id, task_id) SELECT ?, value FROM json_each(?)');
+    // A task given only a finish time is marked when it has started: one that never ran has no ledger rows before
+    // or after (migration 13's rule, checked here). CROSS JOIN: the planner would otherwise walk the run's tasks.
+    const markStarted = this.st(`INSERT OR IGNORE INTO usage_dirty (run_id, task_id)
+      SELECT t.run_id, t.task_id FROM json_each(?) j CROSS JOIN tasks t ON t.run_id = ? AND t.task_id = j.value WHERE t.started_at IS NOT NULL`);
+    for (const [runId, { started, finishedOnly }] of this.usageMarks) {
+      if (started.size) mark.run(runId, JSON.stringify([...started]));
+      const rest = [...finishedOnly].filter((id) => !started.has(id));
+      if (rest.length) markStarted.run(JSON.stringify(rest), runId);
+    }
+    this.usageMarks.clear();
+  }
+
+  /**
+   * A task's start or finish time was written: its usage-ledger rows must be folded again (migration 20).
+   * `started`: the task is known to have a start time (or had one replaced). Collected inside Store.tx, written
+   * at once otherwise.
+   */
+  private markUsage(runId: string, taskId: string, started: boolean): void {
+    if (!this.ledgerPresent()) return;
+    let marks = this.usageMarks.get(runId);
+    if (!marks) this.usageMarks.set(runId, (marks = { started: new Set(), finishedOnly: new Set() }));
+    (started ? marks.started : marks.finishedOnly).add(taskId);
+    if (this.txDepth === 0) this.flushUsageMarks();
+  }
+
+  /** A connection to a store older than migration 10 (only tests write through one) has no ledger to mark. */
+  private ledgerPresent(): boolean {
+    // Only a positive answer is kept: such a store gets the table when an engine migrates it.
+    return (this.hasLedger ||= hasUsageLedger(this.db));
   }
 
   private runWritten(id: string): void {
@@ -192,19 +250,31 @@ export class Store {
    * Update a task's runtime fields. The current attempt's runtime lives on the task row (read through
    * ATTEMPT_VIEW); when a new attempt starts, the finished one's values are copied onto its attempt row first —
    * so a hot transition costs one UPDATE, not two.
+   *
+   * `current`: the task's row as it is now, when the caller has it. Fields it already holds are left out of the
+   * UPDATE: SQLite rewrites every index over a column in the SET list even when its value is the same (a
+   * running task's patch repeats its start time, which moved two sort indexes and marked its ledger rows).
    */
-  patchTask(runId: string, taskId: string, patch: TaskPatch): void {
+  patchTask(runId: string, taskId: string, patch: TaskPatch, current?: TaskRow): void {
     const cols: string[] = [];
     const values: unknown[] = [];
+    let started = false;
+    let finished = false;
+    let attempt = false;
     for (const k in patch) {
       const v = (patch as Record<string, unknown>)[k];
       const col = TASK_PATCH_COLUMNS[k];
       if (v === undefined || !col) continue;
+      if (current && (current as unknown as Record<string, unknown>)[col] === v) continue;
       cols.push(col);
       values.push(v);
+      if (col === 'started_at') started = true;
+      else if (col === 'finished_at') finished = true;
+      else if (col === 'attempt') attempt = true;
     }
     if (!cols.length) return;
-    if (patch.attempt !== undefined) this.closeCurrentAttempt(runId, taskId);
+    if (attempt) this.closeCurrentAttempt(runId, taskId);
+    if (started || finished) this.markUsage(runId, taskId, started || (current !== undefined && current.started_at !== null));
     // This is the hottest write of the engine: one cached statement per patch shape, positional parameters.
     const shape = cols.join(',');
     let stmt = this.patchStmts.get(shape);

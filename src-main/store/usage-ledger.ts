@@ -66,6 +66,15 @@ export function usageLedgerStale(db: Db): boolean {
   return !!db.prepare('SELECT 1 FROM usage_dirty LIMIT 1').get();
 }
 
+/**
+ * The Store writes a transaction's start/finish marks just before it commits (migration 20); a fold inside that
+ * transaction writes them first, through the function the connection's Store registered here.
+ */
+const pendingMarks = new WeakMap<Db, () => void>();
+export function registerPendingUsageMarks(db: Db, flush: () => void): void {
+  pendingMarks.set(db, flush);
+}
+
 const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
@@ -91,6 +100,7 @@ function prepare(db: Db) {
  * (quarter, key) rather than one per attempt and quarter. Returns how many tasks were re-read.
  */
 export function syncUsageLedger(db: Db): number {
+  pendingMarks.get(db)?.();
   let prepared = statements.get(db);
   if (!prepared) statements.set(db, (prepared = prepare(db)));
   const st = prepared;

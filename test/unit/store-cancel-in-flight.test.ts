@@ -34,7 +34,7 @@ describe('a store at a higher schema that never had migration 14', () => {
   old.close();
   // Rows written by that version: through the Store's statements, on a connection that skips migrate().
   const legacy = Object.create(Store.prototype) as Store;
-  Object.assign(legacy, { db: new Database(file), commandLogRetention: 10, commandInserts: new Map(), stmts: new Map(), patchStmts: new Map(), runRows: new Map(), runsWrittenInTx: new Set() });
+  Object.assign(legacy, { db: new Database(file), commandLogRetention: 10, commandInserts: new Map(), stmts: new Map(), patchStmts: new Map(), runRows: new Map(), runsWrittenInTx: new Set(), txDepth: 0, usageMarks: new Map() });
   legacy.tx(() => {
     legacy.insertRun(run('b-late', 'hpc', 5));
     legacy.insertRun(run('a-early', 'hpc', 1));

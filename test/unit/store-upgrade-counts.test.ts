@@ -70,7 +70,7 @@ describe('upgrading a schema-9 database to 12', () => {
     o.close();
     // Written at schema 9 by the Store's own statements, on a connection that skips the migration step.
     const legacy = Object.create(Store.prototype) as Store;
-    Object.assign(legacy, { db: new Database(oldFile), commandLogRetention: 10, commandInserts: new Map(), stmts: new Map(), patchStmts: new Map(), runRows: new Map(), runsWrittenInTx: new Set() });
+    Object.assign(legacy, { db: new Database(oldFile), commandLogRetention: 10, commandInserts: new Map(), stmts: new Map(), patchStmts: new Map(), runRows: new Map(), runsWrittenInTx: new Set(), txDepth: 0, usageMarks: new Map() });
     fill(legacy);
     // What the previous version read: counts by GROUP BY, in-flight tasks through tasks_status.
     const legacyCounts = ['r0', 'r1', 'r2', 'r3'].map((id) => Object.fromEntries((legacy.db.prepare('SELECT status, COUNT(*) AS n FROM tasks WHERE run_id = ? GROUP BY status').all(id) as Array<{ status: string; n: number }>).map((c) => [c.status, c.n])));
