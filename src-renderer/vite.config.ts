@@ -1,14 +1,57 @@
 // Renderer build: a static bundle with no inline scripts and no remote assets (the CSP is `default-src 'self'`).
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { calls } from '../src-shared/api/contract';
 
 // No node: imports here (the renderer folder's lint rules forbid them); Vite resolves outDir against root.
 const root = import.meta.dirname;
 
+/**
+ * The renderer needs only each call's HTTP route (src-shared/api/routes.ts), but importing the contract for it put
+ * zod and every call's schemas in the entry chunk: building them was ~¼ of the script run before a cold start's
+ * first rows (bench/ui-runs.bench.ts). Here routes.ts gets the contract's routes alone, computed from the contract
+ * itself at build time, so there is still one route list; the host and the CLI import the real contract.
+ */
+function contractRoutesOnly(): Plugin {
+  const id = '\0scripthut:contract-routes';
+  return {
+    name: 'scripthut-contract-routes',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (source === './contract' && importer && /src-shared[\\/]api[\\/]routes\.ts$/.test(importer)) return id;
+      return null;
+    },
+    load(i) {
+      if (i !== id) return null;
+      const routes = Object.fromEntries(Object.entries(calls).map(([name, c]) => [name, { http: c.http }]));
+      return `export const calls = ${JSON.stringify(routes)};`;
+    },
+  };
+}
+
+/**
+ * The early-read entry (src-renderer/early-read-entry.ts, see lib/early-read.ts) as its own small chunk, loaded as
+ * an async module script ahead of the app's entry: as a second <script> in index.html Vite would merge it into the
+ * app's entry, and it would wait for the whole app to be fetched and parsed again.
+ */
+function earlyReadScript(): Plugin {
+  return {
+    name: 'scripthut-early-read',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early-read');
+        if (!chunk) return html;
+        return { html, tags: [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `./${chunk.fileName}` }, injectTo: 'head' }] };
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root,
   base: './',
-  plugins: [svelte()],
+  plugins: [contractRoutesOnly(), earlyReadScript(), svelte()],
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,
@@ -17,6 +60,7 @@ export default defineConfig({
     cssCodeSplit: false,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    rollupOptions: { input: { index: `${root}/index.html`, 'early-read': `${root}/early-read-entry.ts` } },
   },
   server: { host: '127.0.0.1' },
 });
