@@ -30,9 +30,9 @@ function contractRoutesOnly(): Plugin {
 }
 
 /**
- * The early-read entry (src-renderer/early-read-entry.ts, see lib/early-read.ts) as its own small chunk, loaded as
- * an async module script ahead of the app's entry: as a second <script> in index.html Vite would merge it into the
- * app's entry, and it would wait for the whole app to be fetched and parsed again.
+ * The early-read entry (src-renderer/early-read-entry.ts, see lib/early-read.ts) as its own small chunk, run ahead
+ * of the app's entry: as a second <script> in index.html Vite would merge it into the app's entry, and it would
+ * wait for the whole app to be fetched and parsed again.
  */
 function earlyReadScript(): Plugin {
   return {
@@ -42,7 +42,11 @@ function earlyReadScript(): Plugin {
       handler(html, ctx) {
         const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early-read');
         if (!chunk) return html;
-        return { html, tags: [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `./${chunk.fileName}` }, injectTo: 'head' }] };
+        // Before the app's entry and not async: module scripts run in document order, so the app's first runs.list
+        // always finds the early read sent (async, under load the app could run first and read a second time).
+        const app = html.indexOf('<script type="module"');
+        if (app < 0) throw new Error('scripthut-early-read: index.html has no module script to put the early read before');
+        return `${html.slice(0, app)}<script type="module" crossorigin src="./${chunk.fileName}"></script>\n    ${html.slice(app)}`;
       },
     },
   };
