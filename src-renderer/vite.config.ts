@@ -30,22 +30,22 @@ function contractRoutesOnly(): Plugin {
 }
 
 /**
- * The early-read entry (src-renderer/early-read-entry.ts, see lib/early-read.ts) as its own small chunk, run ahead
- * of the app's entry: as a second <script> in index.html Vite would merge it into the app's entry, and it would
- * wait for the whole app to be fetched and parsed again.
+ * The boot entry (src-renderer/boot.ts: zod's jitless flag and the runs page's early read, lib/early-read.ts) as its
+ * own small chunk, run ahead of the app's entry: as a second <script> in index.html Vite would merge it into the
+ * app's entry, and it would wait for the whole app to be fetched and parsed again.
  */
-function earlyReadScript(): Plugin {
+function bootScript(): Plugin {
   return {
-    name: 'scripthut-early-read',
+    name: 'scripthut-boot',
     transformIndexHtml: {
       order: 'post',
       handler(html, ctx) {
-        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early-read');
+        const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'boot');
         if (!chunk) return html;
-        // Before the app's entry and not async: module scripts run in document order, so the app's first runs.list
-        // always finds the early read sent (async, under load the app could run first and read a second time).
+        // Before the app's entry and not async: module scripts run in document order, so zod's flag is set and the
+        // app's first runs.list finds the early read sent (async, under load the app could run first and read twice).
         const app = html.indexOf('<script type="module"');
-        if (app < 0) throw new Error('scripthut-early-read: index.html has no module script to put the early read before');
+        if (app < 0) throw new Error('scripthut-boot: index.html has no module script to put the early read before');
         return `${html.slice(0, app)}<script type="module" crossorigin src="./${chunk.fileName}"></script>\n    ${html.slice(app)}`;
       },
     },
@@ -55,7 +55,7 @@ function earlyReadScript(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  plugins: [contractRoutesOnly(), earlyReadScript(), svelte()],
+  plugins: [contractRoutesOnly(), bootScript(), svelte()],
   build: {
     outDir: '../out/renderer',
     emptyOutDir: true,
@@ -64,7 +64,7 @@ export default defineConfig({
     cssCodeSplit: false,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
-    rollupOptions: { input: { index: `${root}/index.html`, 'early-read': `${root}/early-read-entry.ts` } },
+    rollupOptions: { input: { index: `${root}/index.html`, boot: `${root}/boot.ts` } },
   },
   server: { host: '127.0.0.1' },
 });

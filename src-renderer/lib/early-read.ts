@@ -1,6 +1,6 @@
 // The runs page's first read, sent before the app's code has loaded. On a cold start the first runs.list used to
 // leave only once the entry chunks were fetched, parsed and evaluated and the app had mounted (about half of the
-// time to the first rows, bench/ui-runs.bench.ts); a tiny entry (src-renderer/early-read-entry.ts) now sends it
+// time to the first rows, bench/ui-runs.bench.ts); the tiny boot entry (src-renderer/boot.ts) now sends it
 // while the rest loads, and the bridge takes its answer for the first identical request. Only the runs page's
 // first request is sent early, only in a browser (Electron's bridge is IPC), and an answer is taken once and only
 // while it is fresh: anything else goes to the engine as usual. The list re-reads when the event stream opens
