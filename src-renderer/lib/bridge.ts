@@ -2,6 +2,7 @@
 // Electron (preload exposes window.scripthut) and a browser talking HTTP + one WebSocket to the headless host.
 import type { CallInput, CallName, CallOutput, EngineEvent, ErrorCode } from '../../src-shared/api/contract';
 import { buildHttpRequest, EVENTS_PATH } from '../../src-shared/api/routes';
+import { takeEarlyRead } from './early-read';
 
 export type EventListener = (e: EngineEvent) => void;
 /** `false` while the event stream is down: views should refetch when it comes back (events were missed). */
@@ -148,7 +149,8 @@ export function httpBridge(opts: HttpBridgeOptions): Bridge {
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       let res: Response;
       try {
-        res = await doFetch(opts.origin + plan.url, { method: plan.method, headers, body });
+        const early = plan.method === 'GET' ? takeEarlyRead(opts.origin + plan.url, opts.token, Date.now()) : null;
+        res = await (early ?? doFetch(opts.origin + plan.url, { method: plan.method, headers, body }));
       } catch (err) {
         throw new BridgeError('network', `Cannot reach the ScriptHut engine at ${opts.origin}: ${(err as Error).message}. Is it still running?`);
       }

@@ -23,12 +23,20 @@ export function progressParts(r: Pick<RunSummary, 'status_counts' | 'task_count'
   return { total, completed, failed, cancelled, running, waiting: Math.max(0, total - completed - failed - cancelled - running) };
 }
 
+// One number formatter, made once: Number#toLocaleString sets up locale formatting on every call, and every row
+// of the runs list formats two to four counts as it scrolls into the window.
+let counts: Intl.NumberFormat | null = null;
+/** A count in the user's locale, as toLocaleString() gives it. */
+export function formatCount(n: number): string {
+  return (counts ??= new Intl.NumberFormat()).format(n);
+}
+
 /** "6 of 9 completed · 3 failed · 1 cancelled" */
 export function progressSummary(p: ProgressParts): string {
-  const parts = [`${p.completed.toLocaleString()} of ${p.total.toLocaleString()} completed`];
-  if (p.failed) parts.push(`${p.failed.toLocaleString()} failed`);
-  if (p.cancelled) parts.push(`${p.cancelled.toLocaleString()} cancelled`);
-  if (p.running) parts.push(`${p.running.toLocaleString()} active`);
+  const parts = [`${formatCount(p.completed)} of ${formatCount(p.total)} completed`];
+  if (p.failed) parts.push(`${formatCount(p.failed)} failed`);
+  if (p.cancelled) parts.push(`${formatCount(p.cancelled)} cancelled`);
+  if (p.running) parts.push(`${formatCount(p.running)} active`);
   return parts.join(' · ');
 }
 

@@ -35,6 +35,51 @@ export function upsertRun(list: RunSummary[], run: RunSummary): RunSummary[] {
   return [run, ...list].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
 }
 
+/** Same content, by value (a run summary is small and flat but for its counts and source). */
+export function sameRun(a: RunSummary, b: RunSummary): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a) as Array<keyof RunSummary>;
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object' || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
+
+/**
+ * A newest-first list after its first page was read again (the event stream reopened): the rows the page covers
+ * take the page's content, everything older stays, and a run that did not change keeps its object, so the table
+ * re-renders only the rows that changed (a whole new array of new objects re-rendered every row in the window,
+ * and re-asked each row's cost). `complete`: the list held only the first page, so it becomes the page (runs
+ * deleted in the gap go). Otherwise runs newer than the page's oldest that the page no longer has were deleted
+ * in the gap and go too. Returns `list` itself when nothing changed.
+ */
+export function mergeFirstPage(list: RunSummary[], page: RunSummary[], complete: boolean): RunSummary[] {
+  const old = new Map(list.map((r) => [r.id, r]));
+  const keep = (r: RunSummary): RunSummary => {
+    const o = old.get(r.id);
+    return o && sameRun(o, r) ? o : r;
+  };
+  let next: RunSummary[];
+  if (complete) {
+    next = page.map(keep);
+  } else {
+    const inPage = new Set(page.map((r) => r.id));
+    const oldest = page.length ? (page[page.length - 1] as RunSummary).created_at : null;
+    // Older pages below the first: keep them, minus what the first page now covers or no longer has.
+    const rest = list.filter((r) => !inPage.has(r.id) && (oldest === null || r.created_at <= oldest));
+    next = page.map(keep);
+    if (rest.length) {
+      next.push(...rest);
+      next.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+    }
+  }
+  return next.length === list.length && next.every((r, i) => r === list[i]) ? list : next;
+}
+
 export function upsertTask(list: TaskView[], task: TaskView): TaskView[] {
   const i = list.findIndex((t) => t.id === task.id);
   if (i < 0) return [...list, task];

@@ -56,7 +56,7 @@ export function formatLocalFull(iso: string | null | undefined): string {
  * "41 d ago" says less than the day itself. A time ahead of `now` (another machine's clock) reads "just now"
  * within a minute and "in N min" beyond.
  */
-export function formatRelative(iso: string | null | undefined, now: number): string {
+export function formatRelative(iso: string | null | undefined, now: number, absolute?: string): string {
   if (!iso) return '—';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
@@ -70,7 +70,8 @@ export function formatRelative(iso: string | null | undefined, now: number): str
   if (ahead) return `in ${d} d`;
   if (d === 1) return 'yesterday';
   if (d < 7) return `${d} d ago`;
-  return formatLocal(iso);
+  // `absolute`: formatLocal(iso) when the caller has it already (a list cell shows both).
+  return absolute ?? formatLocal(iso);
 }
 
 export function formatDuration(ms: number): string {

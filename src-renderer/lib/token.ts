@@ -20,3 +20,8 @@ export function takeTokenFromLocation({ location: loc, storage, history }: Token
   }
   return storage.getItem(KEY);
 }
+
+/** The token without moving it (the early read runs before the app takes it from the address). */
+export function readToken(hash: string, storage: { getItem(k: string): string | null }): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('token') || storage.getItem(KEY);
+}
