@@ -45,11 +45,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
  *  empty when they all line up. */
 async function ganttDrift(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): Element | null; querySelectorAll(s: string): ArrayLike<Element> } }).document;
     type Box = { left: number; right: number };
-    const box = (el: Element | null): Box | null => {
+    interface El {
+      querySelector(s: string): El | null;
+      getAttribute(n: string): string | null;
+      getBoundingClientRect(): Box;
+    }
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> } }).document;
+    const box = (el: El | null): Box | null => {
       if (!el) return null;
-      const r = (el as unknown as { getBoundingClientRect(): Box }).getBoundingClientRect();
+      const r = el.getBoundingClientRect();
       return { left: r.left, right: r.right };
     };
     const axis = doc.querySelector('[data-testid="gantt-axis"]');
