@@ -27,7 +27,8 @@ async function finishedRun(name: string, commands: Record<string, string>): Prom
   fs.writeFileSync(file, JSON.stringify({ title: name, tasks: Object.entries(commands).map(([id, command]) => ({ id, command, working_dir: sb.root })) }));
   const started = await cliJson<{ id: string }>(sb, ['workflow', 'run', file, '--backend', 'local']);
   expect(started.code, started.stderr).toBe(0);
-  await cli(sb, ['run', 'watch', started.body.id, '--interval', '0.5'], 120_000);
+  const watched = await cli(sb, ['run', 'watch', started.body.id, '--interval', '1'], 120_000);
+  expect(watched.code, watched.stderr).toBe(0);
   return started.body.id;
 }
 
