@@ -154,6 +154,7 @@ export const COMMANDS: CommandDef[] = [
         if (ctx.opts.source === undefined) throw new UsageError('--branch and --dry-run need --source NAME.');
         const started = await runFromSource(ctx);
         if (!started) return 0;
+        for (const w of started.warnings) ctx.err(`warning: ${started.source?.name ?? String(ctx.opts.source)}: ${ctx.args[0] as string}: ${w}`);
         if (ctx.opts.watch) return watchRun(ctx, started.id, 2, true);
         if (ctx.json) printJson(ctx, started);
         else ctx.out(`Started run ${started.id} (${started.workflow_name}, ${started.task_count} tasks, commit ${started.source?.commit?.slice(0, 12) ?? '-'}) on ${started.backend_name}.`);

@@ -244,7 +244,9 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     if (err instanceof ApiError) {
       if (json) process.stdout.write(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
       process.stderr.write(`scripthut: ${forTerminal(err.message)}\n`);
-      return err.code === 'bad_input' || err.code === 'not_found' ? 2 : 1;
+      // A request the run's state does not allow (conflict: rerun --failed with nothing failed, delete while
+      // running) is the caller's to change, like bad input: 2. 1 stays for "could not do it" (engine, internal).
+      return err.code === 'bad_input' || err.code === 'not_found' || err.code === 'conflict' ? 2 : 1;
     }
     if (err instanceof EngineNotRunningError || err instanceof AutostartError) return fail(json, 'engine_not_running', err.message, 1);
     if (err instanceof DatabaseDamagedError) return fail(json, 'database_damaged', err.message, err.exitCode);

@@ -152,7 +152,7 @@ function adhocTask(ctx: CliContext): { task: Record<string, unknown>; env: Array
 }
 
 /** `workflow run NAME --source S [--branch B] [--dry-run]`: the run started, or null after printing a dry run. */
-export async function runFromSource(ctx: CliContext): Promise<RunSummary | null> {
+export async function runFromSource(ctx: CliContext): Promise<(RunSummary & { warnings: string[] }) | null> {
   const input = { name: ctx.opts.source as string, workflow: ctx.args[0] as string, branch: ctx.opts.branch as string | undefined, backend: ctx.opts.backend as string | undefined };
   if (ctx.opts['dry-run']) {
     const dry = await ctx.client().invoke('sources.dryRun', input);

@@ -220,6 +220,7 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       requireBackend: (name) => requireBackend(p, name),
       env: p.o.env,
       now: p.now,
+      maxTasks: p.maxTasks,
       createRun: (doc, b, name, max, source, warnings) => woken(createRun(p, doc, b, name, max, source, warnings)),
     }),
     // Stacks: list/check/install/delete (logic in src-main/stacks/handlers.ts).

@@ -24,6 +24,7 @@ export interface SourceHandlerDeps {
   cloneDirOf(backend: string): string | null;
   env: EnvResolver;
   now(): string;
+  maxTasks: number;
   /** `warnings`: the workflow's own, kept with the run. */
   createRun(doc: WorkflowDocument, b: Backend, workflowName: string, maxConcurrent: number | null, source: RunSource, warnings: readonly string[]): RunSummary;
 }
@@ -48,12 +49,12 @@ export function sourceHandlers(d: SourceHandlerDeps): Pick<Handlers, SourceCalls
     'sources.sync': async ({ name }) => ({ sources: (await manager().sync(name)).map(toSourceInfo) }),
     'sources.run': async (input) => {
       const b = backendFor(input);
-      const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf }, input, b, false);
-      return d.createRun(p.doc, b, p.workflowName, input.max_concurrent ?? null, p.source, p.warnings);
+      const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf, maxTasks: d.maxTasks }, input, b, false);
+      return { ...d.createRun(p.doc, b, p.workflowName, input.max_concurrent ?? null, p.source, p.warnings), warnings: p.warnings };
     },
     'sources.dryRun': async (input) => {
       const b = backendFor(input);
-      const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf }, input, b, true);
+      const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf, maxTasks: d.maxTasks }, input, b, true);
       return buildDryRun({ doc: p.doc, workflowName: p.workflowName, backend: b, env: d.env, now: d.now(), source: p.source, warnings: p.warnings });
     },
   };

@@ -31,12 +31,16 @@ export interface SourceRunDeps {
   manager: SourceManager;
   /** The configured clone_dir of a backend (null when the backend has none). */
   cloneDirOf(backend: string): string | null;
+  /** The configured limit on tasks per run (settings.max_tasks_per_run), as for a run from a file. */
+  maxTasks: number;
 }
 
 export async function prepareSourceRun(deps: SourceRunDeps, req: SourceRunRequest, b: Backend, dryRun: boolean): Promise<PreparedSourceRun> {
   const wf = await deps.manager.workflow(req.name, req.workflow, req.branch);
-  const warnings: string[] = [];
-  let { doc } = validateWorkflowInput({ text: wf.text });
+  // The workflow's own warnings (unknown task fields) come first and are kept with the run, as for a file.
+  const validated = validateWorkflowInput({ text: wf.text }, deps.maxTasks);
+  const warnings: string[] = [...validated.warnings];
+  let doc = validated.doc;
   if (wf.overlay_text !== null) {
     try {
       const label = `${wf.source}: scripthut.yaml`;

@@ -36,7 +36,9 @@ export function timeAxis(createdAt: string, finishedAt: string | null, running: 
   const span = Math.ceil((end - start) / 1000);
   const step = tickStep(span);
   const ticks: TimeAxis['ticks'] = [];
-  for (let s = 0; s <= span; s += step) ticks.push({ at: start + s * 1000, left: ((s * 1000) / (end - start)) * 100, label: tickLabel(s) });
+  // The span is rounded up for the step; a tick past the end (a run of 7.3 s has no +8s) would be drawn beyond the
+  // track, over the margin or off the chart.
+  for (let s = 0; s * 1000 <= end - start; s += step) ticks.push({ at: start + s * 1000, left: ((s * 1000) / (end - start)) * 100, label: tickLabel(s) });
   return { start, end, ticks };
 }
 

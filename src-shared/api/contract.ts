@@ -250,7 +250,8 @@ export const calls = {
       backend: z.string().min(1).optional(),
       max_concurrent: z.number().int().positive().optional(),
     }),
-    output: RunSummarySchema,
+    // warnings: as runs.createFromWorkflow's (the workflow's unknown or unsupported task fields); empty when none.
+    output: RunSummarySchema.extend({ warnings: z.array(z.string()) }),
     http: ['POST', '/sources/:name/runs'],
   }),
   'sources.dryRun': call({

@@ -41,6 +41,40 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
 }
 
+/** Where a Timeline's rows leave the axis' columns (name column and track edges off by more than half a pixel),
+ *  empty when they all line up. */
+async function ganttDrift(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Box = { left: number; right: number };
+    interface El {
+      querySelector(s: string): El | null;
+      getAttribute(n: string): string | null;
+      getBoundingClientRect(): Box;
+    }
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> } }).document;
+    const box = (el: El | null): Box | null => {
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    };
+    const axis = doc.querySelector('[data-testid="gantt-axis"]');
+    const aName = box(axis?.querySelector('.gantt-name-col') ?? null);
+    const aTrack = box(axis?.querySelector('.gantt-track') ?? null);
+    if (!aName || !aTrack) return ['no axis'];
+    const out: string[] = [];
+    const off = (a: number, b: number): boolean => Math.abs(a - b) > 0.5;
+    for (const row of Array.from(doc.querySelectorAll('[data-testid="gantt-row"], [data-testid="timeline-group"]'))) {
+      const id = row.getAttribute('data-task-id') ?? `group ${row.getAttribute('data-group')}`;
+      const n = box(row.querySelector('.gantt-name-col'));
+      const t = box(row.querySelector('.gantt-track'));
+      if (!n || !t) out.push(`${id}: no name column or track`);
+      else if (off(n.left, aName.left) || off(n.right, aName.right) || off(t.left, aTrack.left) || off(t.right, aTrack.right))
+        out.push(`${id}: name ${n.left}-${n.right} track ${t.left}-${t.right} vs axis ${aName.left}-${aName.right} / ${aTrack.left}-${aTrack.right}`);
+    }
+    return out;
+  });
+}
+
 const go = (page: Page, hash: string): Promise<unknown> => page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
 const hashOf = (page: Page): Promise<string> => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
 
@@ -132,6 +166,16 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
       await page.screenshot({ path: join(SHOTS, `insight-timeline-${scheme}.png`) });
       expect(await seriousViolations(page), `timeline in ${scheme}`).toEqual([]);
     }
+    // The axis and the rows share one stylesheet for their columns: at 1024 px, in both schemes, they line up.
+    expect(await ganttDrift(page)).toEqual([]);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      expect(await ganttDrift(page), `timeline at 1024 px in ${scheme}`).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `insight-timeline-1024-${scheme}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
     await prep.click();
     await page.locator('[data-testid="task-panel"][data-task-id="prep"]').waitFor(POLL);
@@ -253,6 +297,17 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
     expect(ids.every((id) => id?.startsWith('g03.task-'))).toBe(true);
     expect(ids).toEqual([...ids].sort());
+    // The group rows and the open group's task rows keep the axis' columns, also at 1024 px.
+    expect(await ganttDrift(page)).toEqual([]);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      expect(await ganttDrift(page), `grouped timeline at 1024 px in ${scheme}`).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `insight-big-timeline-1024-${scheme}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.screenshot({ path: join(SHOTS, 'insight-big-timeline-light.png') });
     expect(await seriousViolations(page), 'grouped timeline').toEqual([]);
     await page.emulateMedia({ colorScheme: 'dark' });

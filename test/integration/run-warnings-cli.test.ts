@@ -1,5 +1,7 @@
 // A run's workflow warnings kept with it, through the real engine (`scripthut serve`, local jobs) and the real CLI:
-// `run view` lists them all (text and --json, the generator's too), `status` says an active run has some.
+// `run view` lists them all (text and --json, the generator's too), `status` says an active run has some; a run
+// started from a git source keeps its workflow's warnings the same way (run view --json and runs.get).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +95,49 @@ describe('workflow warnings kept with the run', () => {
     const offline = await cliJson<Viewed>({ ...sb, env: { ...sb.env, SCRIPTHUT_AUTOSTART: 'never' } }, ['run', 'view', id]);
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.body.warnings).toEqual(viewed.warnings);
+  }, 240_000);
+
+  it('a run started from a git source keeps its workflow warnings: workflow run prints them, run view --json and runs.get return them', async () => {
+    const sb = makeSandbox();
+    sandboxes.push(sb);
+    const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
+    const remote = path.join(sb.root, 'remote.git');
+    const work = path.join(sb.root, 'work');
+    git(sb.root, 'init', '-q', '--bare', '-b', 'main', remote);
+    git(sb.root, 'init', '-q', '-b', 'main', work);
+    fs.mkdirSync(path.join(work, '.hut', 'workflows'), { recursive: true });
+    const doc = { title: 'From the repo', tasks: [{ id: 'one', command: 'true', colour: 'red' }, { id: 'two', command: 'true', deps: ['one'], retires: 2 }] };
+    fs.writeFileSync(path.join(work, '.hut', 'workflows', 'warned.json'), JSON.stringify(doc));
+    git(work, 'add', '-A');
+    git(work, 'commit', '-qm', 'a workflow with unknown task fields');
+    git(work, 'push', '-q', remote, 'main');
+    sb.writeConfig(
+      `backends:\n  - {name: local, type: local, clone_dir: ${JSON.stringify(path.join(sb.root, 'clones'))}}\nsources:\n  - {name: repo, type: git, url: ${JSON.stringify(remote)}}\nsettings:\n  local_poll_interval_ms: 100\n`,
+    );
+    const server = await serve(sb);
+    serving.push(server);
+
+    const started = await cliJson<{ id: string; warnings: string[]; source: unknown }>(sb, ['workflow', 'run', 'warned', '--source', 'repo', '--backend', 'local']);
+    expect(started.code, started.stderr).toBe(0);
+    const id = started.body.id;
+    expect(started.body.warnings).toEqual([expect.stringContaining("'colour'"), expect.stringContaining("'retires'")]);
+    for (const w of started.body.warnings) expect(started.stderr).toContain(`warning: repo: warned: ${w}`);
+    expect((await cli(sb, ['run', 'watch', id, '--exit-status', '--interval', '1'], 120_000)).code).toBe(0);
+
+    const viewed = await cliJson<Viewed & { source: { name: string; commit: string } | null }>(sb, ['run', 'view', id]);
+    expect(viewed.code, viewed.stderr).toBe(0);
+    expect(viewed.body.source).toMatchObject({ name: 'repo', commit: git(work, 'rev-parse', 'HEAD').trim() });
+    expect(viewed.body.warnings.map((w) => [w.generated_by, w.message])).toEqual(started.body.warnings.map((m) => [null, m]));
+
+    const { token } = JSON.parse(fs.readFileSync(path.join(sb.dataDir, 'engine.json'), 'utf8')) as { token: string };
+    const res = await fetch(`${new URL(server.url).origin}/api/v1/runs/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const got = (await res.json()) as { source: unknown; warnings: Viewed['warnings'] };
+    expect(got.source).toMatchObject({ name: 'repo' });
+    expect(got.warnings).toEqual(viewed.body.warnings);
+
+    const text = await cli(sb, ['run', 'view', id]);
+    expect(text.stdout).toContain('Warnings (2):');
   }, 240_000);
 });

@@ -42,6 +42,12 @@ describe('timeline', () => {
     expect(timeAxis(at(0), null, true, T0).end).toBe(T0 + 1000);
   });
 
+  it('has no tick past its end when the span is not a whole number of seconds', () => {
+    const axis = timeAxis(at(0), new Date(T0 + 7_300).toISOString(), false, T0 + 60_000);
+    expect(axis.ticks.map((t) => t.label)).toEqual(['+0s', '+1s', '+2s', '+3s', '+4s', '+5s', '+6s', '+7s']);
+    expect(Math.max(...axis.ticks.map((t) => t.left))).toBeLessThanOrEqual(100);
+  });
+
   it('draws wait and run from their own pairs, clamped to the axis', () => {
     const axis = timeAxis(at(0), at(100), false, T0 + 100_000);
     const b = barOf({ submitted_at: at(10), started_at: at(30), finished_at: at(80) }, axis, T0 + 100_000);
