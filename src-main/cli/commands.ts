@@ -13,7 +13,7 @@ import { figure, padVisible, visibleLength } from './text';
 import { acquireDataDirLock } from '../engine/lock';
 import { resolveDataDir } from '../config/settings-defaults';
 import { backupDir, listBackups, restoreBackup } from '../store/backup';
-import { runFromSource, SOURCE_COMMANDS } from './source-commands';
+import { printDryRun, runFromSource, SOURCE_COMMANDS } from './source-commands';
 import { STACK_COMMANDS } from './stack-commands';
 import { OUTPUT_COMMANDS } from './output-commands';
 import { CONFIG_COMMANDS } from './config-commands';
@@ -147,11 +147,11 @@ export const COMMANDS: CommandDef[] = [
       watch: { type: 'boolean', help: 'then watch it; exit 1 unless it completes' },
       source: { type: 'string', help: "run the workflow FILE of this configured source (re-synced first)" },
       branch: { type: 'string', help: 'with --source (git): use this branch instead of the configured one' },
-      'dry-run': { type: 'boolean', help: 'with --source: print scripts, env and DAG; submit nothing' },
+      'dry-run': { type: 'boolean', help: 'print scripts, env and DAG; submit nothing' },
     },
     async run(ctx) {
-      if (ctx.opts.source !== undefined || ctx.opts.branch !== undefined || ctx.opts['dry-run']) {
-        if (ctx.opts.source === undefined) throw new UsageError('--branch and --dry-run need --source NAME.');
+      if (ctx.opts.source !== undefined || ctx.opts.branch !== undefined) {
+        if (ctx.opts.source === undefined) throw new UsageError("--branch is for a source's workflow: need --source NAME.");
         const started = await runFromSource(ctx);
         if (!started) return 0;
         for (const w of started.warnings) ctx.err(`warning: ${started.source?.name ?? String(ctx.opts.source)}: ${ctx.args[0] as string}: ${w}`);
@@ -168,13 +168,20 @@ export const COMMANDS: CommandDef[] = [
         throw new UsageError(`Cannot read workflow file '${file}': ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
       const name = (ctx.opts.name as string | undefined) ?? path.basename(file).replace(/\.json$/i, '');
+      // The engine sees only the text; the file name is what makes "line 3, column 13" findable.
+      const located = (err: unknown): never => {
+        if (err instanceof ApiError && err.code === 'bad_input' && hasWorkflowErrors(err.details)) throw new ApiError(err.code, `${file}: ${err.message}`, err.details);
+        throw err;
+      };
+      if (ctx.opts['dry-run']) {
+        const dry = await ctx.client().invoke('runs.dryRun', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name }).catch(located);
+        if (ctx.json) printJson(ctx, dry);
+        else printDryRun(ctx, dry);
+        return 0;
+      }
       const run = await ctx.client()
         .invoke('runs.createFromWorkflow', { text, backend: ctx.opts.backend as string | undefined, workflow_name: name, max_concurrent: intOpt(ctx, 'max-concurrent', 1) })
-        .catch((err: unknown) => {
-          // The engine sees only the text; the file name is what makes "line 3, column 13" findable.
-          if (err instanceof ApiError && err.code === 'bad_input' && hasWorkflowErrors(err.details)) throw new ApiError(err.code, `${file}: ${err.message}`, err.details);
-          throw err;
-        });
+        .catch(located);
       for (const w of run.warnings ?? []) ctx.err(`warning: ${file}: ${w}`);
       if (ctx.opts.watch) return watchRun(ctx, run.id, 2, true);
       if (ctx.json) printJson(ctx, run);
@@ -194,7 +201,7 @@ export const COMMANDS: CommandDef[] = [
       workflow: { type: 'string', help: 'only this workflow' },
       status: { type: 'string', help: 'only these run statuses (comma list)' },
       backend: { type: 'string', help: 'only runs on this backend' },
-      search: { type: 'string', help: 'text in the run id, workflow name or title' },
+      search: { type: 'string', help: 'text in the run id, workflow name, title or backend' },
       cursor: { type: 'string', help: 'the next page: the cursor printed by the previous page' },
     },
     async run(ctx) {

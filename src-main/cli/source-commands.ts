@@ -164,7 +164,7 @@ export async function runFromSource(ctx: CliContext): Promise<(RunSummary & { wa
   return ctx.client().invoke('sources.run', { ...input, max_concurrent: max === undefined ? undefined : Number(max) });
 }
 
-function printDryRun(ctx: CliContext, d: DryRun): void {
+export function printDryRun(ctx: CliContext, d: DryRun): void {
   const src = d.source ? ` from ${d.source.name}${d.source.branch ? `@${d.source.branch}` : ''}${d.source.commit ? ` ${d.source.commit.slice(0, 12)}` : ''}` : '';
   ctx.out(`Dry run of ${d.workflow_name}${src} on ${d.backend}: ${d.tasks.length} tasks; nothing was submitted.`);
   d.levels.forEach((l, i) => ctx.out(`  level ${i}: ${l.join(', ')}`));

@@ -2,6 +2,7 @@
 // contract's schema, call the handler, and return a typed result or an ApiError.
 import { ApiError, calls, describeZodError, type CallName, type CallOutput, type EngineEvent } from '../../src-shared/api/contract';
 import type { z } from 'zod';
+import { isSshError } from '../transport/ssh/errors';
 
 export type Handlers = {
   [N in CallName]: (input: z.output<(typeof calls)[N]['input']>) => Promise<CallOutput<N>> | CallOutput<N>;
@@ -34,9 +35,12 @@ export function parseCallInput<N extends CallName>(name: N, rawInput: unknown): 
   return parsed.data as z.output<(typeof calls)[N]['input']>;
 }
 
-/** Turn anything thrown by a handler into an ApiError (unexpected errors become `internal`). */
+/**
+ * Turn anything thrown by a handler into an ApiError (unexpected errors become `internal`). A cluster that cannot
+ * be reached (sshd down, backing off, host key refused) is a state of the world, not an engine fault: `unavailable`.
+ */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  return new ApiError('internal', message);
+  return new ApiError(isSshError(err) ? 'unavailable' : 'internal', message);
 }

@@ -12,6 +12,7 @@ import type { Handlers } from './dispatch';
 import type { EngineParts } from './parts';
 import { validateWorkflowInput } from './run-factory';
 import { sourceHandlers } from '../sources/handlers';
+import { buildDryRun } from '../sources/dry-run';
 import { stackHandlers } from '../stacks/handlers';
 import { outputHandlers } from '../outputs/handlers';
 import { outputVarValues, TASK_SUMMARY_FILE } from '../outputs/output-path';
@@ -39,6 +40,18 @@ export function backendInfo(p: EngineParts, b: Backend) {
     in_flight: p.store.inFlightTasks(b.name).length,
     retry_at: s.retryAt,
   };
+}
+
+/** The validated document a `runs.createFromWorkflow` / `runs.dryRun` input names, with its warnings and run name. */
+function workflowOf(p: EngineParts, input: { document?: unknown; text?: string; demo?: boolean; workflow_name?: string }): { doc: WorkflowDocument; warnings: string[]; name: string } {
+  if (input.demo) {
+    if (!p.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
+    const { doc, warnings } = validateWorkflowInput({ text: fs.readFileSync(p.o.demoWorkflowPath, 'utf8') }, p.maxTasks);
+    return { doc, warnings, name: input.workflow_name ?? 'demo' };
+  }
+  if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
+  const { doc, warnings } = validateWorkflowInput(input, p.maxTasks);
+  return { doc, warnings, name: input.workflow_name ?? doc.title ?? 'workflow' };
 }
 
 function requireBackend(p: EngineParts, name: string | undefined): Backend {
@@ -133,18 +146,14 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       const b = requireBackend(p, input.backend);
       const s = b.status();
       if (s.state === 'error' || s.state === 'disabled') throw new ApiError('unavailable', `Backend '${b.name}' is not available: ${s.detail ?? s.state}.`);
-      let doc: WorkflowDocument;
-      let warnings: string[];
-      let name = input.workflow_name;
-      if (input.demo) {
-        if (!p.o.demoWorkflowPath) throw new ApiError('not_found', 'The demo workflow is not bundled with this build.');
-        ({ doc, warnings } = validateWorkflowInput({ text: fs.readFileSync(p.o.demoWorkflowPath, 'utf8') }, p.maxTasks));
-        name ??= 'demo';
-      } else {
-        if (input.document === undefined && input.text === undefined) throw new ApiError('bad_input', 'Give the workflow as `document` (JSON value) or `text` (JSON text).');
-        ({ doc, warnings } = validateWorkflowInput(input, p.maxTasks));
-      }
-      return { ...woken(createRun(p, doc, b, name ?? doc.title ?? 'workflow', input.max_concurrent ?? null, undefined, warnings)), warnings };
+      const { doc, warnings, name } = workflowOf(p, input);
+      return { ...woken(createRun(p, doc, b, name, input.max_concurrent ?? null, undefined, warnings)), warnings };
+    },
+    // The same validation and script building as a real start, for a run id of `preview`; nothing is stored.
+    'runs.dryRun': (input) => {
+      const b = requireBackend(p, input.backend);
+      const { doc, warnings, name } = workflowOf(p, input);
+      return buildDryRun({ doc, workflowName: name, backend: b, env: p.o.env, now: p.now(), source: null, warnings });
     },
     'runs.cancel': async ({ id, task }) => {
       const run = requireRun(p, id);

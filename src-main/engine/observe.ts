@@ -141,8 +141,9 @@ export function applySeen(p: EngineParts, b: Backend, seen: Seen): void {
     const run = cur && cur.attempt === row.attempt ? p.store.getRun(row.run_id) : undefined;
     if (!cur || !run) continue;
     const rt = toRuntime(cur);
-    // A job whose settling step was folded into its verdict is still where the poll left it (queued, running).
-    const leftQueue = settledAtOnce.has(row.job_id as string) && (cur.status === 'queued' || cur.status === 'running');
+    // A job whose settling step was folded into its verdict is still where the poll left it: queued, running, or
+    // submitted when it finished between two polls (never seen waiting or running, yet still listed as finished).
+    const leftQueue = settledAtOnce.has(row.job_id as string) && (cur.status === 'submitted' || cur.status === 'queued' || cur.status === 'running');
     // A cancel or a rerun that committed while the backend was asked has the last word on this row.
     if (cur.job_id !== row.job_id || !needsVerdict(leftQueue ? { ...rt, status: 'settling' } : rt, poll.jobs.has(row.job_id as string))) continue;
     const v = verdicts.get(row.job_id as string);

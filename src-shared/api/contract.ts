@@ -131,6 +131,18 @@ export const calls = {
     output: RunSummarySchema.extend({ warnings: z.array(z.string()) }),
     http: ['POST', '/runs'],
   }),
+  'runs.dryRun': call({
+    summary: 'What a run of a workflow document would submit on a backend: each script, its env with provenance, the DAG; nothing is stored or submitted',
+    input: z.object({
+      backend: z.string().min(1).optional(),
+      document: z.unknown().optional(),
+      text: z.string().optional(),
+      demo: z.boolean().optional(),
+      workflow_name: z.string().min(1).max(200).optional(),
+    }),
+    output: DryRunSchema,
+    http: ['POST', '/runs/dry-run'],
+  }),
   'runs.cancel': call({
     summary: 'Cancel a whole run, or one task of it',
     input: z.object({ id: RunId, task: TaskId.optional() }),

@@ -257,6 +257,16 @@ export async function startSlurmCluster(opts: SlurmClusterOptions = {}): Promise
     if (alive && mungeWorks() && /idle|mix|alloc/.test(sh(`sinfo -h -N -o %T`, { SLURM_CONF: join(dir, 'etc', 'slurm.conf') }).stdout)) {
       return buildCluster(dir, state, null, keep, false);
     }
+    // Only sshd is gone (a test or a person stopped it to play an outage): start it again on its port and keep the
+    // cluster, its jobs and its job ids, rather than rebuilding everything on new ports.
+    const daemonsAlive = PIDS.filter((rel) => rel !== 'ssh/sshd.pid').every((rel) => {
+      const pid = readPid(join(dir, rel));
+      return pid !== null && pidAlive(pid);
+    });
+    if (daemonsAlive && mungeWorks() && /idle|mix|alloc/.test(sh(`sinfo -h -N -o %T`, { SLURM_CONF: join(dir, 'etc', 'slurm.conf') }).stdout)) {
+      await startClusterSshd(dir, state);
+      return buildCluster(dir, state, null, keep, false);
+    }
     await stopSlurmCluster(dir);
     for (const sub of ['mysql', 'run', 'state', 'spool', 'log', 'etc']) rmSync(join(dir, sub), { recursive: true, force: true });
   }

@@ -18,7 +18,7 @@ export interface RunsPageQuery {
   status?: string;
   backend?: string;
   workflow?: string;
-  /** Text searched in id, workflow_name and title (case-insensitive for ASCII). */
+  /** Text searched in id, workflow_name, title and backend_name (case-insensitive for ASCII). */
   q?: string;
 }
 
@@ -68,8 +68,9 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
   }
   if (query.q) {
     const like = containsPattern(query.q);
-    where.push(`(id LIKE ? ESCAPE '\\' OR workflow_name LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\')`);
-    params.push(like, like, like);
+    // The backend's name too: the list shows it on every row, so searching for it must find them.
+    where.push(`(id LIKE ? ESCAPE '\\' OR workflow_name LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR backend_name LIKE ? ESCAPE '\\')`);
+    params.push(like, like, like, like);
   }
   const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = (prepared(db, `SELECT COUNT(*) AS n FROM runs ${filtered}`).get(...params) as { n: number }).n;
