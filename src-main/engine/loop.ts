@@ -4,6 +4,7 @@
 // everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
 // the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for.
 import type { Backend } from '../backends/types';
+import { latencyProbe } from '../logging/latency-probe';
 import { afterSeen, applySeen, observeBackend, reconcileIntents } from './observe';
 import type { EngineParts } from './parts';
 import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, submitWave, type Outcome, type Pick, type Prepared } from './submit';
@@ -62,11 +63,13 @@ export class BackendLoop {
   private async cycle(b: Backend | undefined): Promise<void> {
     const p = this.p;
     if (!p.isOpen() || !b) return;
+    const probe = latencyProbe.cycleStart();
     let inflight = p.store.inFlightTasks(b.name);
     if (await reconcileIntents(p, b, inflight)) inflight = p.store.inFlightTasks(b.name);
     const seen = await observeBackend(p, b, inflight);
     // No queue information this cycle: no verdicts, no new submissions.
     if (!seen) return;
+    latencyProbe.cycleStep(probe, 'observed');
     const waveSize = Math.max(1, p.o.submitConcurrency ?? b.capabilities.submitConcurrency);
     let queue: Pick[] = [];
     let wave: Prepared[] = [];
@@ -75,6 +78,8 @@ export class BackendLoop {
       queue = allocateSubmissions(p, b);
       wave = prepareWave(p, b, queue, waveSize);
     });
+    latencyProbe.cycleStep(probe, 'committed');
+    if (latencyProbe.enabled) latencyProbe.cycleJobs(probe, seen.verdicts.keys(), wave.map((w) => w.tag));
     afterSeen(p, b, seen);
     while (wave.length) {
       const current = wave;
@@ -86,6 +91,10 @@ export class BackendLoop {
           recordWave(p, outcomes);
           wave = p.isOpen() ? prepareWave(p, b, queue, waveSize) : [];
         });
+        if (latencyProbe.enabled) {
+          for (const w of current) latencyProbe.submitStep(w.tag, 'recorded');
+          latencyProbe.cycleJobs(probe, [], wave.map((w) => w.tag));
+        }
       } finally {
         for (const w of current) p.submissions.end(w.run.id, w.row.task_id);
       }

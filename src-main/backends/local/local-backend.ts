@@ -38,6 +38,7 @@ import {
 import { supervisorScript } from './supervisor';
 import { runLocalScript, type ScriptResult } from './run-script';
 import { listLocalFiles, readLocalFiles } from './local-files';
+import { latencyProbe } from '../../logging/latency-probe';
 
 export interface LocalBackendOptions {
   name: string;
@@ -149,6 +150,7 @@ export class LocalBackend implements Backend {
   private onExitReport(r: ExitReport): void {
     // Only jobs this engine's launcher started report here. The report may come before the launcher's "started"
     // line has been read: it is kept either way, and startSupervisor then does not count the job as live.
+    latencyProbe.jobDone(r.jobId);
     this.live.delete(r.jobId);
     if (this.reports.size > 100_000) this.reports.clear(); // verdicts not asked for: the spool still has them
     this.reports.set(r.jobId, r);
@@ -239,8 +241,12 @@ export class LocalBackend implements Backend {
       throw e;
     }
 
+    latencyProbe.submitStep(req.tag, 'spool');
     try {
-      const pid = await this.startSupervisor(jobId, dir);
+      const started = this.startSupervisor(jobId, dir);
+      latencyProbe.submitStep(req.tag, 'startLine');
+      const pid = await started;
+      latencyProbe.submitStep(req.tag, 'pid');
       return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
     } catch (e) {
       // Nothing runs: remove the evidence so a retry can submit again.
