@@ -4,11 +4,11 @@
 // everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
 // the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for. On a backend that
 // reports job ends, the waves are answered alongside the next cycles instead of holding them.
-import type { Backend } from '../backends/types';
+import type { Backend, SubmitRequest } from '../backends/types';
 import { latencyProbe } from '../logging/latency-probe';
 import { afterSeen, applySeen, observeBackend, reconcileIntents } from './observe';
 import type { EngineParts } from './parts';
-import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, submitWave, type Outcome, type Pick, type Prepared } from './submit';
+import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, stageNext, submitWave, type Outcome, type Pick, type Prepared } from './submit';
 
 export class BackendLoop {
   private running = false;
@@ -20,6 +20,8 @@ export class BackendLoop {
   /** Waves being submitted after their cycle ended (backends that report job ends; see cycle). */
   private pendingWaves = 0;
   private wakes = 0;
+  /** The requests last handed to the backend to write ahead, by tag. */
+  private readonly stagedRequests = new Map<string, SubmitRequest>();
 
   constructor(
     private readonly p: EngineParts,
@@ -90,7 +92,7 @@ export class BackendLoop {
     latencyProbe.cycleStep(probe, 'committed');
     if (latencyProbe.enabled) latencyProbe.cycleJobs(probe, seen.verdicts.keys(), wave.map((w) => w.tag));
     afterSeen(p, b, seen);
-    if (!wave.length) return;
+    if (!wave.length) return this.stage(b, waveSize);
     // A backend that reports job ends wakes the loop for each: waiting for this wave's answers (a process start
     // on a loaded machine) would hold every end that arrives meanwhile, and with few slots each of those
     // milliseconds is a slot standing idle. Polling backends learn nothing new meanwhile, so they wait.
@@ -137,6 +139,20 @@ export class BackendLoop {
         for (const w of current) p.submissions.end(w.run.id, w.row.task_id);
       }
       await cancelsAfterWave(p, outcomes);
+    }
+    this.stage(b, waveSize);
+  }
+
+  /**
+   * With every slot taken, the next tasks' job folders are written now, while the engine waits anyway: when a
+   * slot frees, starting its next job is little more than a line to the backend.
+   */
+  private stage(b: Backend, waveSize: number): void {
+    try {
+      stageNext(this.p, b, Math.min(b.maxConcurrent, waveSize), this.stagedRequests);
+    } catch (err) {
+      // Writing ahead only saves time; submitting writes what it needs.
+      console.error(`[engine] staging the next jobs on backend '${this.name}' failed:`, err);
     }
   }
 }
