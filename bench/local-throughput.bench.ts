@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEngine } from '../src-main/engine/start';
 import { isTerminalRun } from '../src-shared/model/status';
+import { LATENCY_STAGES, latencyProbe, type StageFigures } from '../src-main/logging/latency-probe';
 import { writeBenchResult } from './lib/report';
 
 const N = Number(process.env.SCRIPTHUT_BENCH_LOCAL_N ?? 2000);
@@ -23,6 +24,8 @@ function xargsBaseline(dir: string): number {
 
 /** The engine's own CPU time per task (main thread and thread pool), the part the job processes do not explain. */
 let engineCpuMsPerTask = 0;
+/** Done line → next job recorded, per step (the probe is on for the app run only). */
+let stageFigures: StageFigures | null = null;
 
 async function appThroughput(dir: string): Promise<number> {
   const dataDir = path.join(dir, 'data');
@@ -31,6 +34,7 @@ async function appThroughput(dir: string): Promise<number> {
   const eng = await startEngine({ dataDir, configPath, version: 'bench' });
   try {
     const tasks = Array.from({ length: N }, (_, i) => ({ id: `t${i}`, name: `t${i}`, command: `echo task-${i}`, working_dir: dir }));
+    latencyProbe.enable();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     // The end is learnt from the run's events (as a window does), not by polling runs.list: the engine's CPU
@@ -56,11 +60,24 @@ async function appThroughput(dir: string): Promise<number> {
     off();
     if (endedAs !== 'completed') throw new Error(`bench run ended ${endedAs}`);
     const cpu = process.cpuUsage(cpu0);
+    const rate = N / ((performance.now() - t0) / 1000);
     engineCpuMsPerTask = (cpu.user + cpu.system) / 1000 / N;
-    return N / ((performance.now() - t0) / 1000);
+    stageFigures = latencyProbe.report();
+    return rate;
   } finally {
+    latencyProbe.disable();
     await eng.close();
   }
+}
+
+/** The slot's idle gap step by step: median and p90 of each step, ms from the step before it. */
+function stageRows(f: StageFigures | null) {
+  if (!f) return [];
+  const note = (k: string) => `p90 ${f.stages[k as (typeof LATENCY_STAGES)[number]].p90} ms; ${f.pairs} ended→started pairs`;
+  return [
+    ...LATENCY_STAGES.map((k) => ({ name: `gap step ${k} (median)`, value: f.stages[k].median, unit: 'ms', note: note(k) })),
+    { name: 'gap done line → next job recorded (median)', value: f.total.median, unit: 'ms', note: `p90 ${f.total.p90} ms` },
+  ];
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scripthut-bench-local-'));
@@ -76,6 +93,7 @@ try {
       { name: 'xargs -P 2 throughput', value: round(xargs), unit: 'tasks/s' },
       { name: 'app / xargs', value: round(ratio), unit: 'ratio', target: '>= 0.5', met: ratio >= 0.5 },
       { name: 'engine CPU per task', value: round(engineCpuMsPerTask), unit: 'ms', note: 'the engine process only; the job processes are on top' },
+      ...stageRows(stageFigures),
     ],
     { tasks: N, cpus: os.cpus().length, loadavg_before: loadBefore, loadavg: os.loadavg() },
   );

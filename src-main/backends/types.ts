@@ -114,6 +114,13 @@ export interface Backend {
   outputDir(runId: string, taskId: string): string | null;
   buildScript(ctx: ScriptContext): string;
   submit(req: SubmitRequest): Promise<SubmitResult>;
+  /**
+   * Optional: the requests likely to be submitted next, written ahead while every slot is taken, so that
+   * submitting one of them is little more than starting it. Each call replaces the previous set (what is no longer
+   * listed is removed). Nothing staged counts as submitted: a restarted engine neither finds nor starts it, and
+   * `submit` still decides (a staged request that differs from the one submitted is written again).
+   */
+  stage?(reqs: SubmitRequest[]): void;
   /** After a crash: which of these tags already have a job? (tag → job id). Missing = never submitted. */
   findByTags(tags: string[]): Promise<Map<string, string>>;
   /** ONE queue query for all tracked jobs of this backend. */

@@ -2,17 +2,26 @@
 // cycle right after it; otherwise the next cycle comes after the backend's poll interval.
 // A cycle reads the backend's in-flight rows once, asks the backend (no transaction open meanwhile), then commits
 // everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
-// the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for.
-import type { Backend } from '../backends/types';
+// the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for. On a backend that
+// reports job ends, the waves are answered alongside the next cycles instead of holding them.
+import type { Backend, SubmitRequest } from '../backends/types';
+import { latencyProbe } from '../logging/latency-probe';
 import { afterSeen, applySeen, observeBackend, reconcileIntents } from './observe';
 import type { EngineParts } from './parts';
-import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, submitWave, type Outcome, type Pick, type Prepared } from './submit';
+import { allocateSubmissions, cancelsAfterWave, prepareWave, recordWave, stageNext, submitWave, type Outcome, type Pick, type Prepared } from './submit';
 
 export class BackendLoop {
   private running = false;
   private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Allocated picks not yet prepared; replaced by each cycle's allocation. */
+  private queue: Pick[] = [];
+  /** Waves being submitted after their cycle ended (backends that report job ends; see cycle). */
+  private pendingWaves = 0;
+  private wakes = 0;
+  /** The requests last handed to the backend to write ahead, by tag. */
+  private readonly stagedRequests = new Map<string, SubmitRequest>();
 
   constructor(
     private readonly p: EngineParts,
@@ -25,12 +34,13 @@ export class BackendLoop {
   }
 
   get busy(): boolean {
-    return this.running;
+    return this.running || this.pendingWaves > 0;
   }
 
   /** Run the cycle now (or right after the one in progress). */
   wake(): void {
     if (this.stopped || !this.backend) return;
+    this.wakes++;
     if (this.running) {
       this.again = true;
       return;
@@ -62,34 +72,87 @@ export class BackendLoop {
   private async cycle(b: Backend | undefined): Promise<void> {
     const p = this.p;
     if (!p.isOpen() || !b) return;
+    const probe = latencyProbe.cycleStart();
     let inflight = p.store.inFlightTasks(b.name);
     if (await reconcileIntents(p, b, inflight)) inflight = p.store.inFlightTasks(b.name);
     const seen = await observeBackend(p, b, inflight);
     // No queue information this cycle: no verdicts, no new submissions.
     if (!seen) return;
+    latencyProbe.cycleStep(probe, 'observed');
     const waveSize = Math.max(1, p.o.submitConcurrency ?? b.capabilities.submitConcurrency);
-    let queue: Pick[] = [];
     let wave: Prepared[] = [];
     p.uow.commit(() => {
       applySeen(p, b, seen);
-      queue = allocateSubmissions(p, b);
-      wave = prepareWave(p, b, queue, waveSize);
+      // A fresh allocation replaces what is left of an earlier one: it counted every intent committed so far,
+      // so waves still being answered take their next picks from it and the cap holds across both.
+      this.queue = allocateSubmissions(p, b);
+      wave = prepareWave(p, b, this.queue, waveSize);
     });
+    this.beginWave(wave);
+    latencyProbe.cycleStep(probe, 'committed');
+    if (latencyProbe.enabled) latencyProbe.cycleJobs(probe, seen.verdicts.keys(), wave.map((w) => w.tag));
     afterSeen(p, b, seen);
+    if (!wave.length) return this.stage(b, waveSize);
+    // A backend that reports job ends wakes the loop for each: waiting for this wave's answers (a process start
+    // on a loaded machine) would hold every end that arrives meanwhile, and with few slots each of those
+    // milliseconds is a slot standing idle. Polling backends learn nothing new meanwhile, so they wait.
+    if (!b.onJobEnd) return this.submitWaves(b, wave, waveSize, probe);
+    this.pendingWaves++;
+    const wakesBefore = this.wakes;
+    void this.submitWaves(b, wave, waveSize, probe)
+      .catch((err: unknown) => console.error(`[engine] submitting on backend '${this.name}' failed:`, err))
+      .finally(() => {
+        this.pendingWaves--;
+        // A job of this wave may have ended before its id was recorded: a cycle that ran meanwhile could not
+        // match its end to a task, so look again.
+        if (this.wakes !== wakesBefore) this.wake();
+      });
+  }
+
+  /** Marks a wave as being submitted, in the same synchronous step as its intents' commit (see reconcileIntents). */
+  private beginWave(wave: Prepared[]): void {
+    for (const w of wave) this.p.submissions.begin(w.run.id, w.row.task_id);
+  }
+
+  /** Submit `first` (already begun), record its job ids, and go on with the next picks until none are left. */
+  private async submitWaves(b: Backend, first: Prepared[], waveSize: number, probe: number): Promise<void> {
+    const p = this.p;
+    let wave = first;
     while (wave.length) {
       const current = wave;
-      for (const w of current) p.submissions.begin(w.run.id, w.row.task_id);
+      wave = [];
       let outcomes: Outcome[];
       try {
         outcomes = await submitWave(b, current);
+        let next: Prepared[] = [];
         p.uow.commit(() => {
           recordWave(p, outcomes);
-          wave = p.isOpen() ? prepareWave(p, b, queue, waveSize) : [];
+          next = p.isOpen() ? prepareWave(p, b, this.queue, waveSize) : [];
         });
+        wave = next;
+        this.beginWave(wave);
+        if (latencyProbe.enabled) {
+          for (const w of current) latencyProbe.submitStep(w.tag, 'recorded');
+          latencyProbe.cycleJobs(probe, [], wave.map((w) => w.tag));
+        }
       } finally {
         for (const w of current) p.submissions.end(w.run.id, w.row.task_id);
       }
       await cancelsAfterWave(p, outcomes);
+    }
+    this.stage(b, waveSize);
+  }
+
+  /**
+   * With every slot taken, the next tasks' job folders are written now, while the engine waits anyway: when a
+   * slot frees, starting its next job is little more than a line to the backend.
+   */
+  private stage(b: Backend, waveSize: number): void {
+    try {
+      stageNext(this.p, b, Math.min(b.maxConcurrent, waveSize), this.stagedRequests);
+    } catch (err) {
+      // Writing ahead only saves time; submitting writes what it needs.
+      console.error(`[engine] staging the next jobs on backend '${this.name}' failed:`, err);
     }
   }
 }

@@ -4,7 +4,7 @@
 // transaction of the cycle's verdicts: a turn of the loop costs two commits, however many tasks it moves.
 import { joinWorkingDir } from '../../src-shared/workflow/extend';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
-import type { Backend, ScriptContext, SubmitResult } from '../backends/types';
+import type { Backend, ScriptContext, SubmitRequest, SubmitResult } from '../backends/types';
 import { allocate, type AllocRun } from '../scheduler/allocate';
 import { decide } from '../scheduler/decide';
 import type { RunRow, TaskRow } from '../store/rows';
@@ -33,17 +33,18 @@ export interface Prepared {
 export type Outcome = { prep: Prepared; ok: SubmitResult } | { prep: Prepared; err: unknown };
 
 /** Free slots handed to ready tasks, in allocation order. Reads the store as the caller's transaction sees it. */
-export function allocateSubmissions(p: EngineParts, b: Backend): Pick[] {
+export function allocateSubmissions(p: EngineParts, b: Backend, ahead = 0): Pick[] {
   if (!p.isOpen() || !['ready', 'connected'].includes(b.status().state)) return [];
   const all = p.store.inFlightTasks(b.name);
+  const cap = b.maxConcurrent + ahead;
   // Every slot taken: nothing to allocate, so no need to look at the (possibly thousands of) active runs.
-  if (all.length >= b.maxConcurrent) return [];
+  if (all.length >= cap) return [];
   const runs = p.store.activeRuns(b.name).filter((r) => !r.cancel_requested && !r.halted_reason);
   const inflightByRun = new Map<string, number>();
   for (const t of all) inflightByRun.set(t.run_id, (inflightByRun.get(t.run_id) ?? 0) + 1);
   const allocRuns: AllocRun[] = [];
   let otherInFlight = all.length;
-  const free = b.maxConcurrent - all.length;
+  const free = cap - all.length;
   for (const run of runs) {
     const inFlight = inflightByRun.get(run.id) ?? 0;
     otherInFlight -= inFlight;
@@ -53,7 +54,35 @@ export function allocateSubmissions(p: EngineParts, b: Backend): Pick[] {
   }
   // Jobs of runs not in the list (cancelled, halted) still hold slots.
   if (otherInFlight > 0) allocRuns.push({ runId: '', createdAt: '', maxConcurrent: null, inFlight: otherInFlight, ready: [] });
-  return [...allocate(b.maxConcurrent, allocRuns)];
+  return [...allocate(cap, allocRuns)];
+}
+
+/**
+ * While every slot is taken, the tasks that would get the next `count` slots are built (nothing recorded) and
+ * handed to the backend to write ahead; `cache` keeps the requests of the last call by tag, so a task waiting
+ * for a slot is built once. A guess that turns out wrong costs a staged folder the next call removes.
+ */
+export function stageNext(p: EngineParts, b: Backend, count: number, cache: Map<string, SubmitRequest>): void {
+  if (!b.stage || !p.isOpen()) return;
+  const reqs: SubmitRequest[] = [];
+  if (p.store.inFlightTasks(b.name).length >= b.maxConcurrent) {
+    for (const pick of allocateSubmissions(p, b, count)) {
+      const run = p.store.getRun(pick.runId);
+      const row = p.store.getTask(pick.runId, pick.taskId);
+      if (!run || !row || row.status !== 'pending') continue;
+      const tag = submitTag(run.id, row.task_id, row.attempt);
+      const known = cache.get(tag);
+      if (known) {
+        reqs.push(known);
+        continue;
+      }
+      const built = buildSubmission(p, b, run, row);
+      if (typeof built !== 'string') reqs.push({ runId: run.id, taskId: row.task_id, attempt: row.attempt, tag, jobName: built.jobName, task: built.def, script: built.script, logs: built.logs });
+    }
+  }
+  cache.clear();
+  for (const r of reqs) cache.set(r.tag, r);
+  b.stage(reqs);
 }
 
 /**
@@ -83,17 +112,22 @@ export function prepareWave(p: EngineParts, b: Backend, queue: Pick[], size: num
   return wave;
 }
 
-function prepareOne(p: EngineParts, b: Backend, run: RunRow, row: TaskRow): Prepared | null {
+/** A request built for a task (its script, logs, environment), nothing recorded yet. */
+interface Built {
+  tag: string;
+  jobName: string;
+  def: TaskDefinition;
+  script: string;
+  logs: { output: string; error: string };
+  env: ReturnType<EngineParts['o']['env']['resolve']>;
+}
+
+/** Builds what the backend would be asked to run for this row; a string says why it cannot be. */
+function buildSubmission(p: EngineParts, b: Backend, run: RunRow, row: TaskRow): Built | string {
   const def = taskDef(row);
-  const now = p.now();
   const tag = submitTag(run.id, row.task_id, row.attempt);
-  const failNow = (msg: string) => {
-    p.uow.failPending(row, msg, now);
-    p.uow.settleRun(run.id, now);
-    return null;
-  };
   const env = p.o.env.resolve({ run, def, backend: b, attempt: row.attempt });
-  if (env.errors.length) return failNow(`Environment could not be resolved: ${env.errors.join('; ')}`);
+  if (env.errors.length) return `Environment could not be resolved: ${env.errors.join('; ')}`;
   const defaults = b.defaultLogPaths(run.id, row.task_id, row.attempt);
   // A relative output_file/error_file is relative to the task's working dir (where the scheduler writes it).
   const within = (f: string) => (f.startsWith('/') || f.startsWith('~') ? f : joinWorkingDir(def.working_dir, f));
@@ -112,12 +146,22 @@ function prepareOne(p: EngineParts, b: Backend, run: RunRow, row: TaskRow): Prep
     outputDir: b.outputDir(run.id, row.task_id),
     workingDir: def.working_dir,
   };
-  let script: string;
   try {
-    script = b.buildScript(ctx);
+    return { tag, jobName, def, script: b.buildScript(ctx), logs, env };
   } catch (err) {
-    return failNow(`Could not build the submission script: ${(err as Error).message}`);
+    return `Could not build the submission script: ${(err as Error).message}`;
   }
+}
+
+function prepareOne(p: EngineParts, b: Backend, run: RunRow, row: TaskRow): Prepared | null {
+  const now = p.now();
+  const built = buildSubmission(p, b, run, row);
+  if (typeof built === 'string') {
+    p.uow.failPending(row, built, now);
+    p.uow.settleRun(run.id, now);
+    return null;
+  }
+  const { tag, jobName, def, script, logs, env } = built;
   p.store.insertAttempt({
     run_id: run.id,
     task_id: row.task_id,

@@ -61,6 +61,12 @@ function task(id: string, command: string): TaskDefinition {
 }
 
 async function submit(backend: LocalBackend, id: string, command: string, env: Array<[string, string]> = []) {
+  const req = request(backend, id, command, env);
+  const result = await backend.submit(req);
+  return { ...result, tag: req.tag, logs: req.logs };
+}
+
+function request(backend: LocalBackend, id: string, command: string, env: Array<[string, string]> = []): SubmitRequest {
   const runId = 'run1';
   const logs = backend.defaultLogPaths(runId, id, 1);
   const t = task(id, command);
@@ -78,9 +84,7 @@ async function submit(backend: LocalBackend, id: string, command: string, env: A
     outputDir: backend.outputDir(runId, id),
     workingDir: work,
   };
-  const req: SubmitRequest = { runId, taskId: id, attempt: 1, tag, jobName: ctx.jobName, task: t, script: backend.buildScript(ctx), logs };
-  const result = await backend.submit(req);
-  return { ...result, tag, logs };
+  return { runId, taskId: id, attempt: 1, tag, jobName: ctx.jobName, task: t, script: backend.buildScript(ctx), logs };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
@@ -320,6 +324,40 @@ describe('LocalBackend', () => {
       expect(verdict).toMatchObject({ outcome: 'completed', exitCode: 0 });
     }
     expect(readFileSync(counter, 'utf8')).toBe('half-empty\nhalf-cut\n');
+  });
+
+  it('a staged folder is no job: not found, never started; submitting its request runs it once; a changed request is written again; unstaged folders are removed', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const counter = path.join(work, 'count-staged');
+    const same = request(b, 'staged-same', `echo same >> ${counter}`);
+    const changed = request(b, 'staged-changed', `echo old >> ${counter}`);
+    const dropped = request(b, 'staged-dropped', `echo dropped >> ${counter}`);
+    b.stage([same, changed, dropped]);
+    const dirOf = (r: SubmitRequest) => b.jobDir(jobIdForTag(r.tag));
+    for (const r of [same, changed, dropped]) expect(existsSync(path.join(dirOf(r), 'supervise.sh')), r.tag).toBe(true);
+    // A restarted engine would neither find nor start them.
+    expect(await b.findByTags([same.tag, changed.tag, dropped.tag])).toEqual(new Map());
+    expect(await new LocalBackend({ name: 'local', dataDir }).findByTags([same.tag])).toEqual(new Map());
+
+    b.stage([same, changed]);
+    expect(existsSync(dirOf(dropped))).toBe(false);
+    // Submitting the staged request completes that folder (nothing is written again); the changed one is redone.
+    for (const r of [same, changed]) writeFileSync(path.join(dirOf(r), 'staged-marker'), '');
+    const jobs = [await b.submit(same), await b.submit({ ...changed, script: changed.script.replace('echo old', 'echo new') })];
+    for (const job of jobs) {
+      expect(job.submitOutput).toMatch(/^started local job/);
+      await waitLeft(b, job.jobId);
+      expect(await waitFor('verdict', async () => (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId))).toMatchObject({ outcome: 'completed', exitCode: 0 });
+    }
+    expect((await b.findByTags([same.tag, changed.tag])).size).toBe(2);
+    expect(existsSync(path.join(dirOf(same), 'staged-marker'))).toBe(true);
+    expect(existsSync(path.join(dirOf(changed), 'staged-marker'))).toBe(false);
+    expect(readFileSync(counter, 'utf8').split('\n').filter(Boolean).sort()).toEqual(['new', 'same']);
+    // A submitted job is never staged over, and submitting it again starts nothing.
+    b.stage([same]);
+    expect((await b.submit(same)).submitOutput).toMatch(/^already submitted/);
+    expect(readFileSync(path.join(dirOf(same), 'rc'), 'utf8')).toMatch(/^0\n/);
+    expect(readFileSync(counter, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
   });
 
   it('readLog returns the last lines, and follows a growing log by offset without repeating bytes', async () => {

@@ -1,7 +1,7 @@
 // The local backend: jobs run on this machine as detached bash supervisors, one spool folder each. The engine
 // may be killed at any time; jobs keep running and a new engine adopts them by reading the spool (see spool.ts).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,7 @@ import {
 import { supervisorScript } from './supervisor';
 import { runLocalScript, type ScriptResult } from './run-script';
 import { listLocalFiles, readLocalFiles } from './local-files';
+import { latencyProbe } from '../../logging/latency-probe';
 
 export interface LocalBackendOptions {
   name: string;
@@ -101,6 +102,8 @@ export class LocalBackend implements Backend {
   private readonly reports = new Map<string, ExitReport>();
   /** Log folders already made by this engine (thousands of tasks of a run share one). */
   private readonly madeDirs = new Set<string>();
+  /** Spool folders written ahead (see stage), by tag: what they hold, to check against the request submitted. */
+  private readonly staged = new Map<string, { runId: string; dir: string; script: string; supervisor: string }>();
 
   constructor(opts: LocalBackendOptions) {
     if (process.platform === 'win32') {
@@ -149,6 +152,7 @@ export class LocalBackend implements Backend {
   private onExitReport(r: ExitReport): void {
     // Only jobs this engine's launcher started report here. The report may come before the launcher's "started"
     // line has been read: it is kept either way, and startSupervisor then does not count the job as live.
+    latencyProbe.jobDone(r.jobId);
     this.live.delete(r.jobId);
     if (this.reports.size > 100_000) this.reports.clear(); // verdicts not asked for: the spool still has them
     this.reports.set(r.jobId, r);
@@ -196,30 +200,46 @@ export class LocalBackend implements Backend {
     return path.join(this.spoolRoot, jobId);
   }
 
-  async submit(req: SubmitRequest): Promise<SubmitResult> {
+  /**
+   * Writes the spool folders of the requests likely to be submitted next while the slots are busy: the folder,
+   * the script and the supervisor without its last line (the job's facts). A folder without that line is one an
+   * engine stopped filling, which nothing starts (findByTags does not find it; submit writes it again), so a
+   * staged folder is never a job, whatever happens to the engine. Submitting a staged request appends the line.
+   */
+  stage(reqs: SubmitRequest[]): void {
+    const keep = new Set(reqs.map((r) => r.tag));
+    for (const [tag, s] of this.staged) {
+      if (keep.has(tag)) continue;
+      this.staged.delete(tag);
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+    for (const req of reqs) {
+      if (this.staged.has(req.tag)) continue;
+      const f = this.spoolFiles(req);
+      try {
+        if (!this.makeSpoolFolder(f.dir)) continue; // already a submitted job: not ours to touch
+        this.makeOutputDir(req);
+        writeFileSync(path.join(f.dir, SPOOL_FILES.script), f.script, { mode: 0o700 });
+        writeFileSync(path.join(f.dir, SPOOL_FILES.supervisor), f.body, { mode: 0o700 });
+        this.staged.set(req.tag, { runId: req.runId, dir: f.dir, script: f.script, supervisor: f.body });
+      } catch {
+        // Staging only saves time: submit writes the folder as if it had never been staged.
+        rmSync(f.dir, { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** What a request's spool folder holds; `body` is the supervisor without the facts line, `full` with it. */
+  private spoolFiles(req: SubmitRequest) {
     const jobId = jobIdForTag(req.tag);
     const dir = this.jobDir(jobId);
-    const already: SubmitResult = { jobId, submitOutput: `already submitted: spool ${dir} exists` };
     const output = path.resolve(expandHome(req.logs.output));
     const error = path.resolve(expandHome(req.logs.error));
     // The file-system steps are synchronous: each is a few microseconds of page cache, and as promises their
     // thread-pool round trips cost the engine more CPU than the job itself when thousands of short jobs run.
     this.mkdirOnce(path.dirname(output));
     this.mkdirOnce(path.dirname(error));
-    // Created here, with the engine's private umask, before the job (which runs with the user's) can create it.
-    mkdirSync(this.outputDir(req.runId, req.taskId), { recursive: true });
     this.mkdirOnce(this.spoolRoot);
-    // No temporary folder and rename: mkdir is the exclusive create (same tag = same attempt, never started
-    // twice), and the supervisor, whose last line carries the job's facts, is written last in one write — a
-    // folder without that line is one an engine stopped filling, which nothing has started.
-    try {
-      mkdirSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
-      if (readMetaSync(dir)) return already;
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir);
-    }
     const meta: JobMeta = {
       tag: req.tag,
       runId: req.runId,
@@ -230,17 +250,68 @@ export class LocalBackend implements Backend {
       submitted_at: new Date().toISOString(),
       logs: { output, error },
     };
-    try {
-      writeFileSync(path.join(dir, SPOOL_FILES.script), normaliseNewlines(req.script), { mode: 0o700 });
-      writeFileSync(path.join(dir, SPOOL_FILES.supervisor), supervisorScript({ output, error, loginShell: this.loginShell, jobUmask: jobUmask(), meta }), { mode: 0o700 });
-    } catch (e) {
-      // (e.g. a full disk) No half folder is left behind; a later submit would also redo one.
-      rmSync(dir, { recursive: true, force: true });
-      throw e;
-    }
+    const sup = { output, error, loginShell: this.loginShell, jobUmask: jobUmask() };
+    return { jobId, dir, script: normaliseNewlines(req.script), body: supervisorScript(sup), full: supervisorScript({ ...sup, meta }) };
+  }
 
+  /** Made by the engine, with its private umask, before the job (which runs with the user's) can create it. */
+  private makeOutputDir(req: SubmitRequest): void {
+    mkdirSync(this.outputDir(req.runId, req.taskId), { recursive: true });
+  }
+
+  /**
+   * mkdir is the exclusive create (same tag = same attempt, never started twice). A folder that is already there
+   * is either a submitted job (false: leave it) or one an engine stopped filling, made again empty.
+   */
+  private makeSpoolFolder(dir: string): boolean {
     try {
-      const pid = await this.startSupervisor(jobId, dir);
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`local backend '${this.name}': cannot create spool folder ${dir}: ${(e as Error).message}`);
+      if (readMetaSync(dir)) return false;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+    }
+    return true;
+  }
+
+  async submit(req: SubmitRequest): Promise<SubmitResult> {
+    const staged = this.staged.get(req.tag);
+    this.staged.delete(req.tag);
+    const f = this.spoolFiles(req);
+    const { jobId, dir } = f;
+    // A staged folder that holds exactly this request becomes a job by its last line; anything else is written
+    // the long way.
+    const tail = f.full.startsWith(f.body) ? f.full.slice(f.body.length) : null;
+    let written = false;
+    if (staged && tail !== null && staged.dir === dir && staged.script === f.script && staged.supervisor === f.body) {
+      try {
+        appendFileSync(path.join(dir, SPOOL_FILES.supervisor), tail);
+        written = true;
+      } catch {
+        // (removed meanwhile, disk full) written again below
+      }
+    }
+    if (!written) {
+      // No temporary folder and rename: the supervisor, whose last line carries the job's facts, is written last in
+      // one write — a folder without that line is one an engine stopped filling, which nothing has started.
+      this.makeOutputDir(req);
+      if (!this.makeSpoolFolder(dir)) return { jobId, submitOutput: `already submitted: spool ${dir} exists` };
+      try {
+        writeFileSync(path.join(dir, SPOOL_FILES.script), f.script, { mode: 0o700 });
+        writeFileSync(path.join(dir, SPOOL_FILES.supervisor), f.full, { mode: 0o700 });
+      } catch (e) {
+        // (e.g. a full disk) No half folder is left behind; a later submit would also redo one.
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+    latencyProbe.submitStep(req.tag, 'spool');
+    try {
+      const started = this.startSupervisor(jobId, dir);
+      latencyProbe.submitStep(req.tag, 'startLine');
+      const pid = await started;
+      latencyProbe.submitStep(req.tag, 'pid');
       return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
     } catch (e) {
       // Nothing runs: remove the evidence so a retry can submit again.
@@ -339,6 +410,11 @@ export class LocalBackend implements Backend {
   }
 
   async removeRunFiles(runId: string, jobIds: string[]): Promise<void> {
+    for (const [tag, st] of this.staged) {
+      if (st.runId !== runId) continue;
+      this.staged.delete(tag);
+      jobIds = [...jobIds, path.basename(st.dir)];
+    }
     const dirs = [path.join(this.dataDir, 'logs', safeSegment(runId)), path.join(this.dataDir, 'outputs', safeSegment(runId))];
     for (const jobId of jobIds) if (isValidJobId(jobId)) dirs.push(this.jobDir(jobId));
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -373,6 +449,9 @@ export class LocalBackend implements Backend {
   async close(): Promise<void> {
     // Jobs are detached on purpose: they keep running and the next engine adopts them from the spool.
     this.launcher.close();
+    // Folders written ahead are not jobs; the next engine would write them again anyway.
+    for (const st of this.staged.values()) rmSync(st.dir, { recursive: true, force: true });
+    this.staged.clear();
   }
 
   private async recordedProcess(dir: string): Promise<RecordedProcess | null> {
