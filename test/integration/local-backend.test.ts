@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { LocalBackend, LOST_REASON } from '../../src-main/backends/local';
+import { LocalBackend as RealLocalBackend, LOST_REASON, type LocalBackendOptions } from '../../src-main/backends/local';
 import { jobIdForTag } from '../../src-main/backends/local/spool';
 import type { ScriptContext, SubmitRequest } from '../../src-main/backends/types';
 import type { TaskDefinition } from '../../src-shared/workflow/types';
@@ -60,13 +60,13 @@ function task(id: string, command: string): TaskDefinition {
   };
 }
 
-async function submit(backend: LocalBackend, id: string, command: string, env: Array<[string, string]> = []) {
+async function submit(backend: RealLocalBackend, id: string, command: string, env: Array<[string, string]> = []) {
   const req = request(backend, id, command, env);
   const result = await backend.submit(req);
   return { ...result, tag: req.tag, logs: req.logs };
 }
 
-function request(backend: LocalBackend, id: string, command: string, env: Array<[string, string]> = []): SubmitRequest {
+function request(backend: RealLocalBackend, id: string, command: string, env: Array<[string, string]> = []): SubmitRequest {
   const runId = 'run1';
   const logs = backend.defaultLogPaths(runId, id, 1);
   const t = task(id, command);
@@ -97,8 +97,16 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
   }
 }
 
-function supervisorPid(backend: LocalBackend, jobId: string): number {
+function supervisorPid(backend: RealLocalBackend, jobId: string): number {
   return Number(readFileSync(path.join(backend.jobDir(jobId), 'pid'), 'utf8').split(' ')[0]);
+}
+
+/** The launcher that reaps the job (third line of the pid file a reaper writes). */
+function reaperPid(backend: RealLocalBackend, jobId: string): number {
+  const line = readFileSync(path.join(backend.jobDir(jobId), 'pid'), 'utf8').split('\n')[2] ?? '';
+  const pid = Number(line.split(' ')[1]);
+  if (!(pid > 1)) throw new Error(`no reaper in the pid file of ${jobId}: ${JSON.stringify(line)}`);
+  return pid;
 }
 
 /** Gone = no such process, or a zombie (finished, waiting for a parent that may never reap it). */
@@ -111,19 +119,28 @@ function processGone(pid: number): boolean {
   }
 }
 
-async function waitRunning(backend: LocalBackend, jobId: string) {
+async function waitRunning(backend: RealLocalBackend, jobId: string) {
   await waitFor('job running', async () => (await backend.poll([jobId])).jobs.get(jobId)?.state === 'running');
   startedGroups.push(supervisorPid(backend, jobId));
 }
 
-async function waitLeft(backend: LocalBackend, jobId: string) {
+async function waitLeft(backend: RealLocalBackend, jobId: string) {
   await waitFor('job left the queue', async () => !(await backend.poll([jobId])).jobs.has(jobId));
 }
 
 const gate = () => path.join(work, 'go');
 const waitGate = () => `while [ ! -e ${gate()} ]; do sleep 0.05; done`;
 
-describe('LocalBackend', () => {
+// Every behaviour holds on both ways of starting jobs: the launcher reaping them itself (bash >= 5.1, the default
+// here) and a bash supervisor per job (older bash, e.g. macOS /bin/bash 3.2).
+describe.each(['auto', 'supervisor'] as const)('LocalBackend (launcher mode %s)', (launcherMode) => {
+  const reaper = launcherMode === 'auto';
+  class LocalBackend extends RealLocalBackend {
+    constructor(opts: LocalBackendOptions) {
+      super({ launcherMode, ...opts });
+    }
+  }
+
   it('runs a job to completion: running, then gone from the queue, then completed with its log', async () => {
     const b = new LocalBackend({ name: 'local', dataDir });
     const job = await submit(b, 'hello', `echo "hello from $SCRIPTHUT_OUTPUT_DIR"\n${waitGate()}\necho done-now`);
@@ -160,6 +177,8 @@ describe('LocalBackend', () => {
     const b = new LocalBackend({ name: 'local', dataDir });
     const job = await submit(b, 'victim', 'sleep 300');
     await waitRunning(b, job.jobId);
+    // Under a reaper the launcher is the job's supervisor: killed, nobody records the job's exit any more.
+    if (reaper) process.kill(reaperPid(b, job.jobId), 'SIGKILL');
     process.kill(-supervisorPid(b, job.jobId), 'SIGKILL');
     await waitLeft(b, job.jobId);
     const v = (await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId);
@@ -193,7 +212,20 @@ describe('LocalBackend', () => {
     await b.cancel(job.jobId);
     await waitFor('stubborn child gone', async () => processGone(child));
     await waitLeft(b, job.jobId);
-    expect((await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId)).toMatchObject({ outcome: 'cancelled', exitCode: null });
+    // A supervisor in the job's group dies with it (no exit code); a reaper outside it records the SIGKILL.
+    expect((await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId)).toMatchObject({ outcome: 'cancelled', exitCode: reaper ? 137 : null });
+  });
+
+  it('a job killed by SIGKILL (as the OOM killer does) fails with 128 + 9, and the launcher is named in the pid file only when it reaps', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const job = await submit(b, 'oom', 'sleep 300');
+    await waitRunning(b, job.jobId);
+    const pidFile = readFileSync(path.join(b.jobDir(job.jobId), 'pid'), 'utf8');
+    expect(pidFile.includes('\nreaper ')).toBe(reaper);
+    if (!reaper) return; // (a supervisor's own group would die with the job: covered by the lost test above)
+    process.kill(-supervisorPid(b, job.jobId), 'SIGKILL');
+    await waitLeft(b, job.jobId);
+    expect((await b.accounting([{ jobId: job.jobId, submittedAt: '' }])).get(job.jobId)).toMatchObject({ outcome: 'failed', exitCode: 137, reason: 'Killed by signal 9' });
   });
 
   it('a spool folder whose supervisor never started is pending, then lost after the start grace', async () => {
@@ -258,8 +290,8 @@ describe('LocalBackend', () => {
     const backendModule = path.resolve(__dirname, '../../src-main/backends/local/index.ts');
     const contents = `
       import { LocalBackend } from ${JSON.stringify(backendModule)};
-      const [dataDir, work, gate] = process.argv.slice(2);
-      const b = new LocalBackend({ name: 'local', dataDir });
+      const [dataDir, work, gate, launcherMode] = process.argv.slice(2);
+      const b = new LocalBackend({ name: 'local', dataDir, launcherMode });
       const logs = b.defaultLogPaths('run9', 'survivor', 1);
       const task = { id: 'survivor', name: 'survivor', command: 'while [ ! -e ' + gate + ' ]; do sleep 0.05; done; echo survived',
         working_dir: work, partition: null, cpus: 1, memory: '1G', time_limit: '1:00', deps: [], gres: null, image: null,
@@ -272,7 +304,7 @@ describe('LocalBackend', () => {
       setInterval(() => {}, 1000); // stay alive like an engine until killed
     `;
     await build({ stdin: { contents, resolveDir: process.cwd(), loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', outfile: entry, logLevel: 'silent' });
-    const engine = spawn(process.execPath, [entry, dataDir, work, gate()], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const engine = spawn(process.execPath, [entry, dataDir, work, gate(), launcherMode], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     engine.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const jobId = await waitFor('engine to submit', async () => out.includes('\n') && out.trim());
@@ -287,6 +319,13 @@ describe('LocalBackend', () => {
     await waitLeft(next, jobId);
     expect((await next.accounting([{ jobId, submittedAt: '' }])).get(jobId)).toMatchObject({ outcome: 'completed', exitCode: 0 });
     expect((await next.readLog(next.defaultLogPaths('run9', 'survivor', 1).output, {})).content).toContain('survived');
+    // The dead engine's launcher wrote the rc (the verdict above came from it) and, its input closed and its last
+    // job reaped, went away.
+    expect(readFileSync(path.join(next.jobDir(jobId), 'rc'), 'utf8')).toMatch(/^0\n/);
+    if (reaper) {
+      const launcher = reaperPid(next, jobId);
+      await waitFor('the orphaned launcher to exit', async () => processGone(launcher));
+    }
   });
 
   it('findByTags finds submitted tags only, and submitting the same tag twice starts one job', async () => {

@@ -4,7 +4,7 @@ import { parseExitReport } from '../../src-main/backends/local/launcher';
 import { describe, expect, it } from 'vitest';
 import { verdictOf, LOST_REASON, NEVER_STARTED_REASON } from '../../src-main/backends/local/local-backend';
 import { completeUtf8Length } from '../../src-main/backends/local/log-reader';
-import { parsePidFile, parseProcStat } from '../../src-main/backends/local/process-identity';
+import { parsePidFile, parseProcStat, parseReaperLine } from '../../src-main/backends/local/process-identity';
 import { isValidJobId, jobIdForTag, parseExitCode, secondLine } from '../../src-main/backends/local/spool';
 import { supervisorScript } from '../../src-main/backends/local/supervisor';
 
@@ -35,6 +35,14 @@ describe('process records', () => {
     fields[19] = '987654';
     expect(parseProcStat(`1234 (we (ird) name) ${fields.join(' ')}`)).toEqual({ state: 'S', startTime: '987654' });
     expect(parseProcStat('garbage')).toBeNull();
+  });
+  it('reads the reaping launcher from the third line of a pid file, and nothing from a supervisor\'s', () => {
+    expect(parseReaperLine('4242 123\n2026-12-01T00:00:00Z\nreaper 77 456\n')).toEqual({ pid: 77, startTime: '456' });
+    expect(parseReaperLine('4242 123\n2026-12-01T00:00:00Z\n')).toBeNull();
+    expect(parseReaperLine('0 -\n2026-12-01T00:00:00Z\n')).toBeNull();
+    expect(parseReaperLine('4242 123\nx\nreaper 1 5\n')).toBeNull();
+    // A launcher on the cancelled-before-start path writes pid 0: no process to signal or to watch.
+    expect(parsePidFile('0 -\n2026-12-01T00:00:00Z\n')).toBeNull();
   });
   it('parses the pid file written by the supervisor', () => {
     expect(parsePidFile('4242 123456\n')).toEqual({ pid: 4242, startTime: '123456' });

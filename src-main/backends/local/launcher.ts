@@ -1,10 +1,10 @@
 // One long-lived bash per local backend that starts jobs and tells the engine when they end. Starting a job is
-// a line on its stdin: it forks a subshell (no exec, no Node spawn) that sources the job's supervisor in its own
-// process group; the supervisor's last act (after the rc file) is a "done" line on the same pipe. Thousands of
-// short jobs cost a fork each instead of a Node spawn each. The spool stays the truth: the launcher is detached
-// (its own session) and jobs outlive it and the engine; a later engine adopts them from the spool.
+// a line on its stdin; how the launcher starts it (as its own child, or through a per-job supervisor on older
+// bash) is in launcher-script.ts. Thousands of short jobs cost a fork and an exec each instead of a Node spawn
+// each. The spool stays the truth: the launcher is detached (its own session) and jobs outlive the engine; a
+// later engine adopts them from the spool.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { SPOOL_FILES } from './spool';
+import { LAUNCHER_SCRIPT } from './launcher-script';
 
 /** What a supervisor reports when its job has ended (the same facts it wrote to the spool). */
 export interface ExitReport {
@@ -15,21 +15,20 @@ export interface ExitReport {
   finishedAt: string | null;
 }
 
-// Job control (-m) puts every background job in its own process group, whose id is the supervisor's pid: cancel
-// signals the whole group. The working directory goes back to / so a removed spool folder is never held.
-const LAUNCHER_SCRIPT = `set -m
-while IFS= read -r dir; do
-  if cd -- "$dir" 2>/dev/null; then
-    if [ -n "\${BASHPID:-}" ]; then ( . ./${SPOOL_FILES.supervisor} ) </dev/null 2>/dev/null &
-    else bash ./${SPOOL_FILES.supervisor} </dev/null 2>/dev/null &
-    fi
-    echo "started $!"
-    cd /
-  else
-    echo "failed cannot enter $dir"
-  fi
-done
-`;
+/** How the launcher starts one job: its logs and the shell options the per-job supervisor would use. */
+export interface JobStart {
+  output: string;
+  error: string;
+  loginShell: boolean;
+  /** The job's umask ('0022'); null keeps the launcher's. */
+  umask: string | null;
+}
+
+/** Separates the fields of a start line (see launcher-script.ts). */
+const FIELD_SEP = '\x1f';
+
+/** 'auto': reaper where bash allows it; 'supervisor': always a per-job supervisor (older bash's path). */
+export type LauncherMode = 'auto' | 'supervisor';
 
 interface Refable {
   ref?: () => void;
@@ -52,12 +51,26 @@ export class JobLauncher {
   private child: ChildProcess | null = null;
   private waiters: Waiter[] = [];
   private buffered = '';
+  private unsent = '';
+  /** What the running launcher said it is (tests check which path ran). */
+  private launcherMode: 'reaper' | 'supervisor' | null = null;
 
-  constructor(private readonly onExit: (report: ExitReport) => void) {}
+  constructor(
+    private readonly onExit: (report: ExitReport) => void,
+    private readonly mode: LauncherMode = 'auto',
+  ) {}
 
-  /** Starts the supervisor of the spool folder `dir`; resolves with its pid (= its process group id). */
-  start(dir: string): Promise<number> {
-    if (/[\n\r]/.test(dir)) return Promise.reject(new Error(`spool folder name contains a line break: ${JSON.stringify(dir)}`));
+  /** How the running launcher starts jobs (null until it has said so). */
+  get startsJobsAs(): 'reaper' | 'supervisor' | null {
+    return this.launcherMode;
+  }
+
+  /** Starts the job of the spool folder `dir`; resolves with its pid (= its process group id), 0 if it was already started. */
+  start(dir: string, job: JobStart): Promise<number> {
+    const fields = [dir, job.output, job.error];
+    const bad = fields.find((x) => x.includes('\n') || x.includes('\r') || x.includes(FIELD_SEP));
+    if (bad !== undefined) return Promise.reject(new Error(`a path for the job launcher contains a line break or \\x1f: ${JSON.stringify(bad)}`));
+    const umask = job.umask && /^0?[0-7]{3}$/.test(job.umask) ? job.umask : '';
     this.ensure();
     return new Promise<number>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
@@ -65,34 +78,35 @@ export class JobLauncher {
       this.holdWhileWaiting();
       // A wave's starts come in the same tick: they go to bash as one write (one wake-up of the launcher).
       if (!this.unsent) queueMicrotask(() => this.flush());
-      this.unsent += `${dir}\n`;
+      this.unsent += `${[...fields, job.loginShell ? '-l' : '', umask].join(FIELD_SEP)}\n`;
     });
   }
-
-  private unsent = '';
 
   private flush(): void {
     const lines = this.unsent;
     this.unsent = '';
-    if (lines) this.child?.stdin?.write(lines);
+    if (!lines || !this.child) return;
+    this.child.stdin?.write(lines);
   }
 
-  /** Stops the launcher; jobs keep running (they are in their own process groups and report to nobody). */
+  /** Stops the launcher; jobs keep running (a reaper keeps reaping them, then exits; supervisors report to nobody). */
   close(): void {
     const child = this.child;
     this.child = null;
     if (!child) return;
     child.stdin?.end();
-    // Running supervisors still hold the pipe's write end: stop reading so the engine's process can exit.
+    // Running jobs (or supervisors) keep the launcher alive: stop reading so the engine's process can exit.
     child.stdout?.destroy();
     this.failWaiters(new Error('the job launcher was closed'));
   }
 
   private ensure(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn('bash', ['-c', LAUNCHER_SCRIPT], { cwd: '/', detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
+    const args = ['-c', LAUNCHER_SCRIPT, 'scripthut-launcher', ...(this.mode === 'supervisor' ? ['supervisor'] : [])];
+    const child = spawn('bash', args, { cwd: '/', detached: true, stdio: ['pipe', 'pipe', 'ignore'] });
     this.child = child;
     this.buffered = '';
+    this.launcherMode = null;
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => this.onData(chunk));
     // An error writing to a launcher that died is reported by its exit below.
@@ -135,6 +149,8 @@ export class JobLauncher {
     } else if (line.startsWith('failed ')) {
       this.waiters.shift()?.reject(new Error(line.slice(7)));
       this.holdWhileWaiting();
+    } else if (line === 'mode reaper' || line === 'mode supervisor') {
+      this.launcherMode = line === 'mode reaper' ? 'reaper' : 'supervisor';
     } else {
       const report = parseExitReport(line);
       if (report) this.onExit(report);

@@ -1,5 +1,6 @@
-// The local backend: jobs run on this machine as detached bash supervisors, one spool folder each. The engine
-// may be killed at any time; jobs keep running and a new engine adopts them by reading the spool (see spool.ts).
+// The local backend: jobs run on this machine under a detached bash launcher that reaps them (or, on older bash, a
+// bash supervisor per job), one spool folder each. The engine may be killed at any time; jobs keep running and a
+// new engine adopts them by reading the spool (see spool.ts).
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
@@ -18,8 +19,8 @@ import { readLogFile } from './log-reader';
 import { localMachineInfo } from './machine-info';
 import type { ClusterInfo } from '../../model/cluster-info';
 import { jobUmask } from '../../platform/private-data-dir';
-import { isPidAlive, isSameProcessAlive, parsePidFile, processGroupExists, type RecordedProcess } from './process-identity';
-import { JobLauncher, type ExitReport } from './launcher';
+import { isPidAlive, isSameProcessAlive, parsePidFile, parseReaperLine, processGroupExists, type RecordedProcess } from './process-identity';
+import { JobLauncher, type ExitReport, type JobStart, type LauncherMode } from './launcher';
 import {
   SPOOL_FILES,
   expandHome,
@@ -57,11 +58,13 @@ export interface LocalBackendOptions {
    * bash of its own; tests pass a refusing one to prove that fallback.
    */
   launcher?: SupervisorStarter;
+  /** 'supervisor' forces a bash supervisor per job even where the launcher could reap jobs itself (tests). */
+  launcherMode?: LauncherMode;
 }
 
 /** The part of JobLauncher the backend uses. */
 export interface SupervisorStarter {
-  start(dir: string): Promise<number>;
+  start(dir: string, job: JobStart): Promise<number>;
   close(): void;
 }
 
@@ -120,7 +123,7 @@ export class LocalBackend implements Backend {
     this.loginShell = opts.loginShell ?? false;
     this.cancelGraceMs = opts.cancelGraceMs ?? 3000;
     this.startGraceMs = opts.startGraceMs ?? 60_000;
-    this.launcher = opts.launcher ?? new JobLauncher((r) => this.onExitReport(r));
+    this.launcher = opts.launcher ?? new JobLauncher((r) => this.onExitReport(r), opts.launcherMode ?? 'auto');
   }
 
   status(): BackendStatus {
@@ -159,17 +162,20 @@ export class LocalBackend implements Backend {
     this.jobEnded();
   }
 
-  /** The launcher starts the supervisor (a fork); if it cannot, a detached bash of its own does (a spawn). */
-  private async startSupervisor(jobId: string, dir: string): Promise<number> {
+  /** The launcher starts the job (a fork); if it cannot, a detached bash supervisor of its own does (a spawn). */
+  private async startSupervisor(jobId: string, dir: string, logs: { output: string; error: string } | undefined): Promise<number> {
     let pid: number;
     try {
-      pid = await this.launcher.start(dir);
+      // (A folder whose facts lack the log paths can only be started through its own supervisor.)
+      if (!logs) throw new Error('no log paths');
+      pid = await this.launcher.start(dir, { ...logs, loginShell: this.loginShell, umask: jobUmask() });
     } catch {
       // The supervisor's lock makes a second start harmless if the launcher did start it before failing.
       pid = await spawnDetached(dir, () => this.jobEnded());
       return pid;
     }
-    if (!this.reports.has(jobId)) this.live.set(jobId, { pid, startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), recorded: false });
+    // Pid 0: the folder's lock was already taken (started before) or it was cancelled before it started.
+    if (pid > 1 && !this.reports.has(jobId)) this.live.set(jobId, { pid, startedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), recorded: false });
     return pid;
   }
 
@@ -251,7 +257,7 @@ export class LocalBackend implements Backend {
       logs: { output, error },
     };
     const sup = { output, error, loginShell: this.loginShell, jobUmask: jobUmask() };
-    return { jobId, dir, script: normaliseNewlines(req.script), body: supervisorScript(sup), full: supervisorScript({ ...sup, meta }) };
+    return { jobId, dir, output, error, script: normaliseNewlines(req.script), body: supervisorScript(sup), full: supervisorScript({ ...sup, meta }) };
   }
 
   /** Made by the engine, with its private umask, before the job (which runs with the user's) can create it. */
@@ -308,11 +314,11 @@ export class LocalBackend implements Backend {
     }
     latencyProbe.submitStep(req.tag, 'spool');
     try {
-      const started = this.startSupervisor(jobId, dir);
+      const started = this.startSupervisor(jobId, dir, { output: f.output, error: f.error });
       latencyProbe.submitStep(req.tag, 'startLine');
       const pid = await started;
       latencyProbe.submitStep(req.tag, 'pid');
-      return { jobId, submitOutput: `started local job ${jobId} (supervisor pid ${pid}) in ${dir}` };
+      return { jobId, submitOutput: `started local job ${jobId} (pid ${pid}) in ${dir}` };
     } catch (e) {
       // Nothing runs: remove the evidence so a retry can submit again.
       await rm(dir, { recursive: true, force: true });
@@ -331,7 +337,7 @@ export class LocalBackend implements Backend {
         found.set(tag, jobId);
         // An engine killed between creating the spool and starting the supervisor left a job that never ran:
         // start it now (the supervisor's lock guarantees it runs at most once).
-        if (!(await exists(path.join(dir, SPOOL_FILES.pid))) && !(await exists(path.join(dir, SPOOL_FILES.launched)))) await this.startSupervisor(jobId, dir).catch(() => undefined);
+        if (!(await exists(path.join(dir, SPOOL_FILES.pid))) && !(await exists(path.join(dir, SPOOL_FILES.launched)))) await this.startSupervisor(jobId, dir, meta.logs).catch(() => undefined);
       }),
     );
     return found;
@@ -398,11 +404,13 @@ export class LocalBackend implements Backend {
     // in case it is between the two.
     let proc = await this.recordedProcess(dir);
     while (!proc && Date.now() < deadline) {
+      // Cancelled before it started: the launcher wrote its rc without a process to signal.
+      if (parseExitCode(await readTextOrNull(path.join(dir, SPOOL_FILES.rc))) !== null) return;
       await sleep(50);
       proc = await this.recordedProcess(dir);
     }
     if (!proc || !(await isSameProcessAlive(proc))) return;
-    // The supervisor leads its own session, so its pid is the process group id of the whole job.
+    // The recorded process (the job under a reaper, the supervisor otherwise) leads the job's process group.
     killGroup(proc.pid, 'SIGTERM');
     while (Date.now() < deadline && (await isSameProcessAlive(proc))) await sleep(50);
     // Anything still in the group (a script ignoring TERM, background children) is killed for good.
@@ -474,7 +482,10 @@ export class LocalBackend implements Backend {
     const pidText = await readTextOrNull(path.join(dir, SPOOL_FILES.pid));
     const proc = pidText === null ? null : parsePidFile(pidText);
     // Liveness BEFORE the rc file: a supervisor writes rc and then exits, so "dead, then no rc" really means lost.
-    const alive = proc ? await isSameProcessAlive(proc) : false;
+    // Under a reaper the job exits first and its launcher writes rc after reaping it: while that launcher lives,
+    // the rc is still coming; once it is gone too (SIGKILL), a job without rc is lost.
+    const reaper = pidText === null ? null : parseReaperLine(pidText);
+    const alive = proc ? (await isSameProcessAlive(proc)) || (reaper !== null && (await isSameProcessAlive(reaper))) : false;
     const [rcText, cancelled, meta] = await Promise.all([readTextOrNull(path.join(dir, SPOOL_FILES.rc)), exists(path.join(dir, SPOOL_FILES.cancelled)), readMeta(dir)]);
     // The stamps follow the pid and the rc; a folder written by an earlier version has them in files of their own.
     const stamp = async (inline: string | null, file: string) => inline ?? ((await readTextOrNull(path.join(dir, file)))?.trim() || null);

@@ -20,6 +20,18 @@ export function parsePidFile(text: string): RecordedProcess | null {
   return { pid, startTime: (match[2] ?? '').trim() };
 }
 
+/**
+ * The launcher that reaps a job (third line of a pid file it wrote: "reaper <pid> <start time>"); null for a pid
+ * file written by a per-job supervisor, which has no such line.
+ */
+export function parseReaperLine(text: string): RecordedProcess | null {
+  const line = text.split('\n')[2] ?? '';
+  const match = /^reaper (\d+) ?(\S*)\s*$/.exec(line);
+  if (!match) return null;
+  const pid = Number(match[1]);
+  return Number.isSafeInteger(pid) && pid > 1 ? { pid, startTime: match[2] ?? '' } : null;
+}
+
 interface ProcInfo {
   state: string;
   startTime: string;
