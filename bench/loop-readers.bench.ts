@@ -116,6 +116,10 @@ interface Phase {
   reads_per_s: number;
   read_errors: number;
   cached_share: number | null;
+  /** Share of the reads answered on the engine's thread from its kept answers, with no hand-off to the worker. */
+  kept_share: number | null;
+  /** Reads the readers made during the phase. */
+  reads: number;
 }
 
 interface ReaderStats {
@@ -160,7 +164,7 @@ async function phase(eng: RunningEngine, dir: string, label: string, host: Host 
   const loadavg1 = os.loadavg()[0] as number;
   const workerTid = () => replica?.thread?.tid ?? null;
   const cpu0 = { proc: process.cpuUsage(), main: threadCpu(process.pid), worker: threadCpu(workerTid()), jobs: jobsCpu() };
-  const served0 = { all: replica?.answered ?? 0, cached: replica?.answeredFromCache ?? 0 };
+  const served0 = { all: replica?.answered ?? 0, cached: replica?.answeredFromCache ?? 0, kept: replica?.answeredOnEngineThread ?? 0 };
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   await runTasks(eng, dir, label);
@@ -188,6 +192,8 @@ async function phase(eng: RunningEngine, dir: string, label: string, host: Host 
     reads_per_s: readers ? round(readers.requests / readers.seconds) : 0,
     read_errors: readers?.errors ?? 0,
     cached_share: replica && all ? round(((replica.answeredFromCache ?? 0) - served0.cached) / all) : null,
+    kept_share: replica && all ? round(((replica.answeredOnEngineThread ?? 0) - served0.kept) / all) : null,
+    reads: readers?.requests ?? 0,
   };
 }
 
@@ -201,6 +207,14 @@ const CORE_KEYS: Array<keyof CpuSplit> = ['main', 'read_worker', 'other_threads'
 const roundCores = (c: CpuSplit) => Object.fromEntries(CORE_KEYS.map((k) => [k, round(c[k])])) as unknown as CpuSplit;
 /** CPU of the engine process (all its threads) per finished task, in ms. */
 const engineMsPerTask = (p: Phase) => ((p.cores.main + p.cores.read_worker + p.cores.other_threads) * 1000) / p.throughput;
+/**
+ * What one read cost the engine process (all its threads, or its main thread), in µs: the phase's CPU beyond what
+ * the same tasks cost in the idle phase of the same round, over the reads made. A difference of two noisy figures,
+ * so only its median over rounds means much.
+ */
+const usPerRead = (p: Phase, idle: Phase, cpu: (q: Phase) => number) => (p.reads ? Math.round(((cpu(p) * p.seconds - cpu(idle) * idle.seconds) * 1e6) / p.reads) : 0);
+const engineCores = (q: Phase) => q.cores.main + q.cores.read_worker + q.cores.other_threads;
+const mainCores = (q: Phase) => q.cores.main;
 function medianCores(ps: Phase[]): CpuSplit {
   return Object.fromEntries(CORE_KEYS.map((k) => [k, round(median(ps.map((p) => p.cores[k])))])) as unknown as CpuSplit;
 }
@@ -234,6 +248,7 @@ const kinds: Kind[] = ['idle', 'read_worker', 'engine_thread', ...(VARIANTS ? ([
 const results: Record<Kind, Phase[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
 // Per round, loaded / idle of that round: drift in outside load between rounds cancels out of the pair.
 const pairs: Record<Kind, number[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
+const perRead: Record<Kind, Array<{ engine_us: number; main_us: number }>> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
 function run(kind: Kind, r: number): Promise<Phase> {
   const label = `${kind}-${r}`;
   if (kind === 'idle') return phase(eng, dir, label, null, null);
@@ -259,6 +274,7 @@ try {
       if (kind === 'idle') continue;
       const p = byKind[kind] as Phase;
       pairs[kind].push(p.throughput / idleRound.throughput);
+      perRead[kind].push({ engine_us: usPerRead(p, idleRound, engineCores), main_us: usPerRead(p, idleRound, mainCores) });
     }
   }
   const tput = (k: Kind) => results[k].map((p) => p.throughput);
@@ -267,9 +283,10 @@ try {
     const ps = results[k];
     const reads = median(ps.map((p) => p.reads_per_s));
     const errors = ps.reduce((s, p) => s + p.read_errors, 0);
-    const cached = ps[0]?.cached_share === null ? '' : `; ${Math.round(median(ps.map((p) => p.cached_share ?? 0)) * 100)} % of reads answered from the cache`;
+    const cached = ps[0]?.cached_share === null ? '' : `; ${Math.round(median(ps.map((p) => p.cached_share ?? 0)) * 100)} % of reads answered from the cache, ${Math.round(median(ps.map((p) => p.kept_share ?? 0)) * 100)} % on the engine thread without a hand-off`;
     return [
       { name: `loop throughput, ${READERS} readers, ${title}`, value: round(median(tput(k))), unit: 'tasks/s', note: `median of ${ROUNDS} (spread ${spread(tput(k))}); ${how}; ${reads} reads/s, ${errors} errors${cached}; main thread ELU ${median(ps.map((p) => p.main_elu))}; ${coresNote(medianCores(ps))}` },
+      { name: `engine CPU per read, ${title}`, value: median(perRead[k].map((x) => x.engine_us)), unit: 'µs', note: `median of ${ROUNDS} rounds (${perRead[k].map((x) => x.engine_us).join(', ')}): the engine process's CPU (all threads) in the phase beyond the idle phase of the same round, over the reads made; of which its main thread ${median(perRead[k].map((x) => x.main_us))} µs (${perRead[k].map((x) => x.main_us).join(', ')})` },
       { name: `loaded / idle, ${title}`, value: round(median(pairs[k])), unit: 'ratio', note: `median of the ${ROUNDS} per-round ratios (spread ${spread(pairs[k])}); ratio of the medians ${round(median(tput(k)) / idle)}`, ...(k === 'read_worker' ? { target: '>= 0.9', met: median(pairs[k]) >= 0.9 } : {}) },
     ];
   };
@@ -286,7 +303,7 @@ try {
       readers: READERS,
       think_ms: THINK_MS,
       variants: VARIANTS,
-      rounds: Object.fromEntries(kinds.map((k) => [k, results[k].map((p) => ({ tasks_per_s: round(p.throughput), loadavg1: round(p.loadavg1), main_elu: p.main_elu, cores: roundCores(p.cores), engine_ms_per_task: round(engineMsPerTask(p)), reads_per_s: p.reads_per_s, cached_share: p.cached_share }))])),
+      rounds: Object.fromEntries(kinds.map((k) => [k, results[k].map((p) => ({ tasks_per_s: round(p.throughput), loadavg1: round(p.loadavg1), main_elu: p.main_elu, cores: roundCores(p.cores), engine_ms_per_task: round(engineMsPerTask(p)), reads_per_s: p.reads_per_s, reads: p.reads, cached_share: p.cached_share, kept_share: p.kept_share, ...(k === 'idle' ? {} : { per_read_us: perRead[k][results[k].indexOf(p)] }) }))])),
       cpus: os.cpus().length,
       loadavg_before: loadBefore.map(round),
       loadavg_after: os.loadavg().map(round),

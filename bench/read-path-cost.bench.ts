@@ -40,6 +40,13 @@ function threadCpu(tid: number | null | undefined): number {
   return (Number(f[11]) + Number(f[12])) / TICKS;
 }
 
+/** Times the thread went to sleep waiting (voluntary context switches): each is a wake-up to pay for. */
+function threadSleeps(tid: number | null | undefined): number {
+  if (!tid) return 0;
+  const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/self/task/${tid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
 async function readAll(host: Host, runId: string): Promise<void> {
   const child = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READS), String(CONCURRENCY), runId], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   let out = '';
@@ -62,16 +69,22 @@ try {
   while (!isTerminalRun((await eng.api.invoke('runs.get', { id: run.id, limit: 1 })).status)) await new Promise((r) => setTimeout(r, 200));
   await eng.engine.idle();
   await readAll(host, run.id); // warm-up: starts the worker, JIT
-  const worker = { main: [] as number[], worker: [] as number[] };
+  const worker = { main: [] as number[], worker: [] as number[], mainSleeps: [] as number[], workerSleeps: [] as number[] };
+  const inThreadSleeps: number[] = [];
   const inThread: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const m0 = threadCpu(process.pid);
     const w0 = threadCpu(replica?.thread?.tid);
+    const s0 = { main: threadSleeps(process.pid), worker: threadSleeps(replica?.thread?.tid) };
     await readAll(host, run.id);
+    worker.mainSleeps.push((threadSleeps(process.pid) - s0.main) / READS);
+    worker.workerSleeps.push((threadSleeps(replica?.thread?.tid) - s0.worker) / READS);
     worker.main.push(((threadCpu(process.pid) - m0) * 1000) / READS);
     worker.worker.push(((threadCpu(replica?.thread?.tid) - w0) * 1000) / READS);
     const t0 = threadCpu(process.pid);
+    const ts0 = threadSleeps(process.pid);
     await readAll(inThreadHost, run.id);
+    inThreadSleeps.push((threadSleeps(process.pid) - ts0) / READS);
     inThread.push(((threadCpu(process.pid) - t0) * 1000) / READS);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -82,6 +95,8 @@ try {
       { name: 'main thread CPU per read, read worker', value: round(median(worker.main)), unit: 'ms', note: note(worker.main) },
       { name: 'read worker thread CPU per read', value: round(median(worker.worker)), unit: 'ms', note: `${note(worker.worker)}; the engine is idle, so after its first answer each query is served from the worker's cache` },
       { name: 'main thread CPU per read, reads on the engine thread', value: round(median(inThread)), unit: 'ms', note: note(inThread) },
+      { name: 'main thread wake-ups per read, read worker', value: round(median(worker.mainSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${worker.mainSleeps.map((x) => round(x, 2)).join(', ')}); the read worker's thread: ${round(median(worker.workerSleeps), 2)} per read` },
+      { name: 'main thread wake-ups per read, reads on the engine thread', value: round(median(inThreadSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${inThreadSleeps.map((x) => round(x, 2)).join(', ')})` },
     ],
     { reads: READS, concurrency: CONCURRENCY, rounds: ROUNDS, cpus: os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)) },
   );

@@ -15,9 +15,15 @@ export interface EngineApi {
    * null = not served that way, use invoke. Adapters that send JSON anyway (the HTTP host) save the engine's
    * thread the query, the serialisation and the encoding.
    */
-  invokeJson?(name: CallName, input: unknown): Promise<Uint8Array> | null;
+  invokeJson?(name: CallName, input: unknown): Promise<JsonAnswer> | null;
   subscribe(listener: (e: EngineEvent) => void): () => void;
 }
+
+/**
+ * A read's answer as UTF-8 JSON bytes. etag: a hash of exactly these bytes, so the host can answer a client that
+ * already holds them with 304 Not Modified. The bytes may be shared with other callers: read them, never write.
+ */
+export type JsonAnswer = Uint8Array & { readonly etag?: string };
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(calls, name);

@@ -4,7 +4,7 @@
 import { BudgetWatch } from '../usage/budget-watch';
 import type { CallName, CallOutput, EventPayload } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
-import type { EngineApi, Handlers } from './dispatch';
+import type { EngineApi, Handlers, JsonAnswer } from './dispatch';
 import { dispatch } from './dispatch';
 import { EventBus } from './events';
 import { backendInfo, makeHandlers } from './handlers';
@@ -61,7 +61,7 @@ export class Engine implements EngineApi {
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {
     return dispatch(this.handlers, name, input);
   }
-  invokeJson(name: CallName, input: unknown): Promise<Uint8Array> | null {
+  invokeJson(name: CallName, input: unknown): Promise<JsonAnswer> | null {
     return this.closed ? null : (this.o.reads?.invokeJson(name, input) ?? null);
   }
   /** Task outputs (the host serves their bytes on a raw route). */

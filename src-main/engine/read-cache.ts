@@ -2,6 +2,7 @@
 // two commits of the engine cost one query and one serialisation; a commit from any other connection changes
 // SQLite's `PRAGMA data_version` on this one, and the whole cache is dropped, so no answer outlives the state it
 // was computed from. Bounded by entries and bytes: a flood of distinct queries drops the oldest answers first.
+// The engine's thread keeps one too (read-replica.ts), filed under its own connection's change stamp.
 
 export interface ReadCacheLimits {
   maxEntries: number;
@@ -13,7 +14,7 @@ export const DEFAULT_READ_CACHE_LIMITS: ReadCacheLimits = { maxEntries: 512, max
 
 export class ReadCache<T extends { readonly length: number } = string> {
   private readonly answers = new Map<string, T>();
-  private version: number | null = null;
+  private version: number | string | null = null;
   private chars = 0;
 
   constructor(private readonly limits: ReadCacheLimits = DEFAULT_READ_CACHE_LIMITS) {}
@@ -22,7 +23,7 @@ export class ReadCache<T extends { readonly length: number } = string> {
    * The cached answer for key, if the database is still at `dataVersion`. A changed version empties the cache
    * first: the version is read before the answer is computed, so an entry is never older than its version.
    */
-  get(dataVersion: number, key: string): T | undefined {
+  get(dataVersion: number | string, key: string): T | undefined {
     if (dataVersion !== this.version) {
       this.answers.clear();
       this.chars = 0;
@@ -32,7 +33,7 @@ export class ReadCache<T extends { readonly length: number } = string> {
     return this.answers.get(key);
   }
 
-  set(dataVersion: number, key: string, json: T): void {
+  set(dataVersion: number | string, key: string, json: T): void {
     if (dataVersion !== this.version || json.length > this.limits.maxChars) return;
     this.answers.set(key, json);
     this.chars += json.length;

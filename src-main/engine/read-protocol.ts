@@ -21,8 +21,9 @@ export interface ReadRequest {
  * body: the answer as UTF-8 JSON, in an ArrayBuffer of its own that is transferred, not copied, so the engine's
  * thread neither decodes a string nor encodes it again: it writes these bytes to the socket as they are.
  * cached: the answer came from the worker's cache (read-cache.ts) without a query.
+ * etag: a hash of the body, computed here so the engine's thread never hashes (the host's If-None-Match → 304).
  */
-export type ReadReply = { id: number; body: Uint8Array; cached?: boolean } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
+export type ReadReply = { id: number; body: Uint8Array; etag: string; cached?: boolean } | { id: number; error: { code: ErrorCode; message: string; details?: unknown } };
 
 /** The worker's first message: its OS thread id on Linux (null elsewhere), so its CPU time can be told apart. */
 export interface ReadWorkerHello {

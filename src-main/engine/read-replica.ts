@@ -2,6 +2,12 @@
 // 50 UIs refreshing a big run cost the engine's thread only the routing: the poll loop is never queued behind a
 // query or a JSON serialisation. Started on first use (the desktop app, whose IPC wants objects, never starts
 // it). Without its script (a build that lacks it), or once closed, calls fall back to the engine's own thread.
+//
+// Handing a read to the worker is not free for the engine's thread: posting the message wakes the worker's thread
+// and its reply wakes this one (on a VM each wake-up is an inter-processor interrupt: ~60 µs of this thread's CPU
+// per read, measured). So when the engine tells how to see that its database changed (`stamp`), the answers are
+// also kept here, filed under that stamp: 50 UIs asking the same page between two commits cost one hand-off, and
+// the same query asked again while its answer is on the way waits for that answer instead of posting another.
 import { Worker } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,9 +17,14 @@ import { ApiError, type CallName } from '../../src-shared/api/contract';
 import { isReadCall } from './read-calls';
 import { READ_WORKER_FILE, findReadWorkerFile } from './read-worker-file';
 import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
+import type { JsonAnswer } from './dispatch';
+import { ReadCache, type ReadCacheLimits } from './read-cache';
 
 /** Reads waiting for the worker beyond this are refused (503), so a flood of readers cannot grow memory unbounded. */
 export const MAX_PENDING_READS = 512;
+
+/** The engine thread's own copy of answers: smaller than the worker's, it holds the pages being polled right now. */
+export const ENGINE_THREAD_CACHE_LIMITS: ReadCacheLimits = { maxEntries: 256, maxChars: 8 * 1024 * 1024 };
 
 type Source = { file: string } | { code: string };
 
@@ -47,17 +58,26 @@ export interface ReadReplicaOptions {
   niceness?: number;
   /** Where a worker failure is reported (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Changes whenever the database's content may have changed, cheap to ask on every read (the engine's connection:
+   * total_changes()). Null while that cannot be told (a write transaction open). Without it, nothing is kept on the
+   * engine's thread and every read is handed to the worker.
+   */
+  stamp?: () => string | number | null;
 }
 
 export class ReadReplica {
   private worker: Worker | null = null;
   private source: Source | null | undefined;
-  private readonly pending = new Map<number, { resolve: (body: Uint8Array) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (body: JsonAnswer) => void; reject: (err: Error) => void }>();
   private nextId = 1;
   private closed = false;
   private served = 0;
   private fromCache = 0;
   private workerThread: ReadWorkerHello['hello'] | null = null;
+  private readonly kept = new ReadCache<JsonAnswer>(ENGINE_THREAD_CACHE_LIMITS);
+  private readonly inFlight = new Map<string, { stamp: string | number; answer: Promise<JsonAnswer> }>();
+  private onEngineThread = 0;
 
   constructor(private readonly o: ReadReplicaOptions) {}
 
@@ -66,9 +86,14 @@ export class ReadReplica {
     return this.served;
   }
 
-  /** Of those, the answers that came from the worker's cache without a query (read-cache.ts). */
+  /** Of those, the answers given without a query of their own: from either cache, or another caller's same read. */
   get answeredFromCache(): number {
     return this.fromCache;
+  }
+
+  /** Of those, the answers given on the engine's thread without a hand-off to the worker (kept, or joined). */
+  get answeredOnEngineThread(): number {
+    return this.onEngineThread;
   }
 
   /** The running worker's OS thread (Linux) and whether its priority was lowered; null before it said hello. */
@@ -77,19 +102,68 @@ export class ReadReplica {
   }
 
   /** The call's answer as UTF-8 JSON bytes, from the worker; null when this call is not served here. */
-  invokeJson(name: CallName, input: unknown): Promise<Uint8Array> | null {
+  invokeJson(name: CallName, input: unknown): Promise<JsonAnswer> | null {
     if (this.closed || !isReadCall(name)) return null;
     const worker = this.worker ?? this.start();
     if (!worker) return null;
+    const stamp = this.currentStamp();
+    // The input as the caller gave it: equal requests (the same URL) meet here; the worker files parsed queries.
+    const key = stamp === null ? null : `${name} ${JSON.stringify(input)}`;
+    if (key !== null && stamp !== null) {
+      const kept = this.kept.get(stamp, key);
+      if (kept !== undefined) {
+        this.served++;
+        this.fromCache++;
+        this.onEngineThread++;
+        return Promise.resolve(kept);
+      }
+      const flying = this.inFlight.get(key);
+      if (flying?.stamp === stamp) {
+        // Asked at the same state as the read on its way: that answer is at least as new as this caller asked for.
+        return flying.answer.then((a) => {
+          this.served++;
+          this.fromCache++;
+          this.onEngineThread++;
+          return a;
+        });
+      }
+    }
     if (this.pending.size >= MAX_PENDING_READS) {
       return Promise.reject(new ApiError('unavailable', `The engine has ${MAX_PENDING_READS} reads waiting; try again in a moment.`));
     }
     const id = this.nextId++;
-    return new Promise<Uint8Array>((resolve, reject) => {
+    const answer = new Promise<JsonAnswer>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const req: ReadRequest = { id, name, input };
       worker.postMessage(req);
     });
+    if (key !== null && stamp !== null) this.keepWhenUnchanged(key, stamp, answer);
+    return answer;
+  }
+
+  /**
+   * Keeps the answer under `stamp` if the database has not changed between the hand-off and the reply: the worker's
+   * snapshot began after the hand-off, so it holds exactly that state. Otherwise it is only passed on.
+   */
+  private keepWhenUnchanged(key: string, stamp: string | number, answer: Promise<JsonAnswer>): void {
+    const entry = { stamp, answer };
+    this.inFlight.set(key, entry);
+    const done = (): void => {
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    };
+    answer.then((a) => {
+      done();
+      if (this.currentStamp() === stamp) this.kept.set(stamp, key, a);
+    }, done);
+  }
+
+  private currentStamp(): string | number | null {
+    try {
+      return this.o.stamp?.() ?? null;
+    } catch {
+      // A closing connection: nothing kept, every read goes to the worker (which reports its own errors).
+      return null;
+    }
   }
 
   async close(): Promise<void> {
@@ -126,7 +200,7 @@ export class ReadReplica {
       if ('body' in reply) {
         this.served++;
         if (reply.cached) this.fromCache++;
-        p.resolve(reply.body);
+        p.resolve(Object.assign(reply.body, { etag: reply.etag }));
       } else {
         p.reject(new ApiError(reply.error.code, reply.error.message, reply.error.details));
       }

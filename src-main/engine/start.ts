@@ -17,6 +17,7 @@ import type { Timers } from '../scheduler/task-state';
 import type { Backend } from '../backends/types';
 import { PromptCenter } from './prompts';
 import { ReadReplica } from './read-replica';
+import { ownWritesStamp } from '../store/queries/status-counts';
 import type { PassphraseStore } from '../secrets/passphrase-store';
 import type { ShellWiring, SshOptionsOverride } from './ssh-wiring';
 
@@ -121,7 +122,7 @@ export async function startEngine(opts: StartEngineOptions): Promise<RunningEngi
       sources: sourcesWiring(config, backends, opts.dataDir), // sources feature
       cost: costSettingsFrom(config, opts.resourcesDir, opts.dataDir),
       stacks: config?.stacks ?? [], // stacks feature
-      reads: new ReadReplica({ file: dbFile, nativeBinding: opts.nativeBinding }),
+      reads: new ReadReplica({ file: dbFile, nativeBinding: opts.nativeBinding, stamp: ownWritesStamp(store.db) }),
       configControl: makeConfigControl({ target: configTarget(opts, loaded), current: config, env: opts.env ?? process.env, factory, envLayers }),
     });
     engine.start();

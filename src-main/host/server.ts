@@ -49,6 +49,28 @@ function sendJsonText(res: http.ServerResponse, status: number, text: string | U
   res.end(text);
 }
 
+/**
+ * A client that already holds these bytes (it sends their ETag back) gets 304 and no body: a UI polling a page
+ * that has not changed costs neither side the transfer nor the parse. Still `no-store`, so a browser keeps API
+ * answers only where the page chose to (the client sends If-None-Match itself).
+ */
+function sendNotModified(res: http.ServerResponse, etag: string): void {
+  res.writeHead(304, { etag, 'cache-control': 'no-store' });
+  res.end();
+}
+
+/** If-None-Match per RFC 9110 13.1.2: a list of entity tags (or `*`), compared weakly. */
+export function holdsCurrent(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = etag.startsWith('W/') ? etag.slice(2) : etag;
+  for (const part of ifNoneMatch.split(',')) {
+    const t = part.trim();
+    if ((t.startsWith('W/') ? t.slice(2) : t) === opaque) return true;
+  }
+  return false;
+}
+
 function tokenMatches(given: string | null | undefined, token: Buffer): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -160,7 +182,10 @@ export async function startHost(o: HostOptions): Promise<Host> {
       // Polled reads come back as UTF-8 JSON from off the engine's thread (read-replica.ts), sent as they are.
       const json = o.api.invokeJson?.(match.name, input);
       if (json) {
-        sendJsonText(res, 200, await json);
+        const answer = await json;
+        if (!answer.etag) sendJsonText(res, 200, answer);
+        else if (holdsCurrent(req.headers['if-none-match'], answer.etag)) sendNotModified(res, answer.etag);
+        else sendJsonText(res, 200, answer, { etag: answer.etag });
         return;
       }
       const result = await o.api.invoke(match.name, input);

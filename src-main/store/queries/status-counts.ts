@@ -13,8 +13,21 @@ const cache = new WeakMap<Db, { stamp: string; byRun: Map<string, StatusCounts> 
 
 /** Moves whenever the database may have changed (this connection's writes or another's commits). */
 export function stampOf(db: Db): string {
-  const changes = prepared(db, 'SELECT total_changes()').pluck().get() as number;
-  return `${changes}/${db.pragma('data_version', { simple: true }) as number}`;
+  // One prepared statement: db.pragma() would prepare its SQL on every call (~70 µs here, paid per paged read).
+  const s = prepared(db, 'SELECT total_changes() AS c, data_version AS v FROM pragma_data_version').get() as { c: number; v: number };
+  return `${s.c}/${s.v}`;
+}
+
+/**
+ * A cheaper stamp for a database that only this connection writes, as the engine's own connection does while it
+ * runs (one engine per data folder, the CLI reads read-only, a restore needs the engine stopped; the checkpoint
+ * thread moves pages, not content): total_changes() moves with every row written, ~1 µs, where data_version takes
+ * and drops the WAL read lock (~20 µs of system calls). Null inside a write transaction, whose rows are counted
+ * before they are committed.
+ */
+export function ownWritesStamp(db: Db): () => number | null {
+  const changes = db.prepare('SELECT total_changes()').pluck();
+  return () => (db.inTransaction ? null : (changes.get() as number));
 }
 
 /** Counts a finished run keeps on its row (migration 12); null for a run still going or never counted. */
