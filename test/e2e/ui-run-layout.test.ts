@@ -57,25 +57,26 @@ describe.skipIf(skipBrowser)('run page layout at 1024×800 and 1440×900 (real h
   });
 
   /** Rows fully inside the table's scroller, the table's and panel's heights, and how far the page scrolls. */
-  const layout = (): Promise<Layout> =>
-    browser.page.evaluate(() => {
-      const scroller = document.querySelector('[data-testid="task-scroller"]') as HTMLElement;
-      const box = scroller.getBoundingClientRect();
-      const rows = [...document.querySelectorAll('[data-testid="task-row"]')].filter((r) => {
-        const b = r.getBoundingClientRect();
-        return b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && b.height > 0;
-      }).length;
-      const panel = document.querySelector('[data-testid="task-panel"]') as HTMLElement | null;
-      const main = document.querySelector('main.content') as HTMLElement;
-      const toggle = document.querySelector('[data-testid="run-summary-toggle"]');
-      return {
-        rows,
-        tableHeight: Math.round(box.height),
-        panelHeight: Math.round(panel?.getBoundingClientRect().height ?? 0),
-        pageOverflow: Math.max(main.scrollHeight - main.clientHeight, document.documentElement.scrollHeight - window.innerHeight),
-        summaryExpanded: toggle?.getAttribute('aria-expanded') ?? null,
-      };
-    });
+  // Run in the page as text: this file compiles without the DOM types.
+  const LAYOUT = `(() => {
+    const scroller = document.querySelector('[data-testid="task-scroller"]');
+    const box = scroller.getBoundingClientRect();
+    const rows = [...document.querySelectorAll('[data-testid="task-row"]')].filter((r) => {
+      const b = r.getBoundingClientRect();
+      return b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && b.height > 0;
+    }).length;
+    const panel = document.querySelector('[data-testid="task-panel"]');
+    const main = document.querySelector('main.content');
+    const toggle = document.querySelector('[data-testid="run-summary-toggle"]');
+    return {
+      rows,
+      tableHeight: Math.round(box.height),
+      panelHeight: Math.round(panel ? panel.getBoundingClientRect().height : 0),
+      pageOverflow: Math.max(main.scrollHeight - main.clientHeight, document.documentElement.scrollHeight - window.innerHeight),
+      summaryExpanded: toggle ? toggle.getAttribute('aria-expanded') : null,
+    };
+  })()`;
+  const layout = (): Promise<Layout> => browser.page.evaluate(LAYOUT) as Promise<Layout>;
 
   for (const [width, height] of [
     [1024, 800],

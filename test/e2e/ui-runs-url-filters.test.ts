@@ -49,7 +49,7 @@ describe.skipIf(skipBrowser)('runs list filters in the address (real host, two b
     (await browser.page.getByTestId('run-row').allTextContents()).map((t) => (t.match(/on-(laptop-bad|cluster-ok|cluster-bad)/) ?? ['?'])[0]).sort();
   const pressed = async (): Promise<string[]> =>
     browser.page.locator('[data-testid="runs-status-chip"][aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status') ?? ''));
-  const hash = (): Promise<string> => browser.page.evaluate(() => window.location.hash);
+  const hash = async (): Promise<string> => new URL(browser.page.url()).hash;
 
   it('a reload keeps the chips, the backend and the search, with the same rows', async () => {
     const { page } = browser;
