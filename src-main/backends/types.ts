@@ -121,6 +121,11 @@ export interface Backend {
    * `submit` still decides (a staged request that differs from the one submitted is written again).
    */
   stage?(reqs: SubmitRequest[]): void;
+  /**
+   * Optional: remove what an earlier engine of this data folder left that is not a job (folders written ahead by
+   * `stage` and never submitted). Called once when the engine takes the backend on; returns how many went.
+   */
+  removeLeftovers?(): Promise<number>;
   /** After a crash: which of these tags already have a job? (tag → job id). Missing = never submitted. */
   findByTags(tags: string[]): Promise<Map<string, string>>;
   /** ONE queue query for all tracked jobs of this backend. */
