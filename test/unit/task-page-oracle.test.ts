@@ -84,7 +84,7 @@ const FILTERS: TaskPageQuery[] = [
   { status: 'failed' }, // a small part of the run: read from the status index, then sorted
   { status: 'completed,failed' }, // most of it: the sort's index is walked
   { q: 'sample 9' }, // few matches: sorted as they are
-  { q: 'SAMPLE' }, // more matches than are sorted in memory: picked out while walking the sort's index
+  { q: 'SAMPLE' }, // every task matches (every id holds it): served as the run's own page, no set of matches
   { q: 'sample', status: 'failed,running' },
   { q: '99_' }, // wildcards are literal: matches nothing
 ];

@@ -78,7 +78,8 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
     params.push(like, like);
     const hits = searchHits(db, where, params, statuses.length ? null : taskSetToken(db, runId));
     matched = hits.keys.length;
-    keys = orderedHits(db, runId, hits, sort, dir, limit, offset);
+    const runTotal = Object.values(runCounts).reduce((a, b) => a + (b ?? 0), 0);
+    keys = orderedHits(db, runId, hits, sort, dir, limit, offset, !statuses.length && matched === runTotal);
   } else {
     // Without text search the whole-run counts already tell how many match.
     // In lifecycle order whatever order the filter listed them in: the status sort walks this list.
@@ -158,8 +159,10 @@ function searchHits(db: Db, where: string[], params: unknown[], token: string | 
  * most of a big run) are picked out while walking the run's index of the sort key, which stops at the page's
  * end instead of sorting every match.
  */
-function orderedHits(db: Db, runId: string, hits: Hits, sort: TaskSort | undefined, dir: 'ASC' | 'DESC', limit: number, offset: number): number[] {
+function orderedHits(db: Db, runId: string, hits: Hits, sort: TaskSort | undefined, dir: 'ASC' | 'DESC', limit: number, offset: number, everyTask: boolean): number[] {
   if (!hits.keys.length || offset >= hits.keys.length) return [];
+  // A search that matches the whole run is the run's own page: no set of 100,000 rowids to build and test.
+  if (everyTask && sort !== 'status') return prepared(db, `SELECT rowid FROM tasks WHERE run_id = ? ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(runId, limit, offset) as number[];
   if (hits.keys.length <= WALK_ABOVE || sort === 'status') {
     return prepared(db, `SELECT rowid FROM tasks WHERE rowid IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(hits.json, limit, offset) as number[];
   }
