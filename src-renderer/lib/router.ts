@@ -3,8 +3,16 @@
 
 export type TaskTab = 'output' | 'error' | 'script' | 'env' | 'summary' | 'outputs' | 'history';
 
+/**
+ * The runs list's filters live in the route's query (`#/runs?status=failed,running&backend=x&q=text`), so a
+ * reload keeps them, Back steps through them and a copied address opens the same list. Empty = no filter.
+ */
+export type RunsFilters = { q: string; status: string[]; backend: string };
+
+export const NO_RUNS_FILTERS: RunsFilters = { q: '', status: [], backend: '' };
+
 export type Route =
-  | { page: 'runs' }
+  | { page: 'runs'; filters?: RunsFilters }
   | { page: 'run'; runId: string; taskId: string | null; tab: TaskTab | null }
   | { page: 'backends'; backend: string | null }
   | { page: 'settings' }
@@ -25,14 +33,45 @@ function dec(s: string | undefined): string | null {
   }
 }
 
+/** Reads the runs filters from a route's query; unknown keys are ignored so older links keep opening. */
+export function parseRunsFilters(query: string): RunsFilters {
+  const params = new URLSearchParams(query);
+  const status = (params.get('status') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return { q: params.get('q') ?? '', status: [...new Set(status)], backend: params.get('backend') ?? '' };
+}
+
+/** The query for the runs filters, '' when none is set; the keys are those runs.list takes. */
+export function formatRunsFilters(f: RunsFilters | undefined): string {
+  if (!f) return '';
+  const params = new URLSearchParams();
+  if (f.status.length) params.set('status', f.status.join(','));
+  if (f.backend) params.set('backend', f.backend);
+  if (f.q) params.set('q', f.q);
+  const q = params.toString();
+  return q ? `?${q}` : '';
+}
+
+export function sameRunsFilters(a: RunsFilters | undefined, b: RunsFilters | undefined): boolean {
+  return formatRunsFilters(a) === formatRunsFilters(b);
+}
+
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '');
-  if (!path.startsWith('/')) return { page: 'runs' };
+  const full = hash.replace(/^#/, '');
+  if (!full.startsWith('/')) return { page: 'runs' };
+  const qAt = full.indexOf('?');
+  const path = qAt < 0 ? full : full.slice(0, qAt);
+  const query = qAt < 0 ? '' : full.slice(qAt + 1);
   const parts = path.slice(1).split('/');
   switch (parts[0]) {
     case 'runs': {
       const runId = dec(parts[1]);
-      if (!runId) return { page: 'runs' };
+      if (!runId) {
+        const filters = parseRunsFilters(query);
+        return sameRunsFilters(filters, NO_RUNS_FILTERS) ? { page: 'runs' } : { page: 'runs', filters };
+      }
       const taskId = parts[2] === 'tasks' ? dec(parts[3]) : null;
       const tab = taskId && parts[4] ? (SLUG_TABS[parts[4]] ?? null) : null;
       return { page: 'run', runId, taskId, tab };
@@ -58,7 +97,7 @@ export function formatRoute(r: Route): string {
   const e = encodeURIComponent;
   switch (r.page) {
     case 'runs':
-      return '#/runs';
+      return `#/runs${formatRunsFilters(r.filters)}`;
     case 'run':
       if (!r.taskId) return `#/runs/${e(r.runId)}`;
       return `#/runs/${e(r.runId)}/tasks/${e(r.taskId)}${r.tab ? `/${TAB_SLUGS[r.tab]}` : ''}`;

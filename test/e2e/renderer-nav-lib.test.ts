@@ -25,6 +25,19 @@ describe('routes', () => {
     expect(parseRoute('#/runs/%E0%A4%A')).toEqual({ page: 'runs' });
     expect(parseRoute('#/runs/r/tasks/t/bogus')).toEqual({ page: 'run', runId: 'r', taskId: 't', tab: null });
   });
+
+  it('keeps the runs filters in the query, round-tripping awkward text and dropping empty or unknown keys', () => {
+    const filters = { q: 'fit & model ?#/ é', status: ['failed', 'running'], backend: 'hpc #1' };
+    const hash = formatRoute({ page: 'runs', filters });
+    expect(hash.startsWith('#/runs?')).toBe(true);
+    expect(parseRoute(hash)).toEqual({ page: 'runs', filters });
+    expect(formatRoute({ page: 'runs', filters: { q: '', status: [], backend: '' } })).toBe('#/runs');
+    expect(parseRoute('#/runs?status=&q=&other=1')).toEqual({ page: 'runs' });
+    expect(parseRoute('#/runs?status=failed,,failed')).toEqual({ page: 'runs', filters: { q: '', status: ['failed'], backend: '' } });
+    // A query never leaks into a run's id, and other pages ignore one.
+    expect(parseRoute('#/runs/abc?status=failed')).toEqual({ page: 'run', runId: 'abc', taskId: null, tab: null });
+    expect(parseRoute('#/settings?x=1')).toEqual({ page: 'settings' });
+  });
 });
 
 describe('shortcuts', () => {
