@@ -121,6 +121,16 @@ export interface Backend {
    * `submit` still decides (a staged request that differs from the one submitted is written again).
    */
   stage?(reqs: SubmitRequest[]): void;
+  /**
+   * Optional: remove what an earlier engine of this data folder left that is not a job (folders written ahead by
+   * `stage` and never submitted). Called once when the engine takes the backend on; returns how many went.
+   */
+  removeLeftovers?(): Promise<number>;
+  /**
+   * Optional, for previews: learn now what `submit` would fill into scripts (a scheduler's $HOME for `~` paths), so
+   * scripts built next carry the bytes a submission sends. Returns why that is not possible now, or null.
+   */
+  learnScriptPaths?(): Promise<string | null>;
   /** After a crash: which of these tags already have a job? (tag → job id). Missing = never submitted. */
   findByTags(tags: string[]): Promise<Map<string, string>>;
   /** ONE queue query for all tracked jobs of this backend. */

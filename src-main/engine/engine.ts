@@ -103,6 +103,8 @@ export class Engine implements EngineApi {
       if (typeof offStatus === 'function') offStatus();
       if (typeof offEnd === 'function') offEnd();
     });
+    // What an earlier engine left behind that is not a job goes now; its tasks may never be submitted again.
+    void b.removeLeftovers?.().catch((err: unknown) => this.parts.stateLog.failed(`removing what an earlier engine left on '${b.name}'`, (err as Error).message));
     // A backend added or rebuilt by a config change: windows add or refresh its card.
     if (announce) this.bus.emit('backend.changed', backendInfo(this.parts, b));
     this.wake(b.name);

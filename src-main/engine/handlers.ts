@@ -150,10 +150,11 @@ export function makeHandlers(p: EngineParts, wake: (backend: string) => void): O
       return { ...woken(createRun(p, doc, b, name, input.max_concurrent ?? null, undefined, warnings)), warnings };
     },
     // The same validation and script building as a real start, for a run id of `preview`; nothing is stored.
-    'runs.dryRun': (input) => {
+    'runs.dryRun': async (input) => {
       const b = requireBackend(p, input.backend);
       const { doc, warnings, name } = workflowOf(p, input);
-      return buildDryRun({ doc, workflowName: name, backend: b, env: p.o.env, now: p.now(), source: null, warnings });
+      const unresolved = (await b.learnScriptPaths?.()) ?? null;
+      return buildDryRun({ doc, workflowName: name, backend: b, env: p.o.env, now: p.now(), source: null, warnings, unresolved });
     },
     'runs.cancel': async ({ id, task }) => {
       const run = requireRun(p, id);

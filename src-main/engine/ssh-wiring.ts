@@ -102,6 +102,10 @@ class SshSchedulerBackend implements Backend {
       throw err;
     }
   }
+  learnScriptPaths() {
+    const s = this.status().state;
+    return this.shell.learnScriptPaths(s === 'ready' || s === 'connected');
+  }
   findByTags(tags: string[]) {
     return this.shell.findByTags(tags);
   }

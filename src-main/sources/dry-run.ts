@@ -19,6 +19,8 @@ export function buildDryRun(args: {
   now: string;
   source: DryRun['source'];
   warnings: string[];
+  /** Why scripts may still differ from what submit sends (see Backend.learnScriptPaths); null when they do not. */
+  unresolved?: string | null;
 }): DryRun {
   const { doc, backend: b } = args;
   const run: RunRow = {
@@ -64,5 +66,7 @@ export function buildDryRun(args: {
     }
     return { id: def.id, name: def.name, deps: def.deps, working_dir: def.working_dir, script, env: env.vars.map((v) => ({ name: v.name, value: v.value, ops: v.ops })) };
   });
+  // Said only where it matters: a script with a `~/` the submission would still rewrite.
+  if (args.unresolved && tasks.some((t) => t.script.includes('~/'))) warnings.push(args.unresolved);
   return { workflow_name: args.workflowName, backend: b.name, source: args.source, tasks, levels: dependencyLevels(doc.tasks), warnings };
 }

@@ -55,7 +55,8 @@ export function sourceHandlers(d: SourceHandlerDeps): Pick<Handlers, SourceCalls
     'sources.dryRun': async (input) => {
       const b = backendFor(input);
       const p = await prepareSourceRun({ manager: manager(), cloneDirOf: d.cloneDirOf, maxTasks: d.maxTasks }, input, b, true);
-      return buildDryRun({ doc: p.doc, workflowName: p.workflowName, backend: b, env: d.env, now: d.now(), source: p.source, warnings: p.warnings });
+      const unresolved = (await b.learnScriptPaths?.()) ?? null;
+      return buildDryRun({ doc: p.doc, workflowName: p.workflowName, backend: b, env: d.env, now: d.now(), source: p.source, warnings: p.warnings, unresolved });
     },
   };
 }

@@ -1,7 +1,7 @@
 // The local backend with real processes: detached supervisors, spool files, signals, and a second backend
 // instance standing in for a restarted engine.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -397,6 +397,33 @@ describe.each(['auto', 'supervisor'] as const)('LocalBackend (launcher mode %s)'
     expect((await b.submit(same)).submitOutput).toMatch(/^already submitted/);
     expect(readFileSync(path.join(dirOf(same), 'rc'), 'utf8')).toMatch(/^0\n/);
     expect(readFileSync(counter, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('removeLeftovers removes only folders an earlier engine wrote ahead: jobs, legacy folders and its own staged folders stay', async () => {
+    const b = new LocalBackend({ name: 'local', dataDir });
+    const dirOf = (r: SubmitRequest) => b.jobDir(jobIdForTag(r.tag));
+    const ahead = request(b, 'left-ahead', 'echo ahead');
+    const empty = request(b, 'left-empty', 'echo empty');
+    const withPid = request(b, 'left-pid', 'echo pid');
+    const legacy = request(b, 'left-legacy', 'echo legacy');
+    const mine = request(b, 'left-mine', 'echo mine');
+    const job = await submit(b, 'left-job', 'true');
+    await waitLeft(b, job.jobId);
+    // An engine that is then killed: its backend object is never closed.
+    new LocalBackend({ name: 'local', dataDir }).stage([ahead, withPid, legacy]);
+    mkdirSync(dirOf(empty)); // an engine killed right after mkdir
+    writeFileSync(path.join(dirOf(withPid), 'pid'), '1 1\n'); // a supervisor recorded itself: never ours to remove
+    writeFileSync(path.join(dirOf(legacy), 'meta.json'), '{}'); // an earlier version's job
+    // Written by an earlier engine: older than this process.
+    const before = new Date(performance.timeOrigin - 60_000);
+    for (const d of [dirOf(ahead), dirOf(empty), dirOf(withPid), dirOf(legacy), b.jobDir(job.jobId)]) utimesSync(d, before, before);
+    b.stage([mine]); // this engine's own, written now
+    expect(await new LocalBackend({ name: 'local', dataDir }).removeLeftovers()).toBe(2);
+    expect(existsSync(dirOf(ahead))).toBe(false);
+    expect(existsSync(dirOf(empty))).toBe(false);
+    for (const d of [dirOf(withPid), dirOf(legacy), dirOf(mine), b.jobDir(job.jobId)]) expect(existsSync(d), d).toBe(true);
+    // Nothing there yet: nothing to do.
+    expect(await new LocalBackend({ name: 'other', dataDir }).removeLeftovers()).toBe(0);
   });
 
   it('readLog returns the last lines, and follows a growing log by offset without repeating bytes', async () => {

@@ -2,8 +2,8 @@
 // bash supervisor per job), one spool folder each. The engine may be killed at any time; jobs keep running and a
 // new engine adopts them by reading the spool (see spool.ts).
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { appendFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendKind } from '../../../src-shared/model/backend-kinds';
@@ -324,6 +324,57 @@ export class LocalBackend implements Backend {
       await rm(dir, { recursive: true, force: true });
       throw new Error(`local backend '${this.name}': cannot start bash for job ${jobId}: ${(e as Error).message}. Is bash installed and on PATH?`);
     }
+  }
+
+  /**
+   * Folders an earlier engine wrote ahead (or began for a submission) and never made jobs: no facts line, no pid,
+   * no rc. Nothing can start them (a supervisor starts only after the facts line) and their tasks may since have
+   * been cancelled or their run deleted, so nothing else would ever remove them. Only folders older than this
+   * process are touched: whatever this engine writes ahead is its own to use or remove.
+   */
+  async removeLeftovers(): Promise<number> {
+    const bornMs = performance.timeOrigin;
+    let names: string[];
+    try {
+      names = await readdir(this.spoolRoot);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw e;
+    }
+    let removed = 0;
+    for (const name of names) {
+      if (!isValidJobId(name)) continue;
+      const dir = this.jobDir(name);
+      // A cheap async look first; the decision itself is re-checked synchronously right before the removal, so no
+      // submit of this engine can turn the folder into a job between the check and the rm.
+      if (!(await this.isLeftover(dir, bornMs))) continue;
+      if (!this.isLeftoverSync(dir, bornMs)) continue;
+      rmSync(dir, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  private async isLeftover(dir: string, bornMs: number): Promise<boolean> {
+    try {
+      const st = await stat(dir);
+      if (!st.isDirectory() || st.mtimeMs >= bornMs) return false;
+    } catch {
+      return false;
+    }
+    for (const f of [SPOOL_FILES.pid, SPOOL_FILES.rc, SPOOL_FILES.launched, SPOOL_FILES.meta]) if (await exists(path.join(dir, f))) return false;
+    return (await readMeta(dir)) === null;
+  }
+
+  private isLeftoverSync(dir: string, bornMs: number): boolean {
+    try {
+      const st = statSync(dir);
+      if (!st.isDirectory() || st.mtimeMs >= bornMs) return false;
+    } catch {
+      return false;
+    }
+    for (const f of [SPOOL_FILES.pid, SPOOL_FILES.rc, SPOOL_FILES.launched, SPOOL_FILES.meta]) if (existsSync(path.join(dir, f))) return false;
+    return readMetaSync(dir) === null;
   }
 
   async findByTags(tags: string[]): Promise<Map<string, string>> {

@@ -156,6 +156,22 @@ export class ShellBackend implements Backend {
     return home;
   }
 
+  /**
+   * For previews (see Backend.learnScriptPaths): $HOME is looked up only on a live connection — a preview must not
+   * open one, or wait on a prompt, while the backend is down.
+   */
+  async learnScriptPaths(connected = this.status().state === 'ready' || this.status().state === 'connected'): Promise<string | null> {
+    if (this.home) return null;
+    const why = 'paths under ~ in directives are expanded at submission';
+    if (!connected) return `backend '${this.name}': ${why}: its home directory is not known while it is disconnected`;
+    try {
+      await this.remoteHome();
+      return null;
+    } catch (err) {
+      return `backend '${this.name}': ${why}: ${(err as Error).message}`;
+    }
+  }
+
   /** `~/x` → `<home>/x` when home is known; relative paths are taken relative to the task's working dir. */
   private absolute(path: string, workingDir: string): string {
     let p = path;
