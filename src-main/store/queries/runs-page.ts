@@ -125,10 +125,23 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
     pageParams.push(after.value, after.rowid);
   }
   // One row more than asked tells whether another page exists without a second count.
-  const rows = prepared(
-    db,
-    `SELECT rowid AS page_rowid, ${key} AS page_key, * FROM runs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, rowid ${dir} LIMIT ?`,
-  ).all(...pageParams, limit + 1) as Array<RunRow & { page_rowid: number; page_key: SortValue; task_counts: string | null }>;
+  const pageSql = `FROM runs ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''} ORDER BY ${key} ${dir}, rowid ${dir} LIMIT ?`;
+  type PageRow = RunRow & { page_rowid: number; page_key: SortValue; task_counts: string | null };
+  let rows: PageRow[];
+  if (sort === 'created_at') {
+    // The runs_created index gives the page in order: only the page's rows are read.
+    rows = prepared(db, `SELECT rowid AS page_rowid, ${key} AS page_key, * ${pageSql}`).all(...pageParams, limit + 1) as PageRow[];
+  } else {
+    // No index holds these keys, so every matching run is looked at: the keys sit before the run's document in the
+    // row, and picking the page by rowid and key alone keeps the documents of the other runs unread.
+    const picked = prepared(db, `SELECT rowid AS page_rowid, ${key} AS page_key ${pageSql}`).all(...pageParams, limit + 1) as Array<{ page_rowid: number; page_key: SortValue }>;
+    const full = prepared(db, 'SELECT rowid AS page_rowid, * FROM runs WHERE rowid IN (SELECT value FROM json_each(?))').all(JSON.stringify(picked.map((p) => p.page_rowid))) as PageRow[];
+    const byRowid = new Map(full.map((r) => [r.page_rowid, r]));
+    rows = picked.flatMap((p) => {
+      const r = byRowid.get(p.page_rowid);
+      return r ? [{ ...r, page_key: p.page_key }] : [];
+    });
+  }
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
