@@ -1,6 +1,6 @@
 // The runs list's sort on the client: the header clicks' cycle, and the comparison that places live-updated runs
 // among the rows the host sorted (runs.list sorts in SQL; this must agree with src-main/store/queries/runs-page.ts).
-import { RUN_SORT_KEYS, SORT_ORDERS } from '../../src-shared/api/contract';
+import { RUN_SORT_KEYS, SORT_ORDERS } from '../../src-shared/api/sort-keys';
 import type { RunSummary } from '../../src-shared/api/schemas';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/model/status';
 import { runTitle } from './runs';

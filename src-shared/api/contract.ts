@@ -24,6 +24,7 @@ import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 import { GroupSegmentsSchema, RunGraphSchema, RunTimelineSchema } from './graph-schemas';
 import { ConfigDocumentSchema, ConfigSaveResultSchema, MAX_CONFIG_TEXT } from './config-schemas';
+import { RUN_SORT_KEYS, SORT_ORDERS, TASK_SORT_KEYS } from './sort-keys';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -47,11 +48,7 @@ const TaskId = z.string().min(1).max(512);
 const OptInt = z.coerce.number().int().nonnegative().optional();
 const OptBool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().optional());
 
-/** Sort keys of a run's task page (runs.get). */
-export const TASK_SORT_KEYS = ['id', 'status', 'submitted_at', 'started_at', 'finished_at', 'duration'] as const;
-export const SORT_ORDERS = ['asc', 'desc'] as const;
-/** Sort keys of the runs list (runs.list): the columns the runs table shows, bar the computed progress and cost. */
-export const RUN_SORT_KEYS = ['created_at', 'finished_at', 'status', 'workflow', 'backend'] as const;
+export { TASK_SORT_KEYS, SORT_ORDERS, RUN_SORT_KEYS };
 /** An enum whose error names the bad value and the allowed ones. */
 function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.enum(values, { error: (iss) => `Unknown ${what} '${String(iss.input)}'; allowed: ${values.join(', ')}.` });
