@@ -36,6 +36,9 @@ try {
   // A cursor 100 pages deep, found the way a client would: by following next_cursor.
   let deep: string | undefined;
   for (let p = 0; p < 100; p++) deep = pageRuns(store.db, { cursor: deep }).nextCursor ?? undefined;
+  // The same 100 pages deep under a sort no index holds (each page looks at every run).
+  let deepByStatus: string | undefined;
+  for (let p = 0; p < 100; p++) deepByStatus = pageRuns(store.db, { sort: 'status', cursor: deepByStatus }).nextCursor ?? undefined;
 
   const cases: Array<[string, RunsPageQuery]> = [
     ['first page (50)', {}],
@@ -44,6 +47,11 @@ try {
     ['backend + workflow filter', { backend: 'hpc', workflow: 'qc' }],
     ['text search "run0999"', { q: 'run0999' }],
     ['page of 500', { limit: 500 }],
+    ['sort created_at asc (oldest first)', { sort: 'created_at', order: 'asc' }],
+    ['sort workflow', { sort: 'workflow' }],
+    ['sort status, page 101 via cursor', { sort: 'status', cursor: deepByStatus }],
+    ['sort backend desc + status filter failed', { sort: 'backend', order: 'desc', status: 'failed' }],
+    ['sort finished_at, page of 500', { sort: 'finished_at', limit: 500 }],
   ];
   const figures: BenchFigure[] = [];
   for (const [name, q] of cases) {

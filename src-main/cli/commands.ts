@@ -2,7 +2,7 @@
 // --json (a test checks this), prompts and notices go to stderr so --json stdout is one document.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../../src-shared/api/contract';
+import { ApiError, RUN_SORT_KEYS } from '../../src-shared/api/contract';
 import type { RunDetail, RunSummary, TaskView } from '../../src-shared/api/schemas';
 import { isTerminalRun, isTerminalTask, STATUS_STYLE } from '../../src-shared/model/status';
 import { forTerminal } from './terminal-text';
@@ -101,6 +101,13 @@ function intOpt(ctx: CliContext, name: string, min = 0): number | undefined {
   return n;
 }
 
+/** --order, or its shorthands --asc/--desc; saying two different orders is a usage error, not a silent pick. */
+function sortOrderOpt(ctx: CliContext): string | undefined {
+  const said = [ctx.opts.order as string | undefined, ctx.opts.asc ? 'asc' : undefined, ctx.opts.desc ? 'desc' : undefined].filter((o): o is string => o !== undefined);
+  if (new Set(said).size > 1) throw new UsageError(`Conflicting sort orders: ${[ctx.opts.order !== undefined ? `--order ${String(ctx.opts.order)}` : '', ctx.opts.asc ? '--asc' : '', ctx.opts.desc ? '--desc' : ''].filter(Boolean).join(', ')}; give one.`);
+  return said[0];
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** True for the engine's "workflow is invalid" answer (as opposed to e.g. an unknown --backend). */
@@ -195,7 +202,7 @@ export const COMMANDS: CommandDef[] = [
   {
     path: ['run', 'list'],
     args: [],
-    summary: 'List runs, newest first',
+    summary: 'List runs, newest first (or --sort FIELD)',
     options: {
       limit: { type: 'string', help: 'how many (default 20, at most 500)' },
       workflow: { type: 'string', help: 'only this workflow' },
@@ -203,10 +210,15 @@ export const COMMANDS: CommandDef[] = [
       backend: { type: 'string', help: 'only runs on this backend' },
       search: { type: 'string', help: 'text in the run id, workflow name, title or backend' },
       cursor: { type: 'string', help: 'the next page: the cursor printed by the previous page' },
+      sort: { type: 'string', help: `${RUN_SORT_KEYS.join(', ')} (default created_at)` },
+      order: { type: 'string', help: 'asc or desc (default desc for the times, asc otherwise)' },
+      asc: { type: 'boolean', help: 'same as --order asc' },
+      desc: { type: 'boolean', help: 'same as --order desc' },
     },
     async run(ctx) {
       const str = (name: string) => ctx.opts[name] as string | undefined;
       const asked = intOpt(ctx, 'limit', 1) ?? 20;
+      const order = sortOrderOpt(ctx);
       const page = await ctx.client().invoke('runs.list', {
         limit: asked,
         workflow: str('workflow'),
@@ -214,6 +226,8 @@ export const COMMANDS: CommandDef[] = [
         backend: str('backend'),
         q: str('search'),
         cursor: str('cursor'),
+        sort: str('sort'),
+        order,
       });
       const { runs } = page;
       if (page.limit !== undefined && page.limit < asked) ctx.err(`At most ${page.limit} runs per page: showing ${page.limit}, not ${asked}; follow the next cursor for more.`);
@@ -225,7 +239,7 @@ export const COMMANDS: CommandDef[] = [
       else {
         ctx.out(table([['ID', 'STATUS', 'PROGRESS', 'WORKFLOW', 'BACKEND', 'CREATED'], ...runs.map((r) => [r.id, colour(r.status, ctx.isTTY), progress(r), r.workflow_name, r.backend_name, fmtTime(r.created_at)])]));
         ctx.out(`${runs.length} of ${page.total} runs.`);
-        if (page.next_cursor) ctx.err(`Next page: scripthut run list --cursor ${page.next_cursor} (with the same filters)`);
+        if (page.next_cursor) ctx.err(`Next page: scripthut run list --cursor ${page.next_cursor} (with the same filters${str('sort') !== undefined || order ? ' and sort' : ''})`);
       }
       return 0;
     },

@@ -1,13 +1,15 @@
 // Hash routes: every page and selection has an address, so Back/Forward work and a reload keeps the open run.
 // Hashes (not paths) because the renderer is served as a file in Electron and by the host in a browser.
+import { isRunSortKey, isSortOrder, type RunSortKey, type SortOrder } from './run-sort';
 
 export type TaskTab = 'output' | 'error' | 'script' | 'env' | 'summary' | 'outputs' | 'history';
 
 /**
  * The runs list's filters live in the route's query (`#/runs?status=failed,running&backend=x&q=text`), so a
  * reload keeps them, Back steps through them and a copied address opens the same list. Empty = no filter.
+ * The sort too (`&sort=workflow&order=asc`); absent = newest first, an absent order = the sort's default.
  */
-export type RunsFilters = { q: string; status: string[]; backend: string };
+export type RunsFilters = { q: string; status: string[]; backend: string; sort?: RunSortKey; order?: SortOrder };
 
 export const NO_RUNS_FILTERS: RunsFilters = { q: '', status: [], backend: '' };
 
@@ -40,7 +42,13 @@ export function parseRunsFilters(query: string): RunsFilters {
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-  return { q: params.get('q') ?? '', status: [...new Set(status)], backend: params.get('backend') ?? '' };
+  const f: RunsFilters = { q: params.get('q') ?? '', status: [...new Set(status)], backend: params.get('backend') ?? '' };
+  // An unknown sort or order (a hand-edited address) is dropped, like an unknown key: the list still opens.
+  const sort = params.get('sort') ?? '';
+  const order = params.get('order') ?? '';
+  if (isRunSortKey(sort)) f.sort = sort;
+  if (isSortOrder(order)) f.order = order;
+  return f;
 }
 
 /** The query for the runs filters, '' when none is set; the keys are those runs.list takes. */
@@ -50,6 +58,8 @@ export function formatRunsFilters(f: RunsFilters | undefined): string {
   if (f.status.length) params.set('status', f.status.join(','));
   if (f.backend) params.set('backend', f.backend);
   if (f.q) params.set('q', f.q);
+  if (f.sort) params.set('sort', f.sort);
+  if (f.order) params.set('order', f.order);
   const q = params.toString();
   return q ? `?${q}` : '';
 }

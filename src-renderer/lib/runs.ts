@@ -25,14 +25,18 @@ export function runActions(r: Pick<RunSummary, 'status' | 'status_counts'>): Run
 }
 
 /** Insert or replace a run in a newest-first list. */
-export function upsertRun(list: RunSummary[], run: RunSummary): RunSummary[] {
+/** The list's default order: newest first. */
+export const newestFirst = (a: RunSummary, b: RunSummary): number => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0);
+
+/** A changed run stays where it is (rows do not jump under the pointer); a new one goes where `order` puts it. */
+export function upsertRun(list: RunSummary[], run: RunSummary, order: (a: RunSummary, b: RunSummary) => number = newestFirst): RunSummary[] {
   const i = list.findIndex((r) => r.id === run.id);
   if (i >= 0) {
     const copy = list.slice();
     copy[i] = run;
     return copy;
   }
-  return [run, ...list].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  return [run, ...list].sort(order);
 }
 
 /** Same content, by value (a run summary is small and flat but for its counts and source). */
@@ -57,7 +61,7 @@ export function sameRun(a: RunSummary, b: RunSummary): boolean {
  * deleted in the gap go). Otherwise runs newer than the page's oldest that the page no longer has were deleted
  * in the gap and go too. Returns `list` itself when nothing changed.
  */
-export function mergeFirstPage(list: RunSummary[], page: RunSummary[], complete: boolean): RunSummary[] {
+export function mergeFirstPage(list: RunSummary[], page: RunSummary[], complete: boolean, order: (a: RunSummary, b: RunSummary) => number = newestFirst): RunSummary[] {
   const old = new Map(list.map((r) => [r.id, r]));
   const keep = (r: RunSummary): RunSummary => {
     const o = old.get(r.id);
@@ -68,13 +72,13 @@ export function mergeFirstPage(list: RunSummary[], page: RunSummary[], complete:
     next = page.map(keep);
   } else {
     const inPage = new Set(page.map((r) => r.id));
-    const oldest = page.length ? (page[page.length - 1] as RunSummary).created_at : null;
-    // Older pages below the first: keep them, minus what the first page now covers or no longer has.
-    const rest = list.filter((r) => !inPage.has(r.id) && (oldest === null || r.created_at <= oldest));
+    const last = page.length ? (page[page.length - 1] as RunSummary) : null;
+    // Later pages below the first: keep them, minus what the first page now covers or no longer has.
+    const rest = list.filter((r) => !inPage.has(r.id) && (last === null || order(r, last) >= 0));
     next = page.map(keep);
     if (rest.length) {
       next.push(...rest);
-      next.sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+      next.sort(order);
     }
   }
   return next.length === list.length && next.every((r, i) => r === list[i]) ? list : next;

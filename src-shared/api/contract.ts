@@ -24,6 +24,7 @@ import { StackInfoSchema, StackStatusSchema } from './stack-schemas';
 import { OutputFileSchema, OutputListSchema, RunOutputSummarySchema } from './output-schemas';
 import { GroupSegmentsSchema, RunGraphSchema, RunTimelineSchema } from './graph-schemas';
 import { ConfigDocumentSchema, ConfigSaveResultSchema, MAX_CONFIG_TEXT } from './config-schemas';
+import { RUN_SORT_KEYS, SORT_ORDERS, TASK_SORT_KEYS } from './sort-keys';
 
 type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -47,9 +48,7 @@ const TaskId = z.string().min(1).max(512);
 const OptInt = z.coerce.number().int().nonnegative().optional();
 const OptBool = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean().optional());
 
-/** Sort keys of a run's task page (runs.get). */
-export const TASK_SORT_KEYS = ['id', 'status', 'submitted_at', 'started_at', 'finished_at', 'duration'] as const;
-export const SORT_ORDERS = ['asc', 'desc'] as const;
+export { TASK_SORT_KEYS, SORT_ORDERS, RUN_SORT_KEYS };
 /** An enum whose error names the bad value and the allowed ones. */
 function oneOf<T extends readonly [string, ...string[]]>(values: T, what: string) {
   return z.enum(values, { error: (iss) => `Unknown ${what} '${String(iss.input)}'; allowed: ${values.join(', ')}.` });
@@ -76,7 +75,7 @@ export const calls = {
     http: ['GET', '/backends/:name'],
   }),
   'runs.list': call({
-    summary: 'Runs, newest first, one page at a time (limit default 50, at most 500; pass next_cursor as cursor)',
+    summary: 'Runs, newest first unless sorted, one page at a time (limit default 50, at most 500; pass next_cursor as cursor)',
     input: z.object({
       limit: OptInt,
       workflow: z.string().optional(),
@@ -87,6 +86,10 @@ export const calls = {
       backend: z.string().optional(),
       /** Text searched in id, workflow_name and title. */
       q: z.string().optional(),
+      /** Default created_at. workflow = the name shown (title, else workflow_name); status in lifecycle order. */
+      sort: oneOf(RUN_SORT_KEYS, 'sort').optional(),
+      /** Default desc for the times, asc for workflow, backend and status. */
+      order: oneOf(SORT_ORDERS, 'order').optional(),
     }),
     output: z.object({
       runs: z.array(RunSummarySchema),

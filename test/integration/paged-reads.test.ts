@@ -309,6 +309,67 @@ describe('CLI paging flags through the real headless host', () => {
     expect(quiet.stderr).not.toContain('At most');
   });
 
+  it('run list --sort/--asc/--desc/--order and GET /runs?sort=&order=: order changes, pages follow it, bad values are located', async () => {
+    type List = { runs: Array<{ id: string }>; total: number; next_cursor: string | null; limit: number };
+    const ids = async (args: string[]) => {
+      const r = await cliJson<List>(sb, ['run', 'list', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.body.runs.map((x) => x.id);
+    };
+    // The workflows are titled 'sweep' (runId, failed) and 'tidy' (otherId, completed).
+    expect(await ids(['--sort', 'workflow'])).toEqual([runId, otherId]);
+    expect(await ids(['--sort', 'workflow', '--desc'])).toEqual([otherId, runId]);
+    expect(await ids(['--sort', 'workflow', '--order', 'desc'])).toEqual([otherId, runId]);
+    // Lifecycle order: completed before failed.
+    expect(await ids(['--sort', 'status'])).toEqual([otherId, runId]);
+    expect(await ids(['--sort', 'created_at', '--asc'])).toEqual([runId, otherId]);
+    expect(await ids(['--asc'])).toEqual([runId, otherId]);
+
+    // The --json shape is the same; only the order differs. The cursor continues the sorted list.
+    const p1 = await cliJson<List>(sb, ['run', 'list', '--sort', 'workflow', '--limit', '1']);
+    expect(Object.keys(p1.body).sort()).toEqual(['limit', 'next_cursor', 'runs', 'total']);
+    expect(p1.body.runs.map((r) => r.id)).toEqual([runId]);
+    const cursor = p1.body.next_cursor as string;
+    expect(await ids(['--sort', 'workflow', '--limit', '1', '--cursor', cursor])).toEqual([otherId]);
+    const human = await cli(sb, ['run', 'list', '--sort', 'workflow', '--limit', '1']);
+    expect(human.stderr).toContain('with the same filters and sort');
+    const wrongSort = await cli(sb, ['run', 'list', '--limit', '1', '--cursor', cursor]);
+    expect(wrongSort.code).not.toBe(0);
+    expect(wrongSort.stderr).toContain('continues a list sorted by workflow asc, not created_at desc');
+
+    const badSort = await cli(sb, ['run', 'list', '--sort', 'size']);
+    expect(badSort.code).not.toBe(0);
+    expect(badSort.stderr).toContain("Unknown sort 'size'; allowed: created_at, finished_at, status, workflow, backend.");
+    const badOrder = await cli(sb, ['run', 'list', '--order', 'up']);
+    expect(badOrder.code).not.toBe(0);
+    expect(badOrder.stderr).toContain("Unknown order 'up'; allowed: asc, desc.");
+    const both = await cli(sb, ['run', 'list', '--asc', '--desc']);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain('Conflicting sort orders: --asc, --desc');
+
+    const url = new URL(host.url);
+    const token = new URLSearchParams(url.hash.slice(1)).get('token') ?? JSON.parse(fs.readFileSync(path.join(sb.dataDir, 'engine.json'), 'utf8')).token;
+    const get = (p: string) => fetch(`${url.origin}/api/v1${p}`, { headers: { authorization: `Bearer ${token}` } });
+    const order = async (p: string) => {
+      const res = await get(p);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as List).runs.map((r) => r.id);
+    };
+    expect(await order('/runs?sort=workflow&order=desc')).toEqual([otherId, runId]);
+    expect(await order('/runs?sort=workflow')).toEqual([runId, otherId]);
+    expect(await order('/runs?sort=backend&order=asc&status=failed')).toEqual([runId]);
+    for (const [query, says] of [
+      ['sort=size', "Unknown sort 'size'; allowed: created_at, finished_at, status, workflow, backend."],
+      ['sort=workflow&order=sideways', "Unknown order 'sideways'; allowed: asc, desc."],
+      [`sort=status&cursor=${cursor}`, 'continues a list sorted by workflow asc, not status asc'],
+    ] as const) {
+      const res = await get(`/runs?${query}`);
+      // The API answers every bad_input of a call's input with 422 (runs.get's bad sort too).
+      expect(res.status, query).toBe(422);
+      expect(JSON.stringify(await res.json()), query).toContain(says);
+    }
+  });
+
   it('bad values exit non-zero with a message naming the value and the allowed ones', async () => {
     const list = await cli(sb, ['run', 'list', '--status', 'bogus']);
     expect(list.code).not.toBe(0);

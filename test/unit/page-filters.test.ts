@@ -74,12 +74,13 @@ describe('pageSize', () => {
 
 describe('runs cursor', () => {
   it('round-trips and is opaque URL-safe text', () => {
-    const c = encodeRunsCursor({ createdAt: '2026-01-01T00:00:00.000Z', rowid: 12345 });
+    const c = encodeRunsCursor({ sort: 'created_at', order: 'desc', value: '2026-01-01T00:00:00.000Z', rowid: 12345 });
     expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeRunsCursor(c)).toEqual({ createdAt: '2026-01-01T00:00:00.000Z', rowid: 12345 });
+    expect(decodeRunsCursor(c)).toEqual({ sort: 'created_at', order: 'desc', value: '2026-01-01T00:00:00.000Z', rowid: 12345 });
+    expect(decodeRunsCursor(encodeRunsCursor({ sort: 'status', order: 'asc', value: 3, rowid: 7 }))).toEqual({ sort: 'status', order: 'asc', value: 3, rowid: 7 });
   });
 
-  it.each(['', 'zzz', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["x", 1.5]').toString('base64url')])('rejects %j as bad_input', (c) => {
+  it.each(['', 'zzz', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["x", 1.5]').toString('base64url'), Buffer.from('["size","asc","a",1]').toString('base64url'), Buffer.from('["status","up",1,1]').toString('base64url'), Buffer.from('["status","asc",null,1]').toString('base64url')])('rejects %j as bad_input', (c) => {
     expect(badInput(() => decodeRunsCursor(c))).toContain('Invalid cursor');
   });
 });
