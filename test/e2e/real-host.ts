@@ -94,3 +94,14 @@ export async function startRealHost(prepare?: (configHome: string) => void, time
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** POSTs a call to the host's HTTP API as a signed-in client; a non-2xx answer throws with its status and text. */
+export async function postApi(host: RealHost, path: string, body: unknown): Promise<{ id: string }> {
+  const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.engine.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string };
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { postApi, startRealHost, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -15,15 +15,7 @@ describe.skipIf(skipBrowser)('runs list filters in the address (real host, two b
   let host: RealHost;
   let browser: Browser;
 
-  async function api(path: string, body: unknown): Promise<{ id: string }> {
-    const res = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${host.engine.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as { id: string };
-  }
+  const api = (path: string, body: unknown) => postApi(host, path, body);
 
   beforeAll(async () => {
     ensureRendererBuilt();
