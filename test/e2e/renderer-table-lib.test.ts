@@ -1,6 +1,7 @@
-// Pure helpers behind the paged task table, grouping and the stored settings.
+// Pure helpers behind the paged task table, grouping, the sortable headers and the stored settings.
 import { describe, expect, it } from 'vitest';
 import { parsePreferences } from '../../src-renderer/lib/preferences';
+import { ariaSort, sortArrow } from '../../src-renderer/lib/sort-header';
 import { groupOf } from '../../src-renderer/lib/task-groups';
 import { PAGE_SIZE, pagesFor, queryInput } from '../../src-renderer/lib/task-page-query';
 
@@ -31,6 +32,16 @@ describe('task groups', () => {
     expect(groupOf('a.b.c')).toBe('a');
     expect(groupOf('train')).toBeNull();
     expect(groupOf('.hidden')).toBeNull();
+  });
+});
+
+describe('sortable headers', () => {
+  it('mark only the sorted column, with its direction for screen readers and the eye', () => {
+    const asc = { key: 'name', order: 'asc' } as const;
+    const desc = { key: 'name', order: 'desc' } as const;
+    expect([ariaSort(asc, 'name'), sortArrow(asc, 'name')]).toEqual(['ascending', ' ↑']);
+    expect([ariaSort(desc, 'name'), sortArrow(desc, 'name')]).toEqual(['descending', ' ↓']);
+    expect([ariaSort<string>(desc, 'status'), sortArrow<string>(desc, 'status')]).toEqual(['none', '']);
   });
 });
 
