@@ -67,7 +67,7 @@ describe.skipIf(skipBrowser)('Sources page', () => {
     await page.locator('[data-testid="source-workflow"][data-file=".hut/workflows/first.json"]').getByTestId('workflow-dry-run').click();
     const dry = page.getByTestId('dry-run');
     await dry.waitFor(POLL);
-    expect(await page.getByTestId('dry-run-levels').textContent()).toContain('0: a');
+    expect(await page.getByTestId('dry-run-levels').textContent()).toContain('1. a');
     expect(await page.getByTestId('dry-run-task').count()).toBe(2);
     expect(await dry.textContent()).toContain('nothing was submitted');
     await page.screenshot({ path: join(SHOTS, 'e2e-sources-dry-run.png'), fullPage: true });
