@@ -2,54 +2,28 @@
 // qstat/qdel. The PBS commands are stand-ins (test/harness/pbs-standins/) printing PBS-format output while driving
 // the harness's real Slurm; no real PBS server is involved. Skips like the Slurm tests where the harness cannot run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 
 describe.skipIf(skip)('engine on a PBS backend (stand-in commands over a real Slurm) over SSH', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
-  let dir: string;
   let e: RunningEngine;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-pbs-engine-'));
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'config.yaml');
-    fs.writeFileSync(
-      config,
-      `backends:\n  - name: pbs\n    type: pbs\n    max_concurrent: 20\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
+    bed = await startSlurmEngine('sh-pbs-engine-', { name: 'pbs', type: 'pbs', max_concurrent: 20, poll_interval: 5 });
+    ({ cluster, e } = bed);
   }, 180_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
-    await cluster?.stop();
+    await bed?.close();
   });
 
-  async function until(runId: string, done: (r: RunDetail) => boolean, timeoutMs = 90_000): Promise<RunDetail> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const r = await e.api.invoke('runs.get', { id: runId });
-      if (done(r)) return r;
-      if (Date.now() > end) throw new Error(`timed out; run is ${r.status}: ${JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))}`);
-      e.engine.wake('pbs');
-      await new Promise((res) => setTimeout(res, 500));
-    }
-  }
+  const until = (runId: string, done: (r: RunDetail) => boolean) => bed.untilRun(runId, done, { timeoutMs: 90_000, wake: true });
   const finished = (r: RunDetail) => ['completed', 'failed', 'cancelled'].includes(r.status);
 
   it('runs a workflow: success, exit 3 → failed with code 3 from Exit_status, dep_failed downstream', async () => {

@@ -5,52 +5,35 @@
 // Real Slurm + the real sshd (stopped and restarted by its pid file, with its open connections).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killPid } from '../harness/sshd';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import { startHost, type Host } from '../../src-main/host/server';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(skip)('a Slurm backend whose sshd goes away for a while', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
-  let dir: string;
   let e: RunningEngine;
   let host: Host;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-tryout-outage-'));
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      `backends:\n  - name: hpc\n    type: slurm\n    max_concurrent: 5\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
+    bed = await startSlurmEngine('sh-tryout-outage-', { name: 'hpc', type: 'slurm', max_concurrent: 5, poll_interval: 5 });
+    ({ cluster, e } = bed);
     host = await startHost({ api: e.api, port: 0, rendererDir: null, version: 'test', logs: { store: e.store, backends: e.backends } });
   }, 180_000);
 
   afterAll(async () => {
     await host?.close();
-    await e?.close().catch(() => undefined);
     // Whatever happened, the cluster's sshd is running again for the next suite.
-    const pidFile = path.join(cluster.dir, 'ssh', 'sshd.pid');
+    const pidFile = cluster && path.join(cluster.dir, 'ssh', 'sshd.pid');
     if (cluster && (!fs.existsSync(pidFile) || !alive(Number(fs.readFileSync(pidFile, 'utf8').trim())))) await cluster.restartSshd();
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   }, 60_000);
 
   function alive(pid: number): boolean {
@@ -62,16 +45,8 @@ describe.skipIf(skip)('a Slurm backend whose sshd goes away for a while', () => 
     }
   }
 
-  async function until<T>(what: string, get: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await get();
-      if (v !== null) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      e.engine.wake('hpc');
-      await sleep(500);
-    }
-  }
+  // Wakes the backend between tries, so a reconnect or a verdict need not wait out the poll interval.
+  const until = <T>(what: string, get: () => Promise<T | null>, timeoutMs = 60_000) => bed.until(what, get, { timeoutMs, wake: true });
   const statusOf = (r: RunDetail, id: string) => r.items.find((t) => t.id === id)?.status;
 
   it('says why it is disconnected, answers log reads with "unavailable", and settles true verdicts once back', async () => {

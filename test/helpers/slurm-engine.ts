@@ -1,0 +1,111 @@
+// An in-process engine on the real loopback Slurm (test/harness/slurm.ts), reached over the harness sshd the way a
+// user's cluster is: a backend in a config file, the cluster's host key pinned in a known_hosts file, no
+// ~/.ssh/config and no agent. Also the waiting the real-Slurm engine tests share.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunDetail } from '../../src-shared/api/schemas';
+import { startEngine, type RunningEngine } from '../../src-main/engine/start';
+import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+
+export interface ClusterBackend {
+  name: string;
+  /** `pbs` drives the harness's PBS stand-in commands, which run on the same Slurm. */
+  type: 'slurm' | 'pbs';
+  poll_interval: number;
+  max_concurrent?: number;
+}
+
+export interface SlurmEngine {
+  cluster: SlurmCluster;
+  /** Temp folder holding the config, the known_hosts file and the engine's data. */
+  dir: string;
+  e: RunningEngine;
+  /**
+   * Ask `get` until it returns non-null; fail naming `what` after `timeoutMs`. With `wake`, the backend is woken
+   * before each retry, so the test need not wait out its poll interval.
+   */
+  until<T>(what: string, get: () => Promise<T | null>, opts?: { timeoutMs?: number; wake?: boolean }): Promise<T>;
+  /** `until` on the run's detail, failing with each task's status, job and error. */
+  untilRun(runId: string, done: (r: RunDetail) => boolean, opts?: { what?: string; timeoutMs?: number; wake?: boolean }): Promise<RunDetail>;
+  /** Closes the engine, stops the cluster (by pid) and removes the folder. */
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the cluster and an engine with one backend on it. Call in beforeAll, after shouldSkipSlurm(). */
+export async function startSlurmEngine(prefix: string, backend: ClusterBackend): Promise<SlurmEngine> {
+  const cluster = await startSlurmCluster();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  let e: RunningEngine;
+  try {
+    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    const config = path.join(dir, 'scripthut.yaml');
+    fs.writeFileSync(
+      config,
+      [
+        'backends:',
+        `  - name: ${backend.name}`,
+        `    type: ${backend.type}`,
+        ...(backend.max_concurrent === undefined ? [] : [`    max_concurrent: ${backend.max_concurrent}`]),
+        `    poll_interval: ${backend.poll_interval}`,
+        '    ssh:',
+        '      host: 127.0.0.1',
+        `      port: ${cluster.sshPort}`,
+        `      user: ${cluster.user}`,
+        `      key_path: ${cluster.clientKeyPath}`,
+        '',
+      ].join('\n'),
+    );
+    e = await startEngine({
+      dataDir: path.join(dir, 'data'),
+      configPath: config,
+      version: 'test',
+      makeShellBackend: makeShellBackendFactory,
+      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    });
+  } catch (err) {
+    // The caller gets no handle to close, so nothing may be left running.
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  async function until<T>(what: string, get: () => Promise<T | null>, opts: { timeoutMs?: number; wake?: boolean } = {}): Promise<T> {
+    const end = Date.now() + (opts.timeoutMs ?? 60_000);
+    for (;;) {
+      const v = await get();
+      if (v !== null) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      if (opts.wake) e.engine.wake(backend.name);
+      // A wake costs the cluster a poll over SSH: twice a second is enough.
+      await sleep(opts.wake ? 500 : 300);
+    }
+  }
+
+  return {
+    cluster,
+    dir,
+    e,
+    until,
+    async untilRun(runId, done, opts = {}) {
+      let last: RunDetail | null = null;
+      try {
+        return await until(opts.what ?? `run ${runId} to finish`, async () => {
+          last = await e.api.invoke('runs.get', { id: runId });
+          return done(last) ? last : null;
+        }, opts);
+      } catch (err) {
+        const r = last as RunDetail | null;
+        throw new Error(`${(err as Error).message}; run is ${r?.status ?? '?'}, tasks: ${JSON.stringify(r?.items.map((t) => [t.id, t.status, t.job_id, t.error]) ?? null)}`);
+      }
+    },
+    async close() {
+      await e.close().catch(() => undefined);
+      await cluster.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
