@@ -15,6 +15,30 @@ export interface ClusterBackend {
   type: 'slurm' | 'pbs';
   poll_interval: number;
   max_concurrent?: number;
+  /** Further keys of this backend, one YAML `key: value` line each (`cost: {…}`, `clone_dir: …`). */
+  more?: string[];
+}
+
+/** One `backends:` entry that reaches the harness cluster over its sshd with the harness's client key. */
+export function clusterBackendYaml(cluster: SlurmCluster, b: ClusterBackend): string {
+  return [
+    `  - name: ${b.name}`,
+    `    type: ${b.type}`,
+    ...(b.max_concurrent === undefined ? [] : [`    max_concurrent: ${b.max_concurrent}`]),
+    `    poll_interval: ${b.poll_interval}`,
+    ...(b.more ?? []).map((line) => `    ${line}`),
+    '    ssh:',
+    '      host: 127.0.0.1',
+    `      port: ${cluster.sshPort}`,
+    `      user: ${cluster.user}`,
+    `      key_path: ${cluster.clientKeyPath}`,
+    '',
+  ].join('\n');
+}
+
+export interface WaitOptions {
+  timeoutMs?: number;
+  wake?: string;
 }
 
 export interface SlurmEngine {
@@ -23,45 +47,35 @@ export interface SlurmEngine {
   dir: string;
   e: RunningEngine;
   /**
-   * Ask `get` until it returns non-null; fail naming `what` after `timeoutMs`. With `wake`, the backend is woken
-   * before each retry, so the test need not wait out its poll interval.
+   * Ask `get` until it returns non-null; fail naming `what` after `timeoutMs`. With `wake` (a backend name), that
+   * backend is woken before each retry, so the test need not wait out its poll interval.
    */
-  until<T>(what: string, get: () => Promise<T | null>, opts?: { timeoutMs?: number; wake?: boolean }): Promise<T>;
+  until<T>(what: string, get: () => Promise<T | null>, opts?: WaitOptions): Promise<T>;
   /** `until` on the run's detail, failing with each task's status, job and error. */
-  untilRun(runId: string, done: (r: RunDetail) => boolean, opts?: { what?: string; timeoutMs?: number; wake?: boolean }): Promise<RunDetail>;
+  untilRun(runId: string, done: (r: RunDetail) => boolean, opts?: WaitOptions & { what?: string }): Promise<RunDetail>;
   /** Closes the engine, stops the cluster (by pid) and removes the folder. */
   close(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the cluster and an engine with one backend on it. Call in beforeAll, after shouldSkipSlurm(). */
-export async function startSlurmEngine(prefix: string, backend: ClusterBackend): Promise<SlurmEngine> {
+/**
+ * Starts the cluster and an engine on it. Call in beforeAll, after shouldSkipSlurm(). `prefix` names the temp folder
+ * (under the OS temp folder unless absolute). `config` is the one backend, or writes what the test needs into the
+ * folder and returns the whole config text (build its backends with clusterBackendYaml).
+ */
+export async function startSlurmEngine(prefix: string, config: ClusterBackend | ((dir: string, cluster: SlurmCluster) => string)): Promise<SlurmEngine> {
   const cluster = await startSlurmCluster();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  let dir = '';
   let e: RunningEngine;
   try {
+    dir = fs.mkdtempSync(path.isAbsolute(prefix) ? prefix : path.join(os.tmpdir(), prefix));
     fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      [
-        'backends:',
-        `  - name: ${backend.name}`,
-        `    type: ${backend.type}`,
-        ...(backend.max_concurrent === undefined ? [] : [`    max_concurrent: ${backend.max_concurrent}`]),
-        `    poll_interval: ${backend.poll_interval}`,
-        '    ssh:',
-        '      host: 127.0.0.1',
-        `      port: ${cluster.sshPort}`,
-        `      user: ${cluster.user}`,
-        `      key_path: ${cluster.clientKeyPath}`,
-        '',
-      ].join('\n'),
-    );
+    const configPath = path.join(dir, 'scripthut.yaml');
+    fs.writeFileSync(configPath, typeof config === 'function' ? config(dir, cluster) : `backends:\n${clusterBackendYaml(cluster, config)}`);
     e = await startEngine({
       dataDir: path.join(dir, 'data'),
-      configPath: config,
+      configPath,
       version: 'test',
       makeShellBackend: makeShellBackendFactory,
       sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
@@ -69,17 +83,17 @@ export async function startSlurmEngine(prefix: string, backend: ClusterBackend):
   } catch (err) {
     // The caller gets no handle to close, so nothing may be left running.
     await cluster.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
 
-  async function until<T>(what: string, get: () => Promise<T | null>, opts: { timeoutMs?: number; wake?: boolean } = {}): Promise<T> {
+  async function until<T>(what: string, get: () => Promise<T | null>, opts: WaitOptions = {}): Promise<T> {
     const end = Date.now() + (opts.timeoutMs ?? 60_000);
     for (;;) {
       const v = await get();
       if (v !== null) return v;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      if (opts.wake) e.engine.wake(backend.name);
+      if (opts.wake) e.engine.wake(opts.wake);
       // A wake costs the cluster a poll over SSH: twice a second is enough.
       await sleep(opts.wake ? 500 : 300);
     }

@@ -7,36 +7,24 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/contract';
 import type { RunDetail } from '../../src-shared/api/schemas';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import type { RunningEngine } from '../../src-main/engine/start';
 import { keptOutputDir } from '../../src-main/outputs/collector';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 
 const PNG_B64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(shouldSkipSlurm())('task outputs on a real Slurm over SSH', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
   let dir: string;
   let e: RunningEngine;
   let runId: string;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync('/tmp/sh-outputs-slurm-');
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      `backends:\n  - name: hpc\n    type: slurm\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
+    bed = await startSlurmEngine('/tmp/sh-outputs-slurm-', { name: 'hpc', type: 'slurm', poll_interval: 5 });
+    ({ cluster, dir, e } = bed);
     const command = [
       'mkdir -p "$SCRIPTHUT_OUTPUT_DIR/plots"',
       `echo '${PNG_B64}' | base64 -d > "$SCRIPTHUT_OUTPUT_DIR/plots/loss.png"`,
@@ -63,9 +51,7 @@ describe.skipIf(shouldSkipSlurm())('task outputs on a real Slurm over SSH', () =
   }, 240_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('lists the folder with one remote command and keeps markdown and images privately in the data folder', async () => {

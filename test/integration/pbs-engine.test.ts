@@ -23,7 +23,7 @@ describe.skipIf(skip)('engine on a PBS backend (stand-in commands over a real Sl
     await bed?.close();
   });
 
-  const until = (runId: string, done: (r: RunDetail) => boolean) => bed.untilRun(runId, done, { timeoutMs: 90_000, wake: true });
+  const until = (runId: string, done: (r: RunDetail) => boolean) => bed.untilRun(runId, done, { timeoutMs: 90_000, wake: 'pbs' });
   const finished = (r: RunDetail) => ['completed', 'failed', 'cancelled'].includes(r.status);
 
   it('runs a workflow: success, exit 3 → failed with code 3 from Exit_status, dep_failed downstream', async () => {

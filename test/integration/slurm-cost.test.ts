@@ -1,46 +1,28 @@
 // Allocation units on a REAL Slurm (with accounting) over a REAL sshd: the engine stores each finished job's
 // AllocTRES from sacct on its attempt, and `runs.cost` charges the `billing=` TRES at the backend's billing_tres rate.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 
 describe.skipIf(skip)('billing TRES from a real Slurm', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
-  let dir: string;
-  let e: RunningEngine | null = null;
+  let e: RunningEngine;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-slurm-cost-'));
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    bed = await startSlurmEngine('sh-slurm-cost-', { name: 'hpc', type: 'slurm', poll_interval: 5, more: ['cost: {currency: core-hours, billing_tres: 3600}'] });
+    ({ cluster, e } = bed);
   }, 180_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('keeps AllocTRES (cpu=, mem=, node=, billing=) per attempt and costs the run by billing TRES', async () => {
-    const configPath = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      configPath,
-      `backends:\n  - name: hpc\n    type: slurm\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n    cost: {currency: core-hours, billing_tres: 3600}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
     const run = await e.api.invoke('runs.createFromWorkflow', {
       backend: 'hpc',
       workflow_name: 'billed',

@@ -6,55 +6,45 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../src-shared/api/schemas';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import type { RunningEngine } from '../../src-main/engine/start';
 import { stackHash } from '../../src-main/stacks/hash';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BIN = Buffer.from([0x00, 0xff, 0x80, 0xfe, 0x0a, 0xc3, 0x28]);
 
 describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
   let dir: string;
   let folder: string;
   let e: RunningEngine;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync('/tmp/sh-pathsrc-slurm-');
-    fs.chmodSync(dir, 0o755);
-    folder = path.join(dir, 'project');
-    fs.mkdirSync(path.join(folder, 'workflows', 'nested'), { recursive: true });
-    fs.mkdirSync(path.join(folder, 'sub'));
-    fs.writeFileSync(path.join(folder, 'sub', 'data.txt'), 'from-the-folder\n');
-    fs.writeFileSync(path.join(folder, 'workflows', 'job.json'), JSON.stringify({ title: 'Job', tasks: [{ id: 'read', command: 'cat data.txt > result.txt', working_dir: 'sub', memory: '100M', time_limit: '5:00', env: [{ stacks: ['bin-stack'] }] }] }));
-    fs.writeFileSync(path.join(folder, 'workflows', 'broken.json'), '{"tasks": [');
-    fs.writeFileSync(path.join(folder, 'workflows', 'nested', 'deep.json'), JSON.stringify({ tasks: [{ id: 'x', command: 'true' }] }));
-    // A stack whose input file is binary: read over SSH as bytes, and its init gets STACK_DIR.
-    fs.writeFileSync(path.join(folder, 'sub', 'model.bin'), BIN);
-    fs.writeFileSync(path.join(folder, 'scripthut.yaml'), `env:\n  - set: {FROM_OVERLAY: "yes"}\nstacks:\n  - name: bin-stack\n    cache_dir: ${dir}/stacks\n    input_files: [sub/model.bin]\n    init: export USES_BIN_STACK=1\n`);
-    execFileSync('chown', ['-R', `${cluster.user}:`, folder]);
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      `backends:\n  - name: hpc\n    type: slurm\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n` +
-        `sources:\n  - {name: proj, type: path, backend: hpc, path: ${folder}, workflows_glob: "workflows/*.json"}\n  - {name: missing, type: path, backend: hpc, path: ${dir}/nope}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    bed = await startSlurmEngine('/tmp/sh-pathsrc-slurm-', (d, c) => {
+      dir = d;
+      cluster = c;
+      fs.chmodSync(dir, 0o755);
+      folder = path.join(dir, 'project');
+      fs.mkdirSync(path.join(folder, 'workflows', 'nested'), { recursive: true });
+      fs.mkdirSync(path.join(folder, 'sub'));
+      fs.writeFileSync(path.join(folder, 'sub', 'data.txt'), 'from-the-folder\n');
+      fs.writeFileSync(path.join(folder, 'workflows', 'job.json'), JSON.stringify({ title: 'Job', tasks: [{ id: 'read', command: 'cat data.txt > result.txt', working_dir: 'sub', memory: '100M', time_limit: '5:00', env: [{ stacks: ['bin-stack'] }] }] }));
+      fs.writeFileSync(path.join(folder, 'workflows', 'broken.json'), '{"tasks": [');
+      fs.writeFileSync(path.join(folder, 'workflows', 'nested', 'deep.json'), JSON.stringify({ tasks: [{ id: 'x', command: 'true' }] }));
+      // A stack whose input file is binary: read over SSH as bytes, and its init gets STACK_DIR.
+      fs.writeFileSync(path.join(folder, 'sub', 'model.bin'), BIN);
+      fs.writeFileSync(path.join(folder, 'scripthut.yaml'), `env:\n  - set: {FROM_OVERLAY: "yes"}\nstacks:\n  - name: bin-stack\n    cache_dir: ${dir}/stacks\n    input_files: [sub/model.bin]\n    init: export USES_BIN_STACK=1\n`);
+      execFileSync('chown', ['-R', `${cluster.user}:`, folder]);
+      return `backends:\n${clusterBackendYaml(cluster, { name: 'hpc', type: 'slurm', poll_interval: 5 })}` +
+        `sources:\n  - {name: proj, type: path, backend: hpc, path: ${folder}, workflows_glob: "workflows/*.json"}\n  - {name: missing, type: path, backend: hpc, path: ${dir}/nope}\n`;
     });
+    e = bed.e;
   }, 180_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('lists the remote folder and reads its workflows over SSH, naming broken files and missing folders', async () => {

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
@@ -15,6 +15,7 @@ const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', 
 const g = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv });
 
 describe.skipIf(skip)('git source on a real Slurm over SSH', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
   let dir: string;
   let e: RunningEngine;
@@ -22,46 +23,35 @@ describe.skipIf(skip)('git source on a real Slurm over SSH', () => {
   let cloneDir: string;
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    dir = fs.mkdtempSync('/tmp/sh-src-slurm-');
-    fs.chmodSync(dir, 0o755);
-    const remote = path.join(dir, 'remote.git');
-    const work = path.join(dir, 'work');
-    g(dir, 'init', '-q', '--bare', '-b', 'main', remote);
-    g(dir, 'init', '-q', '-b', 'main', work);
-    fs.mkdirSync(path.join(work, '.hut', 'workflows'), { recursive: true });
-    fs.mkdirSync(path.join(work, 'sub'));
-    fs.writeFileSync(path.join(work, 'sub', 'data.txt'), 'repo-data\n');
-    fs.writeFileSync(path.join(work, '.hut', 'workflows', 'job.json'), JSON.stringify({ tasks: [{ id: 'read', command: 'cat data.txt ../prepared.txt > result.txt', working_dir: 'sub', memory: '100M' }] }));
-    g(work, 'add', '-A');
-    g(work, 'commit', '-qm', 'first');
-    g(work, 'push', '-q', remote, 'main');
-    sha = g(work, 'rev-parse', 'HEAD').trim();
-    // Served over the harness sshd as the cluster user (git wants the repository to be theirs); the app and the
-    // cluster both reach it with the deploy key, which the app uploads for the cluster's clone.
-    execFileSync('chown', ['-R', `${cluster.user}:`, remote]);
-    cloneDir = path.join(dir, 'clones');
-    fs.mkdirSync(cloneDir);
-    execFileSync('chown', [`${cluster.user}:`, cloneDir]);
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      `backends:\n  - name: hpc\n    type: slurm\n    poll_interval: 5\n    clone_dir: ${cloneDir}\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\nsources:\n  - {name: repo, type: git, url: "ssh://${cluster.user}@127.0.0.1:${cluster.sshPort}${remote}", deploy_key: ${cluster.clientKeyPath}, postclone: "echo prepared > prepared.txt"}\n`,
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    bed = await startSlurmEngine('/tmp/sh-src-slurm-', (d, c) => {
+      dir = d;
+      cluster = c;
+      fs.chmodSync(dir, 0o755);
+      const remote = path.join(dir, 'remote.git');
+      const work = path.join(dir, 'work');
+      g(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+      g(dir, 'init', '-q', '-b', 'main', work);
+      fs.mkdirSync(path.join(work, '.hut', 'workflows'), { recursive: true });
+      fs.mkdirSync(path.join(work, 'sub'));
+      fs.writeFileSync(path.join(work, 'sub', 'data.txt'), 'repo-data\n');
+      fs.writeFileSync(path.join(work, '.hut', 'workflows', 'job.json'), JSON.stringify({ tasks: [{ id: 'read', command: 'cat data.txt ../prepared.txt > result.txt', working_dir: 'sub', memory: '100M' }] }));
+      g(work, 'add', '-A');
+      g(work, 'commit', '-qm', 'first');
+      g(work, 'push', '-q', remote, 'main');
+      sha = g(work, 'rev-parse', 'HEAD').trim();
+      // Served over the harness sshd as the cluster user (git wants the repository to be theirs); the app and the
+      // cluster both reach it with the deploy key, which the app uploads for the cluster's clone.
+      execFileSync('chown', ['-R', `${cluster.user}:`, remote]);
+      cloneDir = path.join(dir, 'clones');
+      fs.mkdirSync(cloneDir);
+      execFileSync('chown', [`${cluster.user}:`, cloneDir]);
+      return `backends:\n${clusterBackendYaml(cluster, { name: 'hpc', type: 'slurm', poll_interval: 5, more: [`clone_dir: ${cloneDir}`] })}sources:\n  - {name: repo, type: git, url: "ssh://${cluster.user}@127.0.0.1:${cluster.sshPort}${remote}", deploy_key: ${cluster.clientKeyPath}, postclone: "echo prepared > prepared.txt"}\n`;
     });
+    e = bed.e;
   }, 180_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('checks out <clone_dir>/<sha12> on the cluster with the uploaded deploy key and runs the job inside it', async () => {

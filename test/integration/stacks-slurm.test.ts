@@ -3,15 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
+import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 
 // One cluster, two backends: `hpc` (Slurm) and `pbs` (the harness's PBS stand-in commands over the same Slurm).
 describe.skipIf(skip)('stacks on real Slurm and PBS backends over SSH', () => {
+  let bed: SlurmEngine;
   let cluster: SlurmCluster;
   let dir: string;
   let e: RunningEngine;
@@ -29,60 +30,35 @@ describe.skipIf(skip)('stacks on real Slurm and PBS backends over SSH', () => {
   }
 
   beforeAll(async () => {
-    cluster = await startSlurmCluster();
-    home = cluster.ssh('echo "$HOME"').stdout.trim();
-    dir = fs.mkdtempSync('/tmp/sh-stacks-slurm-');
-    fs.chmodSync(dir, 0o755);
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const config = path.join(dir, 'scripthut.yaml');
-    fs.writeFileSync(
-      config,
-      [
-        'backends:',
-        '  - name: hpc',
-        '    type: slurm',
-        '    poll_interval: 5',
-        '    ssh:',
-        '      host: 127.0.0.1',
-        `      port: ${cluster.sshPort}`,
-        `      user: ${cluster.user}`,
-        `      key_path: ${cluster.clientKeyPath}`,
-        '  - name: pbs',
-        '    type: pbs',
-        '    poll_interval: 5',
-        '    ssh:',
-        '      host: 127.0.0.1',
-        `      port: ${cluster.sshPort}`,
-        `      user: ${cluster.user}`,
-        `      key_path: ${cluster.clientKeyPath}`,
-        'stacks:',
-        '  - name: greeter',
-        `    cache_dir: "~/${cacheRel}"`,
-        '    inputs: {GREETING: hello}',
-        '    prep: |',
-        '      mkdir -p bin',
-        '      printf \'#!/bin/sh\\necho "hello from $(hostname)"\\n\' > bin/greet',
-        '      chmod +x bin/greet',
-        '    init: export PATH="$STACK_DIR/bin:$PATH"',
-        '    memory: 100M',
-        '    time_limit: "0:05:00"',
-        '',
-      ].join('\n'),
-    );
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath: config,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
+    bed = await startSlurmEngine('/tmp/sh-stacks-slurm-', (d, c) => {
+      dir = d;
+      cluster = c;
+      fs.chmodSync(dir, 0o755);
+      return (
+        `backends:\n${clusterBackendYaml(cluster, { name: 'hpc', type: 'slurm', poll_interval: 5 })}${clusterBackendYaml(cluster, { name: 'pbs', type: 'pbs', poll_interval: 5 })}` +
+        [
+          'stacks:',
+          '  - name: greeter',
+          `    cache_dir: "~/${cacheRel}"`,
+          '    inputs: {GREETING: hello}',
+          '    prep: |',
+          '      mkdir -p bin',
+          '      printf \'#!/bin/sh\\necho "hello from $(hostname)"\\n\' > bin/greet',
+          '      chmod +x bin/greet',
+          '    init: export PATH="$STACK_DIR/bin:$PATH"',
+          '    memory: 100M',
+          '    time_limit: "0:05:00"',
+          '',
+        ].join('\n')
+      );
     });
+    e = bed.e;
+    home = cluster.ssh('echo "$HOME"').stdout.trim();
   }, 180_000);
 
   afterAll(async () => {
-    await e?.close().catch(() => undefined);
     cluster?.ssh(`rm -rf "$HOME/${cacheRel}"`);
-    await cluster?.stop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   describe.each(['hpc', 'pbs'])('on backend %s', (backend) => {

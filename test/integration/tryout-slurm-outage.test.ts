@@ -46,7 +46,7 @@ describe.skipIf(skip)('a Slurm backend whose sshd goes away for a while', () => 
   }
 
   // Wakes the backend between tries, so a reconnect or a verdict need not wait out the poll interval.
-  const until = <T>(what: string, get: () => Promise<T | null>, timeoutMs = 60_000) => bed.until(what, get, { timeoutMs, wake: true });
+  const until = <T>(what: string, get: () => Promise<T | null>, timeoutMs = 60_000) => bed.until(what, get, { timeoutMs, wake: 'hpc' });
   const statusOf = (r: RunDetail, id: string) => r.items.find((t) => t.id === id)?.status;
 
   it('says why it is disconnected, answers log reads with "unavailable", and settles true verdicts once back', async () => {
