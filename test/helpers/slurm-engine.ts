@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunDetail } from '../../src-shared/api/schemas';
+import { isTerminalRun } from '../../src-shared/model/status';
 import { startEngine, type RunningEngine } from '../../src-main/engine/start';
 import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
 import { startSlurmCluster, type SlurmCluster } from '../harness/slurm';
@@ -53,6 +54,8 @@ export interface SlurmEngine {
   until<T>(what: string, get: () => Promise<T | null>, opts?: WaitOptions): Promise<T>;
   /** `until` on the run's detail, failing with each task's status, job and error. */
   untilRun(runId: string, done: (r: RunDetail) => boolean, opts?: WaitOptions & { what?: string }): Promise<RunDetail>;
+  /** `untilRun` until the run is completed, failed or cancelled. */
+  untilFinished(runId: string, opts?: WaitOptions): Promise<RunDetail>;
   /** Closes the engine, stops the cluster (by pid) and removes the folder. */
   close(): Promise<void>;
 }
@@ -99,23 +102,26 @@ export async function startSlurmEngine(prefix: string, config: ClusterBackend | 
     }
   }
 
+  async function untilRun(runId: string, done: (r: RunDetail) => boolean, opts: WaitOptions & { what?: string } = {}): Promise<RunDetail> {
+    let last: RunDetail | null = null;
+    try {
+      return await until(opts.what ?? `run ${runId} to finish`, async () => {
+        last = await e.api.invoke('runs.get', { id: runId });
+        return done(last) ? last : null;
+      }, opts);
+    } catch (err) {
+      const r = last as RunDetail | null;
+      throw new Error(`${(err as Error).message}; run is ${r?.status ?? '?'}, tasks: ${JSON.stringify(r?.items.map((t) => [t.id, t.status, t.job_id, t.error]) ?? null)}`);
+    }
+  }
+
   return {
     cluster,
     dir,
     e,
     until,
-    async untilRun(runId, done, opts = {}) {
-      let last: RunDetail | null = null;
-      try {
-        return await until(opts.what ?? `run ${runId} to finish`, async () => {
-          last = await e.api.invoke('runs.get', { id: runId });
-          return done(last) ? last : null;
-        }, opts);
-      } catch (err) {
-        const r = last as RunDetail | null;
-        throw new Error(`${(err as Error).message}; run is ${r?.status ?? '?'}, tasks: ${JSON.stringify(r?.items.map((t) => [t.id, t.status, t.job_id, t.error]) ?? null)}`);
-      }
-    },
+    untilRun,
+    untilFinished: (runId, opts = {}) => untilRun(runId, (r) => isTerminalRun(r.status), opts),
     async close() {
       await e.close().catch(() => undefined);
       await cluster.stop();

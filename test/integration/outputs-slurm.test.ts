@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src-shared/api/contract';
-import type { RunDetail } from '../../src-shared/api/schemas';
 import type { RunningEngine } from '../../src-main/engine/start';
 import { keptOutputDir } from '../../src-main/outputs/collector';
 import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
@@ -39,13 +38,7 @@ describe.skipIf(shouldSkipSlurm())('task outputs on a real Slurm over SSH', () =
     });
     runId = run.id;
     const end = Date.now() + 150_000;
-    let r: RunDetail;
-    for (;;) {
-      r = await e.api.invoke('runs.get', { id: runId });
-      if (['completed', 'failed', 'cancelled'].includes(r.status) || Date.now() > end) break;
-      e.engine.wake('hpc');
-      await sleep(500);
-    }
+    const r = await bed.untilFinished(runId, { wake: 'hpc', timeoutMs: 150_000 });
     expect(r.status, JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))).toBe('completed');
     while ((await e.api.invoke('outputs.list', { run_id: runId })).collections.length < 2 && Date.now() < end) await sleep(200);
   }, 240_000);

@@ -6,6 +6,7 @@ import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
 import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
+import { isTerminalRun } from '../../src-shared/model/status';
 
 const skip = shouldSkipSlurm();
 
@@ -24,7 +25,7 @@ describe.skipIf(skip)('engine on a PBS backend (stand-in commands over a real Sl
   });
 
   const until = (runId: string, done: (r: RunDetail) => boolean) => bed.untilRun(runId, done, { timeoutMs: 90_000, wake: 'pbs' });
-  const finished = (r: RunDetail) => ['completed', 'failed', 'cancelled'].includes(r.status);
+  const finished = (r: RunDetail) => isTerminalRun(r.status);
 
   it('runs a workflow: success, exit 3 → failed with code 3 from Exit_status, dep_failed downstream', async () => {
     const run = await e.api.invoke('runs.createFromWorkflow', {

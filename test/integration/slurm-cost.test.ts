@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
 import { startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 import type { RunningEngine } from '../../src-main/engine/start';
-import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 
@@ -28,15 +27,7 @@ describe.skipIf(skip)('billing TRES from a real Slurm', () => {
       workflow_name: 'billed',
       document: [{ id: 'work', command: 'sleep 2', cpus: 1, memory: '100M' }],
     });
-    const end = Date.now() + 90_000;
-    let r: RunDetail;
-    for (;;) {
-      r = await e.api.invoke('runs.get', { id: run.id });
-      if (['completed', 'failed', 'cancelled'].includes(r.status)) break;
-      if (Date.now() > end) throw new Error(`timed out; run is ${r.status}`);
-      e.engine.wake('hpc');
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    const r = await bed.untilFinished(run.id, { wake: 'hpc', timeoutMs: 90_000 });
     expect(r.status).toBe('completed');
     const task = r.items[0]!;
 

@@ -5,13 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDetail } from '../../src-shared/api/schemas';
 import type { RunningEngine } from '../../src-main/engine/start';
 import { stackHash } from '../../src-main/stacks/hash';
 import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
 import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const BIN = Buffer.from([0x00, 0xff, 0x80, 0xfe, 0x0a, 0xc3, 0x28]);
 
 describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () => {
@@ -62,14 +60,7 @@ describe.skipIf(shouldSkipSlurm())('path source on a real Slurm over SSH', () =>
 
   it('runs a workflow of the folder on the cluster, inside the folder', async () => {
     const run = await e.api.invoke('sources.run', { name: 'proj', workflow: 'job', backend: 'hpc' });
-    const end = Date.now() + 120_000;
-    let r: RunDetail;
-    for (;;) {
-      r = await e.api.invoke('runs.get', { id: run.id });
-      if (['completed', 'failed', 'cancelled'].includes(r.status) || Date.now() > end) break;
-      e.engine.wake('hpc');
-      await sleep(500);
-    }
+    const r = await bed.untilFinished(run.id, { wake: 'hpc', timeoutMs: 120_000 });
     expect(r.status, JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))).toBe('completed');
     expect(fs.readFileSync(path.join(folder, 'sub', 'result.txt'), 'utf8')).toBe('from-the-folder\n');
     const env = await e.api.invoke('tasks.env', { run_id: run.id, task_id: 'read' });

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
 import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 import type { RunningEngine } from '../../src-main/engine/start';
-import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
@@ -59,14 +58,7 @@ describe.skipIf(skip)('git source on a real Slurm over SSH', () => {
     expect(run.source?.commit).toBe(sha);
     const checkout = path.join(cloneDir, sha.slice(0, 12));
     expect(fs.readFileSync(path.join(checkout, 'prepared.txt'), 'utf8')).toBe('prepared\n');
-    const end = Date.now() + 120_000;
-    let r: RunDetail;
-    for (;;) {
-      r = await e.api.invoke('runs.get', { id: run.id });
-      if (['completed', 'failed', 'cancelled'].includes(r.status) || Date.now() > end) break;
-      e.engine.wake('hpc');
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    const r = await bed.untilFinished(run.id, { wake: 'hpc', timeoutMs: 120_000 });
     expect(r.status, JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))).toBe('completed');
     expect(fs.readFileSync(path.join(checkout, 'sub', 'result.txt'), 'utf8')).toBe('repo-data\nprepared\n');
   });

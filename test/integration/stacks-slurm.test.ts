@@ -6,7 +6,6 @@ import path from 'node:path';
 import { shouldSkipSlurm, type SlurmCluster } from '../harness/slurm';
 import { clusterBackendYaml, startSlurmEngine, type SlurmEngine } from '../helpers/slurm-engine';
 import type { RunningEngine } from '../../src-main/engine/start';
-import type { RunDetail } from '../../src-shared/api/schemas';
 
 const skip = shouldSkipSlurm();
 
@@ -19,15 +18,7 @@ describe.skipIf(skip)('stacks on real Slurm and PBS backends over SSH', () => {
   let home: string;
   const cacheRel = `sh-stacks-${process.pid}`;
 
-  async function waitDone(id: string, backend: string): Promise<RunDetail> {
-    const end = Date.now() + 120_000;
-    for (;;) {
-      const r = await e.api.invoke('runs.get', { id });
-      if (['completed', 'failed', 'cancelled'].includes(r.status) || Date.now() > end) return r;
-      e.engine.wake(backend);
-      await new Promise((res) => setTimeout(res, 500));
-    }
-  }
+  const waitDone = (id: string, backend: string) => bed.untilFinished(id, { wake: backend, timeoutMs: 120_000 });
 
   beforeAll(async () => {
     bed = await startSlurmEngine('/tmp/sh-stacks-slurm-', (d, c) => {
