@@ -20,6 +20,11 @@ export interface ClusterBackend {
   more?: string[];
 }
 
+/** The known_hosts line that pins the harness sshd's host key. */
+export function knownHostsLine(cluster: SlurmCluster): string {
+  return `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`;
+}
+
 /** One `backends:` entry that reaches the harness cluster over its sshd with the harness's client key. */
 export function clusterBackendYaml(cluster: SlurmCluster, b: ClusterBackend): string {
   return [
@@ -47,12 +52,8 @@ export interface SlurmEngine {
   /** Temp folder holding the config, the known_hosts file and the engine's data. */
   dir: string;
   e: RunningEngine;
-  /**
-   * Ask `get` until it returns non-null; fail naming `what` after `timeoutMs`. With `wake` (a backend name), that
-   * backend is woken before each retry, so the test need not wait out its poll interval.
-   */
+  /** until() and untilRun() below, on this engine. */
   until<T>(what: string, get: () => Promise<T | null>, opts?: WaitOptions): Promise<T>;
-  /** `until` on the run's detail, failing with each task's status, job and error. */
   untilRun(runId: string, done: (r: RunDetail) => boolean, opts?: WaitOptions & { what?: string }): Promise<RunDetail>;
   /** `untilRun` until the run is completed, failed or cancelled. */
   untilFinished(runId: string, opts?: WaitOptions): Promise<RunDetail>;
@@ -73,16 +74,10 @@ export async function startSlurmEngine(prefix: string, config: ClusterBackend | 
   let e: RunningEngine;
   try {
     dir = fs.mkdtempSync(path.isAbsolute(prefix) ? prefix : path.join(os.tmpdir(), prefix));
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    fs.writeFileSync(path.join(dir, 'known_hosts'), knownHostsLine(cluster));
     const configPath = path.join(dir, 'scripthut.yaml');
     fs.writeFileSync(configPath, typeof config === 'function' ? config(dir, cluster) : `backends:\n${clusterBackendYaml(cluster, config)}`);
-    e = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath,
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
+    e = await startClusterEngine(path.join(dir, 'data'), configPath, path.join(dir, 'known_hosts'), dir);
   } catch (err) {
     // The caller gets no handle to close, so nothing may be left running.
     await cluster.stop();
@@ -90,42 +85,61 @@ export async function startSlurmEngine(prefix: string, config: ClusterBackend | 
     throw err;
   }
 
-  async function until<T>(what: string, get: () => Promise<T | null>, opts: WaitOptions = {}): Promise<T> {
-    const end = Date.now() + (opts.timeoutMs ?? 60_000);
-    for (;;) {
-      const v = await get();
-      if (v !== null) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      if (opts.wake) e.engine.wake(opts.wake);
-      // A wake costs the cluster a poll over SSH: twice a second is enough.
-      await sleep(opts.wake ? 500 : 300);
-    }
-  }
-
-  async function untilRun(runId: string, done: (r: RunDetail) => boolean, opts: WaitOptions & { what?: string } = {}): Promise<RunDetail> {
-    let last: RunDetail | null = null;
-    try {
-      return await until(opts.what ?? `run ${runId} to finish`, async () => {
-        last = await e.api.invoke('runs.get', { id: runId });
-        return done(last) ? last : null;
-      }, opts);
-    } catch (err) {
-      const r = last as RunDetail | null;
-      throw new Error(`${(err as Error).message}; run is ${r?.status ?? '?'}, tasks: ${JSON.stringify(r?.items.map((t) => [t.id, t.status, t.job_id, t.error]) ?? null)}`);
-    }
-  }
-
   return {
     cluster,
     dir,
     e,
-    until,
-    untilRun,
-    untilFinished: (runId, opts = {}) => untilRun(runId, (r) => isTerminalRun(r.status), opts),
+    until: (what, get, opts) => until(e, what, get, opts),
+    untilRun: (runId, done, opts) => untilRun(e, runId, done, opts),
+    untilFinished: (runId, opts = {}) => untilRun(e, runId, (r) => isTerminalRun(r.status), opts),
     async close() {
       await e.close().catch(() => undefined);
       await cluster.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * An engine that reaches the cluster as a user with no ~/.ssh/config and no agent would: it trusts only the host keys
+ * in `knownHostsPath` (null: none, so it must ask). `scratch` is a folder for the absent ~/.ssh/config's path.
+ */
+export function startClusterEngine(dataDir: string, configPath: string, knownHostsPath: string | null, scratch: string): Promise<RunningEngine> {
+  return startEngine({
+    dataDir,
+    configPath,
+    version: 'test',
+    makeShellBackend: makeShellBackendFactory,
+    sshOptions: { userKnownHostsPath: knownHostsPath, sshConfigPath: path.join(scratch, 'no-ssh-config'), agentSocket: null },
+  });
+}
+
+/**
+ * Ask `get` until it returns non-null; fail naming `what` after `timeoutMs`. With `wake` (a backend name), that
+ * backend is woken before each retry, so the test need not wait out its poll interval.
+ */
+export async function until<T>(e: RunningEngine, what: string, get: () => Promise<T | null>, opts: WaitOptions = {}): Promise<T> {
+  const end = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    const v = await get();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (opts.wake) e.engine.wake(opts.wake);
+    // A wake costs the cluster a poll over SSH: twice a second is enough.
+    await sleep(opts.wake ? 500 : 300);
+  }
+}
+
+/** `until` on the run's detail, failing with each task's status, job and error. */
+export async function untilRun(e: RunningEngine, runId: string, done: (r: RunDetail) => boolean, opts: WaitOptions & { what?: string } = {}): Promise<RunDetail> {
+  let last: RunDetail | null = null;
+  try {
+    return await until(e, opts.what ?? `run ${runId} to finish`, async () => {
+      last = await e.api.invoke('runs.get', { id: runId });
+      return done(last) ? last : null;
+    }, opts);
+  } catch (err) {
+    const r = last as RunDetail | null;
+    throw new Error(`${(err as Error).message}; run is ${r?.status ?? '?'}, tasks: ${JSON.stringify(r?.items.map((t) => [t.id, t.status, t.job_id, t.error]) ?? null)}`);
+  }
 }

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import { clusterBackendYaml, knownHostsLine, startClusterEngine, untilRun } from '../helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
+import { isTerminalRun } from '../../src-shared/model/status';
 import type { EngineEvent } from '../../src-shared/api/contract';
 
 const skip = shouldSkipSlurm();
@@ -22,7 +23,7 @@ describe.skipIf(skip)('engine on a real Slurm over SSH', () => {
   beforeAll(async () => {
     cluster = await startSlurmCluster();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-slurm-engine-'));
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    fs.writeFileSync(path.join(dir, 'known_hosts'), knownHostsLine(cluster));
   }, 180_000);
 
   afterAll(async () => {
@@ -34,35 +35,20 @@ describe.skipIf(skip)('engine on a real Slurm over SSH', () => {
     const file = path.join(dir, `${name}.yaml`);
     fs.writeFileSync(
       file,
-      `backends:\n  - name: hpc\n    type: slurm\n    max_concurrent: 20\n    poll_interval: 5\n    ssh:\n      host: 127.0.0.1\n      port: ${cluster.sshPort}\n      user: ${cluster.user}\n      key_path: ${cluster.clientKeyPath}\n${extra}`,
+      `backends:\n${clusterBackendYaml(cluster, { name: 'hpc', type: 'slurm', max_concurrent: 20, poll_interval: 5 })}${extra}`,
     );
     return file;
   }
 
   async function engine(dataDir: string, opts: { knownHosts?: string | null; config?: string } = {}): Promise<RunningEngine> {
-    const e = await startEngine({
-      dataDir,
-      configPath: opts.config ?? configFile('base'),
-      version: 'test',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: opts.knownHosts === undefined ? path.join(dir, 'known_hosts') : opts.knownHosts, sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
+    const e = await startClusterEngine(dataDir, opts.config ?? configFile('base'), opts.knownHosts === undefined ? path.join(dir, 'known_hosts') : opts.knownHosts, dir);
     engines.push(e);
     return e;
   }
 
   /** Poll the run, nudging the backend's cycle (its configured interval is 5 s) until `done` holds. */
-  async function until(e: RunningEngine, runId: string, done: (r: RunDetail) => boolean, timeoutMs = 90_000): Promise<RunDetail> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const r = await e.api.invoke('runs.get', { id: runId });
-      if (done(r)) return r;
-      if (Date.now() > end) throw new Error(`timed out; run is ${r.status}: ${JSON.stringify(r.items.map((t) => [t.id, t.status, t.error]))}`);
-      e.engine.wake('hpc');
-      await new Promise((res) => setTimeout(res, 500));
-    }
-  }
-  const finished = (r: RunDetail) => ['completed', 'failed', 'cancelled'].includes(r.status);
+  const until = (e: RunningEngine, runId: string, done: (r: RunDetail) => boolean) => untilRun(e, runId, done, { timeoutMs: 90_000, wake: 'hpc' });
+  const finished = (r: RunDetail) => isTerminalRun(r.status);
 
   it('runs a workflow: completed, exit 3 → failed with code 3, dep_failed downstream, logs readable', async () => {
     const e = await engine(path.join(dir, 'data-basic'));
