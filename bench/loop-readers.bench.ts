@@ -4,10 +4,13 @@
 // refreshing. Issue target: loaded throughput >= 90 % of idle.
 //
 // Phases, interleaved in a rotating order for ROUNDS rounds so outside load (a shared 2-core machine) falls on
-// every phase alike: idle; readers through the shipped path (read worker: own connection, nice 10, answers cached
-// until the next commit); readers with every read on the engine's thread (the path before the read worker).
+// every phase alike: idle; readers through the shipped path (answers kept until the next commit; small pages
+// answered on the engine's thread with its in-memory counts, big pages and text searches in the read worker: own
+// connection, nice 10); readers with every read on the engine's thread and nothing kept (the path before the read
+// worker); the shipped path with the readers' client using undici's fetch.
 // SCRIPTHUT_BENCH_READERS_VARIANTS=1 adds the worker without its cache and without its lower priority, to measure
-// what each saves, and the shipped path with the readers' process at nice 19, to tell the clients' own CPU apart. Per phase: the 1-minute loadavg at its start, and where the CPU went — the engine's main
+// what each saves, and the shipped path with the readers' process at nice 19, to tell the clients' own CPU apart.
+// Per phase: the 1-minute loadavg at its start, and where the CPU went — the engine's main
 // thread, the read worker's thread, the process's other threads (libuv pool, GC), the jobs (reaped children:
 // the local launcher and the echo processes) and the readers' process. On Linux with autogroup scheduling each
 // session gets a fair share of the CPU: the engine's threads share one, the local launcher and its jobs (their own
@@ -31,23 +34,41 @@ const ROUNDS = Number(process.env.SCRIPTHUT_BENCH_READERS_ROUNDS ?? 5);
 const VARIANTS = process.env.SCRIPTHUT_BENCH_READERS_VARIANTS === '1';
 const round = (x: number) => Math.round(x * 100) / 100;
 
-// The readers live in their own process so their HTTP client work is not counted as the engine's.
+// The readers live in their own process so their HTTP client work is not counted as the engine's. Their client is
+// node:http with a keep-alive agent (one socket per reader, as a browser keeps one): the load the engine sees is
+// the same whichever client asks, but on 2 shared cores the client's own CPU is taken from the jobs too, and
+// undici's fetch costs several times more per request. The fetch client stays as its own phase ('fetch_readers')
+// so the two can be told apart.
 const READER_SCRIPT = `
-const [base, token, n, think] = process.argv.slice(1);
+const http = require('node:http');
+const [base, token, n, think, client] = process.argv.slice(1);
 const headers = { authorization: 'Bearer ' + token };
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(n) });
 let requests = 0, errors = 0, stop = false;
 process.stdin.on('data', () => { stop = true; });
 process.stdin.on('end', () => { stop = true; });
+function get(url) {
+  if (client === 'fetch') return fetch(url, { headers }).then(async (r) => ({ ok: r.ok, body: Buffer.from(await r.arrayBuffer()) }));
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ ok: res.statusCode >= 200 && res.statusCode < 300, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
 async function reader(i) {
   while (!stop) {
     try {
-      const list = await (await fetch(base + '/api/v1/runs?limit=20', { headers })).json();
+      const list = await get(base + '/api/v1/runs?limit=20');
       requests++;
-      const id = list.runs?.[0]?.id;
+      if (!list.ok) errors++;
+      const id = JSON.parse(list.body.toString('utf8')).runs?.[0]?.id;
       if (id) {
-        const r = await fetch(base + '/api/v1/runs/' + encodeURIComponent(id) + '?limit=50&offset=' + (i * 7) % 300, { headers });
+        const r = await get(base + '/api/v1/runs/' + encodeURIComponent(id) + '?limit=50&offset=' + (i * 7) % 300);
         if (!r.ok) errors++;
-        await r.arrayBuffer();
+        JSON.parse(r.body.toString('utf8'));
         requests++;
       }
     } catch { errors++; }
@@ -142,11 +163,13 @@ async function runTasks(eng: RunningEngine, dir: string, label: string): Promise
   }
 }
 
-async function startReaders(host: Host, niceReaders: boolean): Promise<() => Promise<ReaderStats>> {
+type Client = 'http' | 'fetch';
+
+async function startReaders(host: Host, niceReaders: boolean, client: Client): Promise<() => Promise<ReaderStats>> {
   // A session of their own, like any real client (a browser, a script in another terminal): with Linux's
   // autogroup scheduling, a process in the engine's session would share the engine's CPU share instead of
   // competing for the machine as one more program.
-  const readers = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READERS), String(THINK_MS)], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+  const readers = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READERS), String(THINK_MS), client], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
   if (niceReaders && readers.pid) os.setPriority(readers.pid, 19);
   let out = '';
   readers.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -159,8 +182,8 @@ async function startReaders(host: Host, niceReaders: boolean): Promise<() => Pro
   };
 }
 
-async function phase(eng: RunningEngine, dir: string, label: string, host: Host | null, replica: ReadReplica | null, niceReaders = false): Promise<Phase> {
-  const stopReaders = host ? await startReaders(host, niceReaders) : null;
+async function phase(eng: RunningEngine, dir: string, label: string, host: Host | null, replica: ReadReplica | null, niceReaders = false, client: Client = 'http'): Promise<Phase> {
+  const stopReaders = host ? await startReaders(host, niceReaders, client) : null;
   const loadavg1 = os.loadavg()[0] as number;
   const workerTid = () => replica?.thread?.tid ?? null;
   const cpu0 = { proc: process.cpuUsage(), main: threadCpu(process.pid), worker: threadCpu(workerTid()), jobs: jobsCpu() };
@@ -243,18 +266,19 @@ const variantHosts = variantReplicas
   ? Object.fromEntries(await Promise.all(Object.entries(variantReplicas).map(async ([k, r]) => [k, await startHost({ api: { ...plain, invokeJson: (n, i) => r.invokeJson(n, i) }, port: 0, rendererDir: null, version: 'bench' })] as const)))
   : {};
 
-type Kind = 'idle' | 'read_worker' | 'engine_thread' | 'no_cache' | 'no_nice' | 'nice_readers';
-const kinds: Kind[] = ['idle', 'read_worker', 'engine_thread', ...(VARIANTS ? (['no_cache', 'no_nice', 'nice_readers'] as Kind[]) : [])];
-const results: Record<Kind, Phase[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
+type Kind = 'idle' | 'read_worker' | 'engine_thread' | 'fetch_readers' | 'no_cache' | 'no_nice' | 'nice_readers';
+const kinds: Kind[] = ['idle', 'read_worker', 'engine_thread', 'fetch_readers', ...(VARIANTS ? (['no_cache', 'no_nice', 'nice_readers'] as Kind[]) : [])];
+const results: Record<Kind, Phase[]> = { idle: [], read_worker: [], engine_thread: [], fetch_readers: [], no_cache: [], no_nice: [], nice_readers: [] };
 // Per round, loaded / idle of that round: drift in outside load between rounds cancels out of the pair.
-const pairs: Record<Kind, number[]> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
-const perRead: Record<Kind, Array<{ engine_us: number; main_us: number }>> = { idle: [], read_worker: [], engine_thread: [], no_cache: [], no_nice: [], nice_readers: [] };
+const pairs: Record<Kind, number[]> = { idle: [], read_worker: [], engine_thread: [], fetch_readers: [], no_cache: [], no_nice: [], nice_readers: [] };
+const perRead: Record<Kind, Array<{ engine_us: number; main_us: number }>> = { idle: [], read_worker: [], engine_thread: [], fetch_readers: [], no_cache: [], no_nice: [], nice_readers: [] };
 function run(kind: Kind, r: number): Promise<Phase> {
   const label = `${kind}-${r}`;
   if (kind === 'idle') return phase(eng, dir, label, null, null);
   if (kind === 'read_worker') return phase(eng, dir, label, host, shipped);
   if (kind === 'engine_thread') return phase(eng, dir, label, inThreadHost, null);
   if (kind === 'nice_readers') return phase(eng, dir, label, host, shipped, true);
+  if (kind === 'fetch_readers') return phase(eng, dir, label, host, shipped, false, 'fetch');
   return phase(eng, dir, label, variantHosts[kind] as Host, variantReplicas?.[kind as 'no_cache' | 'no_nice'] ?? null);
 }
 try {
@@ -294,8 +318,9 @@ try {
     'loop-readers',
     [
       { name: 'loop throughput, idle', value: round(idle), unit: 'tasks/s', note: `median of ${ROUNDS} (spread ${spread(tput('idle'))}); ${N} echo tasks, local backend, max_concurrent 2; main thread ELU ${median(results.idle.map((p) => p.main_elu))}; ${coresNote(medianCores(results.idle))}` },
-      ...loadedFigures('read_worker', 'read worker', `runs.list + runs.get over HTTP, ${THINK_MS} ms between calls per reader; reads in the read worker (nice 10, cached until the next commit)`),
+      ...loadedFigures('read_worker', 'shipped read path', `runs.list + runs.get over HTTP (node:http keep-alive client, both answers parsed), ${THINK_MS} ms between calls per reader; answers kept until the next commit, small pages answered on the engine thread, big ones and searches in the read worker (nice 10)`),
       ...loadedFigures('engine_thread', 'reads on the engine thread', 'the same readers, every read answered on the engine thread (the path before the read worker)'),
+      ...loadedFigures('fetch_readers', 'readers using fetch', "the shipped path, the readers' client undici's fetch instead of node:http (the same requests; the client's own CPU is the difference)"),
       ...(VARIANTS ? [...loadedFigures('no_cache', 'read worker without cache', 'the read worker at nice 10, every read queried'), ...loadedFigures('no_nice', 'read worker at the engine priority', 'the read worker with its cache, not niced'), ...loadedFigures('nice_readers', 'readers at nice 19', "the shipped path, the readers' own process at nice 19 (as if the clients ran elsewhere)")] : []),
     ],
     {

@@ -5,7 +5,8 @@ import { BudgetWatch } from '../usage/budget-watch';
 import type { CallName, CallOutput, EventPayload } from '../../src-shared/api/contract';
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers, JsonAnswer } from './dispatch';
-import { dispatch } from './dispatch';
+import { dispatch, parseCallInput } from './dispatch';
+import { jsonAnswerOf } from './read-on-thread';
 import { EventBus } from './events';
 import { backendInfo, makeHandlers } from './handlers';
 import { configHandlers } from './config-handlers';
@@ -56,6 +57,11 @@ export class Engine implements EngineApi {
       budget: new BudgetWatch(o.dataDir),
     };
     this.handlers = { ...makeHandlers(this.parts, (name) => this.wake(name)), ...configHandlers(this.parts, this) };
+    // The read handlers are synchronous: a small read is answered and encoded in one step on this thread.
+    const handlers = this.handlers;
+    o.reads?.answerSmallReadsWith((name, input) =>
+      jsonAnswerOf(name === 'runs.list' ? handlers['runs.list'](parseCallInput(name, input)) : handlers['runs.get'](parseCallInput(name, input))),
+    );
   }
 
   invoke<N extends keyof Handlers>(name: N, input: unknown): Promise<CallOutput<N>> {

@@ -14,11 +14,12 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { ApiError, type CallName } from '../../src-shared/api/contract';
-import { isReadCall } from './read-calls';
+import { isReadCall, type ReadCallName } from './read-calls';
 import { READ_WORKER_FILE, findReadWorkerFile } from './read-worker-file';
 import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
 import type { JsonAnswer } from './dispatch';
 import { ReadCache, type ReadCacheLimits } from './read-cache';
+import { answeredOnThread } from './read-on-thread';
 
 /** Reads waiting for the worker beyond this are refused (503), so a flood of readers cannot grow memory unbounded. */
 export const MAX_PENDING_READS = 512;
@@ -78,8 +79,17 @@ export class ReadReplica {
   private readonly kept = new ReadCache<JsonAnswer>(ENGINE_THREAD_CACHE_LIMITS);
   private readonly inFlight = new Map<string, { stamp: string | number; answer: Promise<JsonAnswer> }>();
   private onEngineThread = 0;
+  private here: ((name: ReadCallName, input: unknown) => JsonAnswer) | null = null;
 
   constructor(private readonly o: ReadReplicaOptions) {}
+
+  /**
+   * Small reads (read-on-thread.ts) are answered by `answer` on the engine's thread, from the engine's own
+   * connection and in-memory counts, and kept like the worker's answers; bigger ones still go to the worker.
+   */
+  answerSmallReadsWith(answer: (name: ReadCallName, input: unknown) => JsonAnswer): void {
+    this.here = answer;
+  }
 
   /** Answers served by the worker so far (tests check that reads really went there). */
   get answered(): number {
@@ -91,7 +101,7 @@ export class ReadReplica {
     return this.fromCache;
   }
 
-  /** Of those, the answers given on the engine's thread without a hand-off to the worker (kept, or joined). */
+  /** Of those, the answers given on the engine's thread without a hand-off to the worker (kept, joined, or small reads answered there). */
   get answeredOnEngineThread(): number {
     return this.onEngineThread;
   }
@@ -104,8 +114,6 @@ export class ReadReplica {
   /** The call's answer as UTF-8 JSON bytes, from the worker; null when this call is not served here. */
   invokeJson(name: CallName, input: unknown): Promise<JsonAnswer> | null {
     if (this.closed || !isReadCall(name)) return null;
-    const worker = this.worker ?? this.start();
-    if (!worker) return null;
     const stamp = this.currentStamp();
     // The input as the caller gave it: equal requests (the same URL) meet here; the worker files parsed queries.
     const key = stamp === null ? null : `${name} ${JSON.stringify(input)}`;
@@ -128,6 +136,21 @@ export class ReadReplica {
         });
       }
     }
+    if (this.here && key !== null && stamp !== null && answeredOnThread(name, input)) {
+      // Synchronous on this thread: nothing can commit between reading the stamp and computing the answer.
+      let answer: JsonAnswer;
+      try {
+        answer = this.here(name, input);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+      this.kept.set(stamp, key, answer);
+      this.served++;
+      this.onEngineThread++;
+      return Promise.resolve(answer);
+    }
+    const worker = this.worker ?? this.start();
+    if (!worker) return null;
     if (this.pending.size >= MAX_PENDING_READS) {
       return Promise.reject(new ApiError('unavailable', `The engine has ${MAX_PENDING_READS} reads waiting; try again in a moment.`));
     }

@@ -1,7 +1,6 @@
 // The read worker's thread: its own read-only connection to the engine's database (WAL lets it read while the
 // engine writes) answering the polled read calls as JSON text. Started by read-replica.ts; bundled on its own
 // (out/main/read-worker.cjs) because a worker thread needs a file of its own.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { openDatabase } from '../store/db';
 import { parseCallInput, toApiError, type Handlers } from './dispatch';
 import { isReadCall, runsGet, runsList, type ReadCallName } from './read-calls';
 import { ReadCache } from './read-cache';
+import { etagOf } from './read-on-thread';
 import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
 
 function thisThreadsId(): number | null {
@@ -59,8 +59,6 @@ const cache = new ReadCache<Kept>();
 const utf8 = new TextEncoder();
 const dataVersion = db.prepare('PRAGMA data_version').pluck();
 
-/** A strong validator of exactly these bytes (not a secret: sha1 is fast, and collisions do not matter here). */
-const etagOf = (body: Uint8Array): string => `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
 
 /**
  * One read transaction per answer, so a page and its counts come from the same committed state. The data version

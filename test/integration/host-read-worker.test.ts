@@ -75,6 +75,31 @@ describe('reads served by the read worker', () => {
     expect(page.items[0]?.command).toBe('echo 11');
   });
 
+  it('answers small pages on the engine thread and hands big pages and text searches to the worker', async () => {
+    const reads = (engine.engine as unknown as { o: { reads: ReadReplica } }).o.reads;
+    const tasks = Array.from({ length: 12 }, (_, i) => ({ id: `s${i}`, name: `small ${i}`, command: 'true', working_dir: dir }));
+    const run = await engine.api.invoke('runs.createFromWorkflow', { document: { title: 'sizes', tasks }, workflow_name: 'sizes' });
+    const handedOff = () => reads.answered - reads.answeredOnEngineThread;
+    const cases: Array<[string, number]> = [
+      [`/runs/${run.id}?limit=5`, 0],
+      ['/runs?limit=20', 0],
+      [`/runs/${run.id}?limit=200&offset=3`, 0],
+      // A task page bigger than the engine thread takes, the default page (1,000 tasks), and text searches.
+      [`/runs/${run.id}?limit=201`, 1],
+      [`/runs/${run.id}`, 1],
+      [`/runs/${run.id}?limit=5&q=small`, 1],
+      ['/runs?limit=20&q=sizes', 1],
+      ['/runs?limit=101', 1],
+    ];
+    for (const [url, toWorker] of cases) {
+      const before = handedOff();
+      const res = await get(url);
+      expect(res.status, url).toBe(200);
+      expect(handedOff() - before, url).toBe(toWorker);
+    }
+    await engine.engine.idle();
+  });
+
   it('sends non-ASCII answers byte for byte with their length declared, not chunked', async () => {
     const tasks = [{ id: 'é1', name: 'tâche ✓ 日本 🧪', command: 'true', working_dir: dir }];
     const run = await engine.api.invoke('runs.createFromWorkflow', { document: { title: 'résumé ✓', tasks }, workflow_name: 'unicode' });
