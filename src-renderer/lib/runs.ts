@@ -24,19 +24,53 @@ export function runActions(r: Pick<RunSummary, 'status' | 'status_counts'>): Run
   return { cancel: !done, rerun: done, rerunFailed: done && (r.status_counts.failed ?? 0) > 0, delete: done };
 }
 
-/** Insert or replace a run in a newest-first list. */
 /** The list's default order: newest first. */
 export const newestFirst = (a: RunSummary, b: RunSummary): number => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0);
 
-/** A changed run stays where it is (rows do not jump under the pointer); a new one goes where `order` puts it. */
-export function upsertRun(list: RunSummary[], run: RunSummary, order: (a: RunSummary, b: RunSummary) => number = newestFirst): RunSummary[] {
+/**
+ * A live run into a list kept in `order` (pages the host sorted). A changed run stays in its row while its sort key
+ * still fits between its neighbours, and moves to where `order` puts it when the key changed (a run sorted by
+ * status that finished); a new run goes where `order` puts it. `more`: pages after the list's end are not loaded
+ * yet, so a run that now sorts after the last loaded one belongs to them and leaves the list, to come back with
+ * its page (the host's cursor carries the last loaded run's sort key, so that page includes it).
+ */
+export function upsertRun(list: RunSummary[], run: RunSummary, order: (a: RunSummary, b: RunSummary) => number = newestFirst, more = false): RunSummary[] {
   const i = list.findIndex((r) => r.id === run.id);
+  const rest = i < 0 ? list.slice() : [...list.slice(0, i), ...list.slice(i + 1)];
   if (i >= 0) {
-    const copy = list.slice();
-    copy[i] = run;
-    return copy;
+    const before = rest[i - 1];
+    const after = rest[i];
+    if ((!before || order(before, run) <= 0) && (!after || order(run, after) <= 0)) {
+      rest.splice(i, 0, run);
+      return rest;
+    }
   }
-  return [run, ...list].sort(order);
+  const at = rest.findIndex((r) => order(run, r) < 0);
+  if (at < 0) {
+    if (!more) rest.push(run);
+  } else {
+    rest.splice(at, 0, run);
+  }
+  return rest;
+}
+
+/**
+ * How many rows the list moved under the top of the window when `prev` became `next` (a run above it moved or
+ * arrived): scrolling by that many rows keeps the rows in view in place. Taken from the first three rows at the top:
+ * the one that moved is the odd one out, and the middle value of the three is the shift of the others.
+ */
+export function topRowShift(prev: readonly RunSummary[], next: readonly RunSummary[], top: number): number {
+  if (prev === next) return 0;
+  const where = new Map<string, number>();
+  for (let k = 0; k < next.length; k++) where.set((next[k] as RunSummary).id, k);
+  const shifts: number[] = [];
+  for (let k = top; k < Math.min(prev.length, top + 3); k++) {
+    const j = where.get((prev[k] as RunSummary).id);
+    if (j !== undefined) shifts.push(j - k);
+  }
+  if (!shifts.length) return 0;
+  shifts.sort((a, b) => a - b);
+  return shifts[Math.floor((shifts.length - 1) / 2)] as number;
 }
 
 /** Same content, by value (a run summary is small and flat but for its counts and source). */

@@ -52,6 +52,38 @@ describe('early read', () => {
     expect(e.sent).toEqual([]);
   });
 
+  it('reads the answer as soon as it arrives, before the app takes it', async () => {
+    let read = false;
+    const a = places('#token=abc');
+    startEarlyRead({
+      ...a.p,
+      fetch: () =>
+        Promise.resolve({
+          status: 200,
+          statusText: 'OK',
+          headers: new Headers({ 'content-type': 'application/json' }),
+          text: async () => {
+            read = true;
+            return JSON.stringify({ runs: [{ id: 'early' }], total: 1, next_cursor: null });
+          },
+        } as Response),
+    });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(read).toBe(true);
+    const res = await takeEarlyRead(FIRST, 'abc', 1000);
+    expect(res?.status).toBe(200);
+    expect(JSON.parse((await res?.text()) ?? '')).toEqual({ runs: [{ id: 'early' }], total: 1, next_cursor: null });
+  });
+
+  it('keeps an error answer as it came (status and body)', async () => {
+    const a = places('#token=abc');
+    startEarlyRead({ ...a.p, fetch: () => Promise.resolve(new Response(JSON.stringify({ code: 'unauthorized', message: 'no' }), { status: 401, statusText: 'Unauthorized' })) });
+    const res = await takeEarlyRead(FIRST, 'abc', 1000);
+    expect(res?.status).toBe(401);
+    expect(res?.ok).toBe(false);
+    expect(await res?.json()).toEqual({ code: 'unauthorized', message: 'no' });
+  });
+
   it('is taken once, for the same URL and token, while fresh', () => {
     startEarlyRead(places('#token=abc').p);
     expect(takeEarlyRead(`${FIRST}&q=x`, 'abc', 1000)).toBeNull();

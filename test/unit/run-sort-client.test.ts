@@ -12,7 +12,7 @@ import type { RunRow } from '../../src-main/store/rows';
 import { pageRuns } from '../../src-main/store/queries/runs-page';
 import { toRunSummary } from '../../src-main/engine/views';
 import { compareRuns, DEFAULT_RUNS_SORT, nextRunsSort } from '../../src-renderer/lib/run-sort';
-import { mergeFirstPage, upsertRun } from '../../src-renderer/lib/runs';
+import { mergeFirstPage, topRowShift, upsertRun } from '../../src-renderer/lib/runs';
 import { formatRoute, parseRoute } from '../../src-renderer/lib/router';
 
 const roots: string[] = [];
@@ -45,14 +45,63 @@ describe('compareRuns agrees with the host', () => {
     expect(client).toEqual(host);
   });
 
-  it('a new run is placed by the list order; a changed run keeps its place', () => {
+  it('a new run is placed by the list order; a changed run keeps its row while its key fits there', () => {
     const byName = compareRuns({ key: 'workflow', order: 'asc' });
     const list = [...summaries].sort(byName);
     const fresh = toRunSummary({ ...row(99), id: 'new', title: 'beta', workflow_name: 'x' }, {});
     const next = upsertRun(list, fresh, byName);
     expect(next.map((r) => r.id)).toEqual([...list, fresh].sort(byName).map((r) => r.id));
-    const changed = { ...list[0]!, title: 'zzz' };
-    expect(upsertRun(list, changed, byName).indexOf(changed)).toBe(0);
+    // Same sort key (its progress changed): the same row, the same neighbours.
+    const progressed = { ...list[5]!, task_count: 99 };
+    const same = upsertRun(list, progressed, byName);
+    expect(same[5]).toBe(progressed);
+    expect(same.map((r) => r.id)).toEqual(list.map((r) => r.id));
+  });
+
+  it('a run whose sort key changed through an event moves to where the order puts it', () => {
+    const byStatus = compareRuns({ key: 'status', order: 'asc' });
+    const list = [...summaries].sort(byStatus);
+    const i = list.findIndex((r) => r.status === 'running');
+    const finished = { ...list[i]!, status: 'completed' as const };
+    const next = upsertRun(list, finished, byStatus);
+    const expected = list.map((r) => (r.id === finished.id ? finished : r)).sort(byStatus);
+    expect(next.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+    expect(next.indexOf(finished)).not.toBe(i);
+    expect(next).toHaveLength(list.length);
+  });
+
+  it('with pages still to load, a run that now sorts after the last loaded one leaves the list for its page', () => {
+    const byStatus = compareRuns({ key: 'status', order: 'asc' });
+    const all = [...summaries].sort(byStatus);
+    // The first page: pending and running runs only; the cancelled ones are on a later page.
+    const loaded = all.filter((r) => r.status === 'pending' || r.status === 'running');
+    const moved = { ...loaded[0]!, status: 'cancelled' as const };
+    expect(upsertRun(loaded, moved, byStatus, true).map((r) => r.id)).toEqual(loaded.slice(1).map((r) => r.id));
+    // Everything loaded: it goes last.
+    expect(upsertRun(loaded, moved, byStatus, false).at(-1)).toBe(moved);
+    // A new run for a later page is left to it as well.
+    const fresh = toRunSummary({ ...row(98), id: 'late', status: 'failed' }, {});
+    expect(upsertRun(loaded, fresh, byStatus, true)).toEqual(loaded);
+  });
+
+  it('topRowShift: the rows in view keep their place when a run above them moves or arrives', () => {
+    const byStatus = compareRuns({ key: 'status', order: 'asc' });
+    const list = [...summaries].sort(byStatus);
+    // Scrolled to row 10; the run in row 2 (above the window) finishes and moves below it.
+    const moved = { ...list[2]!, status: 'cancelled' as const };
+    const next = upsertRun(list, moved, byStatus);
+    const shift = topRowShift(list, next, 10);
+    expect(next[10 + shift]!.id).toBe(list[10]!.id);
+    expect(shift).toBe(-1);
+    // The run at the top of the window itself moves: the rows after it set the shift.
+    const top = { ...list[10]!, status: 'cancelled' as const };
+    const next2 = upsertRun(list, top, byStatus);
+    const shift2 = topRowShift(list, next2, 10);
+    expect(next2[11 + shift2]!.id).toBe(list[11]!.id);
+    // A new run above the window pushes the rows down by one; nothing changed, nothing moves.
+    const fresh = toRunSummary({ ...row(97), id: 'early', status: 'pending' }, {});
+    expect(topRowShift(list, upsertRun(list, fresh, byStatus), 10)).toBe(1);
+    expect(topRowShift(list, list, 10)).toBe(0);
   });
 
   it('a re-read first page keeps the later pages of a sorted list', () => {
