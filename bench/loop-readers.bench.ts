@@ -104,8 +104,11 @@ const threadCpu = (tid: number | null | undefined): number => {
   const f = tid ? statFields(`/proc/self/task/${tid}/stat`) : null;
   return f ? (Number(f[11]) + Number(f[12])) / TICKS : 0;
 };
-/** The jobs' CPU: reaped children of this process, plus the live ones (the launcher) with their own reaped children. */
-const jobsCpu = (): number => {
+/**
+ * The jobs' CPU: reaped children of this process, plus the live ones (the launcher) with their own reaped children.
+ * The readers' process is a live child too while a phase runs: its CPU is counted on its own, not here.
+ */
+const jobsCpu = (notPid: number | null = null): number => {
   const total = (f: string[] | null) => (f ? (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS : 0);
   const self = statFields('/proc/self/stat');
   let s = self ? (Number(self[13]) + Number(self[14])) / TICKS : 0;
@@ -115,7 +118,7 @@ const jobsCpu = (): number => {
   } catch {
     /* not exposed by this kernel: reaped children only */
   }
-  for (const pid of kids) s += total(statFields(`/proc/${pid}/stat`));
+  for (const pid of kids) if (Number(pid) !== notPid) s += total(statFields(`/proc/${pid}/stat`));
   return s;
 };
 
@@ -165,28 +168,39 @@ async function runTasks(eng: RunningEngine, dir: string, label: string): Promise
 
 type Client = 'http' | 'fetch';
 
-async function startReaders(host: Host, niceReaders: boolean, client: Client): Promise<() => Promise<ReaderStats>> {
+async function startReaders(host: Host, niceReaders: boolean, client: Client): Promise<{ pid: number | null; stop: () => Promise<ReaderStats> }> {
   // A session of their own, like any real client (a browser, a script in another terminal): with Linux's
   // autogroup scheduling, a process in the engine's session would share the engine's CPU share instead of
   // competing for the machine as one more program.
   const readers = spawn(process.execPath, ['-e', READER_SCRIPT, `http://127.0.0.1:${host.port}`, host.token, String(READERS), String(THINK_MS), client], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-  if (niceReaders && readers.pid) os.setPriority(readers.pid, 19);
+  // With autogroup scheduling a process's nice value only ranks it within its own session: the session's weight
+  // is set through /proc/<pid>/autogroup (Linux), which is what makes the readers yield to the jobs.
+  if (niceReaders && readers.pid) {
+    os.setPriority(readers.pid, 19);
+    try {
+      fs.writeFileSync(`/proc/${readers.pid}/autogroup`, '19');
+    } catch {
+      /* no autogroup here: the process nice value is what ranks it */
+    }
+  }
   let out = '';
   readers.stdout.on('data', (d: Buffer) => (out += d.toString()));
   while (!out.includes('ready')) await new Promise((r) => setTimeout(r, 20));
-  return async () => {
+  return { pid: readers.pid ?? null, stop: async () => {
     const exited = new Promise((r) => readers.once('exit', r));
     readers.stdin.write('stop\n');
     await exited;
     return JSON.parse(out.trim().split('\n').pop() as string) as ReaderStats;
-  };
+  } };
 }
 
 async function phase(eng: RunningEngine, dir: string, label: string, host: Host | null, replica: ReadReplica | null, niceReaders = false, client: Client = 'http'): Promise<Phase> {
-  const stopReaders = host ? await startReaders(host, niceReaders, client) : null;
+  const readersProc = host ? await startReaders(host, niceReaders, client) : null;
+  const stopReaders = readersProc?.stop ?? null;
+  const notReaders = readersProc?.pid ?? null;
   const loadavg1 = os.loadavg()[0] as number;
   const workerTid = () => replica?.thread?.tid ?? null;
-  const cpu0 = { proc: process.cpuUsage(), main: threadCpu(process.pid), worker: threadCpu(workerTid()), jobs: jobsCpu() };
+  const cpu0 = { proc: process.cpuUsage(), main: threadCpu(process.pid), worker: threadCpu(workerTid()), jobs: jobsCpu(notReaders) };
   const served0 = { all: replica?.answered ?? 0, cached: replica?.answeredFromCache ?? 0, kept: replica?.answeredOnEngineThread ?? 0 };
   const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
@@ -196,7 +210,7 @@ async function phase(eng: RunningEngine, dir: string, label: string, host: Host 
   const proc = process.cpuUsage(cpu0.proc);
   const main = threadCpu(process.pid) - cpu0.main;
   const worker = threadCpu(workerTid()) - cpu0.worker;
-  const jobs = Math.max(0, jobsCpu() - cpu0.jobs);
+  const jobs = Math.max(0, jobsCpu(notReaders) - cpu0.jobs);
   const readers = stopReaders ? await stopReaders() : null;
   const all = (replica?.answered ?? 0) - served0.all;
   const perS = (x: number) => x / seconds;
