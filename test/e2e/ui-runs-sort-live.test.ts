@@ -44,11 +44,19 @@ describe.skipIf(skipBrowser)('sorted runs list follows live sort-key changes (re
     await page.getByTestId('run-row').first().waitFor(POLL);
     await page.goto(`${host.engine.url.replace(/#.*$/, '')}#/runs?sort=status`);
     await expect.poll(() => rowOf(slow).getAttribute('data-status'), POLL).toBe('running');
+    // The newest run is first in the default order too: wait until the rows drawn are the status-sorted ones (under
+    // load the sorted read can land after the first list was drawn).
+    const sorted = await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs?sort=status&limit=15`, { headers: { authorization: `Bearer ${host.engine.token}` } });
+    const sortedIds = ((await sorted.json()) as { runs: Array<{ id: string }> }).runs.map((r) => r.id);
+    await expect.poll(() => page.locator('[data-testid="run-row"]').evaluateAll((rows, n) => rows.slice(0, n).map((r) => r.getAttribute('data-run-id')), sortedIds.length), POLL).toEqual(sortedIds);
     // Sorted by status (pending, running, completed, failed, cancelled): the running run is the first row.
     expect(await rowOf(slow).getAttribute('data-row')).toBe('0');
 
     // Scroll ten rows down: the running run is above the rows in view.
     await page.getByTestId('runs-scroller').evaluate((el) => (el.scrollTop = 560));
+    // Row 10 may be drawn already (the window's overscan): wait until a frame has delivered the scroll event, so the
+    // list knows where the user is before the run moves (under load the frame can come late).
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
     const topRow = page.locator('[data-testid="run-row"][data-row="10"]');
     await topRow.waitFor(POLL);
     const topId = (await topRow.getAttribute('data-run-id')) as string;
