@@ -94,7 +94,7 @@ try {
     'read-path-cost',
     [
       { name: 'main thread CPU per read, shipped path', value: round(median(worker.main)), unit: 'ms', note: note(worker.main) },
-      { name: 'read worker thread CPU per read', value: round(median(worker.worker)), unit: 'ms', note: `${note(worker.worker)}; the engine is idle, so after its first answer each query is served from the worker's cache` },
+      { name: 'read worker thread CPU per read', value: round(median(worker.worker)), unit: 'ms', note: `${note(worker.worker)}; the engine is idle and these reads are small: after the first answer each is served from what the engine thread kept, and the worker is not used` },
       { name: 'main thread CPU per read, reads on the engine thread', value: round(median(inThread)), unit: 'ms', note: note(inThread) },
       { name: 'main thread wake-ups per read, shipped path', value: round(median(worker.mainSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${worker.mainSleeps.map((x) => round(x, 2)).join(', ')}); the read worker's thread: ${round(median(worker.workerSleeps), 2)} per read` },
       { name: 'main thread wake-ups per read, reads on the engine thread', value: round(median(inThreadSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${inThreadSleeps.map((x) => round(x, 2)).join(', ')})` },
