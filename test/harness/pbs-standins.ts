@@ -2,9 +2,11 @@
 // drive the real Slurm underneath (sbatch/squeue/sacct/scancel/sinfo) and print PBS-format output, so a `type: pbs`
 // backend runs end to end over the real sshd. They speak just the forms the PBS dialect uses.
 import { chmodSync, copyFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-const SOURCE = join(__dirname, 'pbs-standins');
+// Under vitest __dirname is this folder. Bundled into a bench (an ES module, where there is no __dirname) it is
+// found from the repository root, where benches run.
+const SOURCE = typeof __dirname === 'string' ? join(__dirname, 'pbs-standins') : resolve('test', 'harness', 'pbs-standins');
 
 /** Copies the stand-ins into `binDir` (readable and runnable by everyone, so the ssh test user can use them). */
 export function installPbsStandIns(binDir: string): void {

@@ -213,6 +213,21 @@ describe.skipIf(shouldSkipSlurm())('ShellBackend on a real Slurm cluster', () =>
     await expect(submitTask(backend, task('badpart', 'true', { partition: 'nosuchpartition' }))).rejects.toThrow(/sbatch failed \(exit 1\): .*invalid partition/i);
   });
 
+  it('in a batched submit, a rejected job carries sbatch\'s own message and the others are submitted', async () => {
+    // Submitted together, they leave in one remote command (up to two commands in flight: the first goes alone).
+    const results = await Promise.allSettled([
+      submitTask(backend, task('batch-ok-1', 'true')),
+      submitTask(backend, task('batch-ok-2', 'true')),
+      submitTask(backend, task('batch-bad', 'true', { partition: 'nosuchpartition' })),
+      submitTask(backend, task('batch-ok-3', 'true')),
+      submitTask(backend, task('batch-bad-2', 'true', { partition: 'nosuchpartition2' })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/sbatch failed \(exit 1\): .*invalid partition/i);
+    expect(String((results[4] as PromiseRejectedResult).reason)).toMatch(/sbatch failed \(exit 1\): .*invalid partition/i);
+    for (const r of results) if (r.status === 'fulfilled') expect(r.value.jobId).toMatch(/^\d+$/);
+  });
+
   it('reports a missing log as missing, not as an error', async () => {
     expect(await backend.readLog('~/no/such/file.log', { tail: 10 })).toEqual({ content: '', offset: 0, nextOffset: 0, missing: true });
     await expect(backend.readFile('~/no/such/file')).rejects.toThrow(/cannot read ~\/no\/such\/file/);
