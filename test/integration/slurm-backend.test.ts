@@ -214,7 +214,7 @@ describe.skipIf(shouldSkipSlurm())('ShellBackend on a real Slurm cluster', () =>
   });
 
   it('in a batched submit, a rejected job carries sbatch\'s own message and the others are submitted', async () => {
-    // Submitted together, they leave in one remote command (up to two commands in flight: the first goes alone).
+    // Submitted in the same turn, they leave together in one batched remote command.
     const results = await Promise.allSettled([
       submitTask(backend, task('batch-ok-1', 'true')),
       submitTask(backend, task('batch-ok-2', 'true')),
