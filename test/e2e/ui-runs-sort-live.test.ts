@@ -56,7 +56,10 @@ describe.skipIf(skipBrowser)('sorted runs list follows live sort-key changes (re
     await page.getByTestId('runs-scroller').evaluate((el) => (el.scrollTop = 560));
     // Row 10 may be drawn already (the window's overscan): wait until a frame has delivered the scroll event, so the
     // list knows where the user is before the run moves (under load the frame can come late).
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+    await page.evaluate(() => {
+      const raf = (globalThis as unknown as { requestAnimationFrame(f: () => void): number }).requestAnimationFrame;
+      return new Promise((r) => raf(() => raf(() => r(null))));
+    });
     const topRow = page.locator('[data-testid="run-row"][data-row="10"]');
     await topRow.waitFor(POLL);
     const topId = (await topRow.getAttribute('data-run-id')) as string;
