@@ -1,20 +1,10 @@
 // The pure parts of the paged reads: filter parsing, LIKE escaping, page-size capping, the runs cursor.
 import { describe, expect, it } from 'vitest';
-import { ApiError, calls } from '../../src-shared/api/contract';
+import { calls } from '../../src-shared/api/contract';
 import { RUN_STATUSES, TASK_STATUSES } from '../../src-shared/model/status';
 import { containsPattern, pageSize, parseChoice, parseStatusList } from '../../src-main/store/queries/filters';
 import { decodeRunsCursor, encodeRunsCursor } from '../../src-main/store/queries/runs-page';
-
-function badInput(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).code).toBe('bad_input');
-    return (err as ApiError).message;
-  }
-  throw new Error('expected a bad_input error');
-}
+import { badInput } from '../helpers/bad-input';
 
 describe('parseStatusList', () => {
   it.each([

@@ -5,11 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiError, RUN_SORT_KEYS, SORT_ORDERS } from '../../src-shared/api/contract';
+import { RUN_SORT_KEYS, SORT_ORDERS } from '../../src-shared/api/contract';
 import { RUN_STATUSES, type RunStatus } from '../../src-shared/model/status';
 import { Store } from '../../src-main/store/store';
 import type { RunRow } from '../../src-main/store/rows';
 import { decodeRunsCursor, defaultRunsOrder, encodeRunsCursor, pageRuns, type RunSort } from '../../src-main/store/queries/runs-page';
+import { badInput } from '../helpers/bad-input';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -86,17 +87,6 @@ function allPages(store: Store, query: { sort?: string; order?: string; status?:
     cursor = page.nextCursor;
   }
   throw new Error('paging did not end');
-}
-
-function badInput(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).code).toBe('bad_input');
-    return (err as ApiError).message;
-  }
-  throw new Error('expected a bad_input error');
 }
 
 describe('runs list sorts (real SQLite file)', () => {
