@@ -1,12 +1,9 @@
 // Shared setup for the Slurm benchmarks: a real Slurm (test/harness/slurm.ts) reached over its sshd by an
 // in-process engine wired exactly like the app (SSH broker + ShellBackend + SQLite store), plus helpers to read the
 // command log. Nothing here asserts; callers turn what they see into figures.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startSlurmCluster, type SlurmCluster } from '../../test/harness/slurm';
-import { startEngine, type RunningEngine } from '../../src-main/engine/start';
-import { makeShellBackendFactory } from '../../src-main/engine/ssh-wiring';
+import type { SlurmCluster } from '../../test/harness/slurm';
+import { startSlurmEngine } from '../../test/helpers/slurm-engine';
+import type { RunningEngine } from '../../src-main/engine/start';
 import type { RunDetail } from '../../src-shared/api/schemas';
 
 export const BACKEND = 'hpc';
@@ -26,49 +23,17 @@ export interface SlurmBenchOptions {
 }
 
 export async function startSlurmBench(opts: SlurmBenchOptions): Promise<SlurmBench> {
-  const cluster = await startSlurmCluster();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sh-slurm-bench-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-    const configPath = path.join(dir, 'config.yaml');
-    fs.writeFileSync(
-      configPath,
-      [
-        'backends:',
-        `  - name: ${BACKEND}`,
-        '    type: slurm',
-        `    max_concurrent: ${opts.maxConcurrent}`,
-        `    poll_interval: ${opts.pollInterval ?? 5}`,
-        '    ssh:',
-        '      host: 127.0.0.1',
-        `      port: ${cluster.sshPort}`,
-        `      user: ${cluster.user}`,
-        `      key_path: ${cluster.clientKeyPath}`,
-        '',
-      ].join('\n'),
-    );
-    const engine = await startEngine({
-      dataDir: path.join(dir, 'data'),
-      configPath,
-      version: 'bench',
-      makeShellBackend: makeShellBackendFactory,
-      sshOptions: { userKnownHostsPath: path.join(dir, 'known_hosts'), sshConfigPath: path.join(dir, 'no-ssh-config'), agentSocket: null },
-    });
-    return {
-      cluster,
-      engine,
-      dir,
-      async stop() {
-        cancelAllJobs(cluster);
-        await engine.close().catch(() => undefined);
-        await cluster.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await cluster.stop();
-    throw err;
-  }
+  // The same cluster, pinned host key and engine wiring as the real-Slurm tests.
+  const bed = await startSlurmEngine('sh-slurm-bench-', { name: BACKEND, type: 'slurm', max_concurrent: opts.maxConcurrent, poll_interval: opts.pollInterval ?? 5 });
+  return {
+    cluster: bed.cluster,
+    engine: bed.e,
+    dir: bed.dir,
+    async stop() {
+      cancelAllJobs(bed.cluster);
+      await bed.close();
+    },
+  };
 }
 
 export function cancelAllJobs(cluster: SlurmCluster): void {
