@@ -96,7 +96,8 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
   it('shows located errors for a pasted workflow with a syntax error, without starting anything', async () => {
     const { page } = browser;
     await page.getByTestId('back-to-runs').click();
-    const before = await page.getByTestId('run-row').count();
+    // The list's body arrives after the click; counting at once could read an empty list.
+    await expect.poll(() => page.getByTestId('run-row').count(), POLL).toBe(3);
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
     await dialog.getByTestId('newrun-source-paste').check();
@@ -107,7 +108,9 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     expect(await err.textContent()).toMatch(/line 3/i);
     await page.screenshot({ path: join(SHOTS, 'new-run-error-light.png') });
     await page.keyboard.press('Escape');
-    expect(await page.getByTestId('run-row').count()).toBe(before);
+    const runs = (await (await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs`, { headers: { authorization: `Bearer ${host.engine.token}` } })).json()) as { runs: unknown[] };
+    expect(runs.runs).toHaveLength(3);
+    expect(await page.getByTestId('run-row').count()).toBe(3);
   });
 
   it('searches the runs list', async () => {
