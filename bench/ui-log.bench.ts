@@ -1,7 +1,9 @@
 // The log viewer under load, in Debian's Chromium against the real headless host (local backend):
 //  1. follow a task that appends ~1 MB/s of short lines for 20 s and total the main-thread long tasks
 //     (PerformanceObserver 'longtask', > 50 ms each) seen while following;
-//  2. open a finished 100 MB log and time until it is shown, with the long tasks of that;
+//  2. open a finished 100 MB log and time until it is shown (in the page: from the click's event time to the frame
+//     that painted the complete log, bench/lib/paint-clock.ts; the Playwright-polled figure of before 2026-12-01
+//     is kept as open_100mb_log_polled), with the long tasks of that;
 //  3. follow a second such task (started once the first is done) with line wrapping on.
 // Figures go to bench/results/ui-log.json with the machine's load average; nothing is asserted.
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { BenchFigure } from './lib/report';
 import { runUiBench, watchLongTasks } from './lib/ui-bench';
+import { armPaint, paintMs, paintTimes, startLagMs } from './lib/paint-clock';
 
 const SECONDS = Number(process.env.SCRIPTHUT_BENCH_SECONDS ?? 20);
 const LINE = 'step 0042 loss=0.12345 acc=0.98765 lr=0.001 elapsed=00:01:02';
@@ -57,10 +60,14 @@ runUiBench('ui-log', {}, async ({ host, page }) => {
 
   await page.locator('[data-testid="task-row"][data-task-id="big"][data-status="completed"]').waitFor({ timeout: 120_000 });
   await reset();
+  const BIG_SHOWN = '[data-testid="task-panel"][data-task-id="big"] [data-testid="log-view"][data-complete="true"]';
+  await armPaint(page, { selector: BIG_SHOWN, start: 'click' });
   const t1 = Date.now();
   await page.locator('[data-testid="task-row"][data-task-id="big"]').click();
-  await page.locator('[data-testid="task-panel"][data-task-id="big"] [data-testid="log-view"][data-complete="true"]').waitFor({ timeout: 60_000 });
-  const openBigMs = Date.now() - t1;
+  await page.locator(BIG_SHOWN).waitFor({ timeout: 60_000 });
+  const openBigPolledMs = Date.now() - t1;
+  const bigPaint = await paintTimes(page, BIG_SHOWN);
+  const openBigMs = paintMs(bigPaint);
   const big = await read();
 
   const wrapRow = page.locator('[data-testid="task-row"][data-task-id="fastwrap"]');
@@ -84,7 +91,8 @@ runUiBench('ui-log', {}, async ({ host, page }) => {
     { name: 'follow_lines_held_max', value: Math.max(held, ...samples), unit: 'lines', note: 'most lines held at once while following (cap 100,000)' },
     { name: 'follow_lines_held', value: held, unit: 'lines', note: note ?? 'no note' },
     { name: 'follow_lines_in_dom', value: domLines, unit: 'lines' },
-    { name: 'open_100mb_log', value: openBigMs, unit: 'ms', note: 'click to shown (last 10,000 lines)' },
+    { name: 'open_100mb_log', value: openBigMs, unit: 'ms', note: 'click to shown (last 10,000 lines, the log view marked complete), painted: timed in the page' },
+    { name: 'open_100mb_log_polled', value: openBigPolledMs, unit: 'ms', note: `the same as Playwright saw it: from before its click (actionability checks included) to its waitFor (the figure's method before 2026-12-01; its polls back off to every 500 ms); the click event came ${startLagMs(bigPaint, t1)} ms after the click began` },
     { name: 'open_100mb_longtask_total', value: round(big.totalMs), unit: 'ms' },
     { name: 'follow_wrap_longtask_total', value: round(wrapped.totalMs), unit: 'ms', note: `wrap on: main-thread long tasks over ${round(wrapSeconds)} s of following ~1 MB/s (${wrapped.count} long tasks)` },
     { name: 'follow_wrap_longtask_max', value: round(wrapped.maxMs), unit: 'ms', target: '< 200 ms (no visible stall)', met: wrapped.maxMs < 200 },

@@ -7,55 +7,29 @@
 // Figures go to bench/results/ui-runs.json with the machine's load average; nothing is asserted.
 import type { BenchFigure } from './lib/report';
 import { measureWheelScroll, runUiBench, watchLongTasks } from './lib/ui-bench';
+import { armPaint, armPaintOnLoad, paintedEpoch, paintTimes } from './lib/paint-clock';
 import { runIdAt, seedFinishedRuns } from '../test/e2e/many-runs';
 
 const RUNS = Number(process.env.SCRIPTHUT_BENCH_RUNS ?? 10_000);
 
-/**
- * In the page: the time (ms since the epoch, the bench's clock) at which the first run row had been painted: a
- * MutationObserver sees the row enter the DOM, the next animation frame lays it out and paints it, and the task
- * after that frame takes the time. Timed in the page because Playwright's waitFor polls at 0, 20, 50, 100, 100 and
- * then every 500 ms after its start (the page's load event for a goto): a row painted just after a poll was seen
- * up to 500 ms late, and the figure moved in steps (see the README's ui-runs row).
- */
-/** What the page-side functions below use of the browser's globals (the bench compiles without the DOM's types). */
-interface PageGlobals {
-  __firstRowAt: number | null;
-  __firstRowPaintedAt: number | null;
-  document: { querySelector(selector: string): unknown };
-  MutationObserver: new (callback: () => void) => { observe(target: unknown, o: { childList: boolean; subtree: boolean }): void; disconnect(): void };
-  requestAnimationFrame(f: () => void): number;
-  performance: { now(): number; timeOrigin: number; getEntriesByType(type: string): Array<{ name: string; startTime: number; responseEnd?: number; loadEventEnd?: number }> };
-}
+const RUN_ROW = '[data-testid="run-row"]';
 
-function armFirstRowClock(): void {
-  const w = globalThis as unknown as PageGlobals;
-  w.__firstRowAt = null;
-  w.__firstRowPaintedAt = null;
-  const seen = (): void => {
-    w.__firstRowAt = w.performance.now();
-    w.requestAnimationFrame(() => setTimeout(() => (w.__firstRowPaintedAt = w.performance.timeOrigin + w.performance.now()), 0));
-  };
-  if (w.document.querySelector('[data-testid="run-row"]')) return seen();
-  const mo = new w.MutationObserver(() => {
-    if (!w.document.querySelector('[data-testid="run-row"]')) return;
-    mo.disconnect();
-    seen();
-  });
-  mo.observe(w.document, { childList: true, subtree: true });
+/** What the cold open's breakdown reads of the browser's globals (the bench compiles without the DOM's types). */
+interface PageGlobals {
+  performance: { timeOrigin: number; getEntriesByType(type: string): Array<{ name: string; startTime: number; responseEnd?: number; loadEventEnd?: number }> };
 }
 
 runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), hostTimeoutMs: 120_000 }, async ({ host, browser, page, hostStartMs: seedMs }) => {
-  const paintedAt = async (): Promise<number> => {
-    await page.waitForFunction(() => (globalThis as unknown as { __firstRowPaintedAt: number | null }).__firstRowPaintedAt !== null, undefined, { timeout: 60_000 });
-    return page.evaluate(() => (globalThis as unknown as { __firstRowPaintedAt: number }).__firstRowPaintedAt);
-  };
-  await page.addInitScript(armFirstRowClock);
+  // The first row painted, timed in the page (bench/lib/paint-clock.ts) from Node's clock before the navigation:
+  // Playwright's waitFor polls at 0, 20, 50, 100, 100 and then every 500 ms after its start (the page's load event
+  // for a goto), so a row painted just after a poll was seen up to 500 ms late and the figure moved in steps.
+  await armPaintOnLoad(page, { selector: RUN_ROW });
   const c0 = Date.now();
   await page.goto(host.engine.url);
   await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
   const coldPolledMs = Date.now() - c0;
-  const coldMs = Math.round((await paintedAt()) - c0);
+  const coldPaint = await paintTimes(page, RUN_ROW);
+  const coldMs = Math.round(paintedEpoch(coldPaint) - c0);
   // Where the cold open goes, from the page's own timings: the HTML, the early runs read (sent by the boot entry),
   // the load event (when Playwright's goto returns), the first row entering the DOM and its paint. Not from marks
   // in the app: a build with four performance.mark calls opened slower than the same build without them in every
@@ -70,11 +44,10 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
       load: nav?.loadEventEnd ?? null,
       readSent: early ? early.startTime : null,
       readAnswered: early?.responseEnd ?? null,
-      rowInDom: w.__firstRowAt,
     };
   });
   const ms = (x: number | null) => (x === null ? 'n/a' : String(Math.round(x)));
-  const coldBreakdown = `navigation started ${Math.round(cold.originMs - c0)} ms after the bench's clock; then (ms from it): HTML ${ms(cold.html)}, first runs read sent ${ms(cold.readSent)} and answered ${ms(cold.readAnswered)}, load event ${ms(cold.load)}, first row in the DOM ${ms(cold.rowInDom)}, painted ${Math.round(coldMs - (cold.originMs - c0))}`;
+  const coldBreakdown = `navigation started ${Math.round(cold.originMs - c0)} ms after the bench's clock; then (ms from it): HTML ${ms(cold.html)}, first runs read sent ${ms(cold.readSent)} and answered ${ms(cold.readAnswered)}, load event ${ms(cold.load)}, first row in the DOM ${ms(coldPaint.inDomAt)}, painted ${Math.round(coldMs - (cold.originMs - c0))}`;
 
   // Again from another page, with the app already booted.
   await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/settings'));
@@ -82,12 +55,12 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
   // Settings is loaded on its first visit (its own chunk, with CodeMirror): back to Runs once it is shown, not
   // while it is still being compiled.
   await page.getByTestId('settings-page').waitFor({ timeout: 30_000 });
-  await page.evaluate(armFirstRowClock);
+  await armPaint(page, { selector: RUN_ROW });
   const w0 = Date.now();
   await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/runs'));
   await page.getByTestId('run-row').first().waitFor({ timeout: 60_000 });
   const warmPolledMs = Date.now() - w0;
-  const warmMs = Math.round((await paintedAt()) - w0);
+  const warmMs = Math.round(paintedEpoch(await paintTimes(page, RUN_ROW)) - w0);
   const rowCount = Number(await page.getByTestId('runs-table').getAttribute('aria-rowcount')) - 1;
 
   const { read } = await watchLongTasks(page);
@@ -115,7 +88,7 @@ runUiBench('ui-runs', { prepare: (cfg) => void seedFinishedRuns(cfg, RUNS), host
   const dropped = gaps.filter((g) => g > 25).length;
   const figures: BenchFigure[] = [
     { name: 'seed_runs', value: seedMs, unit: 'ms', note: `${RUNS.toLocaleString('en-US')} finished runs written into the store and the host started, its read worker warmed with the first runs page before it listens (not UI)` },
-    { name: 'first_rows_cold', value: coldMs, unit: 'ms', target: '< 1000 ms', met: coldMs < 1000, note: `page load (app boot) to the first run row painted, timed in the page (armFirstRowClock). ${coldBreakdown}` },
+    { name: 'first_rows_cold', value: coldMs, unit: 'ms', target: '< 1000 ms', met: coldMs < 1000, note: `page load (app boot) to the first run row painted, timed in the page (bench/lib/paint-clock.ts). ${coldBreakdown}` },
     { name: 'first_rows_cold_polled', value: coldPolledMs, unit: 'ms', note: "the same open as Playwright's waitFor sees it (how this figure was taken before 2026-12-01): its polls back off to every 500 ms" },
     { name: 'first_rows_warm', value: warmMs, unit: 'ms', target: '< 1000 ms', met: warmMs < 1000, note: 'from Settings back to Runs, to the first run row painted (timed in the page)' },
     { name: 'first_rows_warm_polled', value: warmPolledMs, unit: 'ms', note: "the same as Playwright's waitFor sees it (the figure's method before 2026-12-01)" },

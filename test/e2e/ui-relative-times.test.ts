@@ -47,7 +47,7 @@ describe.skipIf(skipBrowser)('relative times (fake host)', () => {
     expect(await cell.locator('.sub').textContent()).toMatch(/^(\w+ \d+ )?\d\d:\d\d:\d\d( UTC)?$/);
     expect(await cell.getAttribute('title')).toMatch(/^Created .+ · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     // Nothing scrolls sideways at 1024 px.
-    const scroller = page.locator('.scroller').first();
+    const scroller = page.getByTestId('runs-scroller');
     expect(await scroller.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
     expect(await page.evaluate(() => {
       const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;

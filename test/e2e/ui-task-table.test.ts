@@ -44,6 +44,7 @@ describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
     const inDom = await rows.count();
     expect(inDom).toBeGreaterThan(5);
     expect(inDom).toBeLessThan(200);
+    await page.screenshot({ path: join(SHOTS, 'tasks-table-light.png') });
 
     // The last task is beyond the first page of 1,000: scrolling there fetches its page.
     const scroller = page.getByTestId('task-scroller');
@@ -90,6 +91,7 @@ describe.skipIf(skipBrowser)('Task table of a big run (real host)', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe(2);
+    await page.screenshot({ path: join(SHOTS, 'tasks-table-focused-light.png') });
     for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowDown');
     expect(await focused()).toBe(32);
     await expect.poll(() => page.locator('[data-row="32"]').evaluate((row) => {
