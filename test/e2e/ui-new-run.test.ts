@@ -1,11 +1,11 @@
 // The "New run" flow against the real headless host with TWO local backends: the backend picker (remembered),
 // max concurrent, ad-hoc commands, pasted JSON errors, and the honest progress bar of a failed run.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -19,11 +19,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
-        'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: workstation\n    type: local\n    max_concurrent: 4\n',
-      );
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: workstation\n    type: local\n    max_concurrent: 4\n');
     });
     browser = await openBrowser();
   });

@@ -1,7 +1,7 @@
 // The Usage page and run costs against the real host and the real local backend with a `cost` block: the year
 // heatmap holds today's CPU-hours, the hour chart and the cost chart are drawn, the right-sizing table lists the
 // finished task, the run page and the runs list show the run's cost; axe finds nothing serious in light or dark.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -30,11 +30,8 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
-    host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      // 3600 SU per CPU-hour: one SU per CPU-second, so a 2-CPU task of a second costs about 2 SU.
-      writeConfig(join(cfg, 'scripthut', 'scripthut.yaml'));
-    });
+    // 3600 SU per CPU-hour: one SU per CPU-second, so a 2-CPU task of a second costs about 2 SU.
+    host = await startRealHost((cfg) => writeConfig(cfg, ['backends:', '  - name: local', '    type: local', '    cost: {currency: SU, per_cpu_hour: 3600}', ''].join('\n')));
     browser = await openBrowser();
     runId = await startRun(host, { title: 'Costed', tasks: [{ id: 'align', name: 'align', command: 'sleep 1', cpus: 2, memory: '1G' }] }, 'costed');
   }, 60_000);
@@ -113,8 +110,3 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     expect(browser.problems).toEqual([]);
   });
 });
-
-function writeConfig(file: string): void {
-  const yaml = ['backends:', '  - name: local', '    type: local', '    cost: {currency: SU, per_cpu_hour: 3600}', ''].join('\n');
-  writeFileSync(file, yaml);
-}

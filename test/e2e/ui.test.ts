@@ -8,7 +8,7 @@ import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 
 const skipBrowser = shouldSkipBrowser();
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const SHOTS = join(process.cwd(), 'test-results');
 const POLL = { timeout: 20_000 };
@@ -205,8 +205,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
 describe.skipIf(skipBrowser)('ScriptHut UI with a broken configuration', () => {
   it('shows the configuration error banner with the located issue', async () => {
     const host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(join(cfg, 'scripthut', 'scripthut.yaml'), 'backends:\n  - name: x\n    type: local\n    max_concurrent: ten\n');
+      writeConfig(cfg, 'backends:\n  - name: x\n    type: local\n    max_concurrent: ten\n');
     });
     const browser = await openBrowser();
     try {
