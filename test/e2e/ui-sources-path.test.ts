@@ -42,7 +42,8 @@ describe.skipIf(skipBrowser)('Sources page with a path source on the second back
     await page.locator('[data-testid="source-card"][data-source="proj"]').waitFor(POLL);
     await page.getByTestId('source-sync').click();
     await page.locator('[data-testid="source-workflow"]').first().waitFor(POLL);
-    expect(await page.getByTestId('source-backend').inputValue()).toBe('second');
+    // The backend list is read on its own and may arrive after the sources: wait for the preselected option.
+    await expect.poll(() => page.getByTestId('source-backend').inputValue(), POLL).toBe('second');
     await page.getByTestId('workflow-dry-run').first().click();
     await page.getByTestId('dry-run').waitFor(POLL);
     expect(await page.getByTestId('dry-run').textContent()).toContain('on second');

@@ -55,7 +55,7 @@ describe.skipIf(skipBrowser)('Stacks page', () => {
     const { page } = browser;
     await page.goto(host.engine.url);
     await page.getByTestId('nav-stacks').click();
-    expect(page.url()).toContain('#/stacks');
+    await expect.poll(() => page.url(), POLL).toContain('#/stacks');
     const row = page.locator('[data-testid="stack-card"][data-stack="tools"] [data-testid="stack-backend"][data-backend="local"]');
     await row.waitFor(POLL);
     expect(await row.getByTestId('stack-state').textContent()).toBe('Not checked');

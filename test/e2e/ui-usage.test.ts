@@ -65,7 +65,7 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
 
     await page.getByTestId('nav-usage').click();
     await page.getByTestId('usage-page').waitFor(POLL);
-    expect(page.url()).toContain('#/usage');
+    await expect.poll(() => page.url(), POLL).toContain('#/usage');
     await expect.poll(() => page.getByTestId('heat-cell').count(), POLL).toBe(365);
     // The busiest (only) day is today, in the page's time zone.
     const today = (await page.evaluate("new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())")) as string;
@@ -89,21 +89,23 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     const problems: string[] = [];
     // Canvas pixels do not follow CSS: switching the colour scheme must redraw the charts in the new theme's colours.
     const drawn: Record<string, { colour: string | null; pixels: string }> = {};
+    const colours = { light: 'rgb(95, 102, 115)', dark: 'rgb(158, 166, 179)' } as const;
     const chartPixels = `(() => { const c = document.querySelector('[data-testid="usage-hour-chart"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0; return String(h); })()`;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(300);
+      // The charts redraw on the media query's change event, which comes with a later frame: wait for the redraw.
+      await expect.poll(() => page.getByTestId('usage-hour-chart').getAttribute('data-text-colour'), POLL).toBe(colours[scheme]);
       drawn[scheme] = { colour: await page.getByTestId('usage-hour-chart').getAttribute('data-text-colour'), pixels: (await page.evaluate(chartPixels)) as string };
       await page.screenshot({ path: join(SHOTS, `page-usage-${scheme}-1440.png`), fullPage: true });
       for (const v of await seriousViolations(page)) problems.push(`${scheme}: ${v}`);
     }
     await page.setViewportSize({ width: 1024, height: 768 });
-    await page.waitForTimeout(300);
-    const sideways = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-    expect(sideways, 'usage page scrolls sideways at 1024 px').toBeLessThanOrEqual(0);
+    // The charts shrink on their resize observer, a frame or more after the resize.
+    const sideways = async () => (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+    await expect.poll(sideways, { ...POLL, message: 'usage page scrolls sideways at 1024 px' }).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'page-usage-dark-1024.png'), fullPage: true });
-    expect(drawn.light!.colour).toBe('rgb(95, 102, 115)');
-    expect(drawn.dark!.colour).toBe('rgb(158, 166, 179)');
+    expect(drawn.light!.colour).toBe(colours.light);
+    expect(drawn.dark!.colour).toBe(colours.dark);
     expect(drawn.dark!.pixels).not.toBe(drawn.light!.pixels);
     expect(await page.getByTestId('usage-cost-chart').getAttribute('data-text-colour')).toBe('rgb(158, 166, 179)');
     expect(problems).toEqual([]);
