@@ -61,13 +61,13 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
   });
 
   // `ready`: what each page shows once its reads have answered (all of them), so the checks see the whole page.
-  const PAGES: Array<{ name: string; hash: () => string; ready: string[] }> = [
-    { name: 'overview', hash: () => '#/overview', ready: ['[data-testid="overview-backend"]', `[data-testid="overview-current"][data-run-id="${runId}"]`] },
-    { name: 'runs', hash: () => '#/runs', ready: ['[data-testid="run-row"], [data-testid="welcome"]'] },
-    { name: 'run', hash: () => `#/runs/${runId}`, ready: ['[data-testid="task-row"]'] },
-    { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: ['[data-testid="task-panel"][data-task-id="prep.clean"]', '[data-testid="failure-reason"]'] },
-    { name: 'backends', hash: () => '#/backends', ready: ['[data-testid="backends-page"]', '[data-testid="command-log-empty"], [data-testid="command-row"]', '[data-testid="external-jobs-empty"]'] },
-    { name: 'settings', hash: () => '#/settings', ready: ['[data-testid="settings-page"]', '[data-testid="config-in-effect"]', '[data-testid="settings-config-ok"]'] },
+  const PAGES: Array<{ name: string; hash: () => string; ready: () => string[] }> = [
+    { name: 'overview', hash: () => '#/overview', ready: () => ['[data-testid="overview-backend"]', `[data-testid="overview-current"][data-run-id="${runId}"]`] },
+    { name: 'runs', hash: () => '#/runs', ready: () => ['[data-testid="run-row"], [data-testid="welcome"]'] },
+    { name: 'run', hash: () => `#/runs/${runId}`, ready: () => ['[data-testid="task-row"]'] },
+    { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: () => ['[data-testid="task-panel"][data-task-id="prep.clean"]', '[data-testid="failure-reason"]'] },
+    { name: 'backends', hash: () => '#/backends', ready: () => ['[data-testid="backends-page"]', '[data-testid="command-log-empty"], [data-testid="command-row"]', '[data-testid="external-jobs-empty"]'] },
+    { name: 'settings', hash: () => '#/settings', ready: () => ['[data-testid="settings-page"]', '[data-testid="config-in-effect"]', '[data-testid="settings-config-ok"]'] },
   ];
 
   for (const scheme of ['light', 'dark'] as const) {
@@ -82,7 +82,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
         const problems: string[] = [];
         for (const p of PAGES) {
           await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), p.hash());
-          for (const ready of p.ready) await page.locator(ready).first().waitFor(POLL);
+          for (const ready of p.ready()) await page.locator(ready).first().waitFor(POLL);
           await afterFrames(page);
           const bg = (await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')) as string;
           // The page follows the emulated OS setting: a dark background in dark mode, a light one otherwise.
