@@ -47,3 +47,18 @@ export async function openBrowser(): Promise<Browser> {
     },
   };
 }
+
+/**
+ * Resolves once the page has drawn `frames` more frames. For what has no state of its own to wait on: after a
+ * viewport or colour-scheme change, resize observers and media listeners run before the next frame is drawn, so two
+ * frames later their redraw is on the page (a fixed sleep guessed at that, and was short under load).
+ */
+export async function afterFrames(page: Page, frames = 2): Promise<void> {
+  await page.evaluate((n) => {
+    const raf = (globalThis as unknown as { requestAnimationFrame(f: () => void): number }).requestAnimationFrame;
+    return new Promise<void>((resolve) => {
+      const step = (left: number): void => void (left === 0 ? resolve() : raf(() => step(left - 1)));
+      step(n);
+    });
+  }, frames);
+}

@@ -1,7 +1,7 @@
 // Starts the real headless host (`node bin/scripthut.mjs serve --port 0`) in a throw-away data folder with no
 // user configuration, and waits for the engine.json it writes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,8 +43,21 @@ function cpuMsOf(pid: number | undefined): number | null {
   }
 }
 
+/** The user configuration file the host reads in `configHome` (its XDG_CONFIG_HOME). */
+export function configFileIn(configHome: string): string {
+  return join(configHome, 'scripthut', 'scripthut.yaml');
+}
+
+/** For startRealHost's `prepare`: writes `yaml` as the user's scripthut.yaml in `configHome`; returns the file. */
+export function writeConfig(configHome: string, yaml: string): string {
+  const file = configFileIn(configHome);
+  mkdirSync(join(configHome, 'scripthut'), { recursive: true });
+  writeFileSync(file, yaml);
+  return file;
+}
+
 /**
- * `prepare` may write files into the config home (e.g. scripthut/scripthut.yaml) before the host starts.
+ * `prepare` may write files into the config home (e.g. the config, with writeConfig) before the host starts.
  * The host needs about 2.3 s of CPU to start, but with e2e files in parallel on a loaded 2-core machine (load 20)
  * that took 21-29 s of wall time, past the 30 s this used to allow: the default leaves room for that starvation,
  * and a timeout says how much CPU the host got, so a real hang can be told from a starved start.

@@ -83,14 +83,15 @@ describe.skipIf(skipBrowser)('Backends page', () => {
     await expect.poll(() => page.getByTestId('external-job-row').count(), POLL).toBe(2);
     expect(await page.locator('[data-testid="external-job-row"][data-job-id="88001"]').textContent()).toContain('bob');
 
+    // The command log is a read of its own: wait for its rows before reading them.
+    const rows = page.getByTestId('command-row');
+    await expect.poll(() => rows.count(), POLL).toBe(2);
     const counts = (await page.getByTestId('command-counts').textContent())?.replace(/\s+/g, ' ');
     expect(counts).toContain('41 squeue');
-    const rows = page.getByTestId('command-row');
-    expect(await rows.count()).toBe(2);
     expect(await rows.nth(1).textContent()).toContain('cd /scratch/alice && sbatch --parsable <<EOF …');
     expect(await page.getByTestId('command-detail').count()).toBe(0);
     await rows.nth(1).click();
-    expect(await page.getByTestId('command-detail').textContent()).toContain('Invalid partition name specified');
+    await expect.poll(() => page.getByTestId('command-detail').textContent(), POLL).toContain('Invalid partition name specified');
     await page.screenshot({ path: join(SHOTS, 'fake-backends-slurm.png'), fullPage: true });
 
     await page.locator('[data-testid="backend-card"][data-backend="local"]').click();
@@ -109,9 +110,9 @@ describe.skipIf(skipBrowser)('Backends page', () => {
     const hpc = page.locator('[data-testid="backend-card"][data-backend="hpc"]');
     await expect.poll(() => hpc.getAttribute('data-state'), POLL).toBe('error');
     expect(await hpc.getByTestId('backend-detail').textContent()).toContain('HOST KEY CHANGED');
-    expect(await page.locator('[data-testid="backend-chip"][data-backend="hpc"]').getAttribute('data-state')).toBe('error');
+    await expect.poll(() => page.locator('[data-testid="backend-chip"][data-backend="hpc"]').getAttribute('data-state'), POLL).toBe('error');
     await hpc.click();
-    expect(await page.getByTestId('backend-status').textContent()).toContain('remove the old key from known_hosts if the change is expected');
+    await expect.poll(() => page.getByTestId('backend-status').textContent(), POLL).toContain('remove the old key from known_hosts if the change is expected');
     await page.screenshot({ path: join(SHOTS, 'fake-backends-error.png') });
     await page.getByTestId('nav-runs').click();
     await page.getByTestId('welcome').waitFor();

@@ -41,8 +41,8 @@ describe.skipIf(skipBrowser)('renderer against a fake host', () => {
     const runId = await header.getAttribute('data-run-id');
     expect(runId).toBeTruthy();
     await page.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 20_000 });
-    const statuses = await page.locator('[data-testid="task-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
-    expect(statuses).toEqual(['completed', 'completed', 'completed']);
+    // The header and the rows follow separate events: wait for the rows too.
+    await expect.poll(() => page.locator('[data-testid="task-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))), POLL).toEqual(['completed', 'completed', 'completed']);
 
     await page.locator('[data-testid="task-row"][data-task-id="compute"]').click();
     await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('hello from compute');

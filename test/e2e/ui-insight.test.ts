@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { afterFrames, openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { cancelRun, createBigRun, startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
@@ -131,7 +131,7 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
 
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
+      await afterFrames(page);
       await page.screenshot({ path: join(SHOTS, `insight-graph-${scheme}.png`) });
       expect(await seriousViolations(page), `graph in ${scheme}`).toEqual([]);
     }
@@ -162,7 +162,7 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     expect(await left('report')).toBeGreaterThan(await left('prep'));
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
+      await afterFrames(page);
       await page.screenshot({ path: join(SHOTS, `insight-timeline-${scheme}.png`) });
       expect(await seriousViolations(page), `timeline in ${scheme}`).toEqual([]);
     }
@@ -171,8 +171,8 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     await page.setViewportSize({ width: 1024, height: 768 });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
-      expect(await ganttDrift(page), `timeline at 1024 px in ${scheme}`).toEqual([]);
+      // The rows are laid out again after the resize: wait for them to line up rather than a guessed time.
+      await expect.poll(() => ganttDrift(page), { ...POLL, message: `timeline at 1024 px in ${scheme}` }).toEqual([]);
       await page.screenshot({ path: join(SHOTS, `insight-timeline-1024-${scheme}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -186,7 +186,8 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     const { page } = browser;
     await go(page, `#/runs/${runId}`);
     await page.getByTestId('run-view-table').click();
-    expect(await page.locator('[data-testid="task-table"] [role="columnheader"]').allTextContents()).toEqual(expect.arrayContaining(['CPU', 'Memory']));
+    // The table is drawn after the click: reading its headers at once could read none.
+    await expect.poll(() => page.locator('[data-testid="task-table"] [role="columnheader"]').allTextContents(), POLL).toEqual(expect.arrayContaining(['CPU', 'Memory']));
     await page.getByTestId('group-toggle').check();
     const header = page.locator('[data-testid="group-row"][data-group="align"]');
     await header.waitFor(POLL);
@@ -260,13 +261,18 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     // Open in table: the task table filtered to the group.
     await page.getByTestId('graph-open-table').click();
     await expect.poll(() => page.getByTestId('tasks-shown').textContent(), POLL).toBe('300 of 3,000 shown');
-    const ids = await page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
-    expect(ids.length).toBeGreaterThan(5);
-    expect(ids.every((id) => id?.startsWith('g03.'))).toBe(true);
+    // The count can be drawn before the group's page of rows has replaced the rows shown before.
+    const rowIds = () => page.getByTestId('task-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-task-id')));
+    await expect
+      .poll(async () => {
+        const ids = await rowIds();
+        return { moreThanFive: ids.length > 5, notInGroup: ids.filter((id) => !id?.startsWith('g03.')) };
+      }, POLL)
+      .toEqual({ moreThanFive: true, notInGroup: [] });
     // Collapsing the only group leaves its header and no task rows, with nothing fetched for it.
     await page.locator('[data-testid="group-row"][data-group="g03"] [data-testid="group-header"]').click();
     await expect.poll(() => page.getByTestId('task-row').count(), POLL).toBe(0);
-    expect(await page.getByTestId('task-table').getAttribute('aria-rowcount')).toBe('2');
+    await expect.poll(() => page.getByTestId('task-table').getAttribute('aria-rowcount'), POLL).toBe('2');
     await page.screenshot({ path: join(SHOTS, 'insight-big-group-light.png') });
     expect(browser.problems).toEqual([]);
   });
@@ -302,8 +308,7 @@ describe.skipIf(skipBrowser)('Run insight: DAG, timeline, collapsible groups (re
     await page.setViewportSize({ width: 1024, height: 768 });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(200);
-      expect(await ganttDrift(page), `grouped timeline at 1024 px in ${scheme}`).toEqual([]);
+      await expect.poll(() => ganttDrift(page), { ...POLL, message: `grouped timeline at 1024 px in ${scheme}` }).toEqual([]);
       await page.screenshot({ path: join(SHOTS, `insight-big-timeline-1024-${scheme}.png`) });
     }
     await page.setViewportSize({ width: 1280, height: 800 });

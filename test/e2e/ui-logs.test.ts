@@ -1,8 +1,8 @@
 // The log viewer against the real headless host (local backend): a big coloured log stays windowed, ANSI
 // colours render as spans, search and "first error" find their lines, the whole log downloads, a failure opens
 // on its Error tab with the reason in words, and a task that has not started says so without an error.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
@@ -13,7 +13,8 @@ const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
 const POLL = { timeout: 30_000 };
 
-const WORKFLOW = {
+/** `slow` waits for the test to write `gate`: its dependant stays "not started" for as long as the test needs. */
+const workflow = (gate: string) => ({
   title: 'Log viewer checks',
   tasks: [
     {
@@ -21,23 +22,26 @@ const WORKFLOW = {
       command: "for i in $(seq 1 30000); do printf '\\033[32mline %d\\033[0m ok\\n' $i; done; echo 'ERROR: disk full'; echo needle-xyz; for i in $(seq 1 100); do echo tail $i; done",
     },
     { id: 'broken', command: "echo starting; echo 'Traceback: boom' >&2; exit 3" },
-    { id: 'slow', command: 'sleep 8; echo slept' },
+    { id: 'slow', command: `while [ ! -e '${gate}' ]; do sleep 0.1; done; echo slept` },
     { id: 'after-slow', command: 'echo waited', deps: ['slow'] },
   ],
-};
+});
 
 describe.skipIf(skipBrowser)('Log viewer (real host)', () => {
   let host: RealHost;
   let browser: Browser;
+  // In the host's throw-away folder: stop() removes it.
+  let gate = '';
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     host = await startRealHost();
+    gate = join(dirname(host.dataDir), 'slow-gate');
     browser = await openBrowser();
     const { page } = browser;
     await openWelcome(page, host);
-    await uploadWorkflow(page, host, 'logs', WORKFLOW);
+    await uploadWorkflow(page, host, 'logs', workflow(gate));
   });
 
   afterAll(async () => {
@@ -55,13 +59,14 @@ describe.skipIf(skipBrowser)('Log viewer (real host)', () => {
     expect(await page.getByTestId('log-view').getAttribute('data-not-started')).toBe('true');
     expect(await page.getByTestId('task-panel').locator('.err').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'log-not-started-light.png') });
+    writeFileSync(gate, '');
     await expect.poll(() => page.getByTestId('log-view').textContent(), { timeout: 60_000 }).toContain('waited');
   });
 
   it('opens a failed task on its Error tab with the reason in plain words', async () => {
     const { page } = browser;
     await page.locator('[data-testid="task-row"][data-task-id="broken"][data-status="failed"]').click();
-    expect(await page.getByTestId('tab-error').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-error').getAttribute('aria-selected'), POLL).toBe('true');
     expect(await page.getByTestId('failure-reason').textContent()).toContain('exited with code 3');
     await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('Traceback: boom');
     expect(await page.getByTestId('log-view').getAttribute('data-type')).toBe('error');
@@ -72,7 +77,7 @@ describe.skipIf(skipBrowser)('Log viewer (real host)', () => {
   it('keeps a 30,000-line coloured log windowed, with colours, search, first error and download', async () => {
     const { page } = browser;
     await page.locator('[data-testid="task-row"][data-task-id="big"][data-status="completed"]').click({ timeout: 60_000 });
-    expect(await page.getByTestId('tab-output').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-output').getAttribute('aria-selected'), POLL).toBe('true');
     const log = page.getByTestId('log-view');
     await page.locator('[data-testid="task-panel"][data-task-id="big"] [data-testid="log-view"][data-type="output"][data-complete="true"]').waitFor(POLL);
     await expect.poll(async () => Number(await log.getAttribute('data-lines')), POLL).toBeGreaterThanOrEqual(10_000);

@@ -32,18 +32,19 @@ describe.skipIf(skipBrowser)('Navigation (real host)', () => {
     const { page } = browser;
     await page.goto(host.engine.url);
     await page.getByTestId('welcome').waitFor();
-    expect(await page.title()).toBe('Runs · ScriptHut');
+    await expect.poll(() => page.title(), POLL).toBe('Runs · ScriptHut');
     await page.getByTestId('run-demo').click();
     const header = page.getByTestId('run-header');
     await header.waitFor();
     const runId = (await header.getAttribute('data-run-id')) as string;
-    expect(hash()).toBe(`#/runs/${runId}`);
+    await expect.poll(hash, POLL).toBe(`#/runs/${runId}`);
     await expect.poll(() => page.title(), POLL).toContain('ScriptHut demo');
 
+    // The address changes after the click, and Playwright learns of it from an event of its own: poll it.
     await page.locator('[data-testid="task-row"][data-task-id="prepare"]').click();
-    expect(hash()).toBe(`#/runs/${runId}/tasks/prepare`);
+    await expect.poll(hash, POLL).toBe(`#/runs/${runId}/tasks/prepare`);
     await page.getByTestId('tab-script').click();
-    expect(hash()).toBe(`#/runs/${runId}/tasks/prepare/script`);
+    await expect.poll(hash, POLL).toBe(`#/runs/${runId}/tasks/prepare/script`);
 
     await page.reload();
     await page.getByTestId('script-view').waitFor();
@@ -52,17 +53,17 @@ describe.skipIf(skipBrowser)('Navigation (real host)', () => {
 
     await page.getByTestId('tab-script').focus();
     await page.keyboard.press('ArrowRight');
-    expect(await page.getByTestId('tab-env').getAttribute('aria-selected')).toBe('true');
-    expect(hash()).toBe(`#/runs/${runId}/tasks/prepare/env`);
+    await expect.poll(() => page.getByTestId('tab-env').getAttribute('aria-selected'), POLL).toBe('true');
+    await expect.poll(hash, POLL).toBe(`#/runs/${runId}/tasks/prepare/env`);
 
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('task-panel').count(), POLL).toBe(0);
-    expect(hash()).toBe(`#/runs/${runId}`);
+    await expect.poll(hash, POLL).toBe(`#/runs/${runId}`);
 
     await page.goBack();
     await page.getByTestId('task-panel').waitFor();
-    expect(await page.getByTestId('tab-env').getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('tab-env').getAttribute('aria-selected'), POLL).toBe('true');
     await page.goBack();
     await expect.poll(() => page.getByTestId('task-panel').count(), POLL).toBe(0);
     await page.goBack();
@@ -95,7 +96,7 @@ describe.skipIf(skipBrowser)('Navigation (real host)', () => {
     await page.keyboard.press('b');
     await expect.poll(hash, POLL).toBe('#/backends');
     await page.getByTestId('backends-page').waitFor();
-    expect(await page.title()).toContain('Backends');
+    await expect.poll(() => page.title(), POLL).toContain('Backends');
     expect(browser.problems).toEqual([]);
   });
 });

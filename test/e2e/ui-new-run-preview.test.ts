@@ -6,9 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+import { knownHostsLine } from '../helpers/slurm-engine';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skip = shouldSkipBrowser() || shouldSkipSlurm();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -24,11 +25,10 @@ describe.skipIf(skip)('New run preview on a Slurm backend (real host, real Slurm
     ensureRendererBuilt();
     cluster = await startSlurmCluster();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
       const knownHosts = join(cfg, 'known_hosts');
-      writeFileSync(knownHosts, `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeFileSync(knownHosts, knownHostsLine(cluster));
+      writeConfig(
+        cfg,
         [
           'backends:',
           '  - {name: laptop, type: local, max_concurrent: 2}',

@@ -1,11 +1,11 @@
 // The "New run" flow against the real headless host with TWO local backends: the backend picker (remembered),
 // max concurrent, ad-hoc commands, pasted JSON errors, and the honest progress bar of a failed run.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -19,11 +19,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
-        'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: workstation\n    type: local\n    max_concurrent: 4\n',
-      );
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: workstation\n    type: local\n    max_concurrent: 4\n');
     });
     browser = await openBrowser();
   });
@@ -41,7 +37,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     const dialog = page.getByTestId('new-run-dialog');
     await dialog.waitFor();
     const picker = dialog.getByTestId('newrun-backend');
-    expect(await picker.locator('option').allTextContents()).toEqual(['laptop (local)', 'workstation (local)']);
+    await expect.poll(() => picker.locator('option').allTextContents(), POLL).toEqual(['laptop (local)', 'workstation (local)']);
     expect(await dialog.getByTestId('newrun-source-demo').isChecked()).toBe(true);
     await picker.selectOption('workstation');
     await dialog.getByTestId('newrun-max').fill('1');
@@ -60,7 +56,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
 
     await page.getByTestId('back-to-runs').click();
     await page.getByTestId('new-run').click();
-    expect(await page.getByTestId('newrun-backend').inputValue()).toBe('workstation');
+    await expect.poll(() => page.getByTestId('newrun-backend').inputValue(), POLL).toBe('workstation');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('new-run-dialog').count(), POLL).toBe(0);
     expect(browser.problems).toEqual([]);
@@ -138,7 +134,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     await header.waitFor({ timeout: 30_000 });
     const cancel = header.getByTestId('run-cancel');
     await cancel.click();
-    expect(await cancel.textContent()).toContain('Really cancel');
+    await expect.poll(() => cancel.textContent(), POLL).toContain('Really cancel');
     expect(await page.getByTestId('run-header').getAttribute('data-status')).toBe('running');
     await page.screenshot({ path: join(SHOTS, 'cancel-confirm-light.png') });
     await cancel.click();

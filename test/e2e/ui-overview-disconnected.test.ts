@@ -2,12 +2,10 @@
 // "Retrying" for the cluster, while the reason (cannot connect …) was on the Backends page alone. The Overview's
 // backend list now says why a backend is not connected. Real headless host; the cluster is a closed port.
 import net from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
@@ -28,9 +26,8 @@ describe.skipIf(skipBrowser)('Overview with a cluster that cannot be reached (re
     ensureRendererBuilt();
     const port = await closedPort();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeConfig(
+        cfg,
         `backends:\n  - {name: laptop, type: local, max_concurrent: 2}\n  - name: mycluster\n    type: slurm\n    poll_interval: 5\n    ssh: {host: 127.0.0.1, port: ${port}, user: nobody}\n`,
       );
     });

@@ -1,12 +1,10 @@
 // Found by trying the product with two backends (a laptop and a cluster): the runs list could be filtered by status
 // and text but not by backend, and typing a backend's name in the search showed "No run matches" although the
 // list shows that name on every row. Real headless host with two local backends, Debian Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { postApi, startRealHost, type RealHost } from './real-host';
+import { postApi, startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -20,11 +18,7 @@ describe.skipIf(skipBrowser)('runs list filtered by backend (real host, two back
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
-        'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: mycluster\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n',
-      );
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: mycluster\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
     });
     await api('/runs', { backend: 'laptop', workflow_name: 'on-laptop', document: [{ id: 'ok', command: 'true' }] });
     await api('/runs', { backend: 'mycluster', workflow_name: 'on-cluster-ok', document: [{ id: 'ok', command: 'true' }] });

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { afterFrames, openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
@@ -89,7 +89,7 @@ describe.skipIf(skipBrowser)('runs table at 1024 and 1440 px (real host)', () =>
       await page.setViewportSize({ width, height: 800 });
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.waitForTimeout(200);
+        await afterFrames(page);
         for (const id of [failedId, goodId]) {
           const m = await measure(page, id);
           expect(m.titleClipped, `${id} at ${width} px: ${JSON.stringify(m)}`).toBe(false);

@@ -2,13 +2,11 @@
 // cancelled goes to the cancelled ones), with no re-read of the list; and a list scrolled below it keeps the
 // rows in view where they were. Real headless host with the local backend, finished history seeded into its
 // store, Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { seedFinishedRuns } from './many-runs';
-import { postApi, startRealHost, type RealHost } from './real-host';
+import { postApi, startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -23,8 +21,7 @@ describe.skipIf(skipBrowser)('sorted runs list follows live sort-key changes (re
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
       seedFinishedRuns(cfg, HISTORY);
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(join(cfg, 'scripthut', 'scripthut.yaml'), 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
     });
     slow = (await postApi(host, '/runs', { backend: 'laptop', workflow_name: 'slow-run', document: [{ id: 't', command: 'sleep 120' }] })).id;
     browser = await openBrowser();

@@ -1,12 +1,10 @@
 // The runs list sorts by a clicked header: the host orders the rows (runs.list sort/order), the header says
 // which column and direction (aria-sort), and the sort lives in the address, so a reload keeps it. Real headless
 // host with the local backend, Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { postApi, startRealHost, type RealHost } from './real-host';
+import { postApi, startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -20,8 +18,7 @@ describe.skipIf(skipBrowser)('runs list sort by header (real host)', () => {
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(join(cfg, 'scripthut', 'scripthut.yaml'), 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
     });
     // Created in an order that is neither alphabetical nor its reverse.
     for (const name of ['beta-run', 'alpha-run', 'gamma-run']) await api('/runs', { backend: 'laptop', workflow_name: name, document: [{ id: 't', command: 'true' }] });

@@ -1,12 +1,10 @@
 // The runs list's filters (status chips, backend picker, text search) live in the address: a reload keeps them,
 // Back/Forward step through filter changes (typing refines one entry, it does not push one per keystroke), and
 // a copied address opens the same list in a fresh page. Real headless host with two local backends, Chromium.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { postApi, startRealHost, type RealHost } from './real-host';
+import { postApi, startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -20,11 +18,7 @@ describe.skipIf(skipBrowser)('runs list filters in the address (real host, two b
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
-        'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: mycluster\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n',
-      );
+      writeConfig(cfg, 'backends:\n  - name: laptop\n    type: local\n    max_concurrent: 2\n  - name: mycluster\n    type: local\n    max_concurrent: 2\nsettings:\n  local_poll_interval_ms: 200\n');
     });
     await api('/runs', { backend: 'laptop', workflow_name: 'on-laptop-bad', document: [{ id: 'bad', command: 'exit 2' }] });
     await api('/runs', { backend: 'mycluster', workflow_name: 'on-cluster-ok', document: [{ id: 'ok', command: 'true' }] });

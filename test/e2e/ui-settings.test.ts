@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { configFileIn, startRealHost, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
@@ -40,7 +40,7 @@ describe.skipIf(skipBrowser)('Settings: config editor (real host)', () => {
     const banner = page.getByTestId('config-in-effect');
     await banner.waitFor(POLL);
     expect(await banner.innerText()).toContain('Built-in defaults in use because no configuration file was found');
-    expect(await banner.innerText()).toContain(join(host.configHome, 'scripthut', 'scripthut.yaml'));
+    expect(await banner.innerText()).toContain(configFileIn(host.configHome));
     // The editor is not blank: it holds the embedded default in effect, which checks clean.
     await page.getByTestId('config-embedded-note').waitFor(POLL);
     await page.locator('.cm-content').filter({ hasText: 'type: local' }).waitFor(POLL);
@@ -77,7 +77,7 @@ describe.skipIf(skipBrowser)('Settings: config editor (real host)', () => {
     const result = page.getByTestId('config-save-result');
     await result.waitFor(POLL);
     expect(await result.innerText()).toContain('added extra');
-    const file = join(host.configHome, 'scripthut', 'scripthut.yaml');
+    const file = configFileIn(host.configHome);
     expect(readFileSync(file, 'utf8')).toBe(FIXED);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     await page.getByTestId('config-in-effect').filter({ hasText: 'In effect:' }).waitFor(POLL);
@@ -106,7 +106,7 @@ describe.skipIf(skipBrowser)('Settings: config editor (real host)', () => {
     const banner = page.getByTestId('config-warnings');
     await banner.waitFor(POLL);
     expect(await banner.innerText()).toContain('line 8');
-    expect(await banner.innerText()).toContain(join(host.configHome, 'scripthut', 'scripthut.yaml'));
+    expect(await banner.innerText()).toContain(configFileIn(host.configHome));
     await page.screenshot({ path: join(SHOTS, 'settings-dark-warning.png') });
     await page.evaluate(AXE);
     const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> };

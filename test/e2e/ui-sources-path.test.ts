@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -21,9 +21,8 @@ describe.skipIf(skipBrowser)('Sources page with a path source on the second back
     mkdirSync(join(folder, '.hut', 'workflows'), { recursive: true });
     writeFileSync(join(folder, '.hut', 'workflows', 'wf.json'), JSON.stringify({ title: 'Path flow', tasks: [{ id: 'p', command: 'echo from-path' }] }));
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeConfig(
+        cfg,
         `backends:\n  - {name: first, type: local}\n  - {name: second, type: local}\nsources:\n  - {name: proj, type: path, path: ${JSON.stringify(folder)}, backend: second}\n`,
       );
     });
@@ -43,7 +42,8 @@ describe.skipIf(skipBrowser)('Sources page with a path source on the second back
     await page.locator('[data-testid="source-card"][data-source="proj"]').waitFor(POLL);
     await page.getByTestId('source-sync').click();
     await page.locator('[data-testid="source-workflow"]').first().waitFor(POLL);
-    expect(await page.getByTestId('source-backend').inputValue()).toBe('second');
+    // The backend list is read on its own and may arrive after the sources: wait for the preselected option.
+    await expect.poll(() => page.getByTestId('source-backend').inputValue(), POLL).toBe('second');
     await page.getByTestId('workflow-dry-run').first().click();
     await page.getByTestId('dry-run').waitFor(POLL);
     expect(await page.getByTestId('dry-run').textContent()).toContain('on second');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test-results');
@@ -37,9 +37,8 @@ describe.skipIf(skipBrowser)('Sources page', () => {
     g(work, 'remote', 'add', 'origin', remote);
     commitFlow('first', [{ id: 'a', command: 'echo a' }, { id: 'b', command: 'echo b', deps: ['a'] }]);
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeConfig(
+        cfg,
         `backends:\n  - {name: local, type: local, clone_dir: ${JSON.stringify(join(root, 'clones'))}}\nsources:\n  - {name: repo, type: git, url: ${JSON.stringify(remote)}}\n`,
       );
     });

@@ -1,11 +1,11 @@
 // The Stacks page against the real headless host and the real local backend: check, install (a real run, then
 // checked automatically when it ends), the install run's page, and delete (the build folder really goes).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test-results');
@@ -22,9 +22,8 @@ describe.skipIf(skipBrowser)('Stacks page', () => {
     mkdirSync(SHOTS, { recursive: true });
     root = mkdtempSync(join(tmpdir(), 'sh-e2e-stacks-'));
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeConfig(
+        cfg,
         [
           'backends:',
           '  - {name: local, type: local}',
@@ -56,7 +55,7 @@ describe.skipIf(skipBrowser)('Stacks page', () => {
     const { page } = browser;
     await page.goto(host.engine.url);
     await page.getByTestId('nav-stacks').click();
-    expect(page.url()).toContain('#/stacks');
+    await expect.poll(() => page.url(), POLL).toContain('#/stacks');
     const row = page.locator('[data-testid="stack-card"][data-stack="tools"] [data-testid="stack-backend"][data-backend="local"]');
     await row.waitFor(POLL);
     expect(await row.getByTestId('stack-state').textContent()).toBe('Not checked');

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { afterFrames, openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
@@ -60,13 +60,14 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     await host?.stop();
   });
 
-  const PAGES: Array<{ name: string; hash: () => string; ready: string }> = [
-    { name: 'overview', hash: () => '#/overview', ready: '[data-testid="overview-backend"]' },
-    { name: 'runs', hash: () => '#/runs', ready: '[data-testid="run-row"], [data-testid="welcome"]' },
-    { name: 'run', hash: () => `#/runs/${runId}`, ready: '[data-testid="task-row"]' },
-    { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: '[data-testid="task-panel"]' },
-    { name: 'backends', hash: () => '#/backends', ready: '[data-testid="backends-page"]' },
-    { name: 'settings', hash: () => '#/settings', ready: '[data-testid="settings-page"]' },
+  // `ready`: what each page shows once its reads have answered (all of them), so the checks see the whole page.
+  const PAGES: Array<{ name: string; hash: () => string; ready: () => string[] }> = [
+    { name: 'overview', hash: () => '#/overview', ready: () => ['[data-testid="overview-backend"]', `[data-testid="overview-current"][data-run-id="${runId}"]`] },
+    { name: 'runs', hash: () => '#/runs', ready: () => ['[data-testid="run-row"], [data-testid="welcome"]'] },
+    { name: 'run', hash: () => `#/runs/${runId}`, ready: () => ['[data-testid="task-row"]'] },
+    { name: 'task-failed', hash: () => `#/runs/${runId}/tasks/prep.clean`, ready: () => ['[data-testid="task-panel"][data-task-id="prep.clean"]', '[data-testid="failure-reason"]'] },
+    { name: 'backends', hash: () => '#/backends', ready: () => ['[data-testid="backends-page"]', '[data-testid="command-log-empty"], [data-testid="command-row"]', '[data-testid="external-jobs-empty"]'] },
+    { name: 'settings', hash: () => '#/settings', ready: () => ['[data-testid="settings-page"]', '[data-testid="config-in-effect"]', '[data-testid="settings-config-ok"]'] },
   ];
 
   for (const scheme of ['light', 'dark'] as const) {
@@ -81,8 +82,8 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
         const problems: string[] = [];
         for (const p of PAGES) {
           await page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), p.hash());
-          await page.locator(p.ready).first().waitFor(POLL);
-          await page.waitForTimeout(300);
+          for (const ready of p.ready()) await page.locator(ready).first().waitFor(POLL);
+          await afterFrames(page);
           const bg = (await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')) as string;
           // The page follows the emulated OS setting: a dark background in dark mode, a light one otherwise.
           const [r = 0, g = 0, b = 0] = (bg.match(/\d+/g) ?? []).map(Number);
@@ -111,7 +112,8 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     const go = (h: string): Promise<unknown> => page.evaluate((x) => ((globalThis as unknown as { location: { hash: string } }).location.hash = x), h);
     await go('#/settings');
     expect(await page.getByTestId('settings-version').textContent()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(await page.getByTestId('settings-config-ok').count()).toBe(1);
+    // The page is drawn after the hash change: counting at once could count before it.
+    await expect.poll(() => page.getByTestId('settings-config-ok').count(), POLL).toBe(1);
     await page.getByTestId('tz-utc').check();
     await expect.poll(() => page.getByTestId('tz-example').textContent()).toMatch(/\d\d:\d\d:\d\d UTC$/);
     await page.getByTestId('theme-dark').check();
@@ -135,10 +137,12 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
   it('Overview: backends, the current run, and a failure needing attention that opens its failed task', async () => {
     const { page } = browser;
     await page.emulateMedia({ colorScheme: 'light' });
-    const failedRun = await startRun(host, { title: 'Broken nightly', tasks: [{ id: 'ok', command: 'true' }, { id: 'load.db', command: 'exit 7' }] }, 'nightly');
-    const otherRun = await startRun(host, { title: 'Broken weekly', tasks: [{ id: 'w', command: 'exit 1' }] }, 'weekly');
     await page.getByTestId('nav-overview').click();
     await page.getByTestId('overview-page').waitFor(POLL);
+    // Started once the page shows, so their notifications land while it is looked at (a toast lives 5-12 s: a slow
+    // page opening after runs that had already failed could miss them all).
+    const failedRun = await startRun(host, { title: 'Broken nightly', tasks: [{ id: 'ok', command: 'true' }, { id: 'load.db', command: 'exit 7' }] }, 'nightly');
+    const otherRun = await startRun(host, { title: 'Broken weekly', tasks: [{ id: 'w', command: 'exit 1' }] }, 'weekly');
     expect(await page.locator('[data-testid="overview-backend"][data-backend="local"]').getAttribute('data-state')).toBe('ready');
     // The themes run is still going (train sleeps); the nightly one has failed.
     await page.locator(`[data-testid="overview-current"][data-run-id="${runId}"]`).waitFor(POLL);
@@ -147,7 +151,7 @@ describe.skipIf(skipBrowser)('Pages in light and dark mode, wide and narrow (rea
     await page.locator(`[data-testid="overview-failure"][data-run-id="${otherRun}"]`).waitFor(POLL);
     // Two failing runs raise six notifications; at most three are on screen, in the bottom-right corner, clear of
     // the page's primary actions (top of the window).
-    expect(await page.getByTestId('toast').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('toast').count(), POLL).toBe(3);
     const vp = page.viewportSize() ?? { width: 0, height: 0 };
     for (const box of await page.getByTestId('toast').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as { right: number; bottom: number; top: number }))) {
       expect(box.right).toBeGreaterThan(vp.width - 40);

@@ -1,12 +1,10 @@
 // Found by trying the app at 1024 px with two local backends and an unreachable cluster (real headless host):
 // the top bar's chip row had room for two chips, and the hidden third was the failing cluster; the Overview
 // listed its state as the raw "backing_off".
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 20_000 };
@@ -18,10 +16,9 @@ describe.skipIf(skipBrowser)('backend chips in a narrow window (real host)', () 
   beforeAll(async () => {
     ensureRendererBuilt();
     host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
       // Port 1 on loopback refuses at once: the cluster backs off.
-      writeFileSync(
-        join(cfg, 'scripthut', 'scripthut.yaml'),
+      writeConfig(
+        cfg,
         'backends:\n  - {name: laptop, type: local, max_concurrent: 2}\n  - {name: workstation, type: local, max_concurrent: 1}\n  - name: hpc\n    type: slurm\n    ssh: {host: 127.0.0.1, port: 1, user: nobody}\n',
       );
     });

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
+import { afterFrames, openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
 
@@ -30,6 +30,11 @@ async function sideways(page: Page): Promise<string[]> {
 }
 
 const go = (page: Page, hash: string): Promise<unknown> => page.evaluate((h) => ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
+
+/** Waits until each selector matches something on the page. */
+async function shows(page: Page, selectors: string[]): Promise<void> {
+  for (const s of selectors) await page.locator(s).first().waitFor(POLL);
+}
 
 describe.skipIf(skipBrowser)('a tour of every page at 1024 and 1440 px, light and dark (real host, demo run)', () => {
   let host: RealHost;
@@ -79,9 +84,10 @@ describe.skipIf(skipBrowser)('a tour of every page at 1024 and 1440 px, light an
     ['task-summary', async (p) => go(p, `#/runs/${runId}/tasks/summary/summary`).then(() => p.getByTestId('task-panel').waitFor(POLL))],
     ['task-outputs', async (p) => go(p, `#/runs/${runId}/tasks/combine/outputs`).then(() => p.getByTestId('task-panel').waitFor(POLL))],
     ['task-history', async (p) => go(p, `#/runs/${runId}/tasks/combine/history`).then(() => p.getByTestId('task-panel').waitFor(POLL))],
-    ['backends', async (p) => go(p, '#/backends').then(() => p.waitForTimeout(300))],
-    ['settings', async (p) => go(p, '#/settings').then(() => p.waitForTimeout(500))],
-    ['usage', async (p) => go(p, '#/usage').then(() => p.waitForTimeout(800))],
+    // These three read several things after they show: wait for what each shows once its reads have answered.
+    ['backends', async (p) => go(p, '#/backends').then(() => shows(p, ['[data-testid="backends-page"]', '[data-testid="command-log-empty"], [data-testid="command-row"]', '[data-testid="external-jobs-empty"]']))],
+    ['settings', async (p) => go(p, '#/settings').then(() => shows(p, ['[data-testid="settings-page"]', '[data-testid="config-in-effect"]', '.cm-content']))],
+    ['usage', async (p) => go(p, '#/usage').then(() => shows(p, ['[data-testid="usage-page"]', '[data-testid="heat-cell"]', '[data-testid="usage-hour-chart"][data-text-colour]']))],
   ];
 
   for (const width of [1024, 1440]) {
@@ -93,7 +99,7 @@ describe.skipIf(skipBrowser)('a tour of every page at 1024 and 1440 px, light an
         await open(page);
         for (const scheme of ['light', 'dark'] as const) {
           await page.emulateMedia({ colorScheme: scheme });
-          await page.waitForTimeout(150);
+          await afterFrames(page);
           await page.screenshot({ path: join(SHOTS, `tour-${width}-${name}-${scheme}.png`) });
           problems.push(...(await sideways(page)).map((s) => `${name} ${scheme}: ${s}`));
           problems.push(...(await seriousViolations(page)).map((s) => `${name} ${scheme}: ${s}`));

@@ -1,7 +1,7 @@
 // The Usage page and run costs against the real host and the real local backend with a `cost` block: the year
 // heatmap holds today's CPU-hours, the hour chart and the cost chart are drawn, the right-sizing table lists the
 // finished task, the run page and the runs list show the run's cost; axe finds nothing serious in light or dark.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { startRun } from './big-run';
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -30,11 +30,8 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     ensureRendererBuilt();
-    host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      // 3600 SU per CPU-hour: one SU per CPU-second, so a 2-CPU task of a second costs about 2 SU.
-      writeConfig(join(cfg, 'scripthut', 'scripthut.yaml'));
-    });
+    // 3600 SU per CPU-hour: one SU per CPU-second, so a 2-CPU task of a second costs about 2 SU.
+    host = await startRealHost((cfg) => writeConfig(cfg, ['backends:', '  - name: local', '    type: local', '    cost: {currency: SU, per_cpu_hour: 3600}', ''].join('\n')));
     browser = await openBrowser();
     runId = await startRun(host, { title: 'Costed', tasks: [{ id: 'align', name: 'align', command: 'sleep 1', cpus: 2, memory: '1G' }] }, 'costed');
   }, 60_000);
@@ -68,7 +65,7 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
 
     await page.getByTestId('nav-usage').click();
     await page.getByTestId('usage-page').waitFor(POLL);
-    expect(page.url()).toContain('#/usage');
+    await expect.poll(() => page.url(), POLL).toContain('#/usage');
     await expect.poll(() => page.getByTestId('heat-cell').count(), POLL).toBe(365);
     // The busiest (only) day is today, in the page's time zone.
     const today = (await page.evaluate("new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())")) as string;
@@ -92,29 +89,26 @@ describe.skipIf(skipBrowser)('Usage page and run costs (real host)', () => {
     const problems: string[] = [];
     // Canvas pixels do not follow CSS: switching the colour scheme must redraw the charts in the new theme's colours.
     const drawn: Record<string, { colour: string | null; pixels: string }> = {};
+    const colours = { light: 'rgb(95, 102, 115)', dark: 'rgb(158, 166, 179)' } as const;
     const chartPixels = `(() => { const c = document.querySelector('[data-testid="usage-hour-chart"]'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let h = 0; for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) >>> 0; return String(h); })()`;
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.waitForTimeout(300);
+      // The charts redraw on the media query's change event, which comes with a later frame: wait for the redraw.
+      await expect.poll(() => page.getByTestId('usage-hour-chart').getAttribute('data-text-colour'), POLL).toBe(colours[scheme]);
       drawn[scheme] = { colour: await page.getByTestId('usage-hour-chart').getAttribute('data-text-colour'), pixels: (await page.evaluate(chartPixels)) as string };
       await page.screenshot({ path: join(SHOTS, `page-usage-${scheme}-1440.png`), fullPage: true });
       for (const v of await seriousViolations(page)) problems.push(`${scheme}: ${v}`);
     }
     await page.setViewportSize({ width: 1024, height: 768 });
-    await page.waitForTimeout(300);
-    const sideways = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
-    expect(sideways, 'usage page scrolls sideways at 1024 px').toBeLessThanOrEqual(0);
+    // The charts shrink on their resize observer, a frame or more after the resize.
+    const sideways = async () => (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+    await expect.poll(sideways, { ...POLL, message: 'usage page scrolls sideways at 1024 px' }).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(SHOTS, 'page-usage-dark-1024.png'), fullPage: true });
-    expect(drawn.light!.colour).toBe('rgb(95, 102, 115)');
-    expect(drawn.dark!.colour).toBe('rgb(158, 166, 179)');
+    expect(drawn.light!.colour).toBe(colours.light);
+    expect(drawn.dark!.colour).toBe(colours.dark);
     expect(drawn.dark!.pixels).not.toBe(drawn.light!.pixels);
     expect(await page.getByTestId('usage-cost-chart').getAttribute('data-text-colour')).toBe('rgb(158, 166, 179)');
     expect(problems).toEqual([]);
     expect(browser.problems).toEqual([]);
   });
 });
-
-function writeConfig(file: string): void {
-  const yaml = ['backends:', '  - name: local', '    type: local', '    cost: {currency: SU, per_cpu_hour: 3600}', ''].join('\n');
-  writeFileSync(file, yaml);
-}

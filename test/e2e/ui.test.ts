@@ -8,7 +8,7 @@ import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 
 const skipBrowser = shouldSkipBrowser();
 import { ensureRendererBuilt } from './build';
-import { startRealHost, type RealHost } from './real-host';
+import { startRealHost, writeConfig, type RealHost } from './real-host';
 
 const SHOTS = join(process.cwd(), 'test-results');
 const POLL = { timeout: 20_000 };
@@ -34,7 +34,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     expect(host.engine.url).toContain('#token=');
     await page.goto(host.engine.url);
     await page.getByTestId('welcome').waitFor();
-    expect(page.url()).not.toContain(host.engine.token);
+    await expect.poll(() => page.url(), POLL).not.toContain(host.engine.token);
     await page.screenshot({ path: join(SHOTS, 'e2e-welcome.png') });
 
     await page.getByTestId('run-demo').click();
@@ -48,9 +48,11 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     await page.locator('[data-testid="run-header"][data-status="completed"]').waitFor({ timeout: 90_000 });
     expect(await header.getByTestId('status-badge').first().textContent()).toContain('Completed');
     const rows = page.locator('[data-testid="task-row"]');
-    const statuses = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    const rowStatuses = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    // The header can turn completed before the last task's event has redrawn its row.
+    await expect.poll(async () => (await rowStatuses()).filter((s) => s !== 'completed'), POLL).toEqual([]);
+    const statuses = await rowStatuses();
     expect(statuses.length).toBeGreaterThan(1);
-    expect(statuses.every((s) => s === 'completed')).toBe(true);
     const badges = await rows.locator('[data-testid="status-badge"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(badges).toEqual(statuses);
 
@@ -107,7 +109,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     expect(steps[1]).toEqual(['pending', 'submitted']);
     expect(steps.at(-1)?.[1]).toBe('completed');
     for (let i = 1; i < steps.length; i++) expect(steps[i]?.[0]).toBe(steps[i - 1]?.[1]);
-    expect(await page.locator('[data-testid="attempt-row"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="attempt-row"]').count(), POLL).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'e2e-history.png') });
 
     await page.getByTestId('back-to-runs').click();
@@ -127,10 +129,11 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     await page.locator('[data-testid="task-row"][data-task-id="prepare"]').click();
     const select = page.getByTestId('attempt-select');
     await select.waitFor();
-    expect(await select.locator('option').count()).toBe(2);
+    await expect.poll(() => select.locator('option').count(), POLL).toBe(2);
     await select.selectOption('1');
-    await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('Run: ');
-    expect(await page.getByTestId('log-view').textContent()).toContain('attempt 1');
+    // Attempt 2's log also has a "Run: " line: wait for attempt 1's own text, not just any log.
+    await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('attempt 1');
+    expect(await page.getByTestId('log-view').textContent()).toContain('Run: ');
     await page.screenshot({ path: join(SHOTS, 'e2e-rerun-attempts.png') });
 
     // History lists both attempts; "View logs" on the current one switches the Output tab back to it.
@@ -138,12 +141,12 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     const attemptRows = page.getByTestId('attempt-row');
     await expect.poll(() => attemptRows.count(), POLL).toBe(2);
     expect(await page.locator('[data-testid="attempt-row"][data-attempt="1"]').getAttribute('class')).toContain('viewing');
-    const steps = await page.getByTestId('transition-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-to')));
-    expect(steps.filter((s) => s === 'completed').length).toBe(2);
+    // The transitions are read on their own, after the attempts are drawn.
+    await expect.poll(async () => (await page.getByTestId('transition-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-to')))).filter((s) => s === 'completed').length, POLL).toBe(2);
     await page.screenshot({ path: join(SHOTS, 'e2e-history-attempts.png') });
     await page.locator('[data-testid="attempt-row"][data-attempt="2"]').getByTestId('attempt-view').click();
-    expect(await page.getByTestId('tab-output').getAttribute('aria-selected')).toBe('true');
-    expect(await select.inputValue()).toBe('2');
+    await expect.poll(() => page.getByTestId('tab-output').getAttribute('aria-selected'), POLL).toBe('true');
+    await expect.poll(() => select.inputValue(), POLL).toBe('2');
     await expect.poll(() => page.getByTestId('log-view').textContent(), POLL).toContain('attempt 2');
 
     await page.getByTestId('back-to-runs').click();
@@ -158,7 +161,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
     await page.locator('[data-testid="backend-chip"][data-backend="local"]').click();
     await page.getByTestId('backends-page').waitFor();
     const card = page.locator('[data-testid="backend-card"][data-backend="local"]');
-    expect(await card.getAttribute('data-state')).toBe('ready');
+    await expect.poll(() => card.getAttribute('data-state'), POLL).toBe('ready');
     expect(await card.getByTestId('backend-state').textContent()).toContain('Ready');
     await page.getByTestId('command-log').waitFor();
     await page.getByTestId('external-jobs-empty').waitFor();
@@ -205,8 +208,7 @@ describe.skipIf(skipBrowser)('ScriptHut UI on the real headless host', () => {
 describe.skipIf(skipBrowser)('ScriptHut UI with a broken configuration', () => {
   it('shows the configuration error banner with the located issue', async () => {
     const host = await startRealHost((cfg) => {
-      mkdirSync(join(cfg, 'scripthut'), { recursive: true });
-      writeFileSync(join(cfg, 'scripthut', 'scripthut.yaml'), 'backends:\n  - name: x\n    type: local\n    max_concurrent: ten\n');
+      writeConfig(cfg, 'backends:\n  - name: x\n    type: local\n    max_concurrent: ten\n');
     });
     const browser = await openBrowser();
     try {

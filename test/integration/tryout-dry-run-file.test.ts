@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliJson, ensureCliBuilt, makeSandbox, serve, stopAll, stopServe, type CliSandbox, type ServeProcess } from '../helpers/cli';
 import { shouldSkipSlurm, startSlurmCluster, type SlurmCluster } from '../harness/slurm';
+import { knownHostsLine } from '../helpers/slurm-engine';
 
 const skip = shouldSkipSlurm();
 
@@ -59,7 +60,7 @@ describe.skipIf(skip)('dry run of a workflow file on a Slurm backend and a local
     fs.mkdirSync(ssh, { mode: 0o700 });
     fs.copyFileSync(cluster.clientKeyPath, path.join(ssh, 'id_cluster'));
     fs.chmodSync(path.join(ssh, 'id_cluster'), 0o600);
-    fs.writeFileSync(path.join(ssh, 'known_hosts_cluster'), `[127.0.0.1]:${cluster.sshPort} ${cluster.hostPublicKey.trim()}\n`);
+    fs.writeFileSync(path.join(ssh, 'known_hosts_cluster'), knownHostsLine(cluster));
     fs.writeFileSync(
       path.join(ssh, 'config'),
       `Host mycluster\n  HostName 127.0.0.1\n  Port ${cluster.sshPort}\n  User ${cluster.user}\n  IdentityFile ${path.join(ssh, 'id_cluster')}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${path.join(ssh, 'known_hosts_cluster')}\n`,
