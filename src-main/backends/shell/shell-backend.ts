@@ -71,7 +71,7 @@ export class ShellBackend implements Backend {
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
-  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: 32, backfill: true };
+  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: 32, submitWavesInFlight: 2, backfill: true };
   private readonly logRoot: string;
   private home: string | null = null;
   private homeLookup: Promise<string> | null = null;
