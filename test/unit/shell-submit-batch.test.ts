@@ -100,6 +100,19 @@ describe('ShellBackend batched submission', () => {
     expect(fs.existsSync(path.join(home, '.cache/scripthut/logs/r1'))).toBe(true);
   });
 
+  it('shares a burst of 32 evenly between its two submit commands (16 + 16, not 25 + 7); a burst of 10 stays in one', async () => {
+    const runner = new FakeClusterRunner();
+    const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });
+    await b.remoteHome();
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => b.submit(request(b, 6000 + i))));
+    expect(results.map((r) => r.jobId)).toEqual(Array.from({ length: 32 }, (_, i) => String(6000 + i)));
+    const perCommand = (cs: string[]) => cs.filter((c) => c.includes('sbatch --parsable')).map((c) => c.split('sbatch --parsable').length - 1);
+    expect(perCommand(runner.commands)).toEqual([16, 16]);
+    const before = runner.commands.length;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => b.submit(request(b, 6100 + i))));
+    expect(perCommand(runner.commands.slice(before))).toEqual([10]);
+  });
+
   it('keeps failures apart: a rejected sbatch, unparsable output and an unverifiable id fail only their own task', async () => {
     const runner = new FakeClusterRunner();
     const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });

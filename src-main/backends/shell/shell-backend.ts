@@ -41,6 +41,8 @@ export interface ShellBackendOptions {
 const SUBMIT_BATCH_MAX = 25;
 const SUBMIT_BATCH_BYTES = 96 * 1024;
 const SUBMIT_COMMANDS_IN_FLIGHT = 2;
+/** Fewer queued submissions than this go in one command: splitting them saves less than a command costs. */
+const SUBMIT_SPLIT_FROM = 16;
 
 interface QueuedSubmit {
   dirs: string[];
@@ -238,9 +240,14 @@ export class ShellBackend implements Backend {
 
   private pumpSubmits(): void {
     while (this.submitsInFlight < SUBMIT_COMMANDS_IN_FLIGHT && this.submitQueue.length > 0) {
+      // A burst is shared evenly by the free commands (32 → 16 + 16, not 25 + 7): it is answered when its longest
+      // command ends, and a command's sbatch calls run one after another. A small one stays in one command.
+      const queued = this.submitQueue.length;
+      const share = queued < SUBMIT_SPLIT_FROM ? queued : Math.ceil(queued / (SUBMIT_COMMANDS_IN_FLIGHT - this.submitsInFlight));
+      const max = Math.min(SUBMIT_BATCH_MAX, share);
       const batch = [this.submitQueue.shift() as QueuedSubmit];
       let bytes = batch[0]?.script.length ?? 0;
-      while (batch.length < SUBMIT_BATCH_MAX && this.submitQueue.length > 0 && bytes + (this.submitQueue[0]?.script.length ?? 0) <= SUBMIT_BATCH_BYTES) {
+      while (batch.length < max && this.submitQueue.length > 0 && bytes + (this.submitQueue[0]?.script.length ?? 0) <= SUBMIT_BATCH_BYTES) {
         const next = this.submitQueue.shift() as QueuedSubmit;
         bytes += next.script.length;
         batch.push(next);
