@@ -91,6 +91,12 @@ export interface BackendCapabilities {
   /** How many submissions may be in flight at once (schedulers coalesce them into batched commands). */
   submitConcurrency: number;
   /**
+   * How many waves of `submitConcurrency` submissions the engine keeps on the wire at once (absent = 1). A backend
+   * that turns a wave into a few long batched commands sets 2: the next wave is recorded and handed over while the
+   * previous one is still answered, so its commands never wait on the engine between waves.
+   */
+  submitWavesInFlight?: number;
+  /**
    * Jobs wait in a queue that a shorter time limit can jump (Slurm/PBS backfill). Absent = false: no queue to
    * wait in (local) or none ordered by time limits, so advice must not promise an earlier start.
    */

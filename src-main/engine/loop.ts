@@ -2,7 +2,8 @@
 // cycle right after it; otherwise the next cycle comes after the backend's poll interval.
 // A cycle reads the backend's in-flight rows once, asks the backend (no transaction open meanwhile), then commits
 // everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
-// the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for. On a backend that
+// the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for. A batching backend
+// keeps several waves on the wire, so its commands do not stand idle while the engine records one and prepares the next. On a backend that
 // reports job ends, the waves are answered alongside the next cycles instead of holding them.
 import type { Backend, SubmitRequest } from '../backends/types';
 import { latencyProbe } from '../logging/latency-probe';
@@ -114,31 +115,58 @@ export class BackendLoop {
     for (const w of wave) this.p.submissions.begin(w.run.id, w.row.task_id);
   }
 
-  /** Submit `first` (already begun), record its job ids, and go on with the next picks until none are left. */
+  /**
+   * Submit `first` (already begun), record its job ids, and go on with the next picks until none are left. Up to
+   * the backend's `submitWavesInFlight` waves are on the wire at once: a wave's answers are recorded in the commit
+   * that records the intents of the wave sent in its place, and every wave's intents are committed before it is
+   * sent (reconcileIntents finds them after a crash).
+   */
   private async submitWaves(b: Backend, first: Prepared[], waveSize: number, probe: number): Promise<void> {
     const p = this.p;
-    let wave = first;
-    while (wave.length) {
-      const current = wave;
-      wave = [];
-      let outcomes: Outcome[];
-      try {
-        outcomes = await submitWave(b, current);
-        let next: Prepared[] = [];
+    const depth = Math.max(1, Math.floor(b.capabilities.submitWavesInFlight ?? 1));
+    const sending = new Map<number, Promise<{ id: number; wave: Prepared[]; outcomes: Outcome[] }>>();
+    let ids = 0;
+    const send = (wave: Prepared[]) => {
+      const id = ids++;
+      sending.set(id, submitWave(b, wave).then((outcomes) => ({ id, wave, outcomes })));
+    };
+    try {
+      send(first);
+      // Fill the pipe: each further wave's intents in a commit of their own, committed before it is sent.
+      while (sending.size < depth && this.queue.length && p.isOpen()) {
+        let more: Prepared[] = [];
         p.uow.commit(() => {
-          recordWave(p, outcomes);
-          next = p.isOpen() ? prepareWave(p, b, this.queue, waveSize) : [];
+          more = prepareWave(p, b, this.queue, waveSize);
         });
-        wave = next;
-        this.beginWave(wave);
-        if (latencyProbe.enabled) {
-          for (const w of current) latencyProbe.submitStep(w.tag, 'recorded');
-          latencyProbe.cycleJobs(probe, [], wave.map((w) => w.tag));
-        }
-      } finally {
-        for (const w of current) p.submissions.end(w.run.id, w.row.task_id);
+        if (!more.length) break;
+        this.beginWave(more);
+        if (latencyProbe.enabled) latencyProbe.cycleJobs(probe, [], more.map((w) => w.tag));
+        send(more);
       }
-      await cancelsAfterWave(p, outcomes);
+      while (sending.size) {
+        const done = await Promise.race(sending.values());
+        sending.delete(done.id);
+        try {
+          let next: Prepared[] = [];
+          p.uow.commit(() => {
+            recordWave(p, done.outcomes);
+            next = p.isOpen() ? prepareWave(p, b, this.queue, waveSize) : [];
+          });
+          this.beginWave(next);
+          if (next.length) send(next);
+          if (latencyProbe.enabled) {
+            for (const w of done.wave) latencyProbe.submitStep(w.tag, 'recorded');
+            latencyProbe.cycleJobs(probe, [], next.map((w) => w.tag));
+          }
+        } finally {
+          for (const w of done.wave) p.submissions.end(w.run.id, w.row.task_id);
+        }
+        await cancelsAfterWave(p, done.outcomes);
+      }
+    } finally {
+      // Recording failed (store closed mid-wave?): waves still on the wire end unrecorded, their intents stay,
+      // and no longer marked as being submitted, the next cycle's reconcileIntents finds their jobs by tag.
+      for (const left of await Promise.all(sending.values())) for (const w of left.wave) p.submissions.end(w.run.id, w.row.task_id);
     }
     this.stage(b, waveSize);
   }

@@ -24,7 +24,7 @@ case "$script" in *GARBLE*) echo "Submitted to the void"; exit 0;; esac
 id=$(printf '%s' "$script" | grep -o 'JOBID_[0-9]*' | head -1 | cut -d_ -f2)
 case "$script" in *GHOST*) ;; *) echo "$id" >> "$FAKE_STATE/known";; esac
 printf '%s\n' "$script" > "$FAKE_STATE/received_$id"
-echo "sbatch: warning: this is a fake" >&2
+case "$script" in *NO_NEWLINE*) printf 'sbatch: warning: no newline' >&2;; *) echo "sbatch: warning: this is a fake" >&2;; esac
 echo "$id"
 `;
 // squeue -h -j LIST -o %i / sacct -n -P -X -j LIST -o JobID: print the ids of LIST that were submitted.
@@ -98,6 +98,31 @@ describe('ShellBackend batched submission', () => {
     expect(count(runner, /^sacct/)).toBe(0);
     // Log folders exist (mkdir ran once for the batch) under the resolved $HOME.
     expect(fs.existsSync(path.join(home, '.cache/scripthut/logs/r1'))).toBe(true);
+  });
+
+  it('shares a burst of 32 evenly between its two submit commands (16 + 16, not 25 + 7); a burst of 10 stays in one', async () => {
+    const runner = new FakeClusterRunner();
+    const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });
+    await b.remoteHome();
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => b.submit(request(b, 6000 + i))));
+    expect(results.map((r) => r.jobId)).toEqual(Array.from({ length: 32 }, (_, i) => String(6000 + i)));
+    const perCommand = (cs: string[]) => cs.filter((c) => c.includes('sbatch --parsable')).map((c) => c.split('sbatch --parsable').length - 1);
+    expect(perCommand(runner.commands)).toEqual([16, 16]);
+    const before = runner.commands.length;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => b.submit(request(b, 6100 + i))));
+    expect(perCommand(runner.commands.slice(before))).toEqual([10]);
+  });
+
+  it('keeps each job its own output when the shell prints before the first sbatch and stderr lacks a final newline', async () => {
+    const runner = new FakeClusterRunner();
+    const b = new ShellBackend('hpc', slurmDialect, runner, { maxConcurrent: 100, pollIntervalMs: 30_000 });
+    await b.remoteHome();
+    // What a chatty login profile would add in front of every command, on both streams, without newlines.
+    const real = runner.run.bind(runner);
+    runner.run = (command, opts) => real(command.includes('sbatch --parsable') ? `printf 'Welcome to the cluster'; printf 'motd warning' >&2\n${command}` : command, opts);
+    const results = await Promise.all([7001, 7002, 7003].map((n) => b.submit(request(b, n, n === 7002 ? 'NO_NEWLINE' : ''))));
+    expect(results.map((r) => r.jobId)).toEqual(['7001', '7002', '7003']);
+    expect(results.map((r) => r.submitOutput)).toEqual(['7001\nsbatch: warning: this is a fake', '7002\nsbatch: warning: no newline', '7003\nsbatch: warning: this is a fake']);
   });
 
   it('keeps failures apart: a rejected sbatch, unparsable output and an unverifiable id fail only their own task', async () => {

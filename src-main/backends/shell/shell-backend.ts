@@ -38,9 +38,11 @@ export interface ShellBackendOptions {
 
 /** Coalescing limits: scripts per batched submit command, its size (Linux caps one argv word at 128 KiB), and
  * how many submit commands may be on the wire at once. */
-const SUBMIT_BATCH_MAX = 25;
+const SUBMIT_BATCH_MAX = 32;
 const SUBMIT_BATCH_BYTES = 96 * 1024;
 const SUBMIT_COMMANDS_IN_FLIGHT = 2;
+/** Fewer queued submissions than this go in one command: splitting them saves less than a command costs. */
+const SUBMIT_SPLIT_FROM = 16;
 
 interface QueuedSubmit {
   dirs: string[];
@@ -71,7 +73,9 @@ export class ShellBackend implements Backend {
   readonly kind: BackendKind;
   readonly maxConcurrent: number;
   readonly pollIntervalMs: number;
-  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: 32, backfill: true };
+  // A wave of the engine fills one submit command; one more wave than there are commands waits, queued, so a
+  // command that ends takes the next wave at once instead of waiting for the engine to record its answers.
+  readonly capabilities: BackendCapabilities = { sharedQueue: true, submitConcurrency: SUBMIT_BATCH_MAX, submitWavesInFlight: SUBMIT_COMMANDS_IN_FLIGHT + 1, backfill: true };
   private readonly logRoot: string;
   private home: string | null = null;
   private homeLookup: Promise<string> | null = null;
@@ -238,9 +242,14 @@ export class ShellBackend implements Backend {
 
   private pumpSubmits(): void {
     while (this.submitsInFlight < SUBMIT_COMMANDS_IN_FLIGHT && this.submitQueue.length > 0) {
+      // A burst is shared evenly by the free commands (32 → 16 + 16, not 25 + 7): it is answered when its longest
+      // command ends, and a command's sbatch calls run one after another. A small one stays in one command.
+      const queued = this.submitQueue.length;
+      const share = queued < SUBMIT_SPLIT_FROM ? queued : Math.ceil(queued / (SUBMIT_COMMANDS_IN_FLIGHT - this.submitsInFlight));
+      const max = Math.min(SUBMIT_BATCH_MAX, share);
       const batch = [this.submitQueue.shift() as QueuedSubmit];
       let bytes = batch[0]?.script.length ?? 0;
-      while (batch.length < SUBMIT_BATCH_MAX && this.submitQueue.length > 0 && bytes + (this.submitQueue[0]?.script.length ?? 0) <= SUBMIT_BATCH_BYTES) {
+      while (batch.length < max && this.submitQueue.length > 0 && bytes + (this.submitQueue[0]?.script.length ?? 0) <= SUBMIT_BATCH_BYTES) {
         const next = this.submitQueue.shift() as QueuedSubmit;
         bytes += next.script.length;
         batch.push(next);
@@ -268,15 +277,19 @@ export class ShellBackend implements Backend {
     }
   }
 
-  /** Several sbatch calls in ONE remote command, each result framed by a per-batch random marker. */
+  /**
+   * Several sbatch calls in ONE remote command, each result framed by a per-batch random marker on both streams.
+   * sbatch writes straight to the command's stdout and stderr: capturing its output in `$(…)` and a temporary
+   * file made each job cost a third more than a plain sbatch on a loaded machine.
+   */
   private async submitBatch(items: QueuedSubmit[]): Promise<void> {
     const mark = `SCRIPTHUT_SUBMIT_${randomBytes(8).toString('hex')}`;
     const dirs = [...new Set(items.flatMap((i) => i.dirs))];
-    const parts = [`mkdir -p ${dirs.map(shPath).join(' ')} || exit 1`, `e=$(mktemp) || exit 1`, `trap 'rm -f "$e"' EXIT`];
+    const parts = [`mkdir -p ${dirs.map(shPath).join(' ')} || exit 1`];
     items.forEach((item, n) => {
-      parts.push(`o=$(${heredoc(`${this.dialect.submitCommand()} 2>"$e"`, item.script)}\n); r=$?`);
-      // The scheduler's stderr through builtins, not `cat`: a fork and an exec per job cost more than the read.
-      parts.push(`printf '\\n%s %s %s\\n' ${mark} ${n} "$r"; printf '%s\\n' "$o"; printf '%s %s\\n' ${mark}_ERR ${n}; while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done < "$e"`);
+      parts.push(`printf '\\n%s %s\\n' ${mark}_OUT ${n}; printf '\\n%s %s\\n' ${mark}_ERR ${n} >&2`);
+      parts.push(heredoc(this.dialect.submitCommand(), item.script));
+      parts.push(`printf '\\n%s %s %s\\n' ${mark}_END ${n} "$?"`);
     });
     let res: RunResult;
     try {
@@ -285,7 +298,7 @@ export class ShellBackend implements Backend {
       for (const item of items) item.reject(err as Error);
       return;
     }
-    const results = parseBatchOutput(res.stdout, mark);
+    const results = parseBatchOutput(res.stdout, res.stderr, mark);
     if (results.size === 0) {
       // Nothing was submitted (mkdir failed, no shell, timeout before the first sbatch): same error as a lone submit.
       const output = [res.stdout.trim(), res.stderr.trim()].filter(Boolean).join('\n');
@@ -574,32 +587,39 @@ export function cappedChunk(content: string, start: number, cap: number): { cont
   return { content, nextOffset: start + cap };
 }
 
-/** Split a batched submit command's stdout into per-submission results by its marker lines. */
-function parseBatchOutput(stdout: string, mark: string): Map<number, { exitCode: number; stdout: string; stderr: string }> {
+/**
+ * Split a batched submit command's output into per-submission results by its marker lines. A submission has a
+ * result only once its end marker (with the exit code) arrived; its stderr is what followed its stderr marker.
+ */
+function parseBatchOutput(stdout: string, stderr: string, mark: string): Map<number, { exitCode: number; stdout: string; stderr: string }> {
   const out = new Map<number, { exitCode: number; stdout: string; stderr: string }>();
-  const head = new RegExp(`^${mark} (\\d+) (\\d+)$`);
+  const outHead = new RegExp(`^${mark}_OUT (\\d+)$`);
+  const end = new RegExp(`^${mark}_END (\\d+) (\\d+)$`);
   const errHead = new RegExp(`^${mark}_ERR (\\d+)$`);
-  let cur: { exitCode: number; out: string[]; err: string[] } | null = null;
-  let section: 'out' | 'err' = 'out';
-  const flush = (n: number | null) => {
-    if (cur && n !== null) out.set(n, { exitCode: cur.exitCode, stdout: cur.out.join('\n'), stderr: cur.err.join('\n') });
-  };
-  let curN: number | null = null;
-  for (const line of stdout.split('\n')) {
-    const h = head.exec(line);
-    const e = errHead.exec(line);
+  const errs = new Map<number, string[]>();
+  let errN: number | null = null;
+  for (const line of stderr.split('\n')) {
+    const h = errHead.exec(line);
     if (h) {
-      flush(curN);
+      errN = Number(h[1]);
+      errs.set(errN, []);
+    } else if (errN !== null) errs.get(errN)?.push(line);
+  }
+  let curN: number | null = null;
+  let lines: string[] = [];
+  for (const line of stdout.split('\n')) {
+    const h = outHead.exec(line);
+    const e = end.exec(line);
+    if (h) {
       curN = Number(h[1]);
-      cur = { exitCode: Number(h[2]), out: [], err: [] };
-      section = 'out';
-    } else if (e && cur && Number(e[1]) === curN) {
-      section = 'err';
-    } else if (cur) {
-      cur[section].push(line);
+      lines = [];
+    } else if (e && Number(e[1]) === curN) {
+      out.set(curN, { exitCode: Number(e[2]), stdout: lines.join('\n'), stderr: (errs.get(curN) ?? []).join('\n') });
+      curN = null;
+    } else if (curN !== null) {
+      lines.push(line);
     }
   }
-  flush(curN);
   return out;
 }
 
