@@ -57,7 +57,8 @@ export async function startTestEngine(opts: HarnessOptions = {}): Promise<Engine
         /* the engine may already be closed */
       }
       await eng.close();
-      fs.rmSync(root, { recursive: true, force: true });
+      // A cancelled job may still be writing its exit file while the folder is removed (ENOTEMPTY): retry.
+      fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
