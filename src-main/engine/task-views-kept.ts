@@ -20,8 +20,8 @@ import { toTaskViewWith } from './views';
 export const KEPT_TASKS_MAX = 10_000;
 
 /** What the view reads of a task row besides its definition; from `status` on, what changes while it runs. */
-const VIEW_COLUMNS = 'rowid, run_id, task_id, status, job_id, exit_code, error, submitted_at, started_at, finished_at, attempt, pending_reason, scheduler_state, generated_by, max_rss, cpu_efficiency';
-const FIRST_STATE = 3;
+const VIEW_COLUMNS = 'rowid, task_id, status, job_id, exit_code, error, submitted_at, started_at, finished_at, attempt, pending_reason, scheduler_state, generated_by, max_rss, cpu_efficiency';
+const FIRST_STATE = 2;
 
 interface Kept {
   def: TaskDefinition;
@@ -42,10 +42,11 @@ interface DbKept {
 
 const keptByDb = new WeakMap<Db, DbKept>();
 
-function rowOf(v: unknown[]): TaskRow {
+/** The columns the view reads (run_id, seq and the loop's own columns are not part of it). */
+function rowOf(runId: string, v: unknown[]): TaskRow {
   return {
-    run_id: v[1], task_id: v[2], status: v[3], job_id: v[4], exit_code: v[5], error: v[6], submitted_at: v[7], started_at: v[8], finished_at: v[9], attempt: v[10],
-    pending_reason: v[11], scheduler_state: v[12], generated_by: v[13], max_rss: v[14], cpu_efficiency: v[15],
+    run_id: runId, task_id: v[1], status: v[2], job_id: v[3], exit_code: v[4], error: v[5], submitted_at: v[6], started_at: v[7], finished_at: v[8], attempt: v[9],
+    pending_reason: v[10], scheduler_state: v[11], generated_by: v[12], max_rss: v[13], cpu_efficiency: v[14],
   } as TaskRow;
 }
 
@@ -110,7 +111,7 @@ function keptRows(db: Db, runId: string, keys: readonly number[]): Array<{ row: 
 
 /** The views of a page's tasks, built from kept definitions; null when nothing can be kept (see keptRows). */
 export function keptTaskViews(db: Db, runId: string, keys: readonly number[]): TaskView[] | null {
-  return keptRows(db, runId, keys)?.map(({ row, kept }) => toTaskViewWith(rowOf(row), kept.def)) ?? null;
+  return keptRows(db, runId, keys)?.map(({ row, kept }) => toTaskViewWith(rowOf(runId, row), kept.def)) ?? null;
 }
 
 /** The same views as one JSON array text, each task's text reused while its state columns are unchanged. */
@@ -119,7 +120,7 @@ export function keptTaskViewsJson(db: Db, runId: string, keys: readonly number[]
   if (!rows) return null;
   const parts = rows.map(({ row, kept }) => {
     if (kept.json === null || !sameState(kept.state, row)) {
-      kept.json = JSON.stringify(toTaskViewWith(rowOf(row), kept.def));
+      kept.json = JSON.stringify(toTaskViewWith(rowOf(runId, row), kept.def));
       kept.state = row;
     }
     return kept.json;
