@@ -18,6 +18,11 @@ import { toTaskViewWith } from './views';
 
 /** Tasks kept per connection, over all runs: a page of a 100,000-task run paged through does not keep them all. */
 export const KEPT_TASKS_MAX = 10_000;
+/**
+ * And their size: a definition's text counted twice (parsed, and in its view's JSON), so tasks with long commands
+ * cannot make the kept tasks weigh more than about this many characters.
+ */
+export const KEPT_CHARS_MAX = 8 * 1024 * 1024;
 
 /** What the view reads of a task row besides its definition; from `status` on, what changes while it runs. */
 const VIEW_COLUMNS = 'rowid, task_id, status, job_id, exit_code, error, submitted_at, started_at, finished_at, attempt, pending_reason, scheduler_state, generated_by, max_rss, cpu_efficiency';
@@ -25,6 +30,8 @@ const FIRST_STATE = 2;
 
 interface Kept {
   def: TaskDefinition;
+  /** What this entry counts against KEPT_CHARS_MAX. */
+  chars: number;
   /** The state columns the JSON below was made from (null before the first JSON). */
   state: unknown[] | null;
   json: string | null;
@@ -33,10 +40,12 @@ interface Kept {
 interface RunKept {
   token: string;
   byRowid: Map<number, Kept>;
+  chars: number;
 }
 
 interface DbKept {
   total: number;
+  chars: number;
   byRun: Map<string, RunKept>;
 }
 
@@ -59,24 +68,33 @@ function sameState(kept: unknown[] | null, row: unknown[]): boolean {
 /** The kept tasks of this run under its current token, made empty when the token moved. */
 function runKept(db: Db, runId: string, token: string): RunKept {
   let d = keptByDb.get(db);
-  if (!d) keptByDb.set(db, (d = { total: 0, byRun: new Map() }));
+  if (!d) keptByDb.set(db, (d = { total: 0, chars: 0, byRun: new Map() }));
   let r = d.byRun.get(runId);
   if (!r || r.token !== token) {
-    if (r) d.total -= r.byRowid.size;
-    d.byRun.set(runId, (r = { token, byRowid: new Map() }));
+    if (r) {
+      d.total -= r.byRowid.size;
+      d.chars -= r.chars;
+    }
+    d.byRun.set(runId, (r = { token, byRowid: new Map(), chars: 0 }));
   }
   return r;
 }
 
 function keep(db: Db, run: RunKept, rowid: number, kept: Kept): void {
   const d = keptByDb.get(db) as DbKept;
-  if (d.total >= KEPT_TASKS_MAX) {
+  if (d.total >= KEPT_TASKS_MAX || d.chars + kept.chars > KEPT_CHARS_MAX) {
     // Everything goes at once: cheaper than ordering by use, and a page read again is kept again on its next read.
-    for (const r of d.byRun.values()) r.byRowid.clear();
+    for (const r of d.byRun.values()) {
+      r.byRowid.clear();
+      r.chars = 0;
+    }
     d.total = 0;
+    d.chars = 0;
   }
   run.byRowid.set(rowid, kept);
+  run.chars += kept.chars;
   d.total++;
+  d.chars += kept.chars;
 }
 
 /**
@@ -101,7 +119,7 @@ function keptRows(db: Db, runId: string, keys: readonly number[]): Array<{ row: 
   }
   if (missing.length) {
     for (const [rowid, defJson] of prepared(db, `SELECT rowid, def_json FROM tasks WHERE ${inList('rowid', missing.length)}`).raw().all(...missing) as Array<[number, string]>) {
-      const kept: Kept = { def: JSON.parse(defJson) as TaskDefinition, state: null, json: null };
+      const kept: Kept = { def: JSON.parse(defJson) as TaskDefinition, chars: defJson.length * 2, state: null, json: null };
       page.set(rowid, kept);
       keep(db, run, rowid, kept);
     }
@@ -128,7 +146,8 @@ export function keptTaskViewsJson(db: Db, runId: string, keys: readonly number[]
   return `[${parts.join(',')}]`;
 }
 
-/** How many tasks this connection keeps (tests check the bound). */
-export function keptTaskCount(db: Db): number {
-  return keptByDb.get(db)?.total ?? 0;
+/** How many tasks this connection keeps, and their size as counted against KEPT_CHARS_MAX (tests check the bounds). */
+export function keptTaskCount(db: Db): { tasks: number; chars: number } {
+  const d = keptByDb.get(db);
+  return { tasks: d?.total ?? 0, chars: d?.chars ?? 0 };
 }

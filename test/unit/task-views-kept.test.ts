@@ -12,7 +12,7 @@ import { pageTasks } from '../../src-main/store/queries/task-page';
 import { runWarningsOf } from '../../src-main/store/queries/run-warnings';
 import { runsGet, runsGetJson, runsList } from '../../src-main/engine/read-calls';
 import { toRunSummary, toTaskView } from '../../src-main/engine/views';
-import { KEPT_TASKS_MAX, keptTaskCount } from '../../src-main/engine/task-views-kept';
+import { KEPT_CHARS_MAX, KEPT_TASKS_MAX, keptTaskCount } from '../../src-main/engine/task-views-kept';
 import type { RunRow } from '../../src-main/store/rows';
 
 let dir: string;
@@ -103,11 +103,22 @@ describe('task views kept between reads', () => {
     addRun('big', n, (i) => ({ name: `n${i}`, command: 'true' }));
     for (let offset = 0; offset < n; offset += 2_000) {
       runsGetJson(store.db, { id: 'big', limit: 2_000, offset }, noLive);
-      expect(keptTaskCount(store.db)).toBeLessThanOrEqual(KEPT_TASKS_MAX);
+      expect(keptTaskCount(store.db).tasks).toBeLessThanOrEqual(KEPT_TASKS_MAX);
     }
-    expect(keptTaskCount(store.db)).toBeGreaterThan(0);
+    expect(keptTaskCount(store.db).tasks).toBeGreaterThan(0);
     expectFresh({ id: 'big', limit: 200, offset: n - 150 });
     expectFresh({ id: 'big', limit: 200, offset: 0 });
+  });
+
+  it('keep tasks with long commands within the size bound', () => {
+    const long = 'x'.repeat(20_000);
+    addRun('long', 600, (i) => ({ name: `n${i}`, command: `${long} ${i}` }));
+    for (let offset = 0; offset < 600; offset += 200) {
+      runsGetJson(store.db, { id: 'long', limit: 200, offset }, noLive);
+      expect(keptTaskCount(store.db).chars).toBeLessThanOrEqual(KEPT_CHARS_MAX);
+    }
+    expect(keptTaskCount(store.db).tasks).toBeLessThan(600);
+    expectFresh({ id: 'long', limit: 200, offset: 400 });
   });
 });
 
