@@ -3,6 +3,9 @@
 // swing. The loop lives on the main thread: what a read costs there is what it can take from the loop when the
 // machine is short of CPU. Paths: the shipped one (answers kept until the next commit, small reads answered on the engine's
 // thread, big ones and searches in the read worker) and every read computed on the engine's thread.
+// While a run executes nearly every read is a miss (any commit invalidates what was kept), so the cost of a miss is
+// measured too, in this process without HTTP: before each read one task of the page asked for is written (as a loop
+// turn moves a task), and the main thread's CPU beyond that of the writes alone is the reads' (the worker is not used).
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,6 +91,28 @@ try {
     inThreadSleeps.push((threadSleeps(process.pid) - ts0) / READS);
     inThread.push(((threadCpu(process.pid) - t0) * 1000) / READS);
   }
+  // Misses: a write between two reads, as while the run executes. The main thread's own CPU time (schedstat, ns)
+  // over MISSES writes each followed by a read, less the same writes without reads: other threads (the WAL
+  // checkpoint, GC helpers) are not counted, and neither is the clock read per read.
+  const MISSES = Number(process.env.SCRIPTHUT_BENCH_READ_COST_MISSES ?? 2000);
+  const mainNs = (): number => Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+  let writes = 0;
+  const phase = (read: ((offset: number) => unknown) | null): number => {
+    const t0 = mainNs();
+    for (let i = 0; i < MISSES; i++) {
+      const offset = (i * 7) % 300;
+      eng.store.patchTask(run.id, `t${offset + (i % 50)}`, { pendingReason: `miss ${writes++}` });
+      read?.(offset);
+    }
+    return (mainNs() - t0) / 1e6 / MISSES;
+  };
+  const missGet: number[] = [];
+  const missList: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const base = phase(null);
+    missGet.push(phase((offset) => eng.api.invokeJson?.('runs.get', { id: run.id, limit: '50', offset: String(offset) })) - base);
+    missList.push(phase(() => eng.api.invokeJson?.('runs.list', { limit: '20' })) - base);
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const note = (xs: number[]) => `median of ${ROUNDS} rounds of ${READS} reads (${xs.map((x) => round(x)).join(', ')}); ${CONCURRENCY} clients without pause, half runs.list, half runs.get pages of 50 tasks`;
   writeBenchResult(
@@ -97,6 +122,8 @@ try {
       { name: 'read worker thread CPU per read', value: round(median(worker.worker)), unit: 'ms', note: `${note(worker.worker)}; the engine is idle and these reads are small: after the first answer each is served from what the engine thread kept, and the worker is not used` },
       { name: 'main thread CPU per read, reads on the engine thread', value: round(median(inThread)), unit: 'ms', note: note(inThread) },
       { name: 'main thread wake-ups per read, shipped path', value: round(median(worker.mainSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${worker.mainSleeps.map((x) => round(x, 2)).join(', ')}); the read worker's thread: ${round(median(worker.workerSleeps), 2)} per read` },
+      { name: 'engine thread CPU per runs.get miss', value: round(median(missGet)), unit: 'ms', note: `median of ${ROUNDS} rounds of ${MISSES} reads (${missGet.map((x) => round(x)).join(', ')}); a page of 50 tasks of a 400-task run at offsets 0–299, one task of that page written before each read (a miss, as nearly every read while a run executes); in process, without HTTP` },
+      { name: 'engine thread CPU per runs.list miss', value: round(median(missList)), unit: 'ms', note: `median of ${ROUNDS} rounds of ${MISSES} reads (${missList.map((x) => round(x)).join(', ')}); a page of 20 runs, a task written before each read; in process, without HTTP` },
       { name: 'main thread wake-ups per read, reads on the engine thread', value: round(median(inThreadSleeps), 2), unit: 'count', note: `voluntary context switches of the engine's main thread per read (${inThreadSleeps.map((x) => round(x, 2)).join(', ')})` },
     ],
     { reads: READS, concurrency: CONCURRENCY, rounds: ROUNDS, cpus: os.cpus().length, loadavg: os.loadavg().map((x) => round(x, 2)) },

@@ -6,9 +6,10 @@ import type { CallName, CallOutput, EventPayload } from '../../src-shared/api/co
 import { ActiveExecution } from './active-execution';
 import type { EngineApi, Handlers, JsonAnswer } from './dispatch';
 import { dispatch, parseCallInput } from './dispatch';
-import { jsonAnswerOf } from './read-on-thread';
+import { jsonAnswerOf, jsonAnswerOfText } from './read-on-thread';
+import { runsGetJson } from './read-calls';
 import { EventBus } from './events';
-import { backendInfo, makeHandlers } from './handlers';
+import { backendInfo, liveCountsOf, makeHandlers } from './handlers';
 import { configHandlers } from './config-handlers';
 import type { BackendPlan } from './backend-plan';
 import type { Backend } from '../backends/types';
@@ -59,8 +60,10 @@ export class Engine implements EngineApi {
     this.handlers = { ...makeHandlers(this.parts, (name) => this.wake(name)), ...configHandlers(this.parts, this) };
     // The read handlers are synchronous: a small read is answered and encoded in one step on this thread.
     const handlers = this.handlers;
+    // runs.get is written as text directly: the page's tasks reuse their kept JSON (task-views-kept.ts).
+    const live = liveCountsOf(this.parts);
     o.reads?.answerSmallReadsWith((name, input) =>
-      jsonAnswerOf(name === 'runs.list' ? handlers['runs.list'](parseCallInput(name, input)) : handlers['runs.get'](parseCallInput(name, input))),
+      name === 'runs.list' ? jsonAnswerOf(handlers['runs.list'](parseCallInput(name, input))) : jsonAnswerOfText(runsGetJson(o.store.db, parseCallInput(name, input), live)),
     );
   }
 

@@ -130,8 +130,13 @@ export function withOutputVars(vars: TaskEnvVars, outputDir: string | null): Tas
   return [...vars, ...extra.map(({ name, value }) => ({ name, value, ops: [{ source: 'outputs', op: 'seed' as const, contribution: value }] }))];
 }
 
+/** The counts kept in memory for the runs the engine is executing. */
+export function liveCountsOf(p: EngineParts): LiveCounts {
+  return (id) => p.active.peek(id)?.statusCounts() ?? null;
+}
+
 export function makeHandlers(p: EngineParts, wake: (backend: string) => void): Omit<Handlers, 'config.get' | 'config.save'> {
-  const live: LiveCounts = (id) => p.active.peek(id)?.statusCounts() ?? null;
+  const live = liveCountsOf(p);
   const woken = <T>(a: Acted<T>): T => {
     if (a.wake) wake(a.wake);
     return a.result;

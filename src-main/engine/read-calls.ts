@@ -7,9 +7,10 @@ import type { RunRow } from '../store/rows';
 import { pageRuns } from '../store/queries/runs-page';
 import { prepared } from '../store/queries/statements';
 import { statusCountsOf, type StatusCounts } from '../store/queries/status-counts';
-import { pageTasks } from '../store/queries/task-page';
+import { pageTaskKeys, rowsInOrder } from '../store/queries/task-page';
 import { runWarningsOf } from '../store/queries/run-warnings';
 import { toRunSummary, toTaskView } from './views';
+import { keptTaskViews, keptTaskViewsJson } from './task-views-kept';
 
 /** Counts kept in memory for a run being executed (the engine's active execution); null = count in SQL. */
 export type LiveCounts = (runId: string) => StatusCounts | null;
@@ -28,16 +29,40 @@ function requireRunRow(db: Db, id: string): RunRow {
 }
 
 export function runsList(db: Db, input: Parameters<Handlers['runs.list']>[0], live: LiveCounts): CallOutput<'runs.list'> {
-  const page = pageRuns(db, input);
   // Runs still executing are counted in memory when the caller has them (exact and current); SQL counts otherwise.
-  return { runs: page.runs.map((r) => toRunSummary(r.run, live(r.run.id) ?? r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit };
+  const page = pageRuns(db, input, live);
+  return { runs: page.runs.map((r) => toRunSummary(r.run, r.counts)), total: page.total, next_cursor: page.nextCursor, limit: page.limit };
 }
 
-export function runsGet(db: Db, { id, ...query }: Parameters<Handlers['runs.get']>[0], live: LiveCounts): CallOutput<'runs.get'> {
+export function runsGet(db: Db, input: Parameters<Handlers['runs.get']>[0], live: LiveCounts): CallOutput<'runs.get'> {
+  const { detail, id, keys } = runDetailOf(db, input, live);
+  return { ...detail, items: keptTaskViews(db, id, keys) ?? rowsInOrder(db, keys).map((r) => toTaskView(r)) };
+}
+
+/**
+ * The same answer as runsGet, as JSON text: the page's tasks are written from the text kept for each
+ * (task-views-kept.ts), so a page whose tasks did not move since the last read is not serialised again.
+ */
+export function runsGetJson(db: Db, input: Parameters<Handlers['runs.get']>[0], live: LiveCounts): string {
+  const { detail, id, keys } = runDetailOf(db, input, live);
+  const items = keptTaskViewsJson(db, id, keys);
+  if (items === null) return JSON.stringify({ ...detail, items: rowsInOrder(db, keys).map((r) => toTaskView(r)) });
+  const text = JSON.stringify({ ...detail, items: [] });
+  // The first `"items":[]` is the key: the summary's fields come before it, and a quote inside a string value is
+  // written escaped, so no value can hold that text.
+  const at = text.indexOf(ITEMS_KEY);
+  if (at < 0) throw new Error('runs.get: the answer has no items key to write the tasks into.');
+  return `${text.slice(0, at + ITEMS_KEY.length - 2)}${items}${text.slice(at + ITEMS_KEY.length)}`;
+}
+const ITEMS_KEY = '"items":[]';
+
+function runDetailOf(db: Db, { id, ...query }: Parameters<Handlers['runs.get']>[0], live: LiveCounts): { detail: Omit<CallOutput<'runs.get'>, 'items'> & { items: [] }; id: string; keys: number[] } {
   const run = requireRunRow(db, id);
   // The in-memory counts of a run being executed, so readers do not re-count it after every change.
   const counts = live(id) ?? statusCountsOf(db, id);
-  const page = pageTasks(db, id, query, counts);
+  const page = pageTaskKeys(db, id, query, counts);
   const summary = toRunSummary(run, counts);
-  return { ...summary, items: page.rows.map(toTaskView), log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit, warnings: runWarningsOf(db, id) };
+  // `items` stays in its place (after the summary): the caller fills it.
+  const detail = { ...summary, items: [] as [], log_dir: run.log_dir, total_items: summary.task_count, matched_items: page.matched, item_offset: page.offset, item_limit: page.limit, warnings: runWarningsOf(db, id) };
+  return { detail, id, keys: page.keys };
 }

@@ -37,13 +37,19 @@ export function answeredOnThread(name: ReadCallName, input: unknown): boolean {
 
 /** A strong validator of exactly these bytes (not a secret: sha1 is fast, and collisions do not matter here). */
 export function etagOf(body: Uint8Array): string {
-  return `"${crypto.createHash('sha1').update(body).digest('base64url')}"`;
+  // The one-shot hash: a Hash object per answer cost as much again as hashing a page's bytes.
+  return `"${crypto.hash('sha1', body, 'base64url')}"`;
 }
 
 /** An answer as the host sends it: UTF-8 JSON bytes with their ETag. */
 export function jsonAnswerOf(value: unknown): JsonAnswer {
   // A promise would serialise as {}: the read handlers answered here must stay synchronous.
   if (value instanceof Promise) throw new Error('A read answered on the engine thread returned a promise.');
-  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  return jsonAnswerOfText(JSON.stringify(value));
+}
+
+/** An answer already written as JSON text. */
+export function jsonAnswerOfText(text: string): JsonAnswer {
+  const body = Buffer.from(text, 'utf8');
   return Object.assign(body, { etag: etagOf(body) });
 }

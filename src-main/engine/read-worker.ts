@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db';
 import { parseCallInput, toApiError, type Handlers } from './dispatch';
-import { isReadCall, runsGet, runsList, type ReadCallName } from './read-calls';
+import { isReadCall, runsGetJson, runsList, type ReadCallName } from './read-calls';
 import { ReadCache } from './read-cache';
 import { etagOf } from './read-on-thread';
 import type { ReadReply, ReadRequest, ReadWorkerData, ReadWorkerHello } from './read-protocol';
@@ -69,9 +69,9 @@ const query = db.transaction((call: ParsedRead, key: string): { kept: Kept; cach
   const version = useCache ? (dataVersion.get() as number) : 0;
   const hit = useCache ? cache.get(version, key) : undefined;
   if (hit !== undefined) return { kept: hit, cached: true };
-  const answer = call.name === 'runs.list' ? runsList(db, call.input, noLiveCounts) : runsGet(db, call.input, noLiveCounts);
+  const text = call.name === 'runs.list' ? JSON.stringify(runsList(db, call.input, noLiveCounts)) : runsGetJson(db, call.input, noLiveCounts);
   // TextEncoder's result owns its ArrayBuffer (Buffer.from may share a pooled one, which a transfer would detach).
-  const body = utf8.encode(JSON.stringify(answer));
+  const body = utf8.encode(text);
   const kept = { body, etag: etagOf(body), length: body.length };
   if (useCache) cache.set(version, key, kept);
   return { kept, cached: false };

@@ -29,7 +29,11 @@ export function toRuntime(row: TaskRow, def: TaskDefinition = taskDef(row)): Tas
 }
 
 export function toTaskView(row: TaskRow): TaskView {
-  const def = taskDef(row);
+  return toTaskViewWith(row, taskDef(row));
+}
+
+/** The view of a task whose definition is at hand already parsed (task-views-kept.ts). */
+export function toTaskViewWith(row: TaskRow, def: TaskDefinition): TaskView {
   return {
     id: row.task_id,
     name: def.name,

@@ -83,7 +83,11 @@ export function decodeRunsCursor(cursor: string): Position {
   throw new ApiError('bad_input', `Invalid cursor '${cursor}': pass the next_cursor of a previous runs.list answer unchanged.`);
 }
 
-export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
+/**
+ * `known`: counts the caller already holds (the engine's in-memory counts of the runs it executes); those runs are
+ * not counted again in SQL, which for a running run means reading its whole status index on every page.
+ */
+export function pageRuns(db: Db, query: RunsPageQuery, known: (runId: string) => StatusCounts | null = () => null): RunsPage {
   const limit = pageSize(query.limit, RUNS_PAGE_DEFAULT, RUNS_PAGE_MAX);
   const statuses = parseStatusList(query.status, RUN_STATUSES, 'run');
   const sort = parseChoice(query.sort, RUN_SORT_KEYS, 'sort') ?? 'created_at';
@@ -145,9 +149,14 @@ export function pageRuns(db: Db, query: RunsPageQuery): RunsPage {
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  const counts = statusCountsOfRuns(db, page);
+  const held = new Map<string, StatusCounts>();
+  for (const r of page) {
+    const c = known(r.id);
+    if (c) held.set(r.id, c);
+  }
+  const counts = statusCountsOfRuns(db, held.size ? page.filter((r) => !held.has(r.id)) : page);
   return {
-    runs: page.map(({ page_rowid: _, page_key: _key, task_counts: _kept, ...run }) => ({ run, counts: counts.get(run.id) ?? {} })),
+    runs: page.map(({ page_rowid: _, page_key: _key, task_counts: _kept, ...run }) => ({ run, counts: held.get(run.id) ?? counts.get(run.id) ?? {} })),
     total,
     nextCursor: more && last ? encodeRunsCursor({ sort, order, value: last.page_key, rowid: last.page_rowid }) : null,
     limit,

@@ -25,12 +25,17 @@ export interface TaskPageQuery {
   order?: string;
 }
 
-export interface TaskPage {
-  rows: TaskRow[];
+export interface TaskPageKeys {
+  /** Rowids of the page's tasks, in page order. */
+  keys: number[];
   /** Tasks matching the filters (all pages). */
   matched: number;
   limit: number;
   offset: number;
+}
+
+export interface TaskPage extends Omit<TaskPageKeys, 'keys'> {
+  rows: TaskRow[];
 }
 
 /** Same text as the tasks_run_duration index expression, so the planner reads it from the index. */
@@ -57,6 +62,12 @@ function orderBy(sort: TaskSort | undefined, dir: 'ASC' | 'DESC'): string {
 }
 
 export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts: StatusCounts): TaskPage {
+  const { keys, ...page } = pageTaskKeys(db, runId, query, runCounts);
+  return { ...page, rows: rowsInOrder(db, keys) };
+}
+
+/** Which tasks make the page (their rowids), without reading their rows. */
+export function pageTaskKeys(db: Db, runId: string, query: TaskPageQuery, runCounts: StatusCounts): TaskPageKeys {
   const limit = pageSize(query.limit, TASK_PAGE_DEFAULT, TASK_PAGE_MAX);
   const offset = query.offset ?? 0;
   const statuses = parseStatusList(query.status, TASK_STATUSES, 'task');
@@ -90,7 +101,7 @@ export function pageTasks(db: Db, runId: string, query: TaskPageQuery, runCounts
         ? statusOrderedKeys(db, runId, dir === 'DESC' ? [...shown].reverse() : shown, runCounts, limit, offset)
         : (prepared(db, `SELECT rowid FROM tasks ${statusFirst(statuses.length > 0, sort, matched, runCounts)} WHERE ${where.join(' AND ')} ORDER BY ${orderBy(sort, dir)} LIMIT ? OFFSET ?`).pluck().all(...params, limit, offset) as number[]);
   }
-  return { rows: rowsInOrder(db, keys), matched, limit, offset };
+  return { keys, matched, limit, offset };
 }
 
 /**
@@ -210,7 +221,8 @@ function rowOf(v: unknown[]): TaskRow {
   } as TaskRow;
 }
 
-function rowsInOrder(db: Db, keys: readonly number[]): TaskRow[] {
+/** The rows of these rowids, in their order. */
+export function rowsInOrder(db: Db, keys: readonly number[]): TaskRow[] {
   if (!keys.length) return [];
   // Raw arrays: better-sqlite3's row objects cost as much as reading the rows.
   const stmt = prepared(db, `SELECT ${ROW_COLUMNS} FROM tasks WHERE ${inList('rowid', keys.length)}`).raw();
