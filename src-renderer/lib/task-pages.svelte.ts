@@ -23,6 +23,14 @@ export class TaskPages {
   private generation = 0;
   /** Where the last window started, to tell which way the view scrolls. */
   private lastStart = 0;
+  /**
+   * The live changes that arrived while each read was on its way, the newest per task (and of the run). A read
+   * and the event stream travel apart, so an answer can land after events newer than what it read: those are laid
+   * over it, or the rows (and the header) would stay as the read saw them until the next change, which for a run
+   * that just finished never comes.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping of requests, never rendered
+  private arrivedDuringReads = new Set<{ tasks: Map<string, TaskView>; run: Partial<RunDetail> | null }>();
   /** A task whose page is never dropped (the selected one: its panel reads it from here). */
   pinned: string | null = null;
 
@@ -91,19 +99,23 @@ export class TaskPages {
 
   private load(page: number): Promise<void> {
     const gen = this.generation;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping of requests, never rendered
+    const arrived = { tasks: new Map<string, TaskView>(), run: null as Partial<RunDetail> | null };
+    this.arrivedDuringReads.add(arrived);
     const job = this.fetchPage(queryInput(this.runId, this.query, page * PAGE_SIZE))
       .then((detail) => {
         if (gen !== this.generation) return;
-        this.pages.set(page, detail.items);
+        this.pages.set(page, arrived.tasks.size ? detail.items.map((t) => arrived.tasks.get(t.id) ?? t) : detail.items);
         this.matched = detail.matched_items;
         this.error = null;
         this.version++;
-        this.onRun(detail);
+        this.onRun(arrived.run ? { ...detail, ...arrived.run } : detail);
       })
       .catch((err: unknown) => {
         if (gen === this.generation) this.error = (err as Error).message;
       })
       .finally(() => {
+        this.arrivedDuringReads.delete(arrived);
         if (this.inflight.get(page) === job) this.inflight.delete(page);
       });
     this.inflight.set(page, job);
@@ -112,6 +124,7 @@ export class TaskPages {
 
   /** A live change: replace the row wherever it is loaded. Returns whether it was on a loaded page. */
   patch(task: TaskView): boolean {
+    for (const a of this.arrivedDuringReads) a.tasks.set(task.id, task);
     for (const rows of this.pages.values()) {
       const i = rows.findIndex((r) => r.id === task.id);
       if (i >= 0) {
@@ -121,6 +134,11 @@ export class TaskPages {
       }
     }
     return false;
+  }
+
+  /** A live change of the run itself: kept for the reads on their way (the caller shows it). */
+  patchRun(run: Partial<RunDetail>): void {
+    for (const a of this.arrivedDuringReads) a.run = { ...a.run, ...run };
   }
 
   /** Whether a task change can move rows (filter or sort by a changing field), so loaded pages need re-reading. */

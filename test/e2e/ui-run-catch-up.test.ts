@@ -2,13 +2,15 @@
 // page's first runs.get is on its way; its task/run events then arrive before there are rows to patch. This used
 // to leave the page showing the run as running forever (ui-outputs and ui-themes timed out under load because of
 // it). Here the first read is held on purpose until the engine says the run is finished, so the order is certain.
+// The same holds for any later read (a search, a refresh): events that reach the page while it is on its way are
+// newer than its answer (ui-themes timed out once more under load because a stale answer overwrote them).
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, type RealHost } from './real-host';
-import { engineRun, openWelcome, pickWorkflowFile } from './workflow-upload';
+import { engineRun, hostApi, openApp, openWelcome, pickWorkflowFile } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const POLL = { timeout: 30_000 };
@@ -66,5 +68,45 @@ describe.skipIf(skipBrowser)('Run page catches up with events that came before i
 
     await page.locator(`[data-testid="run-header"][data-run-id="${runId}"][data-status="completed"]`).waitFor(POLL);
     await page.locator('[data-testid="task-row"][data-task-id="gated"][data-status="completed"]').waitFor(POLL);
+  });
+
+  it('keeps the changes that arrived while a later read was on its way, in the rows and the header', async () => {
+    const { page } = browser;
+    const gate2 = `${gate}-2`;
+    const created = await hostApi(host, 'POST', '/runs', { backend: 'local', document: { title: 'Gated again', tasks: [{ id: 'waits', command: `while [ ! -e '${gate2}' ]; do sleep 0.1; done; echo through` }] } });
+    expect(created.status).toBe(200);
+    await openApp(page, host, `/runs/${created.body.id as string}`);
+    const row = page.locator('[data-testid="task-row"][data-task-id="waits"]');
+    await page.locator('[data-testid="task-row"][data-task-id="waits"][data-status="running"]').waitFor(POLL);
+    const runId = (await page.getByTestId('run-header').getAttribute('data-run-id')) ?? '';
+
+    // The read that the search sends is answered with what it saw before the task finished, and only after the
+    // task's and the run's events have reached the page.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const searched = (url: URL): boolean => /\/api\/v1\/runs\/[^/]+$/.test(url.pathname) && url.searchParams.get('q') === 'wait';
+    const held = new Promise<void>((resolve) => {
+      void page.route(
+        searched,
+        async (route) => {
+          const stale = await route.fetch();
+          resolve();
+          await released;
+          await route.fulfill({ response: stale });
+        },
+      );
+    });
+    await page.getByTestId('task-search').fill('wait');
+    await held;
+    writeFileSync(gate2, '');
+    await expect.poll(() => engineStatus(runId), POLL).toBe('completed');
+    // The events have reached the page when the header says so (the stale answer is still held).
+    await page.locator(`[data-testid="run-header"][data-run-id="${runId}"][data-status="completed"]`).waitFor(POLL);
+    release();
+
+    await expect.poll(() => page.getByTestId('task-search').inputValue(), POLL).toBe('wait');
+    await expect.poll(() => row.getAttribute('data-status'), POLL).toBe('completed');
+    expect(await page.getByTestId('run-header').getAttribute('data-status')).toBe('completed');
+    await page.unroute(searched);
   });
 });
