@@ -92,8 +92,8 @@ export interface BackendCapabilities {
   submitConcurrency: number;
   /**
    * How many waves of `submitConcurrency` submissions the engine keeps on the wire at once (absent = 1). A backend
-   * that turns a wave into a few long batched commands sets 2: the next wave is recorded and handed over while the
-   * previous one is still answered, so its commands never wait on the engine between waves.
+   * that turns a wave into a few long batched commands sets more than 1: the next wave is recorded and handed over
+   * while the previous one is still answered, so its commands never wait on the engine between waves.
    */
   submitWavesInFlight?: number;
   /**

@@ -3,8 +3,8 @@
 // A cycle reads the backend's in-flight rows once, asks the backend (no transaction open meanwhile), then commits
 // everything it saw together with the first wave of submission intents; each wave's job ids share a commit with
 // the next wave's intents. Commits, not rows, are what a turn of many short jobs pays for. A batching backend
-// keeps several waves on the wire, so its commands do not stand idle while the engine records one and prepares the next. On a backend that
-// reports job ends, the waves are answered alongside the next cycles instead of holding them.
+// keeps several waves on the wire, so its commands do not stand idle while the engine records one and prepares the
+// next. On a backend that reports job ends, the waves are answered alongside the next cycles instead of holding them.
 import type { Backend, SubmitRequest } from '../backends/types';
 import { latencyProbe } from '../logging/latency-probe';
 import { afterSeen, applySeen, observeBackend, reconcileIntents } from './observe';

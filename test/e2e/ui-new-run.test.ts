@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, shouldSkipBrowser, type Browser } from './browser';
 import { ensureRendererBuilt } from './build';
 import { startRealHost, writeConfig, type RealHost } from './real-host';
+import { hostApi } from './workflow-upload';
 
 const skipBrowser = shouldSkipBrowser();
 const SHOTS = join(process.cwd(), 'test', 'e2e', 'artifacts');
@@ -104,8 +105,7 @@ describe.skipIf(skipBrowser)('New run with two backends (real host)', () => {
     expect(await err.textContent()).toMatch(/line 3/i);
     await page.screenshot({ path: join(SHOTS, 'new-run-error-light.png') });
     await page.keyboard.press('Escape');
-    const runs = (await (await fetch(`http://127.0.0.1:${host.engine.port}/api/v1/runs`, { headers: { authorization: `Bearer ${host.engine.token}` } })).json()) as { runs: unknown[] };
-    expect(runs.runs).toHaveLength(3);
+    expect((await hostApi(host, 'GET', '/runs')).body.runs).toHaveLength(3);
     expect(await page.getByTestId('run-row').count()).toBe(3);
   });
 
